@@ -1,0 +1,91 @@
+import type { Environment } from '../../shared/domain.js';
+import type { Credential, Organization } from '../../shared/domain.js';
+import { fail } from '../../shared/errors.js';
+import { checkApiUrl } from './http/url-policy.js';
+import type { HttpClient } from './http/client.js';
+import type { Logger } from './log.js';
+import type { Clipboard, Clock } from './ports.js';
+import { adapterFor } from './providers/index.js';
+import type { CallContext, ProviderAdapter } from './providers/types.js';
+import type { MetaStore } from './store/meta-store.js';
+import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
+import { accountName, type SecretStore } from './vault/secret-store.js';
+
+/** Everything the core needs from the outside world. Each transport builds one of these. */
+export interface CoreDeps {
+  secrets: SecretStore;
+  meta: MetaStore;
+  http: HttpClient;
+  clipboard: Clipboard;
+  clock: Clock;
+  logger: Logger;
+  transport: 'electron' | 'preview';
+  version: string;
+  demo: boolean;
+  /** How long a copied secret stays on the clipboard. Default 30 s. */
+  clipboardClearMs?: number;
+}
+
+/** Helpers shared by the core's domain modules. */
+export class CoreContext {
+  constructor(readonly deps: CoreDeps) {}
+
+  now(): string {
+    return this.deps.clock().toISOString();
+  }
+
+  org(doc: MetaDoc, orgId: string): StoredOrganization {
+    const org = doc.organizations.find((o) => o.id === orgId);
+    if (!org) fail('NOT_FOUND', 'That organization is no longer in Keydeck.');
+    return org;
+  }
+
+  /** The organization as the renderer sees it, with the environments derived from its admin keys. */
+  present(doc: MetaDoc, org: StoredOrganization): Organization {
+    const envs = new Set(doc.credentials.filter((c) => c.orgId === org.id && c.role === 'admin').map((c) => c.environment));
+    return { ...org, environments: (['live', 'test'] as const).filter((e) => envs.has(e)) };
+  }
+
+  adapter(org: StoredOrganization): ProviderAdapter {
+    return adapterFor(org.provider);
+  }
+
+  baseUrl(org: StoredOrganization): string {
+    const base = org.apiBaseUrl ?? this.adapter(org).info.defaultApiBaseUrl;
+    const checked = checkApiUrl(base);
+    if (!checked.ok) fail('INSECURE_URL', `The organization's API URL is refused: ${checked.reason}.`);
+    return base;
+  }
+
+  account(org: StoredOrganization, cred: Pick<Credential, 'environment' | 'id'>): string {
+    return accountName(org.provider, org.id, cred.environment, cred.id);
+  }
+
+  admin(doc: MetaDoc, org: StoredOrganization, environment: Environment): Credential {
+    const cred = doc.credentials.find((c) => c.orgId === org.id && c.environment === environment && c.role === 'admin');
+    if (!cred) fail('NOT_FOUND', `No ${environment} key is connected for ${org.name}. Connect one first.`);
+    return cred;
+  }
+
+  async secretOf(org: StoredOrganization, cred: Credential): Promise<string> {
+    const secret = await this.deps.secrets.get(this.account(org, cred));
+    if (!secret) {
+      fail('SECRET_MISSING', `The ${cred.environment} key for ${org.name} (…${cred.last4}) is missing from the keychain. Connect it again.`);
+    }
+    return secret;
+  }
+
+  /** The call context for the admin key of an organization and environment. */
+  async callWith(doc: MetaDoc, org: StoredOrganization, environment: Environment): Promise<{ ctx: CallContext; admin: Credential }> {
+    const admin = this.admin(doc, org, environment);
+    const secret = await this.secretOf(org, admin);
+    return { ctx: { http: this.deps.http, baseUrl: this.baseUrl(org), secret }, admin };
+  }
+
+  /** Appends to the activity log inside an update. */
+  record(doc: MetaDoc, entry: Omit<ActivityEntry, 'at'>): void {
+    doc.activity.push({ at: this.now(), ...entry });
+    if (doc.activity.length > ACTIVITY_LIMIT) doc.activity.splice(0, doc.activity.length - ACTIVITY_LIMIT);
+    this.deps.logger.log('info', entry.action, { orgId: entry.orgId, environment: entry.environment, keyId: entry.keyId, last4: entry.last4 });
+  }
+}

@@ -1,0 +1,153 @@
+import type { Output, ParsedInput } from '../../shared/contract.js';
+import type { Credential, KeyRecord } from '../../shared/domain.js';
+import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
+import { maskFromParts } from '../../shared/keys.js';
+import type { CoreContext } from './context.js';
+import { newId } from './ports.js';
+import type { ProviderKey } from './providers/types.js';
+import type { MetaDoc, StoredOrganization } from './store/schema.js';
+
+/** Joins a provider's key with the credential Keydeck holds for it (by id, else by prefix + last 4). */
+function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): KeyRecord {
+  const held =
+    creds.find((c) => c.providerKeyId === key.id) ??
+    creds.find((c) => !c.providerKeyId && key.last4 !== undefined && c.last4 === key.last4 && c.prefix === (key.prefix ?? c.prefix));
+  const prefix = key.prefix ?? held?.prefix ?? fallbackPrefix;
+  return {
+    id: key.id,
+    name: key.name,
+    masked: key.last4 ? maskFromParts(prefix, key.last4) : `${prefix}••••`,
+    environment: key.environment ?? held?.environment ?? 'live',
+    status: key.status,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    scope: key.scope,
+    heldCredentialId: held?.id,
+    isAdmin: held?.role === 'admin',
+  };
+}
+
+/** A credential shown as a key record, for providers that cannot list keys by API. */
+function fromCredential(c: Credential): KeyRecord {
+  return {
+    id: c.providerKeyId ?? c.id,
+    name: c.label,
+    masked: maskFromParts(c.prefix, c.last4),
+    environment: c.environment,
+    status: 'unknown',
+    createdAt: c.createdAt,
+    heldCredentialId: c.id,
+    isAdmin: c.role === 'admin',
+  };
+}
+
+/** Remembers provider ids learnt from a list for credentials that lacked one. */
+async function learnIds(c: CoreContext, records: KeyRecord[]): Promise<void> {
+  const learnt = records.filter((r) => r.heldCredentialId && r.status === 'active');
+  if (learnt.length === 0) return;
+  await c.deps.meta.update((doc) => {
+    for (const r of learnt) {
+      const cred = doc.credentials.find((x) => x.id === r.heldCredentialId);
+      if (cred && !cred.providerKeyId) cred.providerKeyId = r.id;
+    }
+  });
+}
+
+async function listFromProvider(c: CoreContext, doc: MetaDoc, org: StoredOrganization, environment: 'live' | 'test') {
+  const adapter = c.adapter(org);
+  const creds = doc.credentials.filter((x) => x.orgId === org.id && x.environment === environment);
+  if (!adapter.list || adapter.info.capabilities.list !== 'api') {
+    return { keys: creds.map(fromCredential), source: 'keydeck' as const };
+  }
+  const { ctx, admin } = await c.callWith(doc, org, environment);
+  const keys = await adapter.list(ctx);
+  const records = keys
+    .filter((k) => (k.environment ?? environment) === environment)
+    .map((k) => join(k, creds, admin.prefix));
+  await learnIds(c, records);
+  return { keys: records, source: 'provider' as const };
+}
+
+export function keyHandlers(c: CoreContext) {
+  return {
+    async 'keys.list'(input: ParsedInput<'keys.list'>): Promise<Output<'keys.list'>> {
+      const doc = c.deps.meta.read();
+      const org = c.org(doc, input.orgId);
+      const result = await listFromProvider(c, doc, org, input.environment);
+      return { ...result, fetchedAt: c.now() };
+    },
+
+    async 'keys.create'(input: ParsedInput<'keys.create'>): Promise<Output<'keys.create'>> {
+      const doc = c.deps.meta.read();
+      const org = c.org(doc, input.orgId);
+      const adapter = c.adapter(org);
+      if (!adapter.create || adapter.info.capabilities.create !== 'api') {
+        fail('UNSUPPORTED', `${adapter.info.displayName} creates keys only in its dashboard.`);
+      }
+      const { ctx, admin } = await c.callWith(doc, org, input.environment);
+      // A create is never retried: the provider may have made the key even if the answer was lost.
+      const created = await adapter.create(ctx, { name: input.name, scope: input.scope });
+      const last4 = created.secret.slice(-4);
+      let heldCredentialId: string | undefined;
+      let keepError: KeydeckError | undefined;
+      if (input.keep) {
+        const cred: Credential = {
+          id: newId('cred'),
+          orgId: org.id,
+          environment: input.environment,
+          label: input.name,
+          prefix: created.key.prefix ?? admin.prefix,
+          last4,
+          providerKeyId: created.key.id,
+          role: 'held',
+          createdAt: c.now(),
+          verifiedAt: undefined,
+        };
+        try {
+          await c.deps.secrets.set(c.account(org, cred), created.secret);
+          await c.deps.meta.update((d) => {
+            d.credentials.push(cred);
+          });
+          heldCredentialId = cred.id;
+        } catch (error) {
+          // The key exists at the provider and its secret is shown only now: never lose it by
+          // failing the whole call. Report why it was not kept instead.
+          keepError = error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL', message: 'The key could not be kept in the keychain.' };
+        }
+      }
+      await c.deps.meta.update((d) => {
+        c.record(d, { action: 'key.create', orgId: org.id, environment: input.environment, keyId: created.key.id, last4, detail: input.keep ? (heldCredentialId ? 'kept in keychain' : 'keeping failed') : 'not kept' });
+      });
+      const creds = c.deps.meta.read().credentials.filter((x) => x.orgId === org.id);
+      return { key: join({ ...created.key, last4 }, creds, admin.prefix), secret: created.secret, heldCredentialId, keepError };
+    },
+
+    async 'keys.revoke'(input: ParsedInput<'keys.revoke'>): Promise<Output<'keys.revoke'>> {
+      let doc = c.deps.meta.read();
+      const org = c.org(doc, input.orgId);
+      const adapter = c.adapter(org);
+      if (!adapter.revoke || adapter.info.capabilities.revoke !== 'api') {
+        fail('UNSUPPORTED', `${adapter.info.displayName} revokes keys only in its dashboard.`);
+      }
+      let admin = c.admin(doc, org, input.environment);
+      if (!admin.providerKeyId) {
+        // Learn the admin key's id first, so Keydeck can refuse to saw off the branch it sits on.
+        await listFromProvider(c, doc, org, input.environment);
+        doc = c.deps.meta.read();
+        admin = c.admin(doc, org, input.environment);
+      }
+      if (admin.providerKeyId === input.keyId) {
+        fail('ADMIN_KEY_PROTECTED', `This is the ${input.environment} key Keydeck uses to manage ${org.name}. Revoking it would lock Keydeck out; connect another admin key first, or rotate it.`);
+      }
+      const { ctx } = await c.callWith(doc, org, input.environment);
+      await adapter.revoke(ctx, input.keyId);
+      const held = doc.credentials.filter((x) => x.orgId === org.id && x.providerKeyId === input.keyId);
+      for (const cred of held) await c.deps.secrets.delete(c.account(org, cred)).catch(() => false);
+      await c.deps.meta.update((d) => {
+        d.credentials = d.credentials.filter((x) => !(x.orgId === org.id && x.providerKeyId === input.keyId));
+        c.record(d, { action: 'key.revoke', orgId: org.id, environment: input.environment, keyId: input.keyId, last4: held[0]?.last4 });
+      });
+      return { keyId: input.keyId, status: 'revoked' };
+    },
+  };
+}

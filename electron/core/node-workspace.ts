@@ -1,0 +1,59 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpClient, type HttpClientOptions } from './http/client.js';
+import { createLogger, type Logger } from './log.js';
+import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './ports.js';
+import { confBackend } from './store/conf-backend.js';
+import { MetaStore } from './store/meta-store.js';
+import { KeytarSecretStore } from './vault/keytar-store.js';
+import type { SecretStore } from './vault/secret-store.js';
+import { createWorkspace } from './workspace.js';
+
+export interface NodeWorkspaceOptions {
+  /** Folder for the metadata file and logs. */
+  profileDir: string;
+  /** Keychain service name (`Keydeck`, `Keydeck Demo`, or a unique one per test). */
+  keychainService: string;
+  transport: 'electron' | 'preview';
+  version: string;
+  demo?: boolean;
+  http?: HttpClientOptions;
+  secrets?: SecretStore;
+  clipboard?: Clipboard;
+  clock?: Clock;
+  logger?: Logger;
+  keychainTimeoutMs?: number;
+  clipboardClearMs?: number;
+}
+
+/** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
+export function fileLogger(profileDir: string): Logger {
+  const dir = join(profileDir, 'logs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'keydeck.log');
+  return createLogger((line) => appendFileSync(file, `${line}\n`, { mode: 0o600 }));
+}
+
+/**
+ * The core wired for Node: keytar keychain, `conf` metadata, undici HTTP. Used by the preview host,
+ * the tests and any CLI; the Electron app wires the same core with electron-store and Electron's clipboard.
+ */
+export function createNodeWorkspace(options: NodeWorkspaceOptions) {
+  mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  const meta = new MetaStore(confBackend(options.profileDir));
+  return Object.assign(
+    createWorkspace({
+      secrets: options.secrets ?? new KeytarSecretStore(options.keychainService, options.keychainTimeoutMs),
+      meta,
+      http: new HttpClient(options.http),
+      clipboard: options.clipboard ?? new MemoryClipboard(),
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? fileLogger(options.profileDir),
+      transport: options.transport,
+      version: options.version,
+      demo: options.demo ?? false,
+      clipboardClearMs: options.clipboardClearMs,
+    }),
+    { meta },
+  );
+}

@@ -1,0 +1,58 @@
+import { KeydeckFailure, type ErrorCode } from '../../../shared/errors.js';
+import type { Environment, ProviderId } from '../../../shared/domain.js';
+
+/**
+ * Where secrets live. The app and the preview host use the OS keychain (KeytarSecretStore); unit
+ * tests of single modules may use MemorySecretStore. Nothing else ever holds a secret at rest.
+ */
+export interface SecretStore {
+  /** The keychain service name every secret is filed under (`Keydeck`, `Keydeck Demo`, …). */
+  readonly service: string;
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+/**
+ * Account naming inside the service: `<provider>:<orgId>:<environment>:<credentialId>`, e.g.
+ * `laghav:org_Q2x9…:live:cred_7Fh…`. Stable ids only (an organization's display name can change),
+ * and the provider and environment up front so a person browsing the keychain can tell them apart.
+ */
+export function accountName(provider: ProviderId, orgId: string, environment: Environment, credentialId: string): string {
+  return `${provider}:${orgId}:${environment}:${credentialId}`;
+}
+
+/**
+ * Maps a libsecret / D-Bus / keytar failure to a stable code. The messages matched here are the
+ * ones libsecret and keytar print on Linux (proven in test/integration/keychain.test.ts), plus the
+ * macOS and Windows equivalents keytar passes through.
+ */
+export function mapKeychainError(error: unknown): { code: ErrorCode; message: string } {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/locked collection|is locked|prompt.*dismiss|user canceled|errSecInteractionNotAllowed|-25308/i.test(text)) {
+    return {
+      code: 'KEYCHAIN_LOCKED',
+      message: 'Your keychain is locked. Unlock it (log in to your desktop session or open your keyring app), then try again.',
+    };
+  }
+  if (
+    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|org\.freedesktop\.DBus|ServiceUnknown|Secret Service|No such interface|libsecret|Cannot find module|keytar\.node|ERR_DLOPEN_FAILED/i.test(
+      text,
+    )
+  ) {
+    return {
+      code: 'KEYCHAIN_UNAVAILABLE',
+      message:
+        'No OS keychain is available (no Secret Service on this desktop session). Install and start gnome-keyring or KWallet, then restart Keydeck. Keydeck never falls back to storing keys in a file.',
+    };
+  }
+  return { code: 'KEYCHAIN_ERROR', message: 'The OS keychain refused the operation. Try again; if it keeps failing, check your keyring app.' };
+}
+
+/** Wraps a keychain failure as a typed KeydeckFailure, keeping the raw error as the cause for logs. */
+export function keychainFailure(error: unknown): KeydeckFailure {
+  if (error instanceof KeydeckFailure) return error;
+  const mapped = mapKeychainError(error);
+  return new KeydeckFailure(mapped, { cause: error });
+}

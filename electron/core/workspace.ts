@@ -1,0 +1,57 @@
+import type { Output, ParsedInput } from '../../shared/contract.js';
+import type { Result } from '../../shared/errors.js';
+import { CoreContext, type CoreDeps } from './context.js';
+import { dispatch, type Handlers } from './dispatch.js';
+import { keyHandlers } from './keys.js';
+import { orgHandlers } from './orgs.js';
+import { providerInfos } from './providers/index.js';
+
+/** Default time a copied secret stays on the clipboard. */
+export const CLIPBOARD_CLEAR_MS = 30_000;
+
+/**
+ * The workspace: the facade every transport calls. Build it once per process with its ports
+ * (keychain, metadata store, HTTP, clipboard, clock, logger), then `call(channel, input)`.
+ */
+export function createWorkspace(deps: CoreDeps) {
+  const c = new CoreContext(deps);
+  const clearMs = deps.clipboardClearMs ?? CLIPBOARD_CLEAR_MS;
+  const pending = new Map<NodeJS.Timeout, string>();
+  const clearIfStill = async (secret: string) => {
+    if ((await deps.clipboard.readText().catch(() => '')) === secret) await deps.clipboard.clear().catch(() => undefined);
+  };
+
+  const handlers: Handlers = {
+    async 'app.info'(): Promise<Output<'app.info'>> {
+      return { version: deps.version, transport: deps.transport, keychainService: deps.secrets.service, demo: deps.demo, providers: providerInfos() };
+    },
+    ...orgHandlers(c),
+    ...keyHandlers(c),
+    async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
+      await deps.clipboard.writeText(input.secret);
+      // Clear only if the clipboard still holds this secret: never wipe something the user copied since.
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        void clearIfStill(input.secret);
+      }, clearMs);
+      timer.unref?.();
+      pending.set(timer, input.secret);
+      return { clearsAfterMs: clearMs };
+    },
+  };
+
+  return {
+    handlers,
+    /** Validates and runs one contract call; never throws. */
+    call: (channel: unknown, input: unknown): Promise<Result<unknown>> => dispatch(handlers, channel, input, deps.logger),
+    /** Clears any secret still on the clipboard (called on quit). */
+    async dispose(): Promise<void> {
+      const secrets = [...pending.values()];
+      for (const timer of pending.keys()) clearTimeout(timer);
+      pending.clear();
+      for (const secret of secrets) await clearIfStill(secret);
+    },
+  };
+}
+
+export type Workspace = ReturnType<typeof createWorkspace>;

@@ -1,0 +1,127 @@
+import { app, BrowserWindow, clipboard, ipcMain, Menu, session, type WebContents } from 'electron';
+import Store from 'electron-store';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HttpClient } from './core/http/client.js';
+import { fileLogger } from './core/node-workspace.js';
+import { systemClock } from './core/ports.js';
+import { MetaStore, type DocumentBackend } from './core/store/meta-store.js';
+import { KeytarSecretStore } from './core/vault/keytar-store.js';
+import { createWorkspace } from './core/workspace.js';
+import { registerIpc } from './ipc/index.js';
+import { isAppUrl, type TrustedOrigins } from './security.js';
+
+// Thin glue: window, menu, lifecycle and wiring. Everything Keydeck does lives in core/.
+
+/** `npm run demo` runs the app with its own profile folder and keychain service. */
+const profileOverride = process.env.KEYDECK_PROFILE_DIR;
+if (profileOverride) app.setPath('userData', profileOverride);
+const keychainService = process.env.KEYDECK_KEYCHAIN_SERVICE || 'Keydeck';
+
+const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const trusted: TrustedOrigins = {
+  appFileUrl: pathToFileURL(rendererFile).href,
+  devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
+};
+const windowIds = new Set<number>();
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+/** Denies everything a hostile page could ask for: navigation, new windows, permissions, webviews. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, trusted)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, trusted)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'Keydeck',
+    backgroundColor: '#0f1115',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  windowIds.add(win.webContents.id);
+  const id = win.webContents.id;
+  win.on('closed', () => windowIds.delete(id));
+  win.once('ready-to-show', () => win.show());
+  if (trusted.devServerUrl) void win.loadURL(trusted.devServerUrl);
+  else void win.loadFile(rendererFile);
+  return win;
+}
+
+void app.whenReady().then(() => {
+  const userData = app.getPath('userData');
+  const store = new Store<Record<string, unknown>>({ name: 'metadata', clearInvalidConfig: false, configFileMode: 0o600 });
+  const backend: DocumentBackend = store;
+  const workspace = createWorkspace({
+    secrets: new KeytarSecretStore(keychainService),
+    meta: new MetaStore(backend),
+    http: new HttpClient({ userAgent: `Keydeck/${app.getVersion()}` }),
+    clipboard: { writeText: (t) => clipboard.writeText(t), readText: () => clipboard.readText(), clear: async () => clipboard.clear() },
+    clock: systemClock,
+    logger: fileLogger(userData),
+    transport: 'electron',
+    version: app.getVersion(),
+    demo: Boolean(profileOverride),
+  });
+  registerIpc({ ipcMain, core: workspace, windowIds, trusted });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_e, contents) => lockDown(contents));
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    // Clear a secret Keydeck put on the clipboard before the process goes.
+    event.preventDefault();
+    disposed = true;
+    void workspace.dispose().finally(() => app.quit());
+  });
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
+
+  let main = createWindow();
+  app.on('second-instance', () => {
+    if (main.isMinimized()) main.restore();
+    main.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) main = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

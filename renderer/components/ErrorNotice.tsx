@@ -1,0 +1,48 @@
+import type { KeydeckError } from '../../shared/errors.js';
+import { ApiError } from '../lib/api.js';
+
+/** What to do next, per error code, in plain words. */
+const NEXT_STEP: Partial<Record<KeydeckError['code'], string>> = {
+  KEYCHAIN_UNAVAILABLE: 'Keydeck keeps keys only in the OS keychain and could not reach it.',
+  KEYCHAIN_LOCKED: 'Unlock your keychain, then try again.',
+  NETWORK_TIMEOUT: 'Check your connection and try again.',
+  NETWORK_ERROR: 'Check your connection and the organization’s API URL.',
+  PROVIDER_RATE_LIMITED: 'Wait, then try again.',
+};
+
+/** Turns anything thrown by a query or mutation into a typed error. */
+export function asKeydeckError(error: unknown): KeydeckError {
+  if (error instanceof ApiError) return error.error;
+  const plain = error as Partial<KeydeckError> | null;
+  if (plain && typeof plain === 'object' && typeof plain.code === 'string' && typeof plain.message === 'string') return plain as KeydeckError;
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : 'Something went wrong.' };
+}
+
+/** An error in plain words, with the provider's own code, status and request id for support. */
+export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
+  const e = asKeydeckError(error);
+  const next = NEXT_STEP[e.code];
+  return (
+    <div className="notice notice-error" role="alert">
+      {title && <strong className="notice-title">{title}</strong>}
+      <p>{e.message}</p>
+      {next && <p>{next}</p>}
+      <p className="notice-meta">
+        <code>{e.code}</code>
+        {e.provider?.status !== undefined && <span> · HTTP {e.provider.status}</span>}
+        {e.provider?.code && (
+          <span>
+            {' '}
+            · provider code <code>{e.provider.code}</code>
+          </span>
+        )}
+        {e.provider?.requestId && (
+          <span>
+            {' '}
+            · request <code>{e.provider.requestId}</code>
+          </span>
+        )}
+      </p>
+    </div>
+  );
+}

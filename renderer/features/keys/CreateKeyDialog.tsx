@@ -1,0 +1,73 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import type { Environment, Organization, ProviderInfo } from '../../../shared/domain.js';
+import { Dialog } from '../../components/Dialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { api, unwrap } from '../../lib/api.js';
+import { SecretOnce } from './SecretOnce.js';
+
+/** Create a key: name (and scope where the provider has one), keep-in-keychain choice, then the secret once. */
+export function CreateKeyDialog({ org, environment, provider, onClose }: { org: Organization; environment: Environment; provider: ProviderInfo; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState('');
+  const [keep, setKeep] = useState(false);
+  const nameId = useId();
+  const scopeId = useId();
+  const keepId = useId();
+  const create = useMutation({
+    mutationFn: () => unwrap(api.keys.create({ orgId: org.id, environment, name: name.trim(), scope: scope.trim() || undefined, keep })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) create.mutate();
+  };
+  const title = `New ${environment === 'live' ? 'LIVE' : 'test'} key for ${org.name}`;
+  return (
+    <Dialog title={title} onClose={onClose}>
+      {create.isSuccess ? (
+        <>
+          <p>
+            Created <strong>{create.data.key.name}</strong> ({create.data.key.masked}).
+          </p>
+          <SecretOnce secret={create.data.secret} envVar={provider.envVar} />
+          {create.data.heldCredentialId && <p className="hint hint-ok">A copy is kept in your OS keychain.</p>}
+          {create.data.keepError && <ErrorNotice error={create.data.keepError} title="The key was created but not kept in the keychain" />}
+          <div className="dialog-actions">
+            <button type="button" className="button-primary" onClick={onClose}>
+              I have saved it
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          {environment === 'live' && <p className="notice notice-live">This creates a LIVE key: it can touch real data and may be billed.</p>}
+          <div className="field">
+            <label htmlFor={nameId}>Name</label>
+            <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required placeholder="e.g. Production web app" />
+          </div>
+          {provider.createScopeLabel && (
+            <div className="field">
+              <label htmlFor={scopeId}>{provider.createScopeLabel} (optional)</label>
+              <input id={scopeId} value={scope} onChange={(e) => setScope(e.target.value)} maxLength={200} placeholder="app_abc123" />
+            </div>
+          )}
+          <div className="field-inline">
+            <input id={keepId} type="checkbox" checked={keep} onChange={(e) => setKeep(e.target.checked)} />
+            <label htmlFor={keepId}>Keep a copy in my OS keychain</label>
+          </div>
+          {create.isError && <ErrorNotice error={create.error} title="The key was not created" />}
+          <div className="dialog-actions">
+            <button type="button" className="button-quiet" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="button-primary" disabled={!name.trim() || create.isPending}>
+              {create.isPending ? 'Creating…' : 'Create key'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

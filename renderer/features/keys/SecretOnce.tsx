@@ -1,0 +1,31 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, unwrap } from '../../lib/api.js';
+
+/**
+ * A new key's secret, shown this once. Copy goes through the main process, which clears the
+ * clipboard after 30 s if it still holds the key.
+ */
+export function SecretOnce({ secret, envVar }: { secret: string; envVar: string }) {
+  const [revealed, setRevealed] = useState(false);
+  const copy = useMutation({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret })) });
+  return (
+    <div className="secret-once">
+      <p className="notice notice-warn">This is the only time the full key is shown. Copy it now, for example into <code>{envVar}</code>.</p>
+      <div className="secret-row">
+        <code className="secret" data-testid="new-secret" aria-label="New key">
+          {revealed ? secret : `${secret.slice(0, secret.indexOf('_', 4) + 1)}${'•'.repeat(16)}${secret.slice(-4)}`}
+        </code>
+        <button type="button" className="button-quiet" onClick={() => setRevealed((r) => !r)} aria-pressed={revealed}>
+          {revealed ? 'Hide' : 'Reveal'}
+        </button>
+        <button type="button" className="button-primary" onClick={() => copy.mutate()}>
+          Copy
+        </button>
+      </div>
+      <p role="status" className="hint">
+        {copy.isSuccess ? `Copied. The clipboard is cleared in ${Math.round(copy.data.clearsAfterMs / 1000)} s.` : copy.isError ? 'Could not copy; reveal the key and copy it by hand.' : ''}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { useCallback, useState } from 'react';
+import type { Environment } from '../../shared/domain.js';
+
+const KEY = 'keydeck.selection';
+
+export interface Selection {
+  orgId?: string;
+  environment: Environment;
+}
+
+function load(): Selection {
+  try {
+    const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Selection>;
+    return {
+      orgId: typeof raw.orgId === 'string' ? raw.orgId : undefined,
+      environment: raw.environment === 'live' || raw.environment === 'test' ? raw.environment : 'live',
+    };
+  } catch {
+    return { environment: 'live' };
+  }
+}
+
+/** The selected organization and environment, remembered across restarts (ids only, never a secret). */
+export function useSelection(): [Selection, (next: Partial<Selection>) => void] {
+  const [selection, setSelection] = useState<Selection>(load);
+  const update = useCallback((next: Partial<Selection>) => {
+    setSelection((prev) => {
+      const merged = { ...prev, ...next };
+      localStorage.setItem(KEY, JSON.stringify(merged));
+      return merged;
+    });
+  }, []);
+  return [selection, update];
+}

@@ -1,0 +1,46 @@
+import type { Channel, Input, Output } from './contract.js';
+import type { Result } from './errors.js';
+
+/** One call of the contract as the renderer sees it. */
+export type Call<C extends Channel> = (input: Input<C>) => Promise<Result<Output<C>>>;
+
+/** Sends one contract call over some transport (IPC in the app, a WebSocket in the preview host). */
+export type Invoke = (channel: Channel, input: unknown) => Promise<unknown>;
+
+/**
+ * `window.keydeck`: exactly the calls of the contract, grouped by domain. No generic invoke, no
+ * `ipcRenderer`: the renderer can do only what is listed here.
+ */
+export interface KeydeckApi {
+  app: { info: Call<'app.info'> };
+  orgs: {
+    list: Call<'orgs.list'>;
+    connect: Call<'orgs.connect'>;
+    connectEnvironment: Call<'orgs.connectEnvironment'>;
+    remove: Call<'orgs.remove'>;
+  };
+  keys: { list: Call<'keys.list'>; create: Call<'keys.create'>; revoke: Call<'keys.revoke'> };
+  clipboard: { copySecret: Call<'clipboard.copySecret'> };
+}
+
+/**
+ * Builds the API over a transport. Both the preload and the preview client call this, so the
+ * surface is written once. Uses only types from the contract, so the preload bundle stays tiny.
+ */
+export function buildApi(invoke: Invoke): KeydeckApi {
+  const call =
+    <C extends Channel>(channel: C): Call<C> =>
+    (input) =>
+      invoke(channel, input) as Promise<Result<Output<C>>>;
+  return {
+    app: { info: call('app.info') },
+    orgs: {
+      list: call('orgs.list'),
+      connect: call('orgs.connect'),
+      connectEnvironment: call('orgs.connectEnvironment'),
+      remove: call('orgs.remove'),
+    },
+    keys: { list: call('keys.list'), create: call('keys.create'), revoke: call('keys.revoke') },
+    clipboard: { copySecret: call('clipboard.copySecret') },
+  } satisfies KeydeckApi;
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import {
+  Credential,
+  Environment,
+  KeyRecord,
+  Label,
+  LocalId,
+  Organization,
+  ProviderInfo,
+  ProviderKeyId,
+} from './domain.js';
+import { KeydeckError, type ErrorCode } from './errors.js';
+
+/**
+ * A pasted key as it crosses the boundary. Deliberately roomy (256 KiB) so that a pasted document
+ * reaches the key inspector and gets a clear "paste only the key" message instead of a schema error;
+ * the core refuses anything over 512 characters.
+ */
+export const PastedKey = z.string().max(256 * 1024);
+
+/** An https (or loopback http) base URL a user may set per organization. The core re-checks it. */
+export const BaseUrl = z.string().trim().url().max(2000);
+
+/**
+ * The one contract between the renderer and the main process. Every call has a zod schema for its
+ * input and output and the error codes it can answer with. The preload, the IPC handlers and the
+ * preview host are all derived from this object, so they cannot drift.
+ */
+export const contract = {
+  /** Which transport is serving, the keychain service in use, and the providers Keydeck supports. */
+  'app.info': {
+    input: z.object({}).strict(),
+    output: z.object({
+      version: z.string(),
+      transport: z.enum(['electron', 'preview']),
+      keychainService: z.string(),
+      demo: z.boolean(),
+      providers: z.array(ProviderInfo),
+    }),
+    errors: [] as ErrorCode[],
+  },
+  /** Every organization Keydeck knows, newest last. */
+  'orgs.list': {
+    input: z.object({}).strict(),
+    output: z.object({ organizations: z.array(Organization) }),
+    errors: ['STORE_ERROR'] as ErrorCode[],
+  },
+  /**
+   * First-run and "add organization": detect the provider and environment from a pasted admin key,
+   * verify it against the provider, then store it in the keychain and create the organization.
+   * Nothing is stored if verification fails.
+   */
+  'orgs.connect': {
+    input: z
+      .object({
+        key: PastedKey,
+        name: Label.optional(),
+        /** The environment the user expects; a key of the other one is refused. */
+        environment: Environment.optional(),
+        apiBaseUrl: BaseUrl.optional(),
+      })
+      .strict(),
+    output: z.object({ organization: Organization, credential: Credential }),
+    errors: [
+      'KEY_MALFORMED',
+      'KEY_UNKNOWN_PROVIDER',
+      'KEY_ENVIRONMENT_MISMATCH',
+      'KEY_INVALID',
+      'KEY_REVOKED',
+      'UNAUTHORIZED',
+      'CONFLICT',
+      'INSECURE_URL',
+      'NETWORK_TIMEOUT',
+      'NETWORK_ERROR',
+      'PROVIDER_RATE_LIMITED',
+      'PROVIDER_ERROR',
+      'PROVIDER_BAD_RESPONSE',
+      'KEYCHAIN_UNAVAILABLE',
+      'KEYCHAIN_LOCKED',
+      'KEYCHAIN_TIMEOUT',
+    ] as ErrorCode[],
+  },
+  /** Connect the admin key of another environment (e.g. test after live) to an existing organization. */
+  'orgs.connectEnvironment': {
+    input: z.object({ orgId: LocalId, key: PastedKey, environment: Environment }).strict(),
+    output: z.object({ organization: Organization, credential: Credential }),
+    errors: ['NOT_FOUND', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'KEY_INVALID', 'KEY_REVOKED', 'CONFLICT', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+  },
+  /** Forget an organization: its metadata and every secret Keydeck holds for it. Nothing is revoked. */
+  'orgs.remove': {
+    input: z.object({ orgId: LocalId }).strict(),
+    output: z.object({ removedSecrets: z.number().int().nonnegative() }),
+    errors: ['NOT_FOUND', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED', 'KEYCHAIN_TIMEOUT'] as ErrorCode[],
+  },
+  /** The keys of one organization and environment, from the provider where it can list them. */
+  'keys.list': {
+    input: z.object({ orgId: LocalId, environment: Environment }).strict(),
+    output: z.object({
+      keys: z.array(KeyRecord),
+      /** `provider`: the provider's full list. `keydeck`: only the keys Keydeck holds. */
+      source: z.enum(['provider', 'keydeck']),
+      fetchedAt: z.string(),
+    }),
+    errors: ['NOT_FOUND', 'SECRET_MISSING', 'KEY_INVALID', 'KEY_REVOKED', 'UNAUTHORIZED', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_BAD_RESPONSE', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+  },
+  /**
+   * Create a key at the provider. Its secret is returned once, here, and kept in the keychain only
+   * when `keep` is true.
+   */
+  'keys.create': {
+    input: z
+      .object({
+        orgId: LocalId,
+        environment: Environment,
+        name: Label,
+        /** Laghav's app_id; ignored by providers without scopes. */
+        scope: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').optional(),
+        keep: z.boolean(),
+      })
+      .strict(),
+    output: z.object({
+      key: KeyRecord,
+      secret: z.string(),
+      heldCredentialId: LocalId.optional(),
+      /** Set when `keep` was asked but the keychain refused; the key was still created and is shown. */
+      keepError: KeydeckError.optional(),
+    }),
+    errors: ['NOT_FOUND', 'UNSUPPORTED', 'PROVIDER_FORBIDDEN', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_BAD_RESPONSE', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+  },
+  /** Revoke a key at the provider (immediate and final) and forget any secret Keydeck held for it. */
+  'keys.revoke': {
+    input: z.object({ orgId: LocalId, environment: Environment, keyId: ProviderKeyId }).strict(),
+    output: z.object({ keyId: ProviderKeyId, status: z.enum(['revoked']) }),
+    errors: ['NOT_FOUND', 'ADMIN_KEY_PROTECTED', 'UNSUPPORTED', 'PROVIDER_FORBIDDEN', 'PROVIDER_ERROR', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+  },
+  /**
+   * Put a secret the user is looking at on the clipboard, from the main process, and clear it after
+   * `clearAfterMs` if the clipboard still holds it.
+   */
+  'clipboard.copySecret': {
+    input: z.object({ secret: z.string().min(1).max(512) }).strict(),
+    output: z.object({ clearsAfterMs: z.number().int().nonnegative() }),
+    errors: [] as ErrorCode[],
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type Input<C extends Channel> = z.input<Contract[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+export type Output<C extends Channel> = z.output<Contract[C]['output']>;
+
+/** Every channel name, for transports that register handlers. */
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contract, value);
+}

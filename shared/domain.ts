@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Providers Keydeck knows. Adapters in electron/core/providers/ implement each one. */
+export const ProviderId = z.enum(['laghav']);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+/** `live` keys touch real data and money; `test` keys do not. Live is always shown as live. */
+export const Environment = z.enum(['live', 'test']);
+export type Environment = z.infer<typeof Environment>;
+
+/** Ids Keydeck mints itself (organizations, credentials): short, URL- and keychain-safe. */
+export const LocalId = z.string().regex(/^[a-z]{2,4}_[A-Za-z0-9]{8,40}$/, 'not a Keydeck id');
+
+/** A provider's own key id, echoed back in URLs, so restricted to a safe alphabet. */
+export const ProviderKeyId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'not a key id');
+
+/** Text a person typed or a provider sent: bounded, so a hostile value cannot bloat the UI or store. */
+export const Label = z.string().trim().min(1).max(200);
+
+/** An ISO-8601 timestamp. */
+export const Timestamp = z.string().max(64);
+
+/** How Keydeck can do an operation at a provider: through its API, or only by a person in its dashboard. */
+export const CapabilityMode = z.enum(['api', 'dashboard']);
+export type CapabilityMode = z.infer<typeof CapabilityMode>;
+
+/** What a provider's API offers, read by the UI and the rotation engine instead of provider names. */
+export const Capabilities = z.object({
+  verify: CapabilityMode,
+  list: CapabilityMode,
+  create: CapabilityMode,
+  revoke: CapabilityMode,
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
+/** One account at one provider. */
+export const Organization = z.object({
+  id: LocalId,
+  provider: ProviderId,
+  name: Label,
+  /** Overrides the provider's default API base URL (https, or loopback for the sandbox). */
+  apiBaseUrl: z.string().url().max(2000).optional(),
+  createdAt: Timestamp,
+  /** Which environments have an admin key connected. */
+  environments: z.array(Environment),
+});
+export type Organization = z.infer<typeof Organization>;
+
+/** A key Keydeck holds in the keychain. Only its public facts live here; the secret is in the keychain. */
+export const Credential = z.object({
+  id: LocalId,
+  orgId: LocalId,
+  environment: Environment,
+  label: Label,
+  /** The key's public prefix, e.g. `lgh_live_`. */
+  prefix: z.string().max(40),
+  last4: z.string().max(4),
+  /** The provider's id for this key, once known. */
+  providerKeyId: ProviderKeyId.optional(),
+  /** `admin`: the key Keydeck calls the provider with for this org+env. `held`: a key kept for the user. */
+  role: z.enum(['admin', 'held']),
+  createdAt: Timestamp,
+  verifiedAt: Timestamp.optional(),
+});
+export type Credential = z.infer<typeof Credential>;
+
+/** A key as the provider reports it, joined with the credential Keydeck holds for it, if any. */
+export const KeyRecord = z.object({
+  id: ProviderKeyId,
+  name: z.string().max(200),
+  /** Masked, e.g. `lgh_live_••••a1b2`; never the secret. */
+  masked: z.string().max(80),
+  environment: Environment,
+  status: z.enum(['active', 'revoked', 'expired', 'unknown']),
+  createdAt: Timestamp.optional(),
+  lastUsedAt: Timestamp.optional(),
+  /** Provider-specific scope (Laghav's app_id), shown as-is. */
+  scope: z.string().max(200).optional(),
+  /** The credential Keydeck holds for this key, if it holds one. */
+  heldCredentialId: LocalId.optional(),
+  /** Whether this is the key Keydeck itself calls the provider with. */
+  isAdmin: z.boolean(),
+});
+export type KeyRecord = z.infer<typeof KeyRecord>;
+
+/** A provider as the UI needs to know it: names, formats and what its API can do. */
+export const ProviderInfo = z.object({
+  id: ProviderId,
+  displayName: z.string(),
+  capabilities: Capabilities,
+  environments: z.array(Environment),
+  defaultApiBaseUrl: z.string(),
+  dashboardUrl: z.string(),
+  envVar: z.string(),
+  /** Whether the provider reports when a key was last used. */
+  reportsLastUsed: z.boolean(),
+  /** Whether create takes a scope (Laghav's app_id). */
+  createScopeLabel: z.string().optional(),
+});
+export type ProviderInfo = z.infer<typeof ProviderInfo>;

@@ -1,0 +1,130 @@
+import type { Environment, ProviderId } from './domain.js';
+
+/**
+ * Key formats, as the providers' docs publish them. Detection is by prefix; the body check only
+ * refuses what can never be a key, because providers do not publish their body alphabets.
+ */
+export interface KeyFormat {
+  provider: ProviderId;
+  environment: Environment;
+  prefix: string;
+  /** What may follow the prefix. */
+  body: RegExp;
+}
+
+export const KEY_FORMATS: readonly KeyFormat[] = [
+  // Laghav: `lgh_live_xxx` (production, per-plan monthly quota, billable), `lgh_test_xxx` (100 calls/day, free).
+  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: /^[A-Za-z0-9_-]{8,200}$/ },
+  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: /^[A-Za-z0-9_-]{8,200}$/ },
+];
+
+/** Longest key Keydeck accepts. Real keys are well under 300 characters; this refuses pasted files. */
+export const MAX_KEY_LENGTH = 512;
+
+/** Characters a copy from a web page or chat can smuggle in and that are invisible on screen. */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+
+export type KeyProblem =
+  | { kind: 'empty' }
+  | { kind: 'too-long'; length: number }
+  | { kind: 'inner-whitespace'; index: number }
+  | { kind: 'invisible-character'; index: number; codePoint: string }
+  | { kind: 'not-ascii'; index: number }
+  | { kind: 'unknown-prefix' }
+  | { kind: 'bad-body'; prefix: string };
+
+export type NormalizedKey = { ok: true; key: string } | { ok: false; problem: KeyProblem };
+
+/**
+ * Trims surrounding whitespace (a paste often carries a newline) and refuses anything that would
+ * make a key silently differ from what the user sees: inner whitespace, invisible characters,
+ * non-ASCII look-alikes, or a pasted document instead of a key.
+ */
+export function normalizeKey(input: string): NormalizedKey {
+  if (input.length > MAX_KEY_LENGTH * 4) return { ok: false, problem: { kind: 'too-long', length: input.length } };
+  const key = input.trim().replace(/^\uFEFF+|\uFEFF+$/gu, '').trim();
+  if (key.length === 0) return { ok: false, problem: { kind: 'empty' } };
+  if (key.length > MAX_KEY_LENGTH) return { ok: false, problem: { kind: 'too-long', length: key.length } };
+  for (let i = 0; i < key.length; i++) {
+    const ch = key[i] ?? '';
+    if (/\s/u.test(ch)) return { ok: false, problem: { kind: 'inner-whitespace', index: i } };
+    if (INVISIBLE.test(ch)) {
+      const codePoint = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      return { ok: false, problem: { kind: 'invisible-character', index: i, codePoint } };
+    }
+    const code = ch.charCodeAt(0);
+    if (code < 0x21 || code > 0x7e) return { ok: false, problem: { kind: 'not-ascii', index: i } };
+  }
+  return { ok: true, key };
+}
+
+/** The format a key matches, or undefined. Longest prefix wins so a future `lgh_live_x_` cannot shadow. */
+export function detectFormat(key: string): KeyFormat | undefined {
+  return [...KEY_FORMATS]
+    .sort((a, b) => b.prefix.length - a.prefix.length)
+    .find((f) => key.startsWith(f.prefix));
+}
+
+export type KeyInspection =
+  | { ok: true; key: string; provider: ProviderId; environment: Environment; prefix: string; last4: string; masked: string }
+  | { ok: false; problem: KeyProblem; message: string };
+
+/** Normalises, detects provider and environment, and checks the body. Never echoes the key in a message. */
+export function inspectKey(input: string): KeyInspection {
+  const n = normalizeKey(input);
+  if (!n.ok) return { ok: false, problem: n.problem, message: describeKeyProblem(n.problem) };
+  const format = detectFormat(n.key);
+  if (!format) {
+    const problem: KeyProblem = { kind: 'unknown-prefix' };
+    return { ok: false, problem, message: describeKeyProblem(problem) };
+  }
+  const body = n.key.slice(format.prefix.length);
+  if (!format.body.test(body)) {
+    const problem: KeyProblem = { kind: 'bad-body', prefix: format.prefix };
+    return { ok: false, problem, message: describeKeyProblem(problem) };
+  }
+  return {
+    ok: true,
+    key: n.key,
+    provider: format.provider,
+    environment: format.environment,
+    prefix: format.prefix,
+    last4: lastFour(n.key),
+    masked: maskKey(n.key, format.prefix),
+  };
+}
+
+/** Plain words for each problem. Positions are 1-based, as a person counts. */
+export function describeKeyProblem(p: KeyProblem): string {
+  switch (p.kind) {
+    case 'empty':
+      return 'Paste an API key first.';
+    case 'too-long':
+      return `That is ${p.length.toLocaleString('en-US')} characters; an API key is at most ${MAX_KEY_LENGTH}. Paste only the key.`;
+    case 'inner-whitespace':
+      return `The key has a space or line break at character ${p.index + 1}. Copy it again in one piece.`;
+    case 'invisible-character':
+      return `The key has an invisible character (${p.codePoint}) at character ${p.index + 1}, often added by chat apps or web pages. Copy it again from the provider.`;
+    case 'not-ascii':
+      return `The key has a character at position ${p.index + 1} that no API key uses (a look-alike letter or symbol). Copy it again from the provider.`;
+    case 'unknown-prefix':
+      return `Keydeck does not recognise this key's prefix. Supported: ${KEY_FORMATS.map((f) => f.prefix).join(', ')}.`;
+    case 'bad-body':
+      return `The key starts with ${p.prefix} but the rest does not look like a key. Copy it again in full.`;
+  }
+}
+
+/** The last four characters, the only part of a secret Keydeck ever stores or logs. */
+export function lastFour(key: string): string {
+  return key.slice(-4);
+}
+
+/** `lgh_live_••••a1b2`: the prefix, a fixed-width mask, the last four. Never reveals the length. */
+export function maskKey(key: string, prefix = detectFormat(key)?.prefix ?? ''): string {
+  return `${prefix}••••${lastFour(key)}`;
+}
+
+/** The mask from stored public parts, when the secret itself is not at hand. */
+export function maskFromParts(prefix: string, last4: string): string {
+  return `${prefix}••••${last4}`;
+}

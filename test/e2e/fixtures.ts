@@ -1,0 +1,82 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { MemoryClipboard } from '../../electron/core/ports.js';
+import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
+import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+
+export interface Keydeck {
+  host: PreviewHost;
+  sandbox: Sandbox;
+  profileDir: string;
+  service: string;
+  clipboard: MemoryClipboard;
+  secrets: KeytarSecretStore;
+  /** Seeds an organization at the sandbox and returns its admin keys. */
+  seed(name?: string): { live: string; test: string };
+}
+
+/**
+ * Each test gets its own sandbox port, profile folder and keychain service, and a preview host
+ * wired to the real core. The keychain service is emptied afterwards.
+ */
+export const test = base.extend<{ keydeck: Keydeck }>({
+  keydeck: async ({}, use, testInfo) => {
+    const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-'));
+    const service = `Keydeck E2E ${process.pid} ${testInfo.testId}`;
+    const sandbox = await startSandbox();
+    const clipboard = new MemoryClipboard();
+    const secrets = new KeytarSecretStore(service);
+    const workspace = createNodeWorkspace({ profileDir, keychainService: service, transport: 'preview', version: 'test', secrets, clipboard });
+    const host = await startPreviewHost({ core: workspace, rendererDir: resolve('out/renderer') });
+    const accounts: string[] = [];
+    await use({
+      host,
+      sandbox,
+      profileDir,
+      service,
+      clipboard,
+      secrets,
+      seed: (name = 'Acme') =>
+        sandbox.laghav.seedOrg(name, [
+          { name: 'Production web app', environment: 'live', scope: 'app_web' },
+          { name: 'CI pipeline', environment: 'test' },
+        ]).admin,
+    });
+    await workspace.dispose();
+    await host.close();
+    await sandbox.close();
+    // Remove whatever the test left in its keychain service.
+    const doc = workspace.meta.read();
+    for (const cred of doc.credentials) {
+      const org = doc.organizations.find((o) => o.id === cred.orgId);
+      if (org) accounts.push(`${org.provider}:${org.id}:${cred.environment}:${cred.id}`);
+    }
+    for (const account of accounts) await secrets.delete(account).catch(() => false);
+    rmSync(profileDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+/** Runs axe on the current page and fails on any violation, naming each one. */
+export async function expectNoAxeViolations(page: Page, context: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${context}`).toEqual([]);
+}
+
+/** Every file under a folder, read as text, for secret searches. */
+export function readAllFiles(dir: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...readAllFiles(path));
+    else out.push({ path, text: readFileSync(path, 'utf8') });
+  }
+  return out;
+}
