@@ -70,7 +70,7 @@ export class CoreContext {
   async secretOf(org: StoredOrganization, cred: Credential): Promise<string> {
     const secret = await this.deps.secrets.get(this.account(org, cred));
     if (!secret) {
-      fail('SECRET_MISSING', `The ${cred.environment} key for ${org.name} (…${cred.last4}) is missing from the keychain. Connect it again.`);
+      fail('SECRET_MISSING', `The ${cred.environment} key for ${org.name} (…${cred.last4}) is missing from the keychain (or the keychain is locked). Unlock it, or connect the key again.`);
     }
     return secret;
   }

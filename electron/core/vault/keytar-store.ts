@@ -1,7 +1,9 @@
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { keychainFailure, type SecretStore } from './secret-store.js';
 
-type Keytar = typeof import('keytar');
+import type * as KeytarModule from 'keytar';
+
+type Keytar = typeof KeytarModule;
 
 /** Default bound on one keychain call. A Secret Service that never answers must not hang Keydeck. */
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 10_000;
@@ -56,7 +58,7 @@ export class KeytarSecretStore implements SecretStore {
           reject(
             new KeydeckFailure({
               code: 'KEYCHAIN_TIMEOUT',
-              message: `The OS keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s. It may be waiting for an unlock prompt; unlock it and try again.`,
+              message: `The OS keychain did not answer within ${this.timeoutMs / 1000} s. It may be waiting for an unlock prompt; unlock it and try again.`,
             }),
           ),
         this.timeoutMs,

@@ -37,7 +37,7 @@ export function mapKeychainError(error: unknown): { code: ErrorCode; message: st
     };
   }
   if (
-    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|org\.freedesktop\.DBus|ServiceUnknown|Secret Service|No such interface|libsecret|Cannot find module|keytar\.node|ERR_DLOPEN_FAILED/i.test(
+    /autolaunch D-Bus|Object does not exist at path|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|org\.freedesktop\.DBus|ServiceUnknown|Secret Service|No such interface|libsecret|Cannot find module|keytar\.node|ERR_DLOPEN_FAILED/i.test(
       text,
     )
   ) {

@@ -1,0 +1,96 @@
+import { describe, expect, it, vi } from 'vitest';
+import { buildApi } from '../../shared/api.js';
+import { CHANNELS, contract } from '../../shared/contract.js';
+import { dispatch, type Handlers } from '../../electron/core/dispatch.js';
+import { silentLogger } from '../../electron/core/log.js';
+
+/** Flattens `window.keydeck` into `domain.method` names. */
+function surface(api: object): string[] {
+  return Object.entries(api)
+    .flatMap(([domain, methods]) => Object.keys(methods as object).map((m) => `${domain}.${m}`))
+    .sort();
+}
+
+describe('the contract', () => {
+  it('gives every channel an input schema, an output schema and its error codes', () => {
+    for (const channel of CHANNELS) {
+      const spec = contract[channel];
+      expect(typeof spec.input.safeParse, channel).toBe('function');
+      expect(typeof spec.output.safeParse, channel).toBe('function');
+      expect(Array.isArray(spec.errors), channel).toBe(true);
+    }
+  });
+
+  it('window.keydeck exposes exactly the contract, nothing more (API surface snapshot)', () => {
+    const api = buildApi(async () => ({ ok: true, value: null }));
+    expect(surface(api)).toEqual([...CHANNELS].sort());
+    expect(surface(api)).toMatchInlineSnapshot(`
+      [
+        "app.info",
+        "clipboard.copySecret",
+        "keys.create",
+        "keys.list",
+        "keys.revoke",
+        "orgs.connect",
+        "orgs.connectEnvironment",
+        "orgs.list",
+        "orgs.remove",
+      ]
+    `);
+  });
+
+  it('each call sends its own fixed channel name', async () => {
+    const invoke = vi.fn(async () => ({ ok: true, value: {} }));
+    const api = buildApi(invoke);
+    await api.keys.revoke({ orgId: 'org_abcdefgh', environment: 'live', keyId: 'k1' });
+    expect(invoke).toHaveBeenCalledWith('keys.revoke', { orgId: 'org_abcdefgh', environment: 'live', keyId: 'k1' });
+  });
+});
+
+describe('dispatch (the validation every transport shares)', () => {
+  const calls: unknown[] = [];
+  const handlers = Object.fromEntries(
+    CHANNELS.map((c) => [
+      c,
+      async (input: unknown) => {
+        calls.push(input);
+        return c === 'orgs.list' ? { organizations: [], secret: 'must not leak' } : {};
+      },
+    ]),
+  ) as unknown as Handlers;
+
+  it('refuses an unknown channel', async () => {
+    expect(await dispatch(handlers, 'shell.openExternal', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await dispatch(handlers, '__proto__', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await dispatch(handlers, 'toString', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it.each([
+    ['wrong types', { orgId: 42, environment: 'live', keyId: 'k' }],
+    ['an unknown environment', { orgId: 'org_abcdefgh', environment: 'prod', keyId: 'k' }],
+    ['extra fields', { orgId: 'org_abcdefgh', environment: 'live', keyId: 'k', force: true }],
+    ['a __proto__ key', JSON.parse('{"orgId":"org_abcdefgh","environment":"live","keyId":"k","__proto__":{"polluted":true}}')],
+    ['a path in the key id', { orgId: 'org_abcdefgh', environment: 'live', keyId: '../../admin' }],
+    ['a huge string', { orgId: 'org_abcdefgh', environment: 'live', keyId: 'k'.repeat(100_000) }],
+    ['null', null],
+    ['an array', []],
+  ])('refuses %s without calling the core', async (_name, input) => {
+    const before = calls.length;
+    const result = await dispatch(handlers, 'keys.revoke', input, silentLogger);
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(calls.length).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('strips anything the handler returns beyond the contract', async () => {
+    const result = await dispatch(handlers, 'orgs.list', {}, silentLogger);
+    expect(result).toEqual({ ok: true, value: { organizations: [] } });
+  });
+
+  it('turns an unexpected throw into INTERNAL without its message', async () => {
+    const crashing = { ...handlers, 'orgs.list': async () => { throw new Error('boom lgh_live_abcdefghijklmnop'); } } as Handlers;
+    const result = await dispatch(crashing, 'orgs.list', {}, silentLogger);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(result)).not.toContain('lgh_live_abcdefghijklmnop');
+  });
+});

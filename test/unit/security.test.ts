@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { checkApiUrl } from '../../electron/core/http/url-policy.js';
+import { isAppUrl, isTrustedSender, type TrustedOrigins } from '../../electron/security.js';
+import { isAllowedUpgrade } from '../../electron/preview/host.js';
+
+const trusted: TrustedOrigins = { appFileUrl: 'file:///opt/Keydeck/resources/app.asar/out/renderer/index.html' };
+const app = trusted.appFileUrl;
+
+describe('isAppUrl', () => {
+  it.each([
+    [app, true],
+    [`${app}#/keys`, true],
+    ['file:///etc/passwd', false],
+    ['file:///opt/Keydeck/resources/app.asar/out/renderer/other.html', false],
+    ['https://evil.example/', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,<script>alert(1)</script>', false],
+    ['http://localhost:5173/', false],
+    ['', false],
+    [null, false],
+    [42, false],
+  ])('%s → %s', (url, expected) => {
+    expect(isAppUrl(url, trusted)).toBe(expected);
+  });
+
+  it('accepts the dev server only when configured', () => {
+    expect(isAppUrl('http://localhost:5173/', { ...trusted, devServerUrl: 'http://localhost:5173' })).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', { ...trusted, devServerUrl: 'http://localhost:5173' })).toBe(false);
+  });
+});
+
+describe('isTrustedSender', () => {
+  const ids = new Set([7]);
+  it.each([
+    ['the main frame of our window', { frameUrl: app, isMainFrame: true, webContentsId: 7 }, true],
+    ['a null senderFrame (navigated away or destroyed)', { frameUrl: null, isMainFrame: true, webContentsId: 7 }, false],
+    ['an undefined frame', { frameUrl: undefined, isMainFrame: true, webContentsId: 7 }, false],
+    ['a subframe', { frameUrl: app, isMainFrame: false, webContentsId: 7 }, false],
+    ['another webContents', { frameUrl: app, isMainFrame: true, webContentsId: 8 }, false],
+    ['a foreign page in our window', { frameUrl: 'https://evil.example/', isMainFrame: true, webContentsId: 7 }, false],
+  ])('%s', (_name, sender, expected) => {
+    expect(isTrustedSender(sender, ids, trusted)).toBe(expected);
+  });
+});
+
+describe('checkApiUrl (where Keydeck will send a key)', () => {
+  it.each([
+    ['https://api.laghav.ai', true],
+    ['https://api.laghav.ai:8443/v1', true],
+    ['http://127.0.0.1:4010', true],
+    ['http://localhost:4010', true],
+    ['http://[::1]:4010', true],
+    ['http://api.laghav.ai', false],
+    ['http://127.0.0.1.evil.example', false],
+    ['http://localhost.evil.example', false],
+    ['ftp://api.laghav.ai', false],
+    ['file:///etc/passwd', false],
+    ['javascript:alert(1)', false],
+    ['https://user:pass@api.laghav.ai', false],
+    ['not a url', false],
+    [undefined, false],
+  ])('%s → %s', (url, expected) => {
+    expect(checkApiUrl(url).ok).toBe(expected);
+  });
+});
+
+describe('preview host upgrade guard', () => {
+  const origin = 'http://127.0.0.1:4321';
+  const token = 'a'.repeat(64);
+  const good = { origin, host: '127.0.0.1:4321', 'sec-websocket-protocol': `keydeck.v1, keydeck-token.${token}` };
+  it.each([
+    ['the right origin, host and token', good, true],
+    ['a wrong token', { ...good, 'sec-websocket-protocol': `keydeck.v1, keydeck-token.${'b'.repeat(64)}` }, false],
+    ['a short token', { ...good, 'sec-websocket-protocol': 'keydeck.v1, keydeck-token.aaaa' }, false],
+    ['no token', { ...good, 'sec-websocket-protocol': 'keydeck.v1' }, false],
+    ['another origin', { ...good, origin: 'http://evil.example' }, false],
+    ['a null origin', { ...good, origin: 'null' }, false],
+    ['no origin', { host: good.host, 'sec-websocket-protocol': good['sec-websocket-protocol'] }, false],
+    ['a rebinding host', { ...good, host: 'evil.example:4321' }, false],
+  ])('%s → %s', (_name, headers, expected) => {
+    expect(isAllowedUpgrade({ headers }, origin, token)).toBe(expected);
+  });
+});
