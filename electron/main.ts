@@ -3,11 +3,13 @@ import Store from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HttpClient } from './core/http/client.js';
+import { checkApiUrl, isLoopbackHost } from './core/http/url-policy.js';
 import { fileLogger } from './core/node-workspace.js';
 import { systemClock } from './core/ports.js';
 import { MetaStore, type DocumentBackend } from './core/store/meta-store.js';
 import { KeytarSecretStore } from './core/vault/keytar-store.js';
 import { createWorkspace } from './core/workspace.js';
+import { ProviderId } from '../shared/domain.js';
 import { registerIpc } from './ipc/index.js';
 import { isAppUrl, type TrustedOrigins } from './security.js';
 
@@ -17,6 +19,8 @@ import { isAppUrl, type TrustedOrigins } from './security.js';
 const profileOverride = process.env.KEYDECK_PROFILE_DIR;
 if (profileOverride) app.setPath('userData', profileOverride);
 const keychainService = process.env.KEYDECK_KEYCHAIN_SERVICE || 'Keydeck';
+/** The demo points providers at its loopback sandbox; honoured only in a demo profile and only for loopback. */
+const baseUrlOverrides = profileOverride ? sandboxOverrides(process.env.KEYDECK_SANDBOX_URLS) : undefined;
 
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
 const trusted: TrustedOrigins = {
@@ -26,6 +30,20 @@ const trusted: TrustedOrigins = {
 const windowIds = new Set<number>();
 
 if (!app.requestSingleInstanceLock()) app.quit();
+
+/** Parses `{"<provider>":"http://127.0.0.1:…"}`, keeping only known providers on loopback. */
+function sandboxOverrides(raw: string | undefined): Partial<Record<ProviderId, string>> | undefined {
+  if (!raw) return undefined;
+  try {
+    const entries = Object.entries(JSON.parse(raw) as Record<string, unknown>).filter(([provider, url]) => {
+      const checked = checkApiUrl(url);
+      return ProviderId.safeParse(provider).success && checked.ok && isLoopbackHost(checked.url.hostname);
+    });
+    return Object.fromEntries(entries) as Partial<Record<ProviderId, string>>;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Denies everything a hostile page could ask for: navigation, new windows, permissions, webviews. */
 function lockDown(contents: WebContents): void {
@@ -87,6 +105,7 @@ void app.whenReady().then(() => {
     transport: 'electron',
     version: app.getVersion(),
     demo: Boolean(profileOverride),
+    baseUrlOverrides,
   });
   registerIpc({ ipcMain, core: workspace, windowIds, trusted });
 

@@ -1,5 +1,4 @@
-import type { Environment } from '../../shared/domain.js';
-import type { Credential, Organization } from '../../shared/domain.js';
+import type { Credential, Environment, Organization, ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
 import { checkApiUrl } from './http/url-policy.js';
 import type { HttpClient } from './http/client.js';
@@ -22,6 +21,11 @@ export interface CoreDeps {
   transport: 'electron' | 'preview';
   version: string;
   demo: boolean;
+  /**
+   * API base URLs used instead of a provider's default when an organization sets none. Only the
+   * demo sets these (to the loopback sandbox); the URL policy still applies.
+   */
+  baseUrlOverrides?: Partial<Record<ProviderId, string>>;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
 }
@@ -51,7 +55,7 @@ export class CoreContext {
   }
 
   baseUrl(org: StoredOrganization): string {
-    const base = org.apiBaseUrl ?? this.adapter(org).info.defaultApiBaseUrl;
+    const base = org.apiBaseUrl ?? this.deps.baseUrlOverrides?.[org.provider] ?? this.adapter(org).info.defaultApiBaseUrl;
     const checked = checkApiUrl(base);
     if (!checked.ok) fail('INSECURE_URL', `The organization's API URL is refused: ${checked.reason}.`);
     return base;

@@ -7,6 +7,7 @@ import { confBackend } from './store/conf-backend.js';
 import { MetaStore } from './store/meta-store.js';
 import { KeytarSecretStore } from './vault/keytar-store.js';
 import type { SecretStore } from './vault/secret-store.js';
+import type { CoreDeps } from './context.js';
 import { createWorkspace } from './workspace.js';
 
 export interface NodeWorkspaceOptions {
@@ -24,6 +25,7 @@ export interface NodeWorkspaceOptions {
   logger?: Logger;
   keychainTimeoutMs?: number;
   clipboardClearMs?: number;
+  baseUrlOverrides?: CoreDeps['baseUrlOverrides'];
 }
 
 /** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
@@ -53,6 +55,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       version: options.version,
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
+      baseUrlOverrides: options.baseUrlOverrides,
     }),
     { meta },
   );

@@ -18,7 +18,7 @@ test('connect → list → create → revoke → reload, with the real keychain 
   await expect(page.getByTestId('key-hint')).toContainText('Laghav · LIVE');
   await page.getByLabel('Organization name (optional)').fill('Acme');
   await page.getByText('Advanced: API URL').click();
-  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.url);
+  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.urls.laghav);
   await page.getByRole('button', { name: 'Verify and connect' }).click();
 
   // The list comes from the provider, with the admin key recognised.
@@ -88,7 +88,7 @@ test('the test environment is connected separately, and a live key is refused in
   await page.goto(keydeck.host.url);
   await page.getByLabel('API key').fill(admin.live);
   await page.getByText('Advanced: API URL').click();
-  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.url);
+  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.urls.laghav);
   await page.getByRole('button', { name: 'Verify and connect' }).click();
   await expect(page.getByRole('heading', { name: 'Laghav', level: 1 })).toBeVisible();
 
@@ -110,7 +110,7 @@ test('a key the provider does not know is refused with its code, and nothing is 
   await page.goto(keydeck.host.url);
   await page.getByLabel('API key').fill('lgh_live_ThisKeyWasNeverIssuedByTheSandbox1');
   await page.getByText('Advanced: API URL').click();
-  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.url);
+  await page.getByLabel(/API base URL/).fill(keydeck.sandbox.urls.laghav);
   await page.getByRole('button', { name: 'Verify and connect' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Laghav does not recognise this key.');

@@ -14,7 +14,7 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 const http = new HttpClient({ sleep: async () => undefined });
-const ctx = (secret: string) => ({ http, baseUrl: sandbox.url, secret });
+const ctx = (secret: string) => ({ http, baseUrl: sandbox.urls.laghav, secret });
 async function failure(p: Promise<unknown>): Promise<KeydeckFailure> {
   try {
     await p;
@@ -27,13 +27,13 @@ async function failure(p: Promise<unknown>): Promise<KeydeckFailure> {
 
 describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
   it('GET /health answers without a key', async () => {
-    const res = await fetch(`${sandbox.url}/health`);
+    const res = await fetch(`${sandbox.urls.laghav}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('401 UNAUTHORIZED without an Authorization header', async () => {
-    const res = await fetch(`${sandbox.url}/api/keys`);
+    const res = await fetch(`${sandbox.urls.laghav}/api/keys`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Missing Authorization header' } });
   });
@@ -95,7 +95,7 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
 
   it('refuses a create without a name', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const res = await fetch(`${sandbox.url}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.live}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${sandbox.urls.laghav}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.live}`, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(400);
   });
 });

@@ -51,7 +51,7 @@ type Connected = { organization: { id: string; environments: string[] }; credent
 describe('workspace (real keychain, real HTTP to the sandbox)', () => {
   it('connects: verifies, stores the secret in the keychain under the documented account, learns the key id', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const r = await call<Connected>('orgs.connect', { key: `${admin.live}\n`, name: 'Acme', apiBaseUrl: sandbox.url });
+    const r = await call<Connected>('orgs.connect', { key: `${admin.live}\n`, name: 'Acme', apiBaseUrl: sandbox.urls.laghav });
     expect(r.organization.environments).toEqual(['live']);
     const account = `laghav:${r.organization.id}:live:${r.credential.id}`;
     expect(await secrets.get(account)).toBe(admin.live);
@@ -62,14 +62,14 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('stores nothing when the provider rejects the key', async () => {
     sandbox.laghav.seedOrg('Acme');
-    const e = await callErr('orgs.connect', { key: 'lgh_live_UnknownUnknownUnknown1', apiBaseUrl: sandbox.url });
+    const e = await callErr('orgs.connect', { key: 'lgh_live_UnknownUnknownUnknown1', apiBaseUrl: sandbox.urls.laghav });
     expect(e).toMatchObject({ code: 'KEY_INVALID', provider: { code: 'INVALID_KEY', status: 401 } });
     expect(ws.meta.read()).toMatchObject({ organizations: [], credentials: [] });
   });
 
   it('stores nothing when the provider is unreachable', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const url = sandbox.url;
+    const url = sandbox.urls.laghav;
     await sandbox.close();
     const e = await callErr('orgs.connect', { key: admin.live, apiBaseUrl: url });
     expect(e.code).toBe('NETWORK_ERROR');
@@ -84,21 +84,21 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
     ['plain http to a remote host', { key: 'lgh_live_abcdefghijklmnop', apiBaseUrl: 'http://api.laghav.ai' }, 'INSECURE_URL'],
     ['100 KB of text', { key: 'a'.repeat(100 * 1024) }, 'KEY_MALFORMED'],
   ])('refuses %s before any network call', async (_name, input, code) => {
-    const e = await callErr('orgs.connect', { apiBaseUrl: sandbox.url, ...input });
+    const e = await callErr('orgs.connect', { apiBaseUrl: sandbox.urls.laghav, ...input });
     expect(e.code).toBe(code);
     expect(sandbox.laghav.calls).toHaveLength(0);
   });
 
   it('refuses to connect the same key twice', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    await call('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
-    const e = await callErr('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
+    await call('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
+    const e = await callErr('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
     expect(e.code).toBe('CONFLICT');
   });
 
   it('lists, creates (kept or not), revokes, and protects the admin key', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
-    const { organization } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
+    const { organization } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
     const orgId = organization.id;
     type Listed = { keys: { id: string; name: string; isAdmin: boolean; heldCredentialId?: string; status: string; masked: string }[]; source: string };
     const listed = await call<Listed>('keys.list', { orgId, environment: 'live' });
@@ -133,7 +133,7 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('says which environment is missing, and connects it', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const { organization } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
+    const { organization } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
     const e = await callErr('keys.list', { orgId: organization.id, environment: 'test' });
     expect(e).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No test key is connected') });
     const wrong = await callErr('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.live });
@@ -144,7 +144,7 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('removing an organization deletes its secrets from the keychain and revokes nothing', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
+    const { organization, credential } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
     const r = await call<{ removedSecrets: number }>('orgs.remove', { orgId: organization.id });
     expect(r.removedSecrets).toBe(1);
     expect(await secrets.get(`laghav:${organization.id}:live:${credential.id}`)).toBeNull();
@@ -154,7 +154,7 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('reports a key deleted from the keychain behind Keydeck’s back as SECRET_MISSING', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.url });
+    const { organization, credential } = await call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: sandbox.urls.laghav });
     await secrets.delete(`laghav:${organization.id}:live:${credential.id}`);
     const e = await callErr('keys.list', { orgId: organization.id, environment: 'live' });
     expect(e.code).toBe('SECRET_MISSING');

@@ -3,7 +3,7 @@
  * environment. These are sandbox keys, valid only against this process, and printed on purpose so
  * a developer can paste them into Keydeck.
  *
- *   --port N     listen on N (default 0: any free port)
+ *   --port N     Laghav listens on N (default 0: any free port)
  *   --json       print one JSON line instead of text (used by the e2e tests and the demo)
  *   --orgs a,b   seed these organization names (default: "Acme")
  */
@@ -17,7 +17,7 @@ const arg = (name: string) => {
 const port = Number(arg('--port') ?? 0);
 const names = (arg('--orgs') ?? 'Acme').split(',').map((s) => s.trim()).filter(Boolean);
 
-const sandbox = await startSandbox({ port });
+const sandbox = await startSandbox({ ports: { laghav: port } });
 const seeded = names.map((name, i) =>
   sandbox.laghav.seedOrg(name, [
     { name: 'Production web app', environment: 'live', scope: `app_${i + 1}web` },
@@ -26,10 +26,10 @@ const seeded = names.map((name, i) =>
   ]),
 );
 if (args.includes('--json')) {
-  process.stdout.write(`${JSON.stringify({ url: sandbox.url, orgs: seeded.map((s) => ({ name: s.org.name, laghav: s.admin })) })}\n`);
+  process.stdout.write(`${JSON.stringify({ urls: sandbox.urls, orgs: seeded.map((s) => ({ name: s.org.name, laghav: s.admin })) })}\n`);
 } else {
-  console.log(`Provider sandbox listening on ${sandbox.url}`);
-  console.log(`Use it as the API URL when you connect (Keydeck: "Advanced: API URL").`);
+  for (const [provider, url] of Object.entries(sandbox.urls)) console.log(`Provider sandbox: ${provider} on ${url}`);
+  console.log(`Use that as the API URL when you connect (Keydeck: "Advanced: API URL"); \`npm run demo\` does it for you.`);
   for (const s of seeded) {
     console.log(`\n${s.org.name} (Laghav)`);
     console.log(`  live admin key: ${s.admin.live}`);

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkApiUrl } from '../../electron/core/http/url-policy.js';
-import { isAppUrl, isTrustedSender, type TrustedOrigins } from '../../electron/security.js';
+import { CONTENT_SECURITY_POLICY, isAppUrl, isTrustedSender, type TrustedOrigins } from '../../electron/security.js';
 import { isAllowedUpgrade } from '../../electron/preview/host.js';
 
 const trusted: TrustedOrigins = { appFileUrl: 'file:///opt/Keydeck/resources/app.asar/out/renderer/index.html' };
@@ -79,5 +80,29 @@ describe('preview host upgrade guard', () => {
     ['a rebinding host', { ...good, host: 'evil.example:4321' }, false],
   ])('%s → %s', (_name, headers, expected) => {
     expect(isAllowedUpgrade({ headers }, origin, token)).toBe(expected);
+  });
+});
+
+describe('the window options and CSP as written', () => {
+  const main = readFileSync('electron/main.ts', 'utf8');
+  const html = readFileSync('renderer/index.html', 'utf8');
+  it('sets the three isolation options literally (so scanners can read them)', () => {
+    expect(main).toMatch(/sandbox: true,/);
+    expect(main).toMatch(/contextIsolation: true,/);
+    expect(main).toMatch(/nodeIntegration: false,/);
+    expect(main).toMatch(/webviewTag: false,/);
+    expect(main).not.toMatch(/webSecurity: false|allowRunningInsecureContent: true/);
+  });
+  it('denies navigation, new windows and permission requests', () => {
+    expect(main).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
+    expect(main).toContain("contents.on('will-navigate'");
+    expect(main).toContain('setPermissionRequestHandler((_wc, _permission, callback) => callback(false))');
+  });
+  it('ships a strict CSP in the page, identical to the one the preview host sends', () => {
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(meta).toContain("script-src 'self'");
+    expect(meta).toContain("object-src 'none'");
+    expect(meta).not.toMatch(/unsafe-inline|unsafe-eval/);
+    for (const directive of meta.split(';').map((d) => d.trim())) expect(CONTENT_SECURITY_POLICY).toContain(directive);
   });
 });
