@@ -106,3 +106,17 @@ describe('the window options and CSP as written', () => {
     for (const directive of meta.split(';').map((d) => d.trim())) expect(CONTENT_SECURITY_POLICY).toContain(directive);
   });
 });
+
+describe('packaging', () => {
+  const yml = readFileSync('electron-builder.yml', 'utf8');
+  it('flips the Electron fuses', () => {
+    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true']) {
+      expect(yml).toContain(line);
+    }
+  });
+  it('ships only the built app, never the preview host, sandbox or tests', () => {
+    const files = /files:\n((?:\s+- .+\n)+)/.exec(yml)?.[1] ?? '';
+    expect(files).toContain('out/main/**');
+    expect(files).not.toMatch(/preview|test|sandbox|scripts|electron\/\*\*/);
+  });
+});
