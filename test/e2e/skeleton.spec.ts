@@ -95,6 +95,7 @@ test('the test environment is connected separately, and a live key is refused in
   await page.getByRole('radio', { name: 'Test' }).click();
   await expect(page.getByRole('heading', { name: 'Connect a test key for Laghav' })).toBeVisible();
   await expect(page.getByText('LIVE environment: real data, real money')).toBeHidden();
+  await expectNoAxeViolations(page, 'connect another environment');
   await page.getByLabel('API key').fill(admin.live);
   await expect(page.getByTestId('key-hint')).toHaveText('This is a live key; this slot needs a test key.');
   await expect(page.getByRole('button', { name: 'Verify and connect' })).toBeDisabled();
@@ -103,6 +104,15 @@ test('the test environment is connected separately, and a live key is refused in
   await expect(page.getByRole('row', { name: /CI pipeline/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /Production web app/ })).toBeHidden();
   await expectNoAxeViolations(page, 'key list (test)');
+
+  // Removing the organization: a confirmation, then back to the first-run screen, keys gone from the keychain.
+  await page.getByRole('button', { name: 'Remove…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove Laghav from Keydeck?' });
+  await expect(dialog).toContainText('Nothing is revoked at Laghav');
+  await expectNoAxeViolations(page, 'remove dialog');
+  await dialog.getByRole('button', { name: 'Remove organization' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome to Keydeck' })).toBeVisible();
+  expect(keydeck.sandbox.laghav.keys.lookup(admin.live)?.status).toBe('active');
 });
 
 test('a key the provider does not know is refused with its code, and nothing is stored', async ({ page, keydeck }) => {
