@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, ipcMain, Menu, session, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ const profileOverride = process.env.KEYDECK_PROFILE_DIR;
 if (profileOverride) app.setPath('userData', profileOverride);
 const keychainService = process.env.KEYDECK_KEYCHAIN_SERVICE || 'Keydeck';
 /** The demo points providers at its loopback sandbox; honoured only in a demo profile and only for loopback. */
-const baseUrlOverrides = profileOverride ? sandboxOverrides(process.env.KEYDECK_SANDBOX_URLS) : undefined;
+const sandbox = profileOverride ? parseSandboxUrls(process.env.KEYDECK_SANDBOX_URLS) : undefined;
 
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
 const trusted: TrustedOrigins = {
@@ -31,15 +31,22 @@ const windowIds = new Set<number>();
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
-/** Parses `{"<provider>":"http://127.0.0.1:…"}`, keeping only known providers on loopback. */
-function sandboxOverrides(raw: string | undefined): Partial<Record<ProviderId, string>> | undefined {
+/** Keeps only known providers with loopback URLs from `{"<provider>":"http://127.0.0.1:…"}`. */
+function loopbackOnly(value: unknown): Partial<Record<ProviderId, string>> {
+  if (typeof value !== 'object' || value === null) return {};
+  const entries = Object.entries(value as Record<string, unknown>).filter(([provider, url]) => {
+    const checked = checkApiUrl(url);
+    return ProviderId.safeParse(provider).success && checked.ok && isLoopbackHost(checked.url.hostname);
+  });
+  return Object.fromEntries(entries) as Partial<Record<ProviderId, string>>;
+}
+
+/** Parses the demo's `{"api":{…},"dashboard":{…}}`. */
+function parseSandboxUrls(raw: string | undefined) {
   if (!raw) return undefined;
   try {
-    const entries = Object.entries(JSON.parse(raw) as Record<string, unknown>).filter(([provider, url]) => {
-      const checked = checkApiUrl(url);
-      return ProviderId.safeParse(provider).success && checked.ok && isLoopbackHost(checked.url.hostname);
-    });
-    return Object.fromEntries(entries) as Partial<Record<ProviderId, string>>;
+    const parsed = JSON.parse(raw) as { api?: unknown; dashboard?: unknown };
+    return { api: loopbackOnly(parsed.api), dashboard: loopbackOnly(parsed.dashboard) };
   } catch {
     return undefined;
   }
@@ -105,7 +112,10 @@ void app.whenReady().then(() => {
     transport: 'electron',
     version: app.getVersion(),
     demo: Boolean(profileOverride),
-    baseUrlOverrides,
+    baseUrlOverrides: sandbox?.api,
+    dashboardUrlOverrides: sandbox?.dashboard,
+    // Only URLs the core checked against the provider's hosts (or loopback) reach this.
+    openExternal: (url) => shell.openExternal(url),
   });
   registerIpc({ ipcMain, core: workspace, windowIds, trusted });
 

@@ -47,7 +47,7 @@ const globex = sandbox.laghav.seedOrg('Globex', [
 ]);
 const initech = sandbox.laghav.seedOrg('Initech', [{ name: 'TPS reports', environment: 'live' }]);
 
-const workspace = createNodeWorkspace({ profileDir, keychainService: SERVICE, transport: 'preview', version, demo: true, baseUrlOverrides: sandbox.urls });
+const workspace = createNodeWorkspace({ profileDir, keychainService: SERVICE, transport: 'preview', version, demo: true, baseUrlOverrides: sandbox.urls, dashboardUrlOverrides: sandbox.dashboards });
 for (const [name, org] of [
   ['Acme Corp', acme],
   ['Globex', globex],
@@ -73,7 +73,7 @@ if (electronBinary) {
   await workspace.dispose();
   const child = spawn(electronBinary, [root], {
     stdio: 'inherit',
-    env: { ...process.env, KEYDECK_PROFILE_DIR: profileDir, KEYDECK_KEYCHAIN_SERVICE: SERVICE, KEYDECK_SANDBOX_URLS: JSON.stringify(sandbox.urls) },
+    env: { ...process.env, KEYDECK_PROFILE_DIR: profileDir, KEYDECK_KEYCHAIN_SERVICE: SERVICE, KEYDECK_SANDBOX_URLS: JSON.stringify({ api: sandbox.urls, dashboard: sandbox.dashboards }) },
   });
   cleanup = async () => child.kill();
   child.on('exit', () => void stop());

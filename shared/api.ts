@@ -19,7 +19,15 @@ export interface KeydeckApi {
     connectEnvironment: Call<'orgs.connectEnvironment'>;
     remove: Call<'orgs.remove'>;
   };
-  keys: { list: Call<'keys.list'>; create: Call<'keys.create'>; revoke: Call<'keys.revoke'> };
+  keys: {
+    list: Call<'keys.list'>;
+    create: Call<'keys.create'>;
+    revoke: Call<'keys.revoke'>;
+    adopt: Call<'keys.adopt'>;
+    check: Call<'keys.check'>;
+    confirmRevoked: Call<'keys.confirmRevoked'>;
+  };
+  dashboard: { open: Call<'dashboard.open'> };
   clipboard: { copySecret: Call<'clipboard.copySecret'> };
 }
 
@@ -40,7 +48,15 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       connectEnvironment: call('orgs.connectEnvironment'),
       remove: call('orgs.remove'),
     },
-    keys: { list: call('keys.list'), create: call('keys.create'), revoke: call('keys.revoke') },
+    keys: {
+      list: call('keys.list'),
+      create: call('keys.create'),
+      revoke: call('keys.revoke'),
+      adopt: call('keys.adopt'),
+      check: call('keys.check'),
+      confirmRevoked: call('keys.confirmRevoked'),
+    },
+    dashboard: { open: call('dashboard.open') },
     clipboard: { copySecret: call('clipboard.copySecret') },
   } satisfies KeydeckApi;
 }

@@ -6,6 +6,7 @@ import {
   Label,
   LocalId,
   Organization,
+  ProviderId,
   ProviderInfo,
   ProviderKeyId,
 } from './domain.js';
@@ -57,7 +58,12 @@ export const contract = {
         name: Label.optional(),
         /** The environment the user expects; a key of the other one is refused. */
         environment: Environment.optional(),
+        /** Only for keys Keydeck cannot detect (Legba publishes no prefix): the user says whose it is. */
+        provider: ProviderId.optional(),
+        /** The provider's own organization id where its API needs one (Legba's org UUID). */
+        providerOrgId: z.string().trim().min(1).max(200).optional(),
         apiBaseUrl: BaseUrl.optional(),
+        dashboardUrl: BaseUrl.optional(),
       })
       .strict(),
     output: z.object({ organization: Organization, credential: Credential }),
@@ -132,6 +138,41 @@ export const contract = {
     input: z.object({ orgId: LocalId, environment: Environment, keyId: ProviderKeyId }).strict(),
     output: z.object({ keyId: ProviderKeyId, status: z.enum(['revoked']) }),
     errors: ['NOT_FOUND', 'ADMIN_KEY_PROTECTED', 'UNSUPPORTED', 'PROVIDER_FORBIDDEN', 'PROVIDER_ERROR', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+  },
+  /**
+   * Take in a key the user created in the provider's dashboard: verify it with the provider, then
+   * keep it in the keychain. Nothing is stored if the provider refuses it.
+   */
+  'keys.adopt': {
+    input: z.object({ orgId: LocalId, environment: Environment, key: PastedKey, name: Label }).strict(),
+    output: z.object({ key: KeyRecord, credentialId: LocalId }),
+    errors: ['NOT_FOUND', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'KEY_INVALID', 'KEY_REVOKED', 'KEY_EXPIRED', 'CONFLICT', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+  },
+  /** Ask the provider whether a key Keydeck holds still works, and remember the answer. */
+  'keys.check': {
+    input: z.object({ orgId: LocalId, credentialId: LocalId }).strict(),
+    output: z.object({ result: z.enum(['accepted', 'rejected']), code: z.string().optional(), checkedAt: z.string() }),
+    errors: ['NOT_FOUND', 'SECRET_MISSING', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+  },
+  /**
+   * After the user revoked a key in the provider's dashboard: call the provider with it, and only
+   * if it is refused (401) forget it. A timeout, 5xx or 429 is an error ("unknown, retry"), never
+   * a confirmation.
+   */
+  'keys.confirmRevoked': {
+    input: z.object({ orgId: LocalId, credentialId: LocalId }).strict(),
+    output: z.object({ confirmed: z.boolean(), code: z.string().optional() }),
+    errors: ['NOT_FOUND', 'ADMIN_KEY_PROTECTED', 'SECRET_MISSING', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+  },
+  /**
+   * Open the organization's dashboard in the system browser (https on the provider's hosts, or the
+   * loopback sandbox). `opened` is false where Keydeck cannot open a browser itself (the preview
+   * host); the renderer then offers the checked link.
+   */
+  'dashboard.open': {
+    input: z.object({ orgId: LocalId }).strict(),
+    output: z.object({ url: z.string(), opened: z.boolean() }),
+    errors: ['NOT_FOUND', 'INSECURE_URL'] as ErrorCode[],
   },
   /**
    * Put a secret the user is looking at on the clipboard, from the main process, and clear it after

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Providers Keydeck knows. Adapters in electron/core/providers/ implement each one. */
-export const ProviderId = z.enum(['laghav']);
+export const ProviderId = z.enum(['legba', 'laghav', 'leadey', 'logtalk', 'skapi']);
 export type ProviderId = z.infer<typeof ProviderId>;
 
 /** `live` keys touch real data and money; `test` keys do not. Live is always shown as live. */
@@ -40,6 +40,10 @@ export const Organization = z.object({
   name: Label,
   /** Overrides the provider's default API base URL (https, or loopback for the sandbox). */
   apiBaseUrl: z.string().url().max(2000).optional(),
+  /** The provider's own id for the organization, where its API needs one (Legba's org UUID). */
+  providerOrgId: z.string().max(200).optional(),
+  /** Overrides the provider's dashboard URL (https on the provider's host, or loopback for the sandbox). */
+  dashboardUrl: z.string().url().max(2000).optional(),
   createdAt: Timestamp,
   /** Which environments have an admin key connected. */
   environments: z.array(Environment),
@@ -61,6 +65,9 @@ export const Credential = z.object({
   role: z.enum(['admin', 'held']),
   createdAt: Timestamp,
   verifiedAt: Timestamp.optional(),
+  /** The last time the provider refused this key (401), and with which Keydeck code. */
+  rejectedAt: Timestamp.optional(),
+  rejectedCode: z.string().max(60).optional(),
 });
 export type Credential = z.infer<typeof Credential>;
 
@@ -80,8 +87,24 @@ export const KeyRecord = z.object({
   heldCredentialId: LocalId.optional(),
   /** Whether this is the key Keydeck itself calls the provider with. */
   isAdmin: z.boolean(),
+  /** For keys known only to Keydeck: when the provider last accepted it. */
+  verifiedAt: Timestamp.optional(),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
+
+/** A field the user must give when connecting (e.g. Legba's org UUID), with how to check it. */
+export const ConnectField = z.object({
+  label: z.string(),
+  help: z.string(),
+  pattern: z.string(),
+  example: z.string(),
+});
+
+/** What a person does in the provider's dashboard, in the provider's own words. */
+export const DashboardSteps = z.object({
+  create: z.array(z.string()).optional(),
+  revoke: z.array(z.string()).optional(),
+});
 
 /** A provider as the UI needs to know it: names, formats and what its API can do. */
 export const ProviderInfo = z.object({
@@ -89,12 +112,22 @@ export const ProviderInfo = z.object({
   displayName: z.string(),
   capabilities: Capabilities,
   environments: z.array(Environment),
+  /** Key prefixes per environment; empty when the provider publishes none (then the user says which). */
+  keyPrefixes: z.array(z.object({ environment: Environment, prefix: z.string() })),
+  /** Empty when the provider has no fixed host (Legba): the user must give one. */
   defaultApiBaseUrl: z.string(),
   dashboardUrl: z.string(),
+  /** Hosts Keydeck may open in the system browser for this provider's dashboard. */
+  dashboardHosts: z.array(z.string()),
   envVar: z.string(),
-  /** Whether the provider reports when a key was last used. */
+  /** Whether the provider's API reports when a key was last used. */
   reportsLastUsed: z.boolean(),
   /** Whether create takes a scope (Laghav's app_id). */
   createScopeLabel: z.string().optional(),
+  /** The provider's own organization id, when its API paths need it. */
+  providerOrgField: ConnectField.optional(),
+  dashboardSteps: DashboardSteps,
+  /** Facts from the provider's docs the user should know (e.g. "test keys: 100 calls/day"). */
+  notes: z.array(z.string()),
 });
 export type ProviderInfo = z.infer<typeof ProviderInfo>;

@@ -2,7 +2,8 @@ import type { Environment, ProviderId } from './domain.js';
 
 /**
  * Key formats, as the providers' docs publish them. Detection is by prefix; the body check only
- * refuses what can never be a key, because providers do not publish their body alphabets.
+ * refuses what can never be a key, except where a provider publishes its alphabet and length
+ * (LogTalk: 32 lowercase alphanumerics).
  */
 export interface KeyFormat {
   provider: ProviderId;
@@ -10,13 +11,31 @@ export interface KeyFormat {
   prefix: string;
   /** What may follow the prefix. */
   body: RegExp;
+  /** How the body should look, in words, for error messages. */
+  bodyHint: string;
 }
+
+const GENERIC_BODY = /^[A-Za-z0-9_-]{8,300}$/;
+const GENERIC_HINT = 'letters, digits, _ and -';
 
 export const KEY_FORMATS: readonly KeyFormat[] = [
   // Laghav: `lgh_live_xxx` (production, per-plan monthly quota, billable), `lgh_test_xxx` (100 calls/day, free).
-  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: /^[A-Za-z0-9_-]{8,200}$/ },
-  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: /^[A-Za-z0-9_-]{8,200}$/ },
+  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  // Leadey: `leadey_sk_live_…`; no test prefix is published.
+  { provider: 'leadey', environment: 'live', prefix: 'leadey_sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  // LogTalk: `lt_live_` / `lt_test_` followed by 32 lowercase alphanumerics.
+  { provider: 'logtalk', environment: 'live', prefix: 'lt_live_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits' },
+  { provider: 'logtalk', environment: 'test', prefix: 'lt_test_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits' },
+  // The sk-style API: `sk_live_…` (real data, billed), `sk_test_…` (no charges).
+  { provider: 'skapi', environment: 'live', prefix: 'sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  { provider: 'skapi', environment: 'test', prefix: 'sk_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
 ];
+
+/** Providers that publish no key format (Legba): Keydeck cannot detect them and asks the user. */
+export const PREFIXLESS_PROVIDERS: readonly ProviderId[] = ['legba'];
+/** What a prefixless key must at least look like: one opaque token. */
+const PREFIXLESS_BODY = /^[A-Za-z0-9_.~+/=-]{16,512}$/;
 
 /** Longest key Keydeck accepts. Real keys are well under 300 characters; this refuses pasted files. */
 export const MAX_KEY_LENGTH = 512;
@@ -31,7 +50,8 @@ export type KeyProblem =
   | { kind: 'invisible-character'; index: number; codePoint: string }
   | { kind: 'not-ascii'; index: number }
   | { kind: 'unknown-prefix' }
-  | { kind: 'bad-body'; prefix: string };
+  | { kind: 'wrong-provider'; detected: ProviderId; expected: ProviderId }
+  | { kind: 'bad-body'; prefix: string; hint: string };
 
 export type NormalizedKey = { ok: true; key: string } | { ok: false; problem: KeyProblem };
 
@@ -58,44 +78,47 @@ export function normalizeKey(input: string): NormalizedKey {
   return { ok: true, key };
 }
 
-/** The format a key matches, or undefined. Longest prefix wins so a future `lgh_live_x_` cannot shadow. */
+/** The format a key matches, or undefined. Longest prefix wins (`leadey_sk_live_` before `sk_live_`). */
 export function detectFormat(key: string): KeyFormat | undefined {
-  return [...KEY_FORMATS]
-    .sort((a, b) => b.prefix.length - a.prefix.length)
-    .find((f) => key.startsWith(f.prefix));
+  return [...KEY_FORMATS].sort((a, b) => b.prefix.length - a.prefix.length).find((f) => key.startsWith(f.prefix));
 }
 
 export type KeyInspection =
-  | { ok: true; key: string; provider: ProviderId; environment: Environment; prefix: string; last4: string; masked: string }
+  | { ok: true; key: string; provider: ProviderId; environment: Environment; prefix: string; last4: string; masked: string; detected: boolean }
   | { ok: false; problem: KeyProblem; message: string };
 
-/** Normalises, detects provider and environment, and checks the body. Never echoes the key in a message. */
-export function inspectKey(input: string): KeyInspection {
+/** What the user told Keydeck about a key it cannot detect (or expects). */
+export interface KeyHint {
+  provider?: ProviderId;
+  environment?: Environment;
+}
+
+/**
+ * Normalises, detects provider and environment, and checks the body. A key with no known prefix
+ * is accepted only for a prefixless provider the user chose (Legba), in the environment the user
+ * chose (live by default). Never echoes the key in a message.
+ */
+export function inspectKey(input: string, hint: KeyHint = {}, names: Partial<Record<ProviderId, string>> = {}): KeyInspection {
+  const bad = (problem: KeyProblem): KeyInspection => ({ ok: false, problem, message: describeKeyProblem(problem, names) });
   const n = normalizeKey(input);
-  if (!n.ok) return { ok: false, problem: n.problem, message: describeKeyProblem(n.problem) };
+  if (!n.ok) return bad(n.problem);
   const format = detectFormat(n.key);
-  if (!format) {
-    const problem: KeyProblem = { kind: 'unknown-prefix' };
-    return { ok: false, problem, message: describeKeyProblem(problem) };
+  if (format) {
+    if (hint.provider && hint.provider !== format.provider) return bad({ kind: 'wrong-provider', detected: format.provider, expected: hint.provider });
+    const body = n.key.slice(format.prefix.length);
+    if (!format.body.test(body)) return bad({ kind: 'bad-body', prefix: format.prefix, hint: format.bodyHint });
+    return { ok: true, key: n.key, provider: format.provider, environment: format.environment, prefix: format.prefix, last4: lastFour(n.key), masked: maskKey(n.key, format.prefix), detected: true };
   }
-  const body = n.key.slice(format.prefix.length);
-  if (!format.body.test(body)) {
-    const problem: KeyProblem = { kind: 'bad-body', prefix: format.prefix };
-    return { ok: false, problem, message: describeKeyProblem(problem) };
+  if (hint.provider && PREFIXLESS_PROVIDERS.includes(hint.provider)) {
+    if (!PREFIXLESS_BODY.test(n.key)) return bad({ kind: 'bad-body', prefix: '', hint: '16 to 512 letters, digits or URL-safe symbols' });
+    return { ok: true, key: n.key, provider: hint.provider, environment: hint.environment ?? 'live', prefix: '', last4: lastFour(n.key), masked: maskKey(n.key, ''), detected: false };
   }
-  return {
-    ok: true,
-    key: n.key,
-    provider: format.provider,
-    environment: format.environment,
-    prefix: format.prefix,
-    last4: lastFour(n.key),
-    masked: maskKey(n.key, format.prefix),
-  };
+  return bad({ kind: 'unknown-prefix' });
 }
 
 /** Plain words for each problem. Positions are 1-based, as a person counts. */
-export function describeKeyProblem(p: KeyProblem): string {
+export function describeKeyProblem(p: KeyProblem, names: Partial<Record<ProviderId, string>> = {}): string {
+  const name = (id: ProviderId) => names[id] ?? id;
   switch (p.kind) {
     case 'empty':
       return 'Paste an API key first.';
@@ -108,9 +131,13 @@ export function describeKeyProblem(p: KeyProblem): string {
     case 'not-ascii':
       return `The key has a character at position ${p.index + 1} that no API key uses (a look-alike letter or symbol). Copy it again from the provider.`;
     case 'unknown-prefix':
-      return `Keydeck does not recognise this key's prefix. Supported: ${KEY_FORMATS.map((f) => f.prefix).join(', ')}.`;
+      return `Keydeck does not recognise this key's prefix (known: ${[...new Set(KEY_FORMATS.map((f) => f.prefix))].join(', ')}). Legba publishes no prefix: if this is a Legba key, choose Legba.`;
+    case 'wrong-provider':
+      return `This looks like a ${name(p.detected)} key, not a ${name(p.expected)} key.`;
     case 'bad-body':
-      return `The key starts with ${p.prefix} but the rest does not look like a key. Copy it again in full.`;
+      return p.prefix
+        ? `The key starts with ${p.prefix} but the rest is not ${p.hint}. Copy it again in full.`
+        : `This does not look like an API key (expected ${p.hint}).`;
   }
 }
 

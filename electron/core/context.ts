@@ -26,6 +26,13 @@ export interface CoreDeps {
    * demo sets these (to the loopback sandbox); the URL policy still applies.
    */
   baseUrlOverrides?: Partial<Record<ProviderId, string>>;
+  /** Dashboard URLs used instead of a provider's default; the demo's sandbox dashboards. */
+  dashboardUrlOverrides?: Partial<Record<ProviderId, string>>;
+  /**
+   * Opens a checked URL in the system browser (Electron's shell.openExternal). Absent in the
+   * preview host, where the renderer offers the link instead.
+   */
+  openExternal?: (url: string) => Promise<void>;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
 }
@@ -56,6 +63,7 @@ export class CoreContext {
 
   baseUrl(org: StoredOrganization): string {
     const base = org.apiBaseUrl ?? this.deps.baseUrlOverrides?.[org.provider] ?? this.adapter(org).info.defaultApiBaseUrl;
+    if (!base) fail('VALIDATION_FAILED', `${this.adapter(org).info.displayName} has no fixed API host: set the one your organization uses.`);
     const checked = checkApiUrl(base);
     if (!checked.ok) fail('INSECURE_URL', `The organization's API URL is refused: ${checked.reason}.`);
     return base;
@@ -83,7 +91,18 @@ export class CoreContext {
   async callWith(doc: MetaDoc, org: StoredOrganization, environment: Environment): Promise<{ ctx: CallContext; admin: Credential }> {
     const admin = this.admin(doc, org, environment);
     const secret = await this.secretOf(org, admin);
-    return { ctx: { http: this.deps.http, baseUrl: this.baseUrl(org), secret }, admin };
+    return { ctx: this.callContext(org, secret), admin };
+  }
+
+  /** The call context for any key of an organization. */
+  callContext(org: StoredOrganization, secret: string): CallContext {
+    return { http: this.deps.http, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
+  }
+
+  credential(doc: MetaDoc, org: StoredOrganization, credentialId: string): Credential {
+    const cred = doc.credentials.find((x) => x.id === credentialId && x.orgId === org.id);
+    if (!cred) fail('NOT_FOUND', 'Keydeck no longer holds that key.');
+    return cred;
   }
 
   /** Appends to the activity log inside an update. */

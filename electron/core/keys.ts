@@ -3,7 +3,9 @@ import type { Credential, KeyRecord } from '../../shared/domain.js';
 import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
 import { maskFromParts } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
+import { checkPasted, refuseDuplicate, storeCredential } from './orgs.js';
 import { newId } from './ports.js';
+import { checkCredential, isRejection, verifyAndIdentify } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
 import type { MetaDoc, StoredOrganization } from './store/schema.js';
 
@@ -27,17 +29,22 @@ function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): Ke
   };
 }
 
-/** A credential shown as a key record, for providers that cannot list keys by API. */
+/**
+ * A credential shown as a key record, for providers that cannot list keys by API: its status is
+ * the provider's last answer to this key (refused → revoked or expired; accepted → active).
+ */
 function fromCredential(c: Credential): KeyRecord {
+  const rejectedLast = c.rejectedAt !== undefined && (!c.verifiedAt || c.rejectedAt >= c.verifiedAt);
   return {
     id: c.providerKeyId ?? c.id,
     name: c.label,
     masked: maskFromParts(c.prefix, c.last4),
     environment: c.environment,
-    status: 'unknown',
+    status: rejectedLast ? (c.rejectedCode === 'KEY_EXPIRED' ? 'expired' : 'revoked') : c.verifiedAt ? 'active' : 'unknown',
     createdAt: c.createdAt,
     heldCredentialId: c.id,
     isAdmin: c.role === 'admin',
+    verifiedAt: c.verifiedAt,
   };
 }
 
@@ -104,10 +111,7 @@ export function keyHandlers(c: CoreContext) {
           verifiedAt: undefined,
         };
         try {
-          await c.deps.secrets.set(c.account(org, cred), created.secret);
-          await c.deps.meta.update((d) => {
-            d.credentials.push(cred);
-          });
+          await storeCredential(c, org, cred, created.secret, (d) => void d.credentials.push(cred));
           heldCredentialId = cred.id;
         } catch (error) {
           // The key exists at the provider and its secret is shown only now: never lose it by
@@ -148,6 +152,60 @@ export function keyHandlers(c: CoreContext) {
         c.record(d, { action: 'key.revoke', orgId: org.id, environment: input.environment, keyId: input.keyId, last4: held[0]?.last4 });
       });
       return { keyId: input.keyId, status: 'revoked' };
+    },
+
+    async 'keys.adopt'(input: ParsedInput<'keys.adopt'>): Promise<Output<'keys.adopt'>> {
+      const org = c.org(c.deps.meta.read(), input.orgId);
+      const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
+      await refuseDuplicate(c, key);
+      const { providerKeyId } = await verifyAndIdentify(c, org, key);
+      const now = c.now();
+      const cred: Credential = {
+        id: newId('cred'),
+        orgId: org.id,
+        environment: key.environment,
+        label: input.name,
+        prefix: key.prefix,
+        last4: key.last4,
+        providerKeyId,
+        role: 'held',
+        createdAt: now,
+        verifiedAt: now,
+      };
+      await storeCredential(c, org, cred, key.key, (d) => {
+        d.credentials.push(cred);
+        c.record(d, { action: 'key.create', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4, detail: 'created in the provider dashboard, verified and kept' });
+      });
+      return { key: fromCredential(cred), credentialId: cred.id };
+    },
+
+    async 'keys.check'(input: ParsedInput<'keys.check'>): Promise<Output<'keys.check'>> {
+      const doc = c.deps.meta.read();
+      const org = c.org(doc, input.orgId);
+      return checkCredential(c, org, c.credential(doc, org, input.credentialId));
+    },
+
+    async 'keys.confirmRevoked'(input: ParsedInput<'keys.confirmRevoked'>): Promise<Output<'keys.confirmRevoked'>> {
+      const doc = c.deps.meta.read();
+      const org = c.org(doc, input.orgId);
+      const cred = c.credential(doc, org, input.credentialId);
+      if (cred.role === 'admin') {
+        fail('ADMIN_KEY_PROTECTED', `This is the ${cred.environment} key Keydeck uses to manage ${org.name}; connect another admin key before retiring it.`);
+      }
+      const secret = await c.secretOf(org, cred);
+      try {
+        await c.adapter(org).verify(c.callContext(org, secret));
+        return { confirmed: false };
+      } catch (error) {
+        // Only the provider refusing the key (401) confirms it is dead; anything else is "unknown, retry".
+        if (!isRejection(error)) throw error;
+        await c.deps.secrets.delete(c.account(org, cred));
+        await c.deps.meta.update((d) => {
+          d.credentials = d.credentials.filter((x) => x.id !== cred.id);
+          c.record(d, { action: 'key.revoke', orgId: org.id, environment: cred.environment, keyId: cred.providerKeyId, last4: cred.last4, detail: `revoked in the provider dashboard; confirmed refused (${error.error.code})` });
+        });
+        return { confirmed: true, code: error.error.code };
+      }
     },
   };
 }

@@ -26,6 +26,7 @@ export interface NodeWorkspaceOptions {
   keychainTimeoutMs?: number;
   clipboardClearMs?: number;
   baseUrlOverrides?: CoreDeps['baseUrlOverrides'];
+  dashboardUrlOverrides?: CoreDeps['dashboardUrlOverrides'];
 }
 
 /** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
@@ -56,6 +57,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
       baseUrlOverrides: options.baseUrlOverrides,
+      dashboardUrlOverrides: options.dashboardUrlOverrides,
     }),
     { meta },
   );

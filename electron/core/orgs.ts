@@ -1,32 +1,39 @@
 import type { Output, ParsedInput } from '../../shared/contract.js';
-import type { Credential, Environment } from '../../shared/domain.js';
+import type { Credential, Environment, ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
-import { inspectKey } from '../../shared/keys.js';
+import { inspectKey, type KeyInspection } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
-import { checkApiUrl } from './http/url-policy.js';
+import { checkApiUrl, checkDashboardUrl } from './http/url-policy.js';
 import { newId } from './ports.js';
-import { adapterFor } from './providers/index.js';
-import type { StoredOrganization } from './store/schema.js';
+import { adapterFor, providerInfos } from './providers/index.js';
+import type { MetaDoc, StoredOrganization } from './store/schema.js';
+import { verifyAndIdentify } from './verify.js';
 
-type Inspected = Extract<ReturnType<typeof inspectKey>, { ok: true }>;
+export type Inspected = Extract<KeyInspection, { ok: true }>;
 
-/** Normalises and checks a pasted key against the environment the user expects. */
-function checkPasted(key: string, expected?: Environment): Inspected {
-  const inspected = inspectKey(key);
+const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<ProviderId, string>;
+
+/** Normalises and checks a pasted key against the provider and environment the user expects. */
+export function checkPasted(key: string, expected: { provider?: ProviderId; environment?: Environment } = {}): Inspected {
+  const inspected = inspectKey(key, expected, NAMES);
   if (!inspected.ok) {
-    fail(inspected.problem.kind === 'unknown-prefix' ? 'KEY_UNKNOWN_PROVIDER' : 'KEY_MALFORMED', inspected.message);
+    const kind = inspected.problem.kind;
+    fail(kind === 'unknown-prefix' || kind === 'wrong-provider' ? 'KEY_UNKNOWN_PROVIDER' : 'KEY_MALFORMED', inspected.message);
   }
-  if (expected && inspected.environment !== expected) {
+  if (expected.environment && inspected.environment !== expected.environment) {
     fail(
       'KEY_ENVIRONMENT_MISMATCH',
-      `This is a ${inspected.environment} key (${inspected.prefix}…), but you are connecting the ${expected} environment. Paste a ${expected} key.`,
+      `This is a ${inspected.environment} key (${inspected.prefix}…), but you are connecting the ${expected.environment} environment. Paste a ${expected.environment} key.`,
     );
+  }
+  if (!adapterFor(inspected.provider).info.environments.includes(inspected.environment)) {
+    fail('KEY_ENVIRONMENT_MISMATCH', `${NAMES[inspected.provider]} has no ${inspected.environment} environment.`);
   }
   return inspected;
 }
 
 /** Refuses a key Keydeck already holds, comparing secrets of the same provider and last 4 in the keychain. */
-async function refuseDuplicate(c: CoreContext, key: Inspected): Promise<void> {
+export async function refuseDuplicate(c: CoreContext, key: Inspected): Promise<void> {
   const doc = c.deps.meta.read();
   for (const cred of doc.credentials) {
     if (cred.last4 !== key.last4 || cred.prefix !== key.prefix) continue;
@@ -38,27 +45,34 @@ async function refuseDuplicate(c: CoreContext, key: Inspected): Promise<void> {
 }
 
 /**
- * Verifies the key with the provider, then stores it: keychain first, metadata second, so the
- * metadata never points at a secret that is not there. If the metadata write fails the secret is
- * removed again.
+ * Stores a verified key: keychain first, metadata second, so the metadata never points at a
+ * secret that is not there. If the metadata write fails the secret is removed again.
  */
-async function verifyAndStore(c: CoreContext, org: StoredOrganization, key: Inspected, isNewOrg: boolean, label: string) {
-  const adapter = adapterFor(org.provider);
-  const baseUrl = c.baseUrl(org);
-  await adapter.verify({ http: c.deps.http, baseUrl, secret: key.key });
-  // Where the provider lists keys, find this key's id by its public prefix and last 4.
-  let providerKeyId: string | undefined;
-  if (adapter.list) {
-    const keys = await adapter.list({ http: c.deps.http, baseUrl, secret: key.key }).catch(() => []);
-    const matches = keys.filter((k) => k.status === 'active' && k.last4 === key.last4 && (k.prefix ?? key.prefix) === key.prefix);
-    if (matches.length === 1) providerKeyId = matches[0]?.id;
+export async function storeCredential(
+  c: CoreContext,
+  org: StoredOrganization,
+  credential: Credential,
+  secret: string,
+  write: (doc: MetaDoc) => void,
+): Promise<void> {
+  const account = c.account(org, credential);
+  await c.deps.secrets.set(account, secret);
+  try {
+    await c.deps.meta.update(write);
+  } catch (error) {
+    await c.deps.secrets.delete(account).catch(() => undefined);
+    throw error;
   }
+}
+
+async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspected, isNewOrg: boolean) {
+  const { providerKeyId } = await verifyAndIdentify(c, org, key);
   const now = c.now();
   const credential: Credential = {
     id: newId('cred'),
     orgId: org.id,
     environment: key.environment,
-    label,
+    label: `${NAMES[org.provider]} ${key.environment} admin key`,
     prefix: key.prefix,
     last4: key.last4,
     providerKeyId,
@@ -66,23 +80,19 @@ async function verifyAndStore(c: CoreContext, org: StoredOrganization, key: Insp
     createdAt: now,
     verifiedAt: now,
   };
-  const account = c.account(org, credential);
-  await c.deps.secrets.set(account, key.key);
-  try {
-    return await c.deps.meta.update((doc) => {
-      if (isNewOrg) doc.organizations.push(org);
-      const current = c.org(doc, org.id);
-      if (doc.credentials.some((x) => x.orgId === org.id && x.environment === key.environment && x.role === 'admin')) {
-        fail('CONFLICT', `${current.name} already has a ${key.environment} key connected.`);
-      }
-      doc.credentials.push(credential);
-      c.record(doc, { action: isNewOrg ? 'org.connect' : 'org.connectEnvironment', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4 });
-      return { organization: c.present(doc, current), credential };
-    });
-  } catch (error) {
-    await c.deps.secrets.delete(account).catch(() => undefined);
-    throw error;
-  }
+  let result: Output<'orgs.connect'> | undefined;
+  await storeCredential(c, org, credential, key.key, (doc) => {
+    if (isNewOrg) doc.organizations.push(org);
+    const current = c.org(doc, org.id);
+    if (doc.credentials.some((x) => x.orgId === org.id && x.environment === key.environment && x.role === 'admin')) {
+      fail('CONFLICT', `${current.name} already has a ${key.environment} key connected.`);
+    }
+    doc.credentials.push(credential);
+    c.record(doc, { action: isNewOrg ? 'org.connect' : 'org.connectEnvironment', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4 });
+    result = { organization: c.present(doc, current), credential };
+  });
+  if (!result) fail('INTERNAL', 'The organization was not stored.');
+  return result;
 }
 
 export function orgHandlers(c: CoreContext) {
@@ -93,31 +103,39 @@ export function orgHandlers(c: CoreContext) {
     },
 
     async 'orgs.connect'(input: ParsedInput<'orgs.connect'>): Promise<Output<'orgs.connect'>> {
-      const key = checkPasted(input.key, input.environment);
+      const key = checkPasted(input.key, { provider: input.provider, environment: input.environment });
+      const info = adapterFor(key.provider).info;
       if (input.apiBaseUrl) {
         const checked = checkApiUrl(input.apiBaseUrl);
         if (!checked.ok) fail('INSECURE_URL', `The API URL is refused: ${checked.reason}.`);
       }
+      if (input.dashboardUrl) {
+        const checked = checkDashboardUrl(input.dashboardUrl, info.dashboardHosts.length ? info.dashboardHosts : [new URL(input.dashboardUrl).hostname]);
+        if (!checked.ok) fail('INSECURE_URL', `The dashboard URL is refused: ${checked.reason}.`);
+      }
+      if (info.providerOrgField) {
+        if (!input.providerOrgId || !new RegExp(info.providerOrgField.pattern).test(input.providerOrgId)) {
+          fail('VALIDATION_FAILED', `${info.displayName} needs your ${info.providerOrgField.label} (e.g. ${info.providerOrgField.example}).`);
+        }
+      }
       await refuseDuplicate(c, key);
-      const info = adapterFor(key.provider).info;
       const org: StoredOrganization = {
         id: newId('org'),
         provider: key.provider,
         name: input.name ?? info.displayName,
         apiBaseUrl: input.apiBaseUrl,
+        providerOrgId: info.providerOrgField ? input.providerOrgId : undefined,
+        dashboardUrl: input.dashboardUrl,
         createdAt: c.now(),
       };
-      return verifyAndStore(c, org, key, true, `${info.displayName} ${key.environment} admin key`);
+      return connectAdmin(c, org, key, true);
     },
 
     async 'orgs.connectEnvironment'(input: ParsedInput<'orgs.connectEnvironment'>): Promise<Output<'orgs.connectEnvironment'>> {
       const org = c.org(c.deps.meta.read(), input.orgId);
-      const key = checkPasted(input.key, input.environment);
-      if (key.provider !== org.provider) {
-        fail('KEY_UNKNOWN_PROVIDER', `This is a ${adapterFor(key.provider).info.displayName} key, but ${org.name} is a ${adapterFor(org.provider).info.displayName} organization.`);
-      }
+      const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
       await refuseDuplicate(c, key);
-      return verifyAndStore(c, org, key, false, `${adapterFor(org.provider).info.displayName} ${key.environment} admin key`);
+      return connectAdmin(c, org, key, false);
     },
 
     /** Deletes every secret first; metadata goes last so a keychain failure leaves a retryable state. */
@@ -137,4 +155,3 @@ export function orgHandlers(c: CoreContext) {
     },
   };
 }
-

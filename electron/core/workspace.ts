@@ -1,6 +1,9 @@
 import type { Output, ParsedInput } from '../../shared/contract.js';
 import type { Result } from '../../shared/errors.js';
+import { fail } from '../../shared/errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
+import { redactUrl } from './http/client.js';
+import { checkDashboardUrl } from './http/url-policy.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { keyHandlers } from './keys.js';
 import { orgHandlers } from './orgs.js';
@@ -27,6 +30,19 @@ export function createWorkspace(deps: CoreDeps) {
     },
     ...orgHandlers(c),
     ...keyHandlers(c),
+    async 'dashboard.open'(input: ParsedInput<'dashboard.open'>): Promise<Output<'dashboard.open'>> {
+      const org = c.org(deps.meta.read(), input.orgId);
+      const info = c.adapter(org).info;
+      const url = org.dashboardUrl ?? deps.dashboardUrlOverrides?.[org.provider] ?? info.dashboardUrl;
+      if (!url) fail('NOT_FOUND', `${info.displayName} publishes no dashboard address; set your organization's dashboard URL.`);
+      // A provider without a published dashboard host (Legba) allows only the https URL the user set.
+      const hosts = info.dashboardHosts.length ? info.dashboardHosts : org.dashboardUrl ? [new URL(org.dashboardUrl).hostname] : [];
+      const checked = checkDashboardUrl(url, hosts);
+      if (!checked.ok) fail('INSECURE_URL', `Keydeck will not open ${redactUrl(url)}: ${checked.reason}.`);
+      if (!deps.openExternal) return { url: checked.url, opened: false };
+      await deps.openExternal(checked.url);
+      return { url: checked.url, opened: true };
+    },
     async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
       await deps.clipboard.writeText(input.secret);
       // Clear only if the clipboard still holds this secret: never wipe something the user copied since.

@@ -1,7 +1,8 @@
 import { handle, type IpcDeps } from './wrapper.js';
 
-/** App-level calls: version, transport, providers. */
+/** App-level calls: version, transport, providers, the dashboard link, the clipboard. */
 export function registerAppIpc(deps: IpcDeps): void {
   handle(deps, 'app.info');
+  handle(deps, 'dashboard.open');
   handle(deps, 'clipboard.copySecret');
 }

@@ -1,20 +1,23 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A random base62 string: the body of a sandbox key. */
-export function randomBody(length = 32): string {
+/** A random string over an alphabet: the body of a sandbox key. */
+export function randomBody(length = 32, alphabet = BASE62): string {
   const bytes = randomBytes(length);
   let s = '';
-  for (const b of bytes) s += ALPHABET[b % ALPHABET.length];
+  for (const b of bytes) s += alphabet[b % alphabet.length];
   return s;
 }
+export const lowerAlnum = (length: number) => randomBody(length, LOWER36);
 
 export interface StoredKey {
   id: string;
   orgId: string;
   name: string;
   scope?: string;
+  /** The published prefix ('' for Legba, which publishes none). */
   prefix: string;
   last4: string;
   environment: 'live' | 'test';
@@ -22,7 +25,10 @@ export interface StoredKey {
   createdAt: string;
   revokedAt?: string;
   lastUsedAt?: string;
-  /** Calls made today (UTC), for the test-key daily limit. */
+  expiresAt?: string;
+  /** sk-style restrictions: a read-only key may list but not revoke (403). */
+  readOnly?: boolean;
+  /** Calls made today (UTC), for daily limits. */
   usage: { day: string; calls: number };
 }
 
@@ -41,25 +47,13 @@ export class HashedKeyStore {
     return createHmac('sha256', this.pepper).update(secret).digest('hex');
   }
 
-  /** Mints a key and returns its secret once; only the hash is kept. */
-  mint(fields: Omit<StoredKey, 'id' | 'last4' | 'status' | 'usage'> & { idPrefix?: string }): { key: StoredKey; secret: string } {
-    const secret = `${fields.prefix}${randomBody()}`;
+  /** Files a freshly generated secret by its hash; the secret itself is returned once and not kept. */
+  file(secret: string, fields: Omit<StoredKey, 'id' | 'last4' | 'status' | 'usage'>, idPrefix = 'key_'): StoredKey {
     this.seq += 1;
-    const key: StoredKey = {
-      id: `${fields.idPrefix ?? 'key_'}${randomBody(12).toLowerCase()}${this.seq}`,
-      orgId: fields.orgId,
-      name: fields.name,
-      scope: fields.scope,
-      prefix: fields.prefix,
-      last4: secret.slice(-4),
-      environment: fields.environment,
-      status: 'active',
-      createdAt: fields.createdAt,
-      usage: { day: '', calls: 0 },
-    };
+    const key: StoredKey = { ...fields, id: `${idPrefix}${randomBody(12, LOWER36)}${this.seq}`, last4: secret.slice(-4), status: 'active', usage: { day: '', calls: 0 } };
     this.byHash.set(this.hash(secret), key);
     this.byId.set(key.id, key);
-    return { key, secret };
+    return key;
   }
 
   lookup(secret: string): StoredKey | undefined {

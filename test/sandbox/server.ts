@@ -1,8 +1,15 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderId } from '../../shared/domain.js';
+import type { ProviderSandbox } from './base.js';
+import { Dashboard } from './dashboard.js';
+import { FaultInjector, type Fault } from './faults.js';
 import { json } from './http-util.js';
 import { LaghavSandbox } from './laghav.js';
+import { LeadeySandbox } from './leadey.js';
+import { LegbaSandbox } from './legba.js';
+import { LogTalkSandbox } from './logtalk.js';
+import { SkApiSandbox } from './skapi.js';
 
 export interface SandboxOptions {
   clock?: () => Date;
@@ -10,54 +17,83 @@ export interface SandboxOptions {
   ports?: Partial<Record<ProviderId, number>>;
 }
 
+/** One provider's server: its API at its documented paths, its dashboard, its fault queue. */
+export interface ProviderServer {
+  /** The server's origin. */
+  origin: string;
+  /** The base URL Keydeck uses for this provider's API (origin + the provider's version path). */
+  apiBaseUrl: string;
+  dashboardUrl: string;
+  faults: FaultInjector;
+}
+
 export interface Sandbox {
   /** Each provider has its own server, as each has its own host, so documented paths stay exact. */
   urls: Record<ProviderId, string>;
+  dashboards: Record<ProviderId, string>;
+  servers: Record<ProviderId, ProviderServer>;
+  legba: LegbaSandbox;
   laghav: LaghavSandbox;
+  leadey: LeadeySandbox;
+  logtalk: LogTalkSandbox;
+  skapi: SkApiSandbox;
+  /** Tells one provider's API to misbehave for its next `times` requests (default: until cleared). */
+  fault(provider: ProviderId, fault: Fault, times?: number): void;
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
-
-async function serve(handler: Handler, port: number): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(sandbox: ProviderSandbox, port: number) {
+  const dashboard = new Dashboard(sandbox);
+  const faults = new FaultInjector();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
-    handler(req, res, path)
-      .then((handled) => {
-        if (!handled) json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
-      })
-      .catch(() => {
-        if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'sandbox error' } });
-        else res.destroy();
-      });
+    void (async () => {
+      if (await dashboard.handle(req, res, path)) return;
+      if (await faults.apply(req, res)) return;
+      if (!(await sandbox.handleApi(req, res, path))) json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
+    })().catch(() => {
+      if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'sandbox error' } });
+      else res.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const entry: ProviderServer = { origin, apiBaseUrl: `${origin}${sandbox.spec.apiPath}`, dashboardUrl: `${origin}/dashboard`, faults };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { entry, close };
 }
 
 /**
- * The provider sandbox: real HTTP servers on 127.0.0.1 that behave as the providers' docs say.
- * Port 0 (the default) picks free ports, so every test gets its own.
+ * The provider sandbox: one real HTTP server per provider on 127.0.0.1, each behaving as its docs
+ * say, with a dashboard where the docs put operations there. Port 0 (the default) picks free
+ * ports, so every test gets its own.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const laghav = new LaghavSandbox(options.clock);
-  const laghavServer = await serve((req, res, path) => laghav.handle(req, res, path), options.ports?.laghav ?? 0);
+  const providers = {
+    legba: new LegbaSandbox(options.clock),
+    laghav: new LaghavSandbox(options.clock),
+    leadey: new LeadeySandbox(options.clock),
+    logtalk: new LogTalkSandbox(options.clock),
+    skapi: new SkApiSandbox(options.clock),
+  } satisfies Record<ProviderId, ProviderSandbox>;
+  const ids = Object.keys(providers) as ProviderId[];
+  const started = await Promise.all(ids.map((id) => serve(providers[id], options.ports?.[id] ?? 0)));
+  const servers = Object.fromEntries(ids.map((id, i) => [id, started[i]?.entry])) as Record<ProviderId, ProviderServer>;
   return {
-    urls: { laghav: laghavServer.url },
-    laghav,
+    ...providers,
+    servers,
+    urls: Object.fromEntries(ids.map((id) => [id, servers[id].apiBaseUrl])) as Record<ProviderId, string>,
+    dashboards: Object.fromEntries(ids.map((id) => [id, servers[id].dashboardUrl])) as Record<ProviderId, string>,
+    fault: (provider, fault, times) => servers[provider].faults.add(fault, times),
     close: async () => {
-      await laghavServer.close();
+      await Promise.all(started.map((s) => s.close()));
     },
   };
 }

@@ -28,6 +28,10 @@ describe('the contract', () => {
       [
         "app.info",
         "clipboard.copySecret",
+        "dashboard.open",
+        "keys.adopt",
+        "keys.check",
+        "keys.confirmRevoked",
         "keys.create",
         "keys.list",
         "keys.revoke",

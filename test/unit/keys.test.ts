@@ -52,7 +52,9 @@ describe('inspectKey', () => {
   });
 
   it.each([
-    ['an unknown prefix', 'sk_live_abcdefghijklmnop', 'unknown-prefix'],
+    ['an unknown prefix', 'pk_live_abcdefghijklmnop', 'unknown-prefix'],
+    ['a LogTalk key with uppercase', `lt_live_${'A'.repeat(32)}`, 'bad-body'],
+    ['a LogTalk key one character short', `lt_live_${'a'.repeat(31)}`, 'bad-body'],
     ['a prefix alone', 'lgh_live_', 'bad-body'],
     ['a too-short body', 'lgh_live_abc', 'bad-body'],
     ['a body with punctuation', 'lgh_live_abcdefgh!@#$', 'bad-body'],
@@ -71,6 +73,37 @@ describe('inspectKey', () => {
       expect(result.message).not.toContain(LIVE.slice(9, 15));
       expect(result.message).toContain('character 16');
     }
+  });
+});
+
+describe('every provider’s published format', () => {
+  it.each([
+    ['lgh_live_AbCdEfGh12345678', 'laghav', 'live'],
+    ['lgh_test_AbCdEfGh12345678', 'laghav', 'test'],
+    ['leadey_sk_live_Xy3fAbCdEfGha1b2', 'leadey', 'live'],
+    [`lt_live_${'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6'}`, 'logtalk', 'live'],
+    [`lt_test_${'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6'}`, 'logtalk', 'test'],
+    ['sk_live_abc123xyz789abc', 'skapi', 'live'],
+    ['sk_test_abc123xyz789abc', 'skapi', 'test'],
+  ])('%s → %s %s', (key, provider, environment) => {
+    expect(inspectKey(key)).toMatchObject({ ok: true, provider, environment, detected: true });
+  });
+
+  it('tells a Leadey key from an sk-style one (longest prefix wins)', () => {
+    expect(inspectKey('leadey_sk_live_Xy3fAbCdEfGha1b2')).toMatchObject({ provider: 'leadey', masked: 'leadey_sk_live_••••a1b2' });
+  });
+
+  it('accepts a prefixless key only when the user says it is Legba, in the environment they say', () => {
+    const opaque = 'Zq8mN2vX7cL4kP9rT1wY6bH3jF5dG0sA';
+    expect(inspectKey(opaque).ok).toBe(false);
+    expect(inspectKey(opaque, { provider: 'legba' })).toMatchObject({ ok: true, provider: 'legba', environment: 'live', prefix: '', masked: '••••G0sA', detected: false });
+    expect(inspectKey(opaque, { provider: 'legba', environment: 'test' })).toMatchObject({ ok: true, environment: 'test' });
+    expect(inspectKey('short', { provider: 'legba' }).ok).toBe(false);
+  });
+
+  it('catches a key of another provider in a provider’s slot', () => {
+    const r = inspectKey('lgh_live_AbCdEfGh12345678', { provider: 'logtalk' }, { laghav: 'Laghav', logtalk: 'LogTalk' });
+    expect(r).toMatchObject({ ok: false, problem: { kind: 'wrong-provider' }, message: 'This looks like a Laghav key, not a LogTalk key.' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkApiUrl } from '../../electron/core/http/url-policy.js';
+import { checkApiUrl, checkDashboardUrl, hostMatches } from '../../electron/core/http/url-policy.js';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isTrustedSender, type TrustedOrigins } from '../../electron/security.js';
 import { isAllowedUpgrade } from '../../electron/preview/host.js';
 
@@ -118,5 +118,46 @@ describe('packaging', () => {
     const files = /files:\n((?:\s+- .+\n)+)/.exec(yml)?.[1] ?? '';
     expect(files).toContain('out/main/**');
     expect(files).not.toMatch(/preview|test|sandbox|scripts|electron\/\*\*/);
+  });
+});
+
+describe('checkDashboardUrl (what Keydeck opens in the system browser)', () => {
+  const hosts = ['laghav.ai', '*.laghav.ai'];
+  it.each([
+    ['https://laghav.ai/dashboard', true],
+    ['https://app.laghav.ai/settings/api-keys', true],
+    ['HTTPS://LAGHAV.AI/dashboard', true],
+    ['http://127.0.0.1:4010/dashboard', true],
+    ['http://localhost:4010/dashboard', true],
+    ['http://laghav.ai/dashboard', false],
+    ['javascript:alert(1)', false],
+    ['JAVASCRIPT:alert(1)', false],
+    ['file:///etc/passwd', false],
+    ['smb://laghav.ai/share', false],
+    ['ms-settings:', false],
+    ['https://laghav.ai.evil.example/', false],
+    ['https://evil-laghav.ai/', false],
+    ['https://evillaghav.ai/', false],
+    ['https://laghav.ai@evil.example/', false],
+    ['https://user:pw@laghav.ai/', false],
+    ['https://xn--lghav-9qa.ai/', false],
+    ['https://127.0.0.1.nip.io/', false],
+    ['data:text/html,hi', false],
+    ['', false],
+    [null, false],
+  ])('%s → %s', (url, expected) => {
+    expect(checkDashboardUrl(url, hosts).ok).toBe(expected);
+  });
+
+  it('opens nothing but loopback for a provider with no published host', () => {
+    expect(checkDashboardUrl('https://legba.example/dashboard', []).ok).toBe(false);
+    expect(checkDashboardUrl('https://legba.example/dashboard', ['legba.example']).ok).toBe(true);
+  });
+
+  it('hostMatches never lets a look-alike through', () => {
+    expect(hostMatches('a.b.laghav.ai', '*.laghav.ai')).toBe(true);
+    expect(hostMatches('laghav.ai', '*.laghav.ai')).toBe(false);
+    expect(hostMatches('xlaghav.ai', '*.laghav.ai')).toBe(false);
+    expect(hostMatches('laghav.ai.', 'laghav.ai')).toBe(true);
   });
 });

@@ -99,9 +99,13 @@ export class HttpClient {
           response = await this.once(checked.url, req, controller.signal);
         } catch (error) {
           const failure = this.classify(error, controller.signal.aborted, deadlineMs);
-          const canRetry = retryable && attempt < this.opts.maxAttempts && failure.error.code === 'NETWORK_ERROR' && !isTlsFailure(failure);
+          const delay = this.backoff(attempt);
+          // Retry only what may succeed next time, and only if there is time left: otherwise the
+          // caller learns what actually happened (a reset), not a timeout we would cause by waiting.
+          const canRetry =
+            retryable && attempt < this.opts.maxAttempts && failure.error.code === 'NETWORK_ERROR' && !isTlsFailure(failure) && Date.now() - started + delay < deadlineMs;
           if (!canRetry) throw failure;
-          await this.wait(this.backoff(attempt), started, deadlineMs, controller.signal);
+          await this.wait(delay, started, deadlineMs, controller.signal);
           continue;
         }
         const transient = response.status === 429 || response.status >= 500;

@@ -2,11 +2,6 @@ import { KeydeckFailure, type ErrorCode, type ProviderDetail } from '../../../sh
 import type { HttpResponse } from '../http/client.js';
 import { parseRetryAfter } from '../http/client.js';
 
-/** Cuts provider-supplied text to a bound before it is stored or shown. */
-export function bounded(value: unknown, max = 500): string | undefined {
-  return typeof value === 'string' ? value.slice(0, max) : undefined;
-}
-
 /**
  * Turns a non-2xx response into a typed failure. `codeMap` maps the provider's own error codes onto
  * Keydeck's; the provider's code, message and request id are kept verbatim for the user.

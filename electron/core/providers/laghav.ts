@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ProviderInfo } from '../../../shared/domain.js';
 import { detectFormat } from '../../../shared/keys.js';
 import type { HttpResponse } from '../http/client.js';
-import { badResponse, bounded, providerFailure } from './errors.js';
+import { bearer, environmentOfPrefix, errorObject, isSuccess, joinUrl, keyPrefixes, MAX_KEYS, text } from './common.js';
+import { badResponse, providerFailure } from './errors.js';
 import type { CallContext, ProviderAdapter, ProviderKey } from './types.js';
 
 /**
@@ -29,11 +30,16 @@ export const laghavInfo: ProviderInfo = {
   displayName: 'Laghav',
   capabilities: { verify: 'api', list: 'api', create: 'api', revoke: 'api' },
   environments: ['live', 'test'],
+  keyPrefixes: keyPrefixes('laghav'),
   defaultApiBaseUrl: 'https://api.laghav.ai',
-  dashboardUrl: 'https://laghav.ai/dashboard/settings/api-keys',
+  // Not published: the docs say "your dashboard under Settings → API Keys". Overridable per organization.
+  dashboardUrl: 'https://laghav.ai/dashboard',
+  dashboardHosts: ['laghav.ai', '*.laghav.ai'],
   envVar: 'LAGHAV_API_KEY',
   reportsLastUsed: false,
   createScopeLabel: 'App ID',
+  dashboardSteps: {},
+  notes: ['Live keys are billable against a per-plan monthly quota; test keys are free and limited to 100 calls a day.', 'Laghav does not report when a key was last used.'],
 };
 
 const NAME = laghavInfo.displayName;
@@ -60,31 +66,14 @@ type WireKey = z.infer<typeof WireKey>;
 const WireList = z.union([z.array(WireKey), z.object({ data: z.array(WireKey) }), z.object({ keys: z.array(WireKey) })]);
 const WireCreated = WireKey.extend({ key: z.string().min(9).max(512) });
 
-/** Hard cap on keys read from one list, so an oversized answer cannot flood the UI. */
-const MAX_KEYS = 5000;
-
-function headers(secret: string): Record<string, string> {
-  return { authorization: `Bearer ${secret}` };
-}
-
-function url(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
-}
-
 function toFailure(res: HttpResponse) {
+  const inner = errorObject(res.json);
   const body = (res.json ?? {}) as Record<string, unknown>;
-  const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<string, unknown>;
-  return providerFailure(
-    NAME,
-    res,
-    { code: bounded(inner.code, 200), message: bounded(inner.message), requestId: bounded(body.request_id ?? res.headers['x-request-id'], 200) },
-    CODE_MAP,
-  );
+  return providerFailure(NAME, res, { code: text(inner.code, 200), message: text(inner.message), requestId: text(body.request_id ?? res.headers['x-request-id'], 200) }, CODE_MAP);
 }
 
 function toKey(w: WireKey): ProviderKey {
-  const prefix = w.prefix ?? undefined;
-  const format = prefix ? detectFormat(prefix + 'xxxxxxxx') : undefined;
+  const format = environmentOfPrefix(w.prefix);
   const status = w.status === 'revoked' || w.revoked_at ? 'revoked' : w.status === 'active' || !w.status ? 'active' : w.status === 'expired' ? 'expired' : 'unknown';
   return {
     id: w.id,
@@ -100,8 +89,8 @@ function toKey(w: WireKey): ProviderKey {
 }
 
 async function list(ctx: CallContext): Promise<ProviderKey[]> {
-  const res = await ctx.http.send({ method: 'GET', url: url(ctx.baseUrl, '/api/keys'), headers: headers(ctx.secret) });
-  if (res.status < 200 || res.status >= 300) throw toFailure(res);
+  const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, '/api/keys'), headers: bearer(ctx.secret) });
+  if (!isSuccess(res)) throw toFailure(res);
   const parsed = WireList.safeParse(res.json);
   if (!parsed.success) throw badResponse(NAME, res, 'a list of keys');
   const items = Array.isArray(parsed.data) ? parsed.data : 'data' in parsed.data ? parsed.data.data : parsed.data.keys;
@@ -122,8 +111,8 @@ export const laghav: ProviderAdapter = {
   async create(ctx, request) {
     const body: Record<string, string> = { name: request.name };
     if (request.scope) body.app_id = request.scope;
-    const res = await ctx.http.send({ method: 'POST', url: url(ctx.baseUrl, '/api/keys'), headers: headers(ctx.secret), json: body });
-    if (res.status < 200 || res.status >= 300) throw toFailure(res);
+    const res = await ctx.http.send({ method: 'POST', url: joinUrl(ctx.baseUrl, '/api/keys'), headers: bearer(ctx.secret), json: body });
+    if (!isSuccess(res)) throw toFailure(res);
     const parsed = WireCreated.safeParse(res.json);
     if (!parsed.success) throw badResponse(NAME, res, 'the new key');
     const secret = parsed.data.key;
@@ -138,9 +127,9 @@ export const laghav: ProviderAdapter = {
   async revoke(ctx, keyId) {
     const res = await ctx.http.send({
       method: 'DELETE',
-      url: url(ctx.baseUrl, `/api/keys/${encodeURIComponent(keyId)}`),
-      headers: headers(ctx.secret),
+      url: joinUrl(ctx.baseUrl, `/api/keys/${encodeURIComponent(keyId)}`),
+      headers: bearer(ctx.secret),
     });
-    if (res.status < 200 || res.status >= 300) throw toFailure(res);
+    if (!isSuccess(res)) throw toFailure(res);
   },
 };

@@ -20,6 +20,8 @@ export interface CallContext {
   http: HttpClient;
   baseUrl: string;
   secret: string;
+  /** The provider's own organization id, for providers whose paths carry it (Legba). */
+  providerOrgId?: string;
 }
 
 /**

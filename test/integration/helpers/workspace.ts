@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KeydeckError } from '../../../shared/errors.js';
+import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { MemoryClipboard } from '../../../electron/core/ports.js';
+import { KeytarSecretStore } from '../../../electron/core/vault/keytar-store.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+
+let n = 0;
+
+/** A workspace on the real keychain (its own service), its own profile folder and its own sandbox. */
+export async function testWorkspace(options: { clipboardClearMs?: number; sandboxDefaults?: boolean } = {}) {
+  const sandbox = await startSandbox();
+  const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-ws-'));
+  const secrets = new KeytarSecretStore(`Keydeck WS ${process.pid} ${++n}`);
+  const clipboard = new MemoryClipboard();
+  const ws = createNodeWorkspace({
+    profileDir,
+    keychainService: secrets.service,
+    transport: 'preview',
+    version: 'test',
+    secrets,
+    clipboard,
+    clipboardClearMs: options.clipboardClearMs,
+    baseUrlOverrides: options.sandboxDefaults ? sandbox.urls : undefined,
+    dashboardUrlOverrides: options.sandboxDefaults ? sandbox.dashboards : undefined,
+  });
+
+  /** Calls through the same validating door every transport uses, and unwraps or throws. */
+  async function call<T = Record<string, unknown>>(channel: string, input: unknown): Promise<T> {
+    const r = await ws.call(channel, input);
+    if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  }
+  async function callErr(channel: string, input: unknown): Promise<KeydeckError> {
+    const r = await ws.call(channel, input);
+    if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
+    return r.error;
+  }
+  /** Every file Keydeck wrote, as text, for secret searches. */
+  function files(dir = profileDir): string[] {
+    return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [readFileSync(join(dir, f), 'utf8')]));
+  }
+  function account(orgId: string, environment: string, credentialId: string, provider = 'laghav') {
+    return `${provider}:${orgId}:${environment}:${credentialId}`;
+  }
+  async function dispose() {
+    const doc = ws.meta.read();
+    for (const c of doc.credentials) {
+      const org = doc.organizations.find((o) => o.id === c.orgId);
+      if (org) await secrets.delete(account(org.id, c.environment, c.id, org.provider));
+    }
+    await ws.dispose();
+    await sandbox.close();
+  }
+  return { sandbox: sandbox as Sandbox, profileDir, secrets, clipboard, ws, call, callErr, files, account, dispose };
+}
+export type TestWorkspace = Awaited<ReturnType<typeof testWorkspace>>;
