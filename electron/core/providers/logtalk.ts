@@ -1,5 +1,5 @@
 import type { ProviderInfo } from '../../../shared/domain.js';
-import { KeydeckFailure } from '../../../shared/errors.js';
+import { type KeydeckFailure } from '../../../shared/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, errorObject, isSuccess, joinUrl, keyPrefixes, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
