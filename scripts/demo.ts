@@ -13,7 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
+import type { ProviderId } from '../shared/domain.js';
 import { createNodeWorkspace } from '../electron/core/node-workspace.js';
+import { adapterFor } from '../electron/core/providers/index.js';
 import { startPreviewHost } from '../electron/preview/host.js';
 import { startSandbox } from '../test/sandbox/server.js';
 import { installedElectron } from './electron-binary.mjs';
@@ -34,29 +36,45 @@ async function wipeDemoKeychain(): Promise<number> {
 await wipeDemoKeychain();
 const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-demo-'));
 const sandbox = await startSandbox();
-const acme = sandbox.laghav.seedOrg('Acme Corp', [
-  { name: 'Production web app', environment: 'live', scope: 'app_web' },
-  { name: 'Nightly billing export', environment: 'live', scope: 'app_billing' },
-  { name: 'Legacy cron (unused?)', environment: 'live' },
-  { name: 'CI pipeline', environment: 'test', scope: 'app_ci' },
-  { name: 'Local development', environment: 'test' },
-]);
-const globex = sandbox.laghav.seedOrg('Globex', [
-  { name: 'Mobile backend', environment: 'live', scope: 'app_mobile' },
-  { name: 'Staging', environment: 'test' },
-]);
-const initech = sandbox.laghav.seedOrg('Initech', [{ name: 'TPS reports', environment: 'live' }]);
+// One connected organization per provider (live and test where the provider has both), and one
+// more per provider left for you to connect.
+const seeded = {
+  laghav: sandbox.laghav.seedOrg('Acme Corp', [
+    { name: 'Production web app', environment: 'live', scope: 'app_web' },
+    { name: 'Nightly billing export', environment: 'live', scope: 'app_billing' },
+    { name: 'Legacy cron (unused?)', environment: 'live' },
+    { name: 'CI pipeline', environment: 'test', scope: 'app_ci' },
+    { name: 'Local development', environment: 'test' },
+  ]),
+  legba: sandbox.legba.seedOrg('Acme Robotics', [{ name: 'Fleet controller', environment: 'live' }]),
+  leadey: sandbox.leadey.seedOrg('Globex Sales', [{ name: 'CRM sync', environment: 'live' }]),
+  logtalk: sandbox.logtalk.seedOrg('Globex Support', [{ name: 'Helpdesk bot', environment: 'live' }, { name: 'Staging', environment: 'test' }]),
+  skapi: sandbox.skapi.seedOrg('Initech Payments', [
+    { name: 'Production Key', environment: 'live' },
+    { name: 'Webhook signer', environment: 'live' },
+    { name: 'Sandbox checkout', environment: 'test' },
+  ]),
+};
+const yours = {
+  laghav: sandbox.laghav.seedOrg('Initech'),
+  legba: sandbox.legba.seedOrg('Initech Robotics'),
+  leadey: sandbox.leadey.seedOrg('Initech Sales'),
+  logtalk: sandbox.logtalk.seedOrg('Initech Support'),
+  skapi: sandbox.skapi.seedOrg('Umbrella Payments'),
+};
 
 const workspace = createNodeWorkspace({ profileDir, keychainService: SERVICE, transport: 'preview', version, demo: true, baseUrlOverrides: sandbox.urls, dashboardUrlOverrides: sandbox.dashboards });
-for (const [name, org] of [
-  ['Acme Corp', acme],
-  ['Globex', globex],
-] as const) {
-  const connected = await workspace.call('orgs.connect', { key: org.admin.live, name });
-  if (!connected.ok) throw new Error(`demo seeding failed: ${connected.error.message}`);
+for (const [provider, { org, admin }] of Object.entries(seeded) as [ProviderId, (typeof seeded)[keyof typeof seeded]][]) {
+  // Providers that publish no key prefix, or need their own org id, are told so, as the UI asks the user.
+  const info = adapterFor(provider).info;
+  const extra = { ...(info.keyPrefixes.length === 0 ? { provider } : {}), ...(info.providerOrgField ? { providerOrgId: org.id } : {}) };
+  const connected = await workspace.call('orgs.connect', { key: admin.live, name: org.name, ...extra });
+  if (!connected.ok) throw new Error(`demo seeding failed for ${provider}: ${connected.error.message}`);
   const { organization } = connected.value as { organization: { id: string } };
-  const test = await workspace.call('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: org.admin.test });
-  if (!test.ok) throw new Error(`demo seeding failed: ${test.error.message}`);
+  if (admin.test) {
+    const test = await workspace.call('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.test });
+    if (!test.ok) throw new Error(`demo seeding failed for ${provider} (test): ${test.error.message}`);
+  }
 }
 
 let cleanup = async () => undefined as unknown;
@@ -65,9 +83,14 @@ console.log('Keydeck demo');
 console.log(`  keychain service: "${SERVICE}"   (see it: secret-tool search --all service "${SERVICE}")`);
 console.log(`  profile folder:   ${profileDir}`);
 console.log(`  provider sandbox: ${Object.entries(sandbox.urls).map(([p, u]) => `${p} ${u}`).join(', ')}`);
-console.log('  Already connected: Acme Corp and Globex (live and test).');
-console.log(`  Try connecting one yourself: Initech, live admin key ${initech.admin.live}`);
-console.log(`                                      test admin key ${initech.admin.test}`);
+console.log(`  Already connected: ${Object.values(seeded).map((s) => s.org.name).join(', ')}.`);
+console.log('  Connect one yourself (sandbox keys, valid only in this demo):');
+for (const [provider, { org, admin }] of Object.entries(yours) as [ProviderId, (typeof yours)[keyof typeof yours]][]) {
+  const info = adapterFor(provider).info;
+  const extra = info.providerOrgField ? `   (choose ${info.displayName}; ${info.providerOrgField.label} ${org.id})` : '';
+  console.log(`    ${org.name.padEnd(18)} live ${admin.live}${extra}`);
+  if (admin.test) console.log(`    ${''.padEnd(18)} test ${admin.test}`);
+}
 
 if (electronBinary) {
   await workspace.dispose();

@@ -37,6 +37,8 @@ export const contract = {
       keychainService: z.string(),
       demo: z.boolean(),
       providers: z.array(ProviderInfo),
+      /** Providers whose API and dashboard point at the local sandbox (the demo), so no host need be asked. */
+      sandboxProviders: z.array(ProviderId),
     }),
     errors: [] as ErrorCode[],
   },

@@ -1,5 +1,6 @@
 import type { Output, ParsedInput } from '../../shared/contract.js';
 import type { Result } from '../../shared/errors.js';
+import type { ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
 import { redactUrl } from './http/client.js';
@@ -26,7 +27,14 @@ export function createWorkspace(deps: CoreDeps) {
 
   const handlers: Handlers = {
     async 'app.info'(): Promise<Output<'app.info'>> {
-      return { version: deps.version, transport: deps.transport, keychainService: deps.secrets.service, demo: deps.demo, providers: providerInfos() };
+      return {
+        version: deps.version,
+        transport: deps.transport,
+        keychainService: deps.secrets.service,
+        demo: deps.demo,
+        providers: providerInfos(),
+        sandboxProviders: Object.keys(deps.baseUrlOverrides ?? {}) as ProviderId[],
+      };
     },
     ...orgHandlers(c),
     ...keyHandlers(c),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
+import type { MetaDoc } from '../../electron/core/store/schema.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
@@ -16,6 +17,8 @@ export interface Keydeck {
   service: string;
   clipboard: MemoryClipboard;
   secrets: KeytarSecretStore;
+  /** The metadata document as Keydeck stored it. */
+  meta(): MetaDoc;
   /** Seeds an organization at the sandbox and returns its admin keys. */
   seed(name?: string): { live: string; test: string };
 }
@@ -24,14 +27,25 @@ export interface Keydeck {
  * Each test gets its own sandbox port, profile folder and keychain service, and a preview host
  * wired to the real core. The keychain service is emptied afterwards.
  */
-export const test = base.extend<{ keydeck: Keydeck }>({
-  keydeck: async ({}, use, testInfo) => {
+export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>({
+  /** Point every provider's API and dashboard at the sandbox by default, as the demo does. */
+  sandboxDefaults: [false, { option: true }],
+  keydeck: async ({ sandboxDefaults }, use, testInfo) => {
     const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-'));
     const service = `Keydeck E2E ${process.pid} ${testInfo.testId}`;
     const sandbox = await startSandbox();
     const clipboard = new MemoryClipboard();
     const secrets = new KeytarSecretStore(service);
-    const workspace = createNodeWorkspace({ profileDir, keychainService: service, transport: 'preview', version: 'test', secrets, clipboard });
+    const workspace = createNodeWorkspace({
+      profileDir,
+      keychainService: service,
+      transport: 'preview',
+      version: 'test',
+      secrets,
+      clipboard,
+      baseUrlOverrides: sandboxDefaults ? sandbox.urls : undefined,
+      dashboardUrlOverrides: sandboxDefaults ? sandbox.dashboards : undefined,
+    });
     const host = await startPreviewHost({ core: workspace, rendererDir: resolve('out/renderer') });
     const accounts: string[] = [];
     await use({
@@ -41,6 +55,7 @@ export const test = base.extend<{ keydeck: Keydeck }>({
       service,
       clipboard,
       secrets,
+      meta: () => workspace.meta.read(),
       seed: (name = 'Acme') =>
         sandbox.laghav.seedOrg(name, [
           { name: 'Production web app', environment: 'live', scope: 'app_web' },

@@ -1,41 +1,32 @@
 /**
- * `npm run sandbox`: starts the provider sandbox and prints its URL and a seeded admin key per
- * environment. These are sandbox keys, valid only against this process, and printed on purpose so
- * a developer can paste them into Keydeck.
+ * `npm run sandbox`: starts the provider sandbox (one loopback server per provider, each with its
+ * API and its dashboard) and prints the URLs and a seeded admin key per environment. These are
+ * sandbox keys, valid only against this process, printed on purpose so you can paste them.
  *
- *   --port N     Laghav listens on N (default 0: any free port)
- *   --json       print one JSON line instead of text (used by the e2e tests and the demo)
- *   --orgs a,b   seed these organization names (default: "Acme")
+ *   --json       print one JSON line instead of text (for scripts)
+ *   --org NAME   the organization name to seed at every provider (default: "Acme")
  */
+import type { ProviderId } from '../../shared/domain.js';
 import { startSandbox } from './server.js';
 
 const args = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const port = Number(arg('--port') ?? 0);
-const names = (arg('--orgs') ?? 'Acme').split(',').map((s) => s.trim()).filter(Boolean);
+const orgName = args.includes('--org') ? (args[args.indexOf('--org') + 1] ?? 'Acme') : 'Acme';
+const sandbox = await startSandbox();
+const providers: ProviderId[] = ['legba', 'laghav', 'leadey', 'logtalk', 'skapi'];
+const seeded = Object.fromEntries(providers.map((p) => [p, sandbox[p].seedOrg(orgName, [{ name: 'Production app', environment: 'live' }, { name: 'CI', environment: 'test' }])]));
 
-const sandbox = await startSandbox({ ports: { laghav: port } });
-const seeded = names.map((name, i) =>
-  sandbox.laghav.seedOrg(name, [
-    { name: 'Production web app', environment: 'live', scope: `app_${i + 1}web` },
-    { name: 'Nightly batch', environment: 'live' },
-    { name: 'CI pipeline', environment: 'test', scope: `app_${i + 1}ci` },
-  ]),
-);
 if (args.includes('--json')) {
-  process.stdout.write(`${JSON.stringify({ urls: sandbox.urls, orgs: seeded.map((s) => ({ name: s.org.name, laghav: s.admin })) })}\n`);
+  const out = Object.fromEntries(providers.map((p) => [p, { apiBaseUrl: sandbox.urls[p], dashboardUrl: sandbox.dashboards[p], orgId: seeded[p]?.org.id, admin: seeded[p]?.admin }]));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
-  for (const [provider, url] of Object.entries(sandbox.urls)) console.log(`Provider sandbox: ${provider} on ${url}`);
-  console.log(`Use that as the API URL when you connect (Keydeck: "Advanced: API URL"); \`npm run demo\` does it for you.`);
-  for (const s of seeded) {
-    console.log(`\n${s.org.name} (Laghav)`);
-    console.log(`  live admin key: ${s.admin.live}`);
-    console.log(`  test admin key: ${s.admin.test}`);
+  for (const p of providers) {
+    const s = seeded[p];
+    console.log(`${p}: API ${sandbox.urls[p]}   dashboard ${sandbox.dashboards[p]}`);
+    if (p === 'legba') console.log(`  organization UUID: ${s?.org.id}`);
+    console.log(`  live admin key: ${s?.admin.live}`);
+    if (s?.admin.test) console.log(`  test admin key: ${s.admin.test}`);
   }
-  console.log('\nPress Ctrl+C to stop.');
+  console.log('\nUse the API URL under "Advanced: API URL" when you connect (`npm run demo` does it for you). Ctrl+C stops.');
 }
 const stop = () => void sandbox.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -1,23 +1,23 @@
 import type { KeyRecord, ProviderInfo } from '../../../shared/domain.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 
-/**
- * The keys of one organization and environment. Provider-supplied text (names, scopes) is
- * rendered as text by React, never as HTML.
- */
-export function KeyList({
-  keys,
-  source,
-  provider,
-  onRevoke,
-}: {
-  keys: KeyRecord[];
-  source: 'provider' | 'keydeck';
-  provider: ProviderInfo;
+export interface KeyActions {
   onRevoke: (key: KeyRecord) => void;
-}) {
-  const caption = source === 'provider' ? `All keys ${provider.displayName} reports` : 'Keys known to Keydeck (this provider cannot list keys)';
+  onCheck: (key: KeyRecord) => void;
+}
+
+/**
+ * The keys of one organization and environment. Where the provider lists keys by API this is its
+ * whole list; otherwise it is the keys Keydeck holds, said so plainly, with when the provider last
+ * accepted each. Provider-supplied text (names, scopes) is rendered as text, never as HTML.
+ */
+export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]; source: 'provider' | 'keydeck'; provider: ProviderInfo; actions: KeyActions }) {
+  const caption =
+    source === 'provider'
+      ? `All keys ${provider.displayName} reports for this environment`
+      : `Keys known to Keydeck: ${provider.displayName} lists keys only in its dashboard, so keys created elsewhere are not shown here`;
   if (keys.length === 0) return <p className="empty">No keys yet.</p>;
+  const revokeLabel = provider.capabilities.revoke === 'api' ? 'Revoke' : 'Revoke in dashboard…';
   return (
     <table className="key-table">
       <caption>{caption}</caption>
@@ -25,8 +25,8 @@ export function KeyList({
         <tr>
           <th scope="col">Name</th>
           <th scope="col">Key</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
+          <th scope="col">{source === 'provider' ? 'Created' : 'Added'}</th>
+          <th scope="col">{source === 'provider' ? 'Last used' : 'Last verified'}</th>
           <th scope="col">Status</th>
           <th scope="col">In Keydeck</th>
           <th scope="col">
@@ -36,7 +36,7 @@ export function KeyList({
       </thead>
       <tbody>
         {keys.map((k) => (
-          <tr key={k.id} data-key-id={k.id} className={k.status !== 'active' ? 'inactive' : undefined}>
+          <tr key={k.heldCredentialId ?? k.id} data-key-id={k.id} className={k.status !== 'active' ? 'inactive' : undefined}>
             <th scope="row" className="key-name">
               {k.name || <span className="muted">(unnamed)</span>}
               {k.scope && <span className="scope">{k.scope}</span>}
@@ -45,17 +45,26 @@ export function KeyList({
               <code className="masked">{k.masked}</code>
             </td>
             <td title={formatDateTime(k.createdAt)}>{formatDate(k.createdAt)}</td>
-            <td title={provider.reportsLastUsed ? formatDateTime(k.lastUsedAt) : `${provider.displayName} does not report last use`}>
-              {provider.reportsLastUsed ? (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never') : <span className="muted">Not reported</span>}
-            </td>
+            {source === 'provider' ? (
+              <td title={provider.reportsLastUsed ? formatDateTime(k.lastUsedAt) : `${provider.displayName} does not report last use`}>
+                {provider.reportsLastUsed ? (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never') : <span className="muted">Not reported</span>}
+              </td>
+            ) : (
+              <td title={formatDateTime(k.verifiedAt)}>{k.verifiedAt ? formatDate(k.verifiedAt) : <span className="muted">Never</span>}</td>
+            )}
             <td>
               <span className={`status status-${k.status}`}>{k.status}</span>
             </td>
             <td>{k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}</td>
-            <td>
-              {k.status === 'active' && provider.capabilities.revoke === 'api' && !k.isAdmin && (
-                <button type="button" className="button-danger-quiet" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name || k.masked}`}>
-                  Revoke
+            <td className="row-actions">
+              {source === 'keydeck' && k.heldCredentialId && (
+                <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
+                  Check
+                </button>
+              )}
+              {!k.isAdmin && (provider.capabilities.revoke === 'api' ? k.status === 'active' && source === 'provider' : Boolean(k.heldCredentialId)) && (
+                <button type="button" className="button-danger-quiet" onClick={() => actions.onRevoke(k)} aria-label={`${revokeLabel.replace('…', '')} ${k.name || k.masked}`}>
+                  {revokeLabel}
                 </button>
               )}
             </td>

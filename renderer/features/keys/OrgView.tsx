@@ -1,41 +1,39 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Environment, KeyRecord, Organization, ProviderInfo } from '../../../shared/domain.js';
+import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
 import { ConnectForm } from '../orgs/ConnectForm.js';
 import { CreateKeyDialog } from './CreateKeyDialog.js';
+import { DashboardCreateDialog } from './DashboardCreateDialog.js';
+import { DashboardRevokeDialog } from './DashboardRevokeDialog.js';
 import { EnvSwitch } from './EnvSwitch.js';
 import { KeyList } from './KeyList.js';
 import { RevokeDialog } from './RevokeDialog.js';
 
-/** One organization in one environment: its keys, create, revoke, and connecting a missing environment. */
-export function OrgView({
-  org,
-  environment,
-  provider,
-  providerNames,
-  onEnvironment,
-  onRemoved,
-}: {
-  org: Organization;
-  environment: Environment;
-  provider: ProviderInfo;
-  providerNames: Record<string, string>;
-  onEnvironment: (e: Environment) => void;
-  onRemoved: () => void;
-}) {
+/**
+ * One organization in one environment: its keys, create, revoke, and connecting a missing
+ * environment. What it offers follows the provider's capabilities (API or dashboard), never its name.
+ */
+export function OrgView({ org, environment, onEnvironment, onRemoved }: { org: Organization; environment: Environment; onEnvironment: (e: Environment) => void; onRemoved: () => void }) {
   const queryClient = useQueryClient();
+  const provider = useAppInfo().provider(org.provider);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<KeyRecord>();
   const [removing, setRemoving] = useState(false);
+  const hasEnv = provider.environments.includes(environment);
   const connected = org.environments.includes(environment);
   const keys = useQuery({
     queryKey: ['keys', org.id, environment],
     queryFn: () => unwrap(api.keys.list({ orgId: org.id, environment })),
     enabled: connected,
+  });
+  const check = useMutation({
+    mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
   });
   const remove = useMutation({
     mutationFn: () => unwrap(api.orgs.remove({ orgId: org.id })),
@@ -62,7 +60,7 @@ export function OrgView({
         </div>
         <EnvSwitch value={environment} onChange={onEnvironment} />
         <div className="header-actions">
-          {connected && provider.capabilities.create === 'api' && (
+          {connected && (
             <button type="button" className="button-primary" onClick={() => setCreating(true)}>
               New key
             </button>
@@ -77,11 +75,25 @@ export function OrgView({
           </button>
         </div>
       </header>
+      {provider.notes.length > 0 && (
+        <details className="provider-notes">
+          <summary>About {provider.displayName}</summary>
+          <ul>
+            {provider.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      )}
 
-      {!connected ? (
+      {!hasEnv ? (
+        <p className="panel">{provider.displayName} has no {environment} environment.</p>
+      ) : !connected ? (
         <section className="panel" aria-labelledby="connect-env-title">
-          <h2 id="connect-env-title">Connect a {environment} key for {org.name}</h2>
-          <ConnectForm providerNames={providerNames} existing={org} environment={environment} onConnected={() => undefined} />
+          <h2 id="connect-env-title">
+            Connect a {environment} key for {org.name}
+          </h2>
+          <ConnectForm existing={org} environment={environment} onConnected={() => undefined} />
         </section>
       ) : keys.isPending ? (
         <p role="status">Loading keys from {provider.displayName}…</p>
@@ -90,12 +102,28 @@ export function OrgView({
       ) : (
         <section aria-label="Keys">
           <p className="muted fetched">As of {formatDateTime(keys.data.fetchedAt)}</p>
-          <KeyList keys={keys.data.keys} source={keys.data.source} provider={provider} onRevoke={setRevoking} />
+          {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
+          {check.isSuccess && (
+            <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
+              {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key (${check.data.code}).`}
+            </p>
+          )}
+          <KeyList keys={keys.data.keys} source={keys.data.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k) }} />
         </section>
       )}
 
-      {creating && <CreateKeyDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />}
-      {revoking && <RevokeDialog org={org} environment={environment} keyRecord={revoking} onClose={() => setRevoking(undefined)} />}
+      {creating &&
+        (provider.capabilities.create === 'api' ? (
+          <CreateKeyDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />
+        ) : (
+          <DashboardCreateDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />
+        ))}
+      {revoking &&
+        (provider.capabilities.revoke === 'api' ? (
+          <RevokeDialog org={org} environment={environment} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
+        ) : (
+          <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
+        ))}
       {removing && (
         <Dialog title={`Remove ${org.name} from Keydeck?`} onClose={() => setRemoving(false)} tone="danger">
           <p>Keydeck forgets this organization and deletes the keys it holds for it from your keychain. Nothing is revoked at {provider.displayName}.</p>

@@ -1,37 +1,56 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import type { Environment, Organization } from '../../../shared/domain.js';
+import type { Environment, Organization, ProviderId } from '../../../shared/domain.js';
+import { PREFIXLESS_PROVIDERS } from '../../../shared/keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
-import { isAcceptableKey, KeyInput } from './KeyInput.js';
+import { useAppInfo } from '../../lib/app-info.js';
+import { KeyInput, useKeyInspection } from './KeyInput.js';
 
 /**
  * Connect an organization (first run, or "Add organization"), or connect the other environment of
- * an existing one. Keydeck verifies the key with the provider before anything is stored.
+ * an existing one. The provider is detected from the key; where it publishes no prefix (Legba) the
+ * user says which provider and environment, and gives what its API needs. Keydeck verifies the key
+ * with the provider before anything is stored.
  */
-export function ConnectForm({
-  providerNames,
-  existing,
-  environment,
-  onConnected,
-}: {
-  providerNames: Record<string, string>;
-  /** Set to connect another environment of this organization. */
-  existing?: Organization;
-  environment?: Environment;
-  onConnected: (org: Organization, environment: Environment) => void;
-}) {
+export function ConnectForm({ existing, environment, onConnected }: { existing?: Organization; environment?: Environment; onConnected: (org: Organization, environment: Environment) => void }) {
   const queryClient = useQueryClient();
+  const info = useAppInfo();
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
+  const [chosenProvider, setChosenProvider] = useState<ProviderId | ''>('');
+  const [chosenEnv, setChosenEnv] = useState<Environment>('live');
+  const [providerOrgId, setProviderOrgId] = useState('');
   const [apiBaseUrl, setApiBaseUrl] = useState('');
-  const nameId = useId();
-  const urlId = useId();
+  const [dashboardUrl, setDashboardUrl] = useState('');
+  const ids = { name: useId(), provider: useId(), orgId: useId(), url: useId(), dash: useId(), env: useId() };
+
+  const expectedProvider = existing?.provider ?? (chosenProvider || undefined);
+  const prefixless = expectedProvider !== undefined && PREFIXLESS_PROVIDERS.includes(expectedProvider);
+  const expectedEnv = environment ?? (prefixless ? chosenEnv : undefined);
+  const inspection = useKeyInspection(key, { provider: expectedProvider, environment: expectedEnv });
+  const detected = inspection?.ok ? info.provider(inspection.provider) : undefined;
+  const undetected = !existing && inspection && !inspection.ok && inspection.problem.kind === 'unknown-prefix';
+  const needsOrgId = !existing && detected?.providerOrgField;
+  const needsHost = !existing && detected && !detected.defaultApiBaseUrl && !info.sandboxProviders.includes(detected.id);
+  const orgIdValid = !needsOrgId || new RegExp(needsOrgId.pattern).test(providerOrgId.trim());
+  const ready = inspection?.ok === true && orgIdValid && (!needsHost || apiBaseUrl.trim() !== '');
+
   const connect = useMutation({
     mutationFn: () =>
       existing && environment
         ? unwrap(api.orgs.connectEnvironment({ orgId: existing.id, key, environment }))
-        : unwrap(api.orgs.connect({ key, name: name.trim() || undefined, apiBaseUrl: apiBaseUrl.trim() || undefined })),
+        : unwrap(
+            api.orgs.connect({
+              key,
+              name: name.trim() || undefined,
+              provider: prefixless ? expectedProvider : undefined,
+              environment: prefixless ? chosenEnv : undefined,
+              providerOrgId: needsOrgId ? providerOrgId.trim() : undefined,
+              apiBaseUrl: apiBaseUrl.trim() || undefined,
+              dashboardUrl: dashboardUrl.trim() || undefined,
+            }),
+          ),
     onSuccess: async (value) => {
       setKey('');
       await queryClient.invalidateQueries({ queryKey: ['orgs'] });
@@ -40,28 +59,79 @@ export function ConnectForm({
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (isAcceptableKey(key, environment)) connect.mutate();
+    if (ready) connect.mutate();
   };
   return (
     <form className="connect-form" onSubmit={submit} aria-label={existing ? `Connect ${environment} key` : 'Connect an organization'}>
-      <KeyInput value={key} onChange={setKey} expected={environment} providerNames={providerNames} />
+      <KeyInput value={key} onChange={setKey} inspection={inspection} label={existing ? 'API key' : 'Admin API key'} />
+      {(undetected || (prefixless && !existing)) && (
+        <fieldset className="field">
+          <legend>Keydeck cannot tell whose key this is</legend>
+          <label htmlFor={ids.provider}>Provider</label>
+          <select id={ids.provider} value={chosenProvider} onChange={(e) => setChosenProvider(e.target.value as ProviderId | '')}>
+            <option value="">Choose…</option>
+            {PREFIXLESS_PROVIDERS.map((p) => (
+              <option key={p} value={p}>
+                {info.names[p]} (publishes no key prefix)
+              </option>
+            ))}
+          </select>
+          {prefixless && (
+            <div className="env-choice" role="radiogroup" aria-label="Environment of this key">
+              {(['live', 'test'] as const).map((env) => (
+                <label key={env} className="field-inline">
+                  <input type="radio" name={ids.env} value={env} checked={chosenEnv === env} onChange={() => setChosenEnv(env)} />
+                  {env === 'live' ? 'Live' : 'Test'}
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+      )}
+      {needsOrgId && (
+        <div className="field">
+          <label htmlFor={ids.orgId}>{needsOrgId.label}</label>
+          <input id={ids.orgId} value={providerOrgId} onChange={(e) => setProviderOrgId(e.target.value)} placeholder={needsOrgId.example} aria-describedby={`${ids.orgId}-help`} aria-invalid={providerOrgId !== '' && !orgIdValid} />
+          <p id={`${ids.orgId}-help`} className="hint">
+            {needsOrgId.help}
+          </p>
+        </div>
+      )}
+      {needsHost && (
+        <>
+          <div className="field">
+            <label htmlFor={ids.url}>API host (https)</label>
+            <input id={ids.url} value={apiBaseUrl} onChange={(e) => setApiBaseUrl(e.target.value)} placeholder={`https://api.your-${detected.id}-host.example`} inputMode="url" />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.dash}>Dashboard URL (optional, https)</label>
+            <input id={ids.dash} value={dashboardUrl} onChange={(e) => setDashboardUrl(e.target.value)} placeholder="https://…" inputMode="url" />
+          </div>
+        </>
+      )}
       {!existing && (
         <>
           <div className="field">
-            <label htmlFor={nameId}>Organization name (optional)</label>
-            <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="e.g. Acme production" />
+            <label htmlFor={ids.name}>Organization name (optional)</label>
+            <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="e.g. Acme production" />
           </div>
-          <details className="advanced">
-            <summary>Advanced: API URL</summary>
-            <div className="field">
-              <label htmlFor={urlId}>API base URL (leave empty for the provider’s own)</label>
-              <input id={urlId} value={apiBaseUrl} onChange={(e) => setApiBaseUrl(e.target.value)} placeholder="https://api.laghav.ai" inputMode="url" />
-            </div>
-          </details>
+          {!needsHost && (
+            <details className="advanced">
+              <summary>Advanced: API URL</summary>
+              <div className="field">
+                <label htmlFor={ids.url}>API base URL (leave empty for the provider’s own)</label>
+                <input id={ids.url} value={apiBaseUrl} onChange={(e) => setApiBaseUrl(e.target.value)} placeholder={detected?.defaultApiBaseUrl || 'https://…'} inputMode="url" />
+              </div>
+              <div className="field">
+                <label htmlFor={ids.dash}>Dashboard URL (leave empty for the provider’s own)</label>
+                <input id={ids.dash} value={dashboardUrl} onChange={(e) => setDashboardUrl(e.target.value)} placeholder={detected?.dashboardUrl || 'https://…'} inputMode="url" />
+              </div>
+            </details>
+          )}
         </>
       )}
       {connect.isError && <ErrorNotice error={connect.error} title="Not connected. Nothing was stored." />}
-      <button type="submit" className="button-primary" disabled={!isAcceptableKey(key, environment) || connect.isPending}>
+      <button type="submit" className="button-primary" disabled={!ready || connect.isPending}>
         {connect.isPending ? 'Verifying with the provider…' : 'Verify and connect'}
       </button>
       <p className="fine-print">The key is checked with the provider, then stored in your OS keychain. It never touches a file.</p>

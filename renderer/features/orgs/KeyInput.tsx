@@ -1,44 +1,48 @@
 import { useId, useMemo, useState } from 'react';
-import type { Environment } from '../../../shared/domain.js';
-import { inspectKey } from '../../../shared/keys.js';
+import type { Environment, ProviderId } from '../../../shared/domain.js';
+import { inspectKey, type KeyInspection } from '../../../shared/keys.js';
+import { useAppInfo } from '../../lib/app-info.js';
+
+export interface KeyExpectation {
+  provider?: ProviderId;
+  environment?: Environment;
+}
+
+/** Inspects a pasted key against what the slot expects; shared by the field and its form. */
+export function useKeyInspection(value: string, expected: KeyExpectation = {}): KeyInspection | undefined {
+  const { names } = useAppInfo();
+  return useMemo(() => {
+    if (!value) return undefined;
+    const inspected = inspectKey(value, expected, names);
+    if (inspected.ok && expected.environment && inspected.environment !== expected.environment) {
+      return { ok: false, problem: { kind: 'unknown-prefix' }, message: `This is a ${inspected.environment} key; this slot needs a ${expected.environment} key.` };
+    }
+    return inspected;
+  }, [value, expected.provider, expected.environment, names]); // eslint-disable-line react-hooks/exhaustive-deps
+}
 
 /**
  * A key field that says, as you paste, which provider and environment the key belongs to, or
  * exactly what is wrong with it. The key is masked unless the user chooses to show it.
  */
-export function KeyInput({
-  value,
-  onChange,
-  expected,
-  providerNames,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  expected?: Environment;
-  providerNames: Record<string, string>;
-}) {
+export function KeyInput({ value, onChange, inspection, label = 'API key' }: { value: string; onChange: (v: string) => void; inspection: KeyInspection | undefined; label?: string }) {
+  const { names } = useAppInfo();
   const id = useId();
   const hintId = useId();
   const [shown, setShown] = useState(false);
-  const inspection = useMemo(() => (value ? inspectKey(value) : undefined), [value]);
-  let hint = 'Paste an admin key. Keydeck detects the provider and environment from its prefix.';
+  let hint = 'Paste the key. Keydeck detects the provider and environment from its prefix.';
   let tone: 'ok' | 'error' | 'neutral' = 'neutral';
   if (inspection && !inspection.ok) {
     hint = inspection.message;
     tone = 'error';
   } else if (inspection?.ok) {
-    const name = providerNames[inspection.provider] ?? inspection.provider;
-    if (expected && inspection.environment !== expected) {
-      hint = `This is a ${inspection.environment} key; this slot needs a ${expected} key.`;
-      tone = 'error';
-    } else {
-      hint = `${name} · ${inspection.environment === 'live' ? 'LIVE (real data, billable)' : 'test'} · ${inspection.masked}`;
-      tone = 'ok';
-    }
+    const env = inspection.environment === 'live' ? 'LIVE (real data, billable)' : 'test';
+    hint = `${names[inspection.provider] ?? inspection.provider} · ${env} · ${inspection.masked}`;
+    tone = 'ok';
   }
   return (
     <div className="field">
-      <label htmlFor={id}>API key</label>
+      <label htmlFor={id}>{label}</label>
       <div className="key-input">
         <input
           id={id}
@@ -49,7 +53,6 @@ export function KeyInput({
           onChange={(e) => onChange(e.target.value)}
           aria-describedby={hintId}
           aria-invalid={tone === 'error'}
-          placeholder="lgh_live_…"
         />
         <button type="button" className="button-quiet" onClick={() => setShown((s) => !s)} aria-pressed={shown}>
           {shown ? 'Hide' : 'Show'}
@@ -60,10 +63,4 @@ export function KeyInput({
       </p>
     </div>
   );
-}
-
-/** True when the pasted key is well-formed and of the expected environment. */
-export function isAcceptableKey(value: string, expected?: Environment): boolean {
-  const i = inspectKey(value);
-  return i.ok && (!expected || i.environment === expected);
 }

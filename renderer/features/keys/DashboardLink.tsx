@@ -1,0 +1,33 @@
+import { useMutation } from '@tanstack/react-query';
+import type { Organization } from '../../../shared/domain.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { api, unwrap } from '../../lib/api.js';
+
+/**
+ * Opens the organization's dashboard in the system browser (main checks the URL against the
+ * provider's hosts). Where Keydeck cannot open a browser itself (the preview host), it shows the
+ * checked link to follow instead.
+ */
+export function DashboardLink({ org, providerName }: { org: Organization; providerName: string }) {
+  const open = useMutation({ mutationFn: () => unwrap(api.dashboard.open({ orgId: org.id })) });
+  return (
+    <div className="dashboard-link">
+      <button type="button" className="button-quiet" onClick={() => open.mutate()} disabled={open.isPending}>
+        Open the {providerName} dashboard
+      </button>
+      {open.isSuccess &&
+        (open.data.opened ? (
+          <p role="status" className="hint">
+            Opened in your browser.
+          </p>
+        ) : (
+          <p role="status" className="hint">
+            <a href={open.data.url} target="_blank" rel="noopener noreferrer">
+              {open.data.url}
+            </a>
+          </p>
+        ))}
+      {open.isError && <ErrorNotice error={open.error} title="The dashboard was not opened" />}
+    </div>
+  );
+}

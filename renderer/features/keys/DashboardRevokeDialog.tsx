@@ -1,0 +1,62 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Environment, KeyRecord, Organization, ProviderInfo } from '../../../shared/domain.js';
+import { Dialog } from '../../components/Dialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { api, unwrap } from '../../lib/api.js';
+import { DashboardLink } from './DashboardLink.js';
+
+/**
+ * Revoke where the provider allows it only in its dashboard: the user revokes it there, then
+ * Keydeck calls the provider with the key and forgets it only once the provider refuses it.
+ */
+export function DashboardRevokeDialog({
+  org,
+  environment,
+  provider,
+  keyRecord,
+  onClose,
+}: {
+  org: Organization;
+  environment: Environment;
+  provider: ProviderInfo;
+  keyRecord: KeyRecord;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const label = keyRecord.name || keyRecord.masked;
+  const confirm = useMutation({
+    mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
+    onSuccess: async (value) => {
+      await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
+      if (value.confirmed) onClose();
+    },
+  });
+  return (
+    <Dialog title={`Revoke “${label}” in the ${provider.displayName} dashboard`} onClose={onClose} tone="danger">
+      <p>
+        {provider.displayName} revokes keys only in its dashboard. Revoke <strong>{label}</strong> (<code>{keyRecord.masked}</code>) in the{' '}
+        <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong> environment of <strong>{org.name}</strong>:
+      </p>
+      <ol className="steps">
+        {(provider.dashboardSteps.revoke ?? []).map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+      <DashboardLink org={org} providerName={provider.displayName} />
+      {confirm.isSuccess && !confirm.data.confirmed && (
+        <p className="notice notice-warn" role="status">
+          {provider.displayName} still accepts this key: it is not revoked yet. Revoke it in the dashboard, then check again.
+        </p>
+      )}
+      {confirm.isError && <ErrorNotice error={confirm.error} title="Could not tell whether the key is revoked. Nothing was changed; try again." />}
+      <div className="dialog-actions">
+        <button type="button" className="button-quiet" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button-danger" onClick={() => confirm.mutate()} disabled={confirm.isPending}>
+          {confirm.isPending ? 'Checking…' : 'I revoked it: check'}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
