@@ -64,7 +64,16 @@ const WireKey = z.object({
 type WireKey = z.infer<typeof WireKey>;
 
 const WireList = z.union([z.array(WireKey), z.object({ data: z.array(WireKey) }), z.object({ keys: z.array(WireKey) })]);
-const WireCreated = WireKey.extend({ key: z.string().min(9).max(512) });
+/** The new key's secret: `key` as Keydeck assumes, or `api_key` / `secret`; possibly wrapped in `data`. */
+const SECRET_FIELDS = ['key', 'api_key', 'secret'] as const;
+function createdKey(json: unknown): { wire: WireKey; secret: string } | undefined {
+  const body = (json as { data?: unknown } | undefined)?.data ?? json;
+  const parsed = WireKey.safeParse(body);
+  if (!parsed.success) return undefined;
+  const record = body as Record<string, unknown>;
+  const secret = SECRET_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.length >= 9 && v.length <= 512);
+  return secret ? { wire: parsed.data, secret } : undefined;
+}
 
 function toFailure(res: HttpResponse) {
   const inner = errorObject(res.json);
@@ -113,11 +122,11 @@ export const laghav: ProviderAdapter = {
     if (request.scope) body.app_id = request.scope;
     const res = await ctx.http.send({ method: 'POST', url: joinUrl(ctx.baseUrl, '/api/keys'), headers: bearer(ctx.secret), json: body });
     if (!isSuccess(res)) throw toFailure(res);
-    const parsed = WireCreated.safeParse(res.json);
-    if (!parsed.success) throw badResponse(NAME, res, 'the new key');
-    const secret = parsed.data.key;
+    const created = createdKey(res.json);
+    if (!created) throw badResponse(NAME, res, 'the new key');
+    const { secret } = created;
     const format = detectFormat(secret);
-    const key = toKey(parsed.data);
+    const key = toKey(created.wire);
     return {
       secret,
       key: { ...key, prefix: format?.prefix ?? key.prefix, environment: format?.environment ?? key.environment, last4: secret.slice(-4) },

@@ -64,7 +64,7 @@ function isInstanceList(json: unknown): boolean {
   if (Array.isArray(json)) return true;
   if (typeof json !== 'object' || json === null) return false;
   const body = json as Record<string, unknown>;
-  return Array.isArray(body.data) || Array.isArray(body.instances);
+  return Array.isArray(body.data) || Array.isArray(body.instances) || Array.isArray(body.items) || Array.isArray((body.data as { instances?: unknown } | undefined)?.instances);
 }
 
 export const legba: ProviderAdapter = {

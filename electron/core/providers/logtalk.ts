@@ -71,6 +71,9 @@ export const logtalk: ProviderAdapter = {
   async verify(ctx) {
     const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, '/conversions'), headers: bearer(ctx.secret) });
     if (!isSuccess(res)) throw toFailure(res);
-    if ((res.json as { success?: unknown } | undefined)?.success !== true) throw badResponse(NAME, res, '{"success": true, …}');
+    // The documented envelope says `success`; a body without it must at least carry `data`. `{}` does not verify.
+    const body = res.json as { success?: unknown; data?: unknown } | undefined;
+    const ok = typeof body === 'object' && body !== null && (body.success === true || (body.success === undefined && body.data !== undefined && body.data !== null));
+    if (!ok) throw badResponse(NAME, res, '{"success": true, …}');
   },
 };

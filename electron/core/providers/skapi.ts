@@ -85,6 +85,8 @@ export const skapi: ProviderAdapter = {
   async revoke(ctx, keyId) {
     const res = await ctx.http.send({ method: 'DELETE', url: joinUrl(ctx.baseUrl, `/api-keys/${encodeURIComponent(keyId)}`), headers: bearer(ctx.secret) });
     if (!isSuccess(res)) throw toFailure(res);
-    if ((res.json as { success?: unknown } | undefined)?.success !== true) throw badResponse(NAME, res, '{"success": true, …}');
+    // Documented: {"success":true,"message":…}. A 204 with no body is a success too; `success:false` never is.
+    const body = res.json as { success?: unknown } | undefined;
+    if (!(res.status === 204 && res.text === '') && body?.success !== true) throw badResponse(NAME, res, '{"success": true, …}');
   },
 };
