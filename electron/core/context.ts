@@ -61,6 +61,15 @@ export class CoreContext {
     return adapterFor(org.provider);
   }
 
+  /** The adapter, when the provider does `operation` through its API; UNSUPPORTED (with why) otherwise. */
+  apiAdapter<Op extends 'create' | 'revoke' | 'list'>(org: StoredOrganization, operation: Op): ProviderAdapter & Required<Pick<ProviderAdapter, Op>> {
+    const adapter = this.adapter(org);
+    if (!adapter[operation] || adapter.info.capabilities[operation] !== 'api') {
+      fail('UNSUPPORTED', `${adapter.info.displayName} does not ${operation} keys through its API; use its dashboard.`);
+    }
+    return adapter as ProviderAdapter & Required<Pick<ProviderAdapter, Op>>;
+  }
+
   baseUrl(org: StoredOrganization): string {
     const base = org.apiBaseUrl ?? this.deps.baseUrlOverrides?.[org.provider] ?? this.adapter(org).info.defaultApiBaseUrl;
     if (!base) fail('VALIDATION_FAILED', `${this.adapter(org).info.displayName} has no fixed API host: set the one your organization uses.`);

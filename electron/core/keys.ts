@@ -3,9 +3,9 @@ import type { Credential, KeyRecord } from '../../shared/domain.js';
 import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
 import { maskFromParts } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
-import { checkPasted, refuseDuplicate, storeCredential } from './orgs.js';
+import { checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
 import { newId } from './ports.js';
-import { checkCredential, isRejection, verifyAndIdentify } from './verify.js';
+import { checkCredential, isRejection } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
 import type { MetaDoc, StoredOrganization } from './store/schema.js';
 
@@ -87,10 +87,7 @@ export function keyHandlers(c: CoreContext) {
     async 'keys.create'(input: ParsedInput<'keys.create'>): Promise<Output<'keys.create'>> {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
-      const adapter = c.adapter(org);
-      if (!adapter.create || adapter.info.capabilities.create !== 'api') {
-        fail('UNSUPPORTED', `${adapter.info.displayName} creates keys only in its dashboard.`);
-      }
+      const adapter = c.apiAdapter(org, 'create');
       const { ctx, admin } = await c.callWith(doc, org, input.environment);
       // A create is never retried: the provider may have made the key even if the answer was lost.
       const created = await adapter.create(ctx, { name: input.name, scope: input.scope });
@@ -129,10 +126,7 @@ export function keyHandlers(c: CoreContext) {
     async 'keys.revoke'(input: ParsedInput<'keys.revoke'>): Promise<Output<'keys.revoke'>> {
       let doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
-      const adapter = c.adapter(org);
-      if (!adapter.revoke || adapter.info.capabilities.revoke !== 'api') {
-        fail('UNSUPPORTED', `${adapter.info.displayName} revokes keys only in its dashboard.`);
-      }
+      const adapter = c.apiAdapter(org, 'revoke');
       let admin = c.admin(doc, org, input.environment);
       if (!admin.providerKeyId) {
         // Learn the admin key's id first, so Keydeck can refuse to saw off the branch it sits on.
@@ -158,20 +152,8 @@ export function keyHandlers(c: CoreContext) {
       const org = c.org(c.deps.meta.read(), input.orgId);
       const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
       await refuseDuplicate(c, key);
-      const { providerKeyId } = await verifyAndIdentify(c, org, key);
-      const now = c.now();
-      const cred: Credential = {
-        id: newId('cred'),
-        orgId: org.id,
-        environment: key.environment,
-        label: input.name,
-        prefix: key.prefix,
-        last4: key.last4,
-        providerKeyId,
-        role: 'held',
-        createdAt: now,
-        verifiedAt: now,
-      };
+      const cred = await verifiedCredential(c, org, key, input.name, 'held');
+      const { providerKeyId } = cred;
       await storeCredential(c, org, cred, key.key, (d) => {
         d.credentials.push(cred);
         c.record(d, { action: 'key.create', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4, detail: 'created in the provider dashboard, verified and kept' });

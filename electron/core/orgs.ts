@@ -65,21 +65,16 @@ export async function storeCredential(
   }
 }
 
-async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspected, isNewOrg: boolean) {
+/** Verifies a pasted key with the provider and describes it as a credential (not yet stored). */
+export async function verifiedCredential(c: CoreContext, org: StoredOrganization, key: Inspected, label: string, role: Credential['role']): Promise<Credential> {
   const { providerKeyId } = await verifyAndIdentify(c, org, key);
   const now = c.now();
-  const credential: Credential = {
-    id: newId('cred'),
-    orgId: org.id,
-    environment: key.environment,
-    label: `${NAMES[org.provider]} ${key.environment} admin key`,
-    prefix: key.prefix,
-    last4: key.last4,
-    providerKeyId,
-    role: 'admin',
-    createdAt: now,
-    verifiedAt: now,
-  };
+  return { id: newId('cred'), orgId: org.id, environment: key.environment, label, prefix: key.prefix, last4: key.last4, providerKeyId, role, createdAt: now, verifiedAt: now };
+}
+
+async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspected, isNewOrg: boolean) {
+  const credential = await verifiedCredential(c, org, key, `${NAMES[org.provider]} ${key.environment} admin key`, 'admin');
+  const { providerKeyId } = credential;
   let result: Output<'orgs.connect'> | undefined;
   await storeCredential(c, org, credential, key.key, (doc) => {
     if (isNewOrg) doc.organizations.push(org);

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeydeckFailure } from '../../shared/errors.js';
 import { HttpClient, parseRetryAfter } from '../../electron/core/http/client.js';
 import { laghav } from '../../electron/core/providers/laghav.js';
+import { failure } from './helpers/fail.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 const servers: FaultServer[] = [];
@@ -18,15 +18,6 @@ async function server(handler: Parameters<typeof startFaultServer>[0]) {
   const s = await startFaultServer(handler);
   servers.push(s);
   return s;
-}
-async function failure(p: Promise<unknown>): Promise<KeydeckFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KeydeckFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 const noSleep = { sleep: async () => undefined };
 
@@ -197,7 +188,7 @@ describe('Laghav adapter against hostile answers', () => {
       res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<h1>Bad Gateway</h1>');
     });
-    const f = await failure(laghav.list?.(ctx(s.url)) ?? Promise.resolve());
+    const f = await failure(laghav.list?.(ctx(s.url)));
     expect(f.error.provider?.contentType).toBe('text/html; charset=utf-8');
     expect(f.error.message).toContain('text/html');
   });

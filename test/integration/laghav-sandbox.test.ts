@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeydeckFailure } from '../../shared/errors.js';
 import { HttpClient } from '../../electron/core/http/client.js';
 import { laghav } from '../../electron/core/providers/laghav.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { TEST_DAILY_LIMIT } from '../sandbox/laghav.js';
+import { failure } from './helpers/fail.js';
 
 let sandbox: Sandbox;
 let now = new Date('2026-11-23T10:00:00Z');
@@ -15,15 +15,6 @@ afterEach(() => sandbox.close());
 
 const http = new HttpClient({ sleep: async () => undefined });
 const ctx = (secret: string) => ({ http, baseUrl: sandbox.urls.laghav, secret });
-async function failure(p: Promise<unknown>): Promise<KeydeckFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KeydeckFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
   it('GET /health answers without a key', async () => {
@@ -73,7 +64,7 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
 
   it('revoking an unknown id is a 404 NOT_FOUND', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const f = await failure(laghav.revoke?.(ctx(admin.live), 'key_nope') ?? Promise.resolve());
+    const f = await failure(laghav.revoke?.(ctx(admin.live), 'key_nope'));
     expect(f.error).toMatchObject({ code: 'NOT_FOUND', provider: { status: 404 } });
   });
 

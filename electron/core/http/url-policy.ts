@@ -4,11 +4,8 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/**
- * Keydeck only sends a key over https, or over http to loopback. Returns a reason when refused.
- * A pure function over unknown input, tested with a table of hostile URLs.
- */
-export function checkApiUrl(value: unknown): { ok: true; url: URL } | { ok: false; reason: string } {
+/** Parses untrusted input as a URL without credentials in it. */
+function parseUrl(value: unknown): { ok: true; url: URL } | { ok: false; reason: string } {
   if (typeof value !== 'string' || value.length > 2000) return { ok: false, reason: 'not a URL' };
   let url: URL;
   try {
@@ -17,6 +14,17 @@ export function checkApiUrl(value: unknown): { ok: true; url: URL } | { ok: fals
     return { ok: false, reason: 'not a URL' };
   }
   if (url.username || url.password) return { ok: false, reason: 'URLs with credentials are refused' };
+  return { ok: true, url };
+}
+
+/**
+ * Keydeck only sends a key over https, or over http to loopback. Returns a reason when refused.
+ * A pure function over unknown input, tested with a table of hostile URLs.
+ */
+export function checkApiUrl(value: unknown): { ok: true; url: URL } | { ok: false; reason: string } {
+  const parsed = parseUrl(value);
+  if (!parsed.ok) return parsed;
+  const url = parsed.url;
   if (url.protocol === 'https:') return { ok: true, url };
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return { ok: true, url };
   return { ok: false, reason: `${url.protocol.replace(':', '')} is refused: Keydeck sends keys over https only (plain http only to this computer)` };
@@ -37,14 +45,9 @@ export function hostMatches(host: string, pattern: string): boolean {
  * unknown input, tested with a table of hostile URLs.
  */
 export function checkDashboardUrl(value: unknown, allowedHosts: readonly string[]): { ok: true; url: string } | { ok: false; reason: string } {
-  if (typeof value !== 'string' || value.length > 2000) return { ok: false, reason: 'not a URL' };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { ok: false, reason: 'not a URL' };
-  }
-  if (url.username || url.password) return { ok: false, reason: 'URLs with credentials are refused' };
+  const parsed = parseUrl(value);
+  if (!parsed.ok) return parsed;
+  const url = parsed.url;
   if ((url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname)) return { ok: true, url: url.href };
   if (url.protocol !== 'https:') return { ok: false, reason: `${url.protocol.replace(':', '')} links are never opened` };
   if (!allowedHosts.some((p) => hostMatches(url.hostname, p))) return { ok: false, reason: `${url.hostname} is not one of this provider's hosts` };
