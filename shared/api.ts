@@ -28,6 +28,7 @@ export interface KeydeckApi {
     confirmRevoked: Call<'keys.confirmRevoked'>;
   };
   dashboard: { open: Call<'dashboard.open'> };
+  rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
   clipboard: { copySecret: Call<'clipboard.copySecret'> };
 }
 
@@ -57,6 +58,7 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       confirmRevoked: call('keys.confirmRevoked'),
     },
     dashboard: { open: call('dashboard.open') },
+    rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },
     clipboard: { copySecret: call('clipboard.copySecret') },
   } satisfies KeydeckApi;
 }

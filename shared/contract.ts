@@ -11,6 +11,9 @@ import {
   ProviderKeyId,
 } from './domain.js';
 import { KeydeckError, type ErrorCode } from './errors.js';
+import { RotationAction, RotationView } from './rotation.js';
+
+const RotationId = z.string().regex(/^rot_[A-Za-z0-9]{8,40}$/);
 
 /**
  * A pasted key as it crosses the boundary. Deliberately roomy (256 KiB) so that a pasted document
@@ -175,6 +178,32 @@ export const contract = {
     input: z.object({ orgId: LocalId }).strict(),
     output: z.object({ url: z.string(), opened: z.boolean() }),
     errors: ['NOT_FOUND', 'INSECURE_URL'] as ErrorCode[],
+  },
+  /** Rotations: unfinished ones first (offer Resume or Cancel on start), then recent finished ones. */
+  'rotation.list': {
+    input: z.object({}).strict(),
+    output: z.object({ rotations: z.array(RotationView) }),
+    errors: ['STORE_ERROR'] as ErrorCode[],
+  },
+  'rotation.get': {
+    input: z.object({ rotationId: RotationId }).strict(),
+    output: RotationView,
+    errors: ['NOT_FOUND'] as ErrorCode[],
+  },
+  /**
+   * Start rotating a key Keydeck holds. A live key needs `confirmLive`. One rotation at a time per
+   * key. Runs the automatic steps at once and answers with where it stopped.
+   */
+  'rotation.start': {
+    input: z.object({ orgId: LocalId, credentialId: LocalId, confirmLive: z.boolean(), quietWindowMinutes: z.number().int().min(0).max(43_200).optional() }).strict(),
+    output: RotationView,
+    errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+  },
+  /** The person's next move in a rotation (paste, deploy, confirm, resume, cancel); then the automatic steps run. */
+  'rotation.act': {
+    input: z.object({ rotationId: RotationId, action: RotationAction }).strict(),
+    output: RotationView,
+    errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'SECRET_MISSING'] as ErrorCode[],
   },
   /**
    * Put a secret the user is looking at on the clipboard, from the main process, and clear it after

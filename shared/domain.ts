@@ -61,8 +61,12 @@ export const Credential = z.object({
   last4: z.string().max(4),
   /** The provider's id for this key, once known. */
   providerKeyId: ProviderKeyId.optional(),
-  /** `admin`: the key Keydeck calls the provider with for this org+env. `held`: a key kept for the user. */
-  role: z.enum(['admin', 'held']),
+  /**
+   * `admin`: the key Keydeck calls the provider with for this org+env. `held`: a key kept for the
+   * user. `pending`: a rotation's new key, not yet current. `retiring`: a rotation's old key after
+   * Keydeck switched to the new one, kept only until the provider is seen to refuse it.
+   */
+  role: z.enum(['admin', 'held', 'pending', 'retiring']),
   createdAt: Timestamp,
   verifiedAt: Timestamp.optional(),
   /** The last time the provider refused this key (401), and with which Keydeck code. */

@@ -8,6 +8,7 @@ import { MetaStore } from './store/meta-store.js';
 import { KeytarSecretStore } from './vault/keytar-store.js';
 import type { SecretStore } from './vault/secret-store.js';
 import type { CoreDeps } from './context.js';
+import type { Boundary } from './rotation/engine.js';
 import { createWorkspace } from './workspace.js';
 
 export interface NodeWorkspaceOptions {
@@ -27,6 +28,8 @@ export interface NodeWorkspaceOptions {
   clipboardClearMs?: number;
   baseUrlOverrides?: CoreDeps['baseUrlOverrides'];
   dashboardUrlOverrides?: CoreDeps['dashboardUrlOverrides'];
+  /** Crash tests only: called at every rotation step boundary. */
+  boundary?: Boundary;
 }
 
 /** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
@@ -58,7 +61,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       clipboardClearMs: options.clipboardClearMs,
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
-    }),
+    }, { boundary: options.boundary }),
     { meta },
   );
 }

@@ -26,10 +26,15 @@ export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** A Keydeck id such as `org_Q2x9…`: a short prefix and 16 random base62 characters. */
-export function newId(prefix: 'org' | 'cred'): string {
-  const bytes = randomBytes(16);
+/** Random base62 characters. */
+export function randomId(length: number): string {
+  const bytes = randomBytes(length);
   let s = '';
   for (const b of bytes) s += ALPHABET[b % ALPHABET.length];
-  return `${prefix}_${s}`;
+  return s;
+}
+
+/** A Keydeck id such as `org_Q2x9…`: a short prefix and 16 random base62 characters. */
+export function newId(prefix: 'org' | 'cred'): string {
+  return `${prefix}_${randomId(16)}`;
 }

@@ -9,6 +9,8 @@ import { dispatch, type Handlers } from './dispatch.js';
 import { keyHandlers } from './keys.js';
 import { orgHandlers } from './orgs.js';
 import { providerInfos } from './providers/index.js';
+import type { Boundary } from './rotation/engine.js';
+import { rotationHandlers } from './rotation/handlers.js';
 
 /** Default time a copied secret stays on the clipboard. */
 export const CLIPBOARD_CLEAR_MS = 30_000;
@@ -17,7 +19,7 @@ export const CLIPBOARD_CLEAR_MS = 30_000;
  * The workspace: the facade every transport calls. Build it once per process with its ports
  * (keychain, metadata store, HTTP, clipboard, clock, logger), then `call(channel, input)`.
  */
-export function createWorkspace(deps: CoreDeps) {
+export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary } = {}) {
   const c = new CoreContext(deps);
   const clearMs = deps.clipboardClearMs ?? CLIPBOARD_CLEAR_MS;
   const pending = new Map<NodeJS.Timeout, string>();
@@ -25,7 +27,21 @@ export function createWorkspace(deps: CoreDeps) {
     if ((await deps.clipboard.readText().catch(() => '')) === secret) await deps.clipboard.clear().catch(() => undefined);
   };
 
+  const copySecret = async (secret: string) => {
+    await deps.clipboard.writeText(secret);
+    // Clear only if the clipboard still holds this secret: never wipe something the user copied since.
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      void clearIfStill(secret);
+    }, clearMs);
+    timer.unref?.();
+    pending.set(timer, secret);
+    return { clearsAfterMs: clearMs };
+  };
+  const rotation = rotationHandlers(c, copySecret, options.boundary);
+
   const handlers: Handlers = {
+    ...rotation.handlers,
     async 'app.info'(): Promise<Output<'app.info'>> {
       return {
         version: deps.version,
@@ -52,20 +68,14 @@ export function createWorkspace(deps: CoreDeps) {
       return { url: checked.url, opened: true };
     },
     async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
-      await deps.clipboard.writeText(input.secret);
-      // Clear only if the clipboard still holds this secret: never wipe something the user copied since.
-      const timer = setTimeout(() => {
-        pending.delete(timer);
-        void clearIfStill(input.secret);
-      }, clearMs);
-      timer.unref?.();
-      pending.set(timer, input.secret);
-      return { clearsAfterMs: clearMs };
+      return copySecret(input.secret);
     },
   };
 
   return {
     handlers,
+    /** The rotation engine, for resuming unfinished rotations at start. */
+    rotations: rotation.engine,
     /** Validates and runs one contract call; never throws. */
     call: (channel: unknown, input: unknown): Promise<Result<unknown>> => dispatch(handlers, channel, input, deps.logger),
     /** Clears any secret still on the clipboard (called on quit). */

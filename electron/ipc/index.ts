@@ -2,6 +2,7 @@ import { CHANNELS, type Channel } from '../../shared/contract.js';
 import { registerAppIpc } from './app.js';
 import { registerKeyIpc } from './keys.js';
 import { registerOrgIpc } from './orgs.js';
+import { registerRotationIpc } from './rotation.js';
 import type { IpcDeps } from './wrapper.js';
 
 /**
@@ -22,6 +23,7 @@ export function registerIpc(deps: IpcDeps): void {
   registerAppIpc(tracking);
   registerOrgIpc(tracking);
   registerKeyIpc(tracking);
+  registerRotationIpc(tracking);
   const missing = CHANNELS.filter((c: Channel) => !registered.has(c));
   if (missing.length > 0) throw new Error(`IPC channels without a handler: ${missing.join(', ')}`);
 }

@@ -16,10 +16,10 @@ const org = (i: number) => ({ id: `org_abcdefgh${String(i).padStart(4, '0')}`, p
 describe('MetaStore over conf', () => {
   it('starts empty at the current schema version and writes a 0600 file', async () => {
     const { store, backend } = fresh();
-    expect(store.read()).toEqual({ schemaVersion: 1, organizations: [], credentials: [], activity: [] });
+    expect(store.read()).toEqual({ schemaVersion: 2, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {} });
     await store.update((d) => void d.organizations.push(org(1)));
     expect(statSync(backend.path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ schemaVersion: 1, organizations: [{ name: 'Org 1' }] });
+    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ schemaVersion: 2, organizations: [{ name: 'Org 1' }] });
   });
 
   it('loses no update under 50 concurrent writers', async () => {
@@ -61,5 +61,16 @@ describe('MetaStore over conf', () => {
     })();
     expect(f?.error.code).toBe('STORE_ERROR');
     expect(readFileSync(backend.path, 'utf8')).toBe('{"schemaVersion":1,"organiz');
+  });
+});
+
+describe('migrations', () => {
+  it('brings a version 1 document to the current schema, keeping everything in it', async () => {
+    const { store, backend } = fresh();
+    const v1 = { schemaVersion: 1, organizations: [org(1)], credentials: [], activity: [{ at: '2026-11-01T00:00:00Z', action: 'org.connect', orgId: org(1).id }] };
+    writeFileSync(backend.path, JSON.stringify(v1));
+    expect(store.read()).toEqual({ ...v1, schemaVersion: 2, rotations: [], deployPrefs: {} });
+    await store.update(() => undefined);
+    expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(2);
   });
 });

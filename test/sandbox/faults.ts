@@ -10,7 +10,9 @@ export type Fault =
   | { kind: 'malformed-json' }
   | { kind: 'trickle'; intervalMs: number }
   | { kind: 'redirect'; location: string }
-  | { kind: 'huge-body'; bytes: number };
+  | { kind: 'huge-body'; bytes: number }
+  /** The provider does the work (creates the key), then the connection drops before the answer. */
+  | { kind: 'drop-response' };
 
 /** A queue of faults for one provider server: each applies to the next `times` API requests. */
 export class FaultInjector {
@@ -64,6 +66,15 @@ export class FaultInjector {
       case 'redirect':
         res.writeHead(307, { location: f.location }).end();
         return true;
+      case 'drop-response': {
+        const drop = () => {
+          req.socket.destroy();
+          return res;
+        };
+        res.writeHead = drop as typeof res.writeHead;
+        res.end = drop as typeof res.end;
+        return false;
+      }
       case 'huge-body':
         res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":"${'x'.repeat(f.bytes)}"}`);
         return true;

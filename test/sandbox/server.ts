@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderId } from '../../shared/domain.js';
 import type { ProviderSandbox } from './base.js';
 import { Dashboard } from './dashboard.js';
 import { FaultInjector, type Fault } from './faults.js';
-import { json } from './http-util.js';
+import { json, readJson } from './http-util.js';
 import { LaghavSandbox } from './laghav.js';
 import { LeadeySandbox } from './leadey.js';
 import { LegbaSandbox } from './legba.js';
@@ -42,12 +42,36 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/**
+ * Test control, for a test that drives a child process and must act as the person at the
+ * provider's dashboard: `POST /__sandbox/mint {orgId,name,environment}` → `{id, secret}`;
+ * `POST /__sandbox/revoke {secret}`. Loopback sandbox only; never part of any provider's API.
+ */
+async function control(sandbox: ProviderSandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  if (!path.startsWith('/__sandbox/') || req.method !== 'POST') return false;
+  const body = ((await readJson(req)) ?? {}) as { orgId?: string; name?: string; environment?: 'live' | 'test'; secret?: string };
+  if (path === '/__sandbox/mint' && body.orgId && sandbox.orgs.has(body.orgId)) {
+    const { key, secret } = sandbox.mint(body.orgId, body.name ?? 'minted', body.environment === 'test' ? 'test' : 'live');
+    json(res, 200, { id: key.id, secret });
+    return true;
+  }
+  const key = body.secret ? sandbox.keys.lookup(body.secret) : undefined;
+  if (path === '/__sandbox/revoke' && key) {
+    sandbox.revoke(key);
+    json(res, 200, { id: key.id, status: key.status });
+    return true;
+  }
+  json(res, 400, { error: 'bad control request' });
+  return true;
+}
+
 async function serve(sandbox: ProviderSandbox, port: number) {
   const dashboard = new Dashboard(sandbox);
   const faults = new FaultInjector();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     void (async () => {
+      if (await control(sandbox, req, res, path)) return;
       if (await dashboard.handle(req, res, path)) return;
       if (await faults.apply(req, res)) return;
       if (!(await sandbox.handleApi(req, res, path))) json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });

@@ -13,8 +13,11 @@ export interface DocumentBackend {
   readonly path: string;
 }
 
-/** Older documents are brought to SCHEMA_VERSION one step at a time. Empty until version 2 exists. */
-const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+/** Older documents are brought to SCHEMA_VERSION one step at a time; each step is tested. */
+export const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // 1 → 2: rotation journals and remembered deploy targets.
+  1: (doc) => ({ ...doc, schemaVersion: 2, rotations: [], deployPrefs: {} }),
+};
 
 /**
  * The schema-versioned metadata store. Reads are validated with zod; writes are checked to hold no

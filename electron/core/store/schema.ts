@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Credential, Environment, LocalId, Organization, ProviderKeyId, Timestamp } from '../../../shared/domain.js';
+import { DeployTarget, Rotation } from '../../../shared/rotation.js';
 
-/** The current metadata schema version. Bump it and add a migration in migrations.ts for every change. */
-export const SCHEMA_VERSION = 1;
+/** The current metadata schema version. Bump it and add a migration in meta-store.ts for every change. */
+export const SCHEMA_VERSION = 2;
 
 /** An organization as stored: its environments are derived from its credentials, never stored twice. */
 export const StoredOrganization = Organization.omit({ environments: true });
@@ -11,7 +12,7 @@ export type StoredOrganization = z.infer<typeof StoredOrganization>;
 /** One line of the activity log. Public facts only: ids, last 4, never a secret. */
 export const ActivityEntry = z.object({
   at: Timestamp,
-  action: z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy']),
+  action: z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']),
   orgId: LocalId,
   environment: Environment.optional(),
   keyId: ProviderKeyId.optional(),
@@ -26,11 +27,15 @@ export const MetaDoc = z.object({
   organizations: z.array(StoredOrganization),
   credentials: z.array(Credential),
   activity: z.array(ActivityEntry),
+  /** Rotation journals, finished ones included (the latest 200). */
+  rotations: z.array(Rotation),
+  /** Deploy targets remembered per credential, for its next rotation. */
+  deployPrefs: z.record(z.string(), z.array(DeployTarget)),
 });
 export type MetaDoc = z.infer<typeof MetaDoc>;
 
 export function emptyDoc(): MetaDoc {
-  return { schemaVersion: SCHEMA_VERSION, organizations: [], credentials: [], activity: [] };
+  return { schemaVersion: SCHEMA_VERSION, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {} };
 }
 
 /** The activity log keeps this many entries; older ones roll off. */

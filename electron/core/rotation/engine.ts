@@ -1,0 +1,517 @@
+import type { Credential } from '../../../shared/domain.js';
+import { fail, KeydeckFailure } from '../../../shared/errors.js';
+import { maskFromParts } from '../../../shared/keys.js';
+import { POINT_OF_NO_RETURN, type Rotation, type RotationAction } from '../../../shared/rotation.js';
+import type { CoreContext } from '../context.js';
+import { checkPasted, refuseDuplicate } from '../orgs.js';
+import type { MetaDoc, StoredOrganization } from '../store/schema.js';
+import { isRejection, verifyAndIdentify } from '../verify.js';
+import { deployTo } from './deploy.js';
+import { observeUsage, recommendation } from './usage.js';
+
+/**
+ * Called at every step boundary with its name. The crash tests kill the process here; the app
+ * passes nothing.
+ */
+export type Boundary = (name: string) => void | Promise<void>;
+
+/**
+ * The rotation state machine. Every side effect at the provider or in the keychain is preceded by
+ * a journal write saying what is about to happen (`intent`) and followed by one recording what
+ * did, so that `run` can be called again after a crash at any point and finds its way:
+ *
+ *   create → (store) → verify → deploy* → confirmUse* → revoke → confirmRevoked → finish → done
+ *   (* waits for the person; dashboard-only create and revoke wait too)
+ *
+ * Invariants: a created key is in the keychain (pending) before anything else happens; the old key
+ * is never revoked before the new one is verified, deployed and confirmed in use; the old key is
+ * only forgotten after the provider refuses it (401).
+ */
+export class RotationEngine {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly c: CoreContext,
+    private readonly copySecret: (secret: string) => Promise<unknown>,
+    private readonly boundary: Boundary = () => undefined,
+  ) {}
+
+  /** Runs one operation per rotation at a time; others wait their turn. */
+  exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(op);
+    this.locks.set(id, next);
+    return next;
+  }
+
+  get(id: string, doc: MetaDoc = this.c.deps.meta.read()): Rotation {
+    const r = doc.rotations.find((x) => x.id === id);
+    if (!r) fail('NOT_FOUND', 'That rotation is no longer in Keydeck.');
+    return r;
+  }
+
+  /** Writes one change to the journal (and anything else in the same document, atomically). */
+  async save(id: string, change: (r: Rotation, doc: MetaDoc) => void, event?: string): Promise<Rotation> {
+    return this.c.deps.meta.update((doc) => {
+      const r = this.get(id, doc);
+      change(r, doc);
+      r.updatedAt = this.c.now();
+      if (event) {
+        r.history.push({ at: r.updatedAt, step: r.step, event });
+        if (r.history.length > 500) r.history.splice(0, r.history.length - 500);
+        this.c.record(doc, { action: 'rotation.step', orgId: r.orgId, environment: r.environment, keyId: r.old.providerKeyId, last4: r.old.last4, detail: `${r.id}: ${event}`.slice(0, 500) });
+      }
+      return structuredClone(r);
+    });
+  }
+
+  private org(r: Rotation): StoredOrganization {
+    return this.c.org(this.c.deps.meta.read(), r.orgId);
+  }
+
+  private newAccount(org: StoredOrganization, r: Rotation): string {
+    return this.c.account(org, { environment: r.environment, id: r.newKey.credentialId });
+  }
+
+  private oldAccount(org: StoredOrganization, r: Rotation): string {
+    return this.c.account(org, { environment: r.environment, id: r.old.credentialId });
+  }
+
+  /** The key Keydeck calls the provider with right now (the new one once it has switched). */
+  private async adminCtx(org: StoredOrganization, r: Rotation) {
+    return (await this.c.callWith(this.c.deps.meta.read(), org, r.environment)).ctx;
+  }
+
+  /** Applies a person's action, then runs whatever Keydeck can do by itself. */
+  act(id: string, action: RotationAction): Promise<Rotation> {
+    return this.exclusive(id, async () => {
+      let r = this.get(id);
+      if (r.status === 'done' || r.status === 'cancelled') fail('CONFLICT', 'This rotation is already over.');
+      r = await this.apply(r, action);
+      return this.drive(r.id);
+    });
+  }
+
+  /** Resumes the automatic steps (used on start for unfinished rotations, and by `act`). */
+  run(id: string): Promise<Rotation> {
+    return this.exclusive(id, () => this.drive(id));
+  }
+
+  private async apply(r: Rotation, action: RotationAction): Promise<Rotation> {
+    const org = this.org(r);
+    const info = this.c.adapter(org).info;
+    const expect = (steps: Rotation['step'][], what: string) => {
+      if (!steps.includes(r.step)) fail('CONFLICT', `Not now: ${what} belongs to another step (this rotation is at “${r.step}”).`);
+    };
+    switch (action.kind) {
+      case 'resume':
+        return this.save(r.id, (x) => {
+          x.status = 'running';
+          delete x.error;
+        }, 'resumed');
+      case 'cancel':
+        if (POINT_OF_NO_RETURN.includes(r.step)) fail('CONFLICT', 'Too late to cancel: the old key is being revoked. Finish the rotation instead.');
+        return this.save(r.id, (x) => {
+          x.step = 'cancelling';
+          x.status = 'running';
+          delete x.error;
+        }, 'cancel requested');
+      case 'pasteNew': {
+        expect(['create'], 'pasting the new key');
+        const key = checkPasted(action.key, { provider: org.provider, environment: r.environment });
+        await refuseDuplicate(this.c, key);
+        // Stored first, pending, before anything else is done with it.
+        await this.c.deps.secrets.set(this.newAccount(org, r), key.key);
+        await this.boundary('create:keychain');
+        const saved = await this.save(r.id, (x, doc) => {
+          x.newKey = { ...x.newKey, prefix: key.prefix, last4: key.last4, storedAt: this.c.now() };
+          x.step = 'verify';
+          x.status = 'running';
+          delete x.waitingFor;
+          delete x.error;
+          doc.credentials.push(this.pendingCredential(x));
+        }, `new key ${maskFromParts(key.prefix, key.last4)} pasted from the dashboard and stored in the keychain (pending)`);
+        await this.boundary('store');
+        return saved;
+      }
+      case 'deploy': {
+        expect(['deploy'], 'deploying');
+        const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
+        if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain; cancel this rotation and start again.');
+        const results: Awaited<ReturnType<typeof deployTo>>[] = [];
+        for (const target of action.targets) results.push(await deployTo(target, secret, this.copySecret, this.c.now()));
+        return this.save(r.id, (x, doc) => {
+          x.deployResults.push(...results);
+          x.deployTargets = action.targets;
+          doc.deployPrefs[x.old.credentialId] = action.targets;
+        }, results.map((d) => `${d.ok ? 'deployed to' : 'could not deploy to'} ${d.target}`).join('; '));
+      }
+      case 'deployed':
+        expect(['deploy'], 'confirming the deployment');
+        await this.boundary('deploy');
+        return this.save(r.id, (x) => {
+          x.deployedAt = this.c.now();
+          x.step = 'confirmUse';
+          x.status = 'needs-user';
+          x.waitingFor = info.reportsLastUsed
+            ? `Keydeck watches ${info.displayName}'s last-use dates. Revoke the old key once it has been quiet for ${x.quietWindowMinutes} min, or confirm now.`
+            : `Make sure everything now uses the new key, then confirm. ${info.displayName} does not report last use.`;
+        }, 'deployed (confirmed by the user)');
+      case 'refreshUsage':
+        expect(['confirmUse'], 'watching last use');
+        return observeUsage(this, this.c, org, r);
+      case 'setQuietWindow':
+        return this.save(r.id, (x) => {
+          x.quietWindowMinutes = action.minutes;
+        }, `quiet window set to ${action.minutes} min`);
+      case 'confirmUse': {
+        expect(['confirmUse'], 'confirming use');
+        const rec = recommendation(r, info, this.c.deps.clock());
+        if (rec && !rec.ready && !action.override) fail('VALIDATION_FAILED', `Keydeck recommends waiting: ${rec.reason} Confirm explicitly to revoke the old key anyway.`);
+        const saved = await this.save(r.id, (x) => {
+          x.useConfirmedAt = this.c.now();
+          x.useOverride = Boolean(rec && !rec.ready);
+          x.step = 'revoke';
+          x.status = 'running';
+          delete x.waitingFor;
+        }, rec && !rec.ready ? 'use confirmed by the user, overriding the recommendation to wait' : 'new key confirmed in use');
+        await this.boundary('confirmUse');
+        return saved;
+      }
+      case 'revokedInDashboard':
+        if (r.step === 'cancelling') {
+          return this.save(r.id, (x) => {
+            x.cancelRevokeClaimedAt = this.c.now();
+            x.status = 'running';
+          }, 'the user says the new key was revoked in the dashboard');
+        }
+        expect(['revoke', 'confirmRevoked'], 'confirming a dashboard revocation');
+        return this.save(r.id, (x) => {
+          x.oldRevokedAt ??= this.c.now();
+          x.step = 'confirmRevoked';
+          x.status = 'running';
+          delete x.waitingFor;
+          delete x.error;
+        }, 'the user says the old key was revoked in the dashboard');
+    }
+  }
+
+  /** Runs automatic steps until the rotation waits for the person, fails, or ends. */
+  private async drive(id: string): Promise<Rotation> {
+    for (let guard = 0; guard < 20; guard++) {
+      const r = this.get(id);
+      if (r.status !== 'running') return r;
+      try {
+        await this.step(r);
+      } catch (error) {
+        const e = error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL' as const, message: 'Keydeck hit an unexpected problem in this step.' };
+        if (!(error instanceof KeydeckFailure)) this.c.deps.logger.log('error', 'rotation.crashed', { rotation: id, step: r.step, error });
+        return this.save(id, (x) => {
+          x.status = 'failed';
+          x.error = e;
+        }, `${r.step} failed: ${e.code}`);
+      }
+    }
+    return this.get(id);
+  }
+
+  private async step(r: Rotation): Promise<void> {
+    const org = this.org(r);
+    switch (r.step) {
+      case 'create':
+      case 'store':
+        return this.create(org, r);
+      case 'verify':
+        return this.verifyNew(org, r);
+      case 'deploy':
+      case 'confirmUse':
+        await this.save(r.id, (x) => {
+          x.status = 'needs-user';
+        });
+        return;
+      case 'revoke':
+        return this.revokeOld(org, r);
+      case 'confirmRevoked':
+        return this.confirmOldRejected(org, r);
+      case 'finish':
+        return this.finish(org, r);
+      case 'cancelling':
+        return this.cancel(org, r);
+      default:
+        return;
+    }
+  }
+
+  private pendingCredential(r: Rotation): Credential {
+    return {
+      id: r.newKey.credentialId,
+      orgId: r.orgId,
+      environment: r.environment,
+      label: r.newKey.name,
+      prefix: r.newKey.prefix ?? r.old.prefix,
+      last4: r.newKey.last4 ?? '',
+      providerKeyId: r.newKey.providerKeyId,
+      role: 'pending',
+      createdAt: this.c.now(),
+    };
+  }
+
+  private async create(org: StoredOrganization, r: Rotation): Promise<void> {
+    const adapter = this.c.adapter(org);
+    if (r.intent?.action === 'create' || r.intent?.action === 'revoke-orphan') {
+      if (await this.recoverCreate(org, r)) return;
+      r = this.get(r.id);
+    }
+    if (!adapter.create || adapter.info.capabilities.create !== 'api') {
+      const steps = adapter.info.dashboardSteps.create ?? [];
+      await this.save(r.id, (x) => {
+        x.status = 'needs-user';
+        x.waitingFor = `Create the new key in the ${adapter.info.displayName} dashboard, named “${x.newKey.name}”, then paste it here. ${steps.join(' ')}`;
+      });
+      return;
+    }
+    await this.save(r.id, (x) => {
+      x.intent = { action: 'create', at: this.c.now() };
+    }, `creating “${r.newKey.name}” at ${adapter.info.displayName}`);
+    await this.boundary('create:intent');
+    // Never retried blindly: if the answer is lost, resume lists the provider's keys by this name.
+    const created = await adapter.create(await this.adminCtx(org, r), { name: r.newKey.name, scope: r.newKey.scope });
+    await this.boundary('create:response');
+    await this.c.deps.secrets.set(this.newAccount(org, r), created.secret);
+    await this.boundary('create:keychain');
+    await this.save(r.id, (x, doc) => {
+      x.newKey = { ...x.newKey, providerKeyId: created.key.id, prefix: created.key.prefix ?? x.old.prefix, last4: created.secret.slice(-4), storedAt: this.c.now() };
+      if (x.old.role === 'admin') x.usage.keydeckCalls.old = this.c.now();
+      delete x.intent;
+      x.step = 'verify';
+      doc.credentials.push(this.pendingCredential(x));
+    }, `created ${maskFromParts(created.key.prefix ?? r.old.prefix, created.secret.slice(-4))} (id ${created.key.id}) and stored it in the keychain (pending)`);
+    await this.boundary('store');
+  }
+
+  /**
+   * After a crash or a lost answer during create: the secret may already be in the keychain (under
+   * the credential id reserved at plan time), or the key may exist at the provider without Keydeck
+   * ever seeing its secret. The first is adopted; the second is found by listing and revoked, since
+   * a key nobody holds is only a liability. Returns true when the new key was recovered.
+   */
+  private async recoverCreate(org: StoredOrganization, r: Rotation): Promise<boolean> {
+    const adapter = this.c.adapter(org);
+    const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
+    if (secret) {
+      const key = checkPasted(secret, { provider: org.provider, environment: r.environment });
+      let providerKeyId = r.newKey.providerKeyId;
+      if (!providerKeyId && adapter.list && adapter.info.capabilities.list === 'api') {
+        const keys = await adapter.list(await this.adminCtx(org, r));
+        providerKeyId = keys.find((k) => k.status === 'active' && k.name === r.newKey.name && k.last4 === key.last4)?.id;
+      }
+      await this.save(r.id, (x, doc) => {
+        x.newKey = { ...x.newKey, providerKeyId, prefix: key.prefix, last4: key.last4, storedAt: x.newKey.storedAt ?? this.c.now() };
+        delete x.intent;
+        x.step = 'verify';
+        if (!doc.credentials.some((c) => c.id === x.newKey.credentialId)) doc.credentials.push(this.pendingCredential(x));
+      }, `resumed: found the new key ${maskFromParts(key.prefix, key.last4)} in the keychain`);
+      return true;
+    }
+    if (adapter.list && adapter.info.capabilities.list === 'api') {
+      const ctx = await this.adminCtx(org, r);
+      const known = new Set([...this.c.deps.meta.read().credentials.map((c) => c.providerKeyId), ...r.orphans.map((o) => o.providerKeyId)]);
+      const lost = (await adapter.list(ctx)).filter((k) => k.status === 'active' && k.name === r.newKey.name && !known.has(k.id));
+      for (const orphan of lost) {
+        await this.save(r.id, (x) => {
+          x.orphans.push({ providerKeyId: orphan.id, foundAt: this.c.now() });
+        }, `resumed: found ${orphan.id} (“${orphan.name}”), created but its answer was lost`);
+      }
+      const pending = this.get(r.id).orphans.filter((o) => !o.revokedAt);
+      if (pending.length && adapter.revoke && adapter.info.capabilities.revoke === 'api') {
+        for (const orphan of pending) {
+          await this.save(r.id, (x) => {
+            x.intent = { action: 'revoke-orphan', at: this.c.now() };
+          });
+          await adapter.revoke(ctx, orphan.providerKeyId).catch((e: unknown) => {
+            if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
+          });
+          await this.save(r.id, (x) => {
+            const o = x.orphans.find((y) => y.providerKeyId === orphan.providerKeyId);
+            if (o) o.revokedAt = this.c.now();
+          }, `revoked ${orphan.providerKeyId}: nobody holds its secret`);
+        }
+      }
+    }
+    await this.save(r.id, (x) => {
+      delete x.intent;
+    });
+    return false;
+  }
+
+  private async verifyNew(org: StoredOrganization, r: Rotation): Promise<void> {
+    const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
+    if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain. Cancel this rotation and start again.');
+    // Only a 2xx with the provider's documented shape counts (the adapter's verify is strict).
+    const { providerKeyId } = await verifyAndIdentify(this.c, org, { key: secret, prefix: r.newKey.prefix ?? '', last4: r.newKey.last4 ?? '', environment: r.environment });
+    const info = this.c.adapter(org).info;
+    await this.save(r.id, (x, doc) => {
+      const now = this.c.now();
+      x.newKey.verifiedAt = now;
+      x.newKey.providerKeyId ??= providerKeyId;
+      x.usage.keydeckCalls.new = now;
+      const cred = doc.credentials.find((c) => c.id === x.newKey.credentialId);
+      if (cred) {
+        cred.verifiedAt = now;
+        cred.providerKeyId ??= x.newKey.providerKeyId;
+      }
+      x.step = 'deploy';
+      x.status = 'needs-user';
+      x.waitingFor = `Deploy the new key where the old one is used (clipboard, a .env file such as ${info.envVar}, or by hand), then confirm.`;
+    }, `${info.displayName} accepted the new key`);
+    await this.boundary('verify');
+  }
+
+  private async revokeOld(org: StoredOrganization, r: Rotation): Promise<void> {
+    if (!r.newKey.verifiedAt || !r.deployedAt || !r.useConfirmedAt) {
+      fail('INTERNAL', 'Refused to revoke the old key before the new one was verified, deployed and confirmed in use.');
+    }
+    const adapter = this.c.adapter(org);
+    if (r.old.role === 'admin' && !r.adminSwitchedAt) {
+      // Keydeck moves to the new key before the old one goes, so it never locks itself out.
+      await this.save(r.id, (x, doc) => {
+        for (const c of doc.credentials) {
+          if (c.id === x.old.credentialId) c.role = 'retiring';
+          if (c.id === x.newKey.credentialId) c.role = 'admin';
+        }
+        x.adminSwitchedAt = this.c.now();
+      }, 'Keydeck now calls the provider with the new key');
+      await this.boundary('admin-switch');
+      r = this.get(r.id);
+    }
+    if (!adapter.revoke || adapter.info.capabilities.revoke !== 'api' || !r.old.providerKeyId) {
+      const why = r.old.providerKeyId ? '' : ` Keydeck does not know ${adapter.info.displayName}'s id for the old key.`;
+      await this.save(r.id, (x) => {
+        x.status = 'needs-user';
+        x.waitingFor = `Revoke the old key ${maskFromParts(x.old.prefix, x.old.last4)} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused.${why} ${(adapter.info.dashboardSteps.revoke ?? []).join(' ')}`;
+      });
+      return;
+    }
+    const oldId = r.old.providerKeyId;
+    await this.save(r.id, (x) => {
+      x.intent = { action: 'revoke-old', at: this.c.now() };
+    }, `revoking the old key ${maskFromParts(r.old.prefix, r.old.last4)}`);
+    await this.boundary('revoke:intent');
+    await adapter.revoke(await this.adminCtx(org, r), oldId).catch((e: unknown) => {
+      // Already gone (a resumed revoke that had succeeded): the next step proves it either way.
+      if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
+    });
+    await this.save(r.id, (x) => {
+      x.oldRevokedAt = this.c.now();
+      delete x.intent;
+      x.step = 'confirmRevoked';
+    }, 'old key revoked');
+    await this.boundary('revoke');
+  }
+
+  private async confirmOldRejected(org: StoredOrganization, r: Rotation): Promise<void> {
+    const adapter = this.c.adapter(org);
+    const secret = await this.c.deps.secrets.get(this.oldAccount(org, r));
+    if (!secret) fail('SECRET_MISSING', 'The old key is no longer in the keychain, so Keydeck cannot prove it is dead.');
+    try {
+      await adapter.verify(this.c.callContext(org, secret));
+    } catch (error) {
+      // Only the provider refusing the key (401) proves it dead; a timeout, 5xx or 429 is "unknown, retry".
+      if (!isRejection(error)) throw error;
+      await this.save(r.id, (x) => {
+        x.oldRejectedAt = this.c.now();
+        x.oldRejectedCode = error.error.code;
+        x.step = 'finish';
+      }, `the provider refuses the old key (${error.error.provider?.code ?? error.error.code}): it is dead`);
+      await this.boundary('confirmRevoked');
+      return;
+    }
+    const dashboard = !adapter.revoke || adapter.info.capabilities.revoke !== 'api';
+    await this.save(r.id, (x) => {
+      if (dashboard) {
+        x.status = 'needs-user';
+        x.step = 'revoke';
+        x.waitingFor = `${adapter.info.displayName} still accepts the old key ${maskFromParts(x.old.prefix, x.old.last4)}: revoke it in the dashboard, then check again.`;
+      } else {
+        x.status = 'failed';
+        x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the old key after revoking it. Retry in a moment.` };
+      }
+    }, 'the old key still works');
+  }
+
+  private async finish(org: StoredOrganization, r: Rotation): Promise<void> {
+    // Keychain first: a crash here leaves a journal that finishes again, never a dangling secret.
+    await this.c.deps.secrets.delete(this.oldAccount(org, r));
+    await this.boundary('finish:keychain');
+    await this.save(r.id, (x, doc) => {
+      doc.credentials = doc.credentials.filter((c) => c.id !== x.old.credentialId);
+      const fresh = doc.credentials.find((c) => c.id === x.newKey.credentialId);
+      if (fresh) {
+        fresh.role = x.old.role;
+        fresh.label = x.old.label;
+      }
+      const prefs = doc.deployPrefs[x.old.credentialId];
+      if (prefs) doc.deployPrefs[x.newKey.credentialId] = prefs;
+      delete doc.deployPrefs[x.old.credentialId];
+      x.step = 'done';
+      x.status = 'done';
+      x.finishedAt = this.c.now();
+      delete x.waitingFor;
+      this.c.record(doc, { action: 'rotation.done', orgId: x.orgId, environment: x.environment, keyId: x.newKey.providerKeyId, last4: x.newKey.last4, detail: `${x.id}: replaced …${x.old.last4}` });
+    }, 'done: the new key is current and the old one is gone');
+    await this.boundary('done');
+  }
+
+  /** Rolls back before the old key is touched: the new key is revoked (or the person is guided to), the old one stays. */
+  private async cancel(org: StoredOrganization, r: Rotation): Promise<void> {
+    const adapter = this.c.adapter(org);
+    if (r.intent?.action === 'create' || r.intent?.action === 'revoke-orphan') {
+      await this.recoverCreate(org, r);
+      r = this.get(r.id);
+    }
+    const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
+    const exists = Boolean(secret) || Boolean(r.newKey.providerKeyId);
+    if (exists && secret) {
+      const apiRevoke = adapter.revoke && adapter.info.capabilities.revoke === 'api' && r.newKey.providerKeyId;
+      if (!apiRevoke && !r.cancelRevokeClaimedAt) {
+        await this.save(r.id, (x) => {
+          x.status = 'needs-user';
+          x.waitingFor = `To cancel, revoke the new key ${maskFromParts(x.newKey.prefix ?? '', x.newKey.last4 ?? '')} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused. The old key stays current.`;
+        });
+        return;
+      }
+      if (apiRevoke && adapter.revoke && r.newKey.providerKeyId) {
+        await this.save(r.id, (x) => {
+          x.intent = { action: 'revoke-new', at: this.c.now() };
+        }, 'revoking the new key to cancel');
+        await this.boundary('cancel:intent');
+        await adapter.revoke(await this.adminCtx(org, r), r.newKey.providerKeyId).catch((e: unknown) => {
+          if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
+        });
+      }
+      try {
+        await adapter.verify(this.c.callContext(org, secret));
+        await this.save(r.id, (x) => {
+          x.status = apiRevoke ? 'failed' : 'needs-user';
+          delete x.cancelRevokeClaimedAt;
+          if (apiRevoke) x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the new key. Retry cancelling in a moment.` };
+          else x.waitingFor = `${adapter.info.displayName} still accepts the new key: revoke it in the dashboard, then check again.`;
+        }, 'the new key still works');
+        return;
+      } catch (error) {
+        if (!isRejection(error)) throw error;
+      }
+    }
+    await this.c.deps.secrets.delete(this.newAccount(org, r));
+    await this.save(r.id, (x, doc) => {
+      doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
+      delete x.intent;
+      x.step = 'cancelled';
+      x.status = 'cancelled';
+      x.finishedAt = this.c.now();
+      delete x.waitingFor;
+      this.c.record(doc, { action: 'rotation.cancel', orgId: x.orgId, environment: x.environment, keyId: x.old.providerKeyId, last4: x.old.last4, detail: `${x.id}: cancelled; the old key stays current` });
+    }, exists ? 'cancelled: the new key is revoked and forgotten; the old key stays current' : 'cancelled before a new key existed');
+    await this.boundary('cancelled');
+  }
+}
