@@ -119,7 +119,7 @@ describe('the create answer is lost', () => {
 
 describe('confirm in use, where the provider reports last use (sk-style)', () => {
   it('recommends waiting until the new key is used and the old one has been quiet', async () => {
-    const { orgId, credentialId, hands } = await connect('skapi');
+    const { orgId, hands } = await connect('skapi');
     const mintHeld = await hands.mint('Checkout', 'live');
     const held = await t.call<{ credentialId: string }>('keys.adopt', { orgId, environment: 'live', key: mintHeld.secret, name: 'Checkout' });
     let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: held.credentialId, confirmLive: true, quietWindowMinutes: 0 });

@@ -119,6 +119,12 @@ export class RotationEngine {
       case 'pasteNew': {
         expect(['create'], 'pasting the new key');
         const key = checkPasted(action.key, { provider: org.provider, environment: r.environment });
+        const earlier = await this.c.deps.secrets.get(this.newAccount(org, r));
+        if (earlier && earlier !== key.key) {
+          // A paste that reached the keychain before Keydeck stopped: keep that one, never overwrite it.
+          await this.adoptStoredNew(org, r);
+          fail('CONFLICT', `Keydeck already holds the new key you pasted before it stopped (…${earlier.slice(-4)}) and kept it. Revoke the key you just created (…${key.last4}) in the dashboard.`);
+        }
         await refuseDuplicate(this.c, key);
         // Stored first, pending, before anything else is done with it.
         await this.c.deps.secrets.set(this.newAccount(org, r), key.key);
@@ -258,8 +264,11 @@ export class RotationEngine {
 
   private async create(org: StoredOrganization, r: Rotation): Promise<void> {
     const adapter = this.c.adapter(org);
+    // A secret under the reserved credential id means a create (or a paste) got as far as the
+    // keychain before a crash: adopt it rather than make another key.
+    if (await this.adoptStoredNew(org, r)) return;
     if (r.intent?.action === 'create' || r.intent?.action === 'revoke-orphan') {
-      if (await this.recoverCreate(org, r)) return;
+      await this.revokeLostCreates(org, r);
       r = this.get(r.id);
     }
     if (!adapter.create || adapter.info.capabilities.create !== 'api') {
@@ -290,12 +299,10 @@ export class RotationEngine {
   }
 
   /**
-   * After a crash or a lost answer during create: the secret may already be in the keychain (under
-   * the credential id reserved at plan time), or the key may exist at the provider without Keydeck
-   * ever seeing its secret. The first is adopted; the second is found by listing and revoked, since
-   * a key nobody holds is only a liability. Returns true when the new key was recovered.
+   * After a crash during create the secret may already be in the keychain, under the credential id
+   * reserved at plan time: adopt it. Returns true when it did.
    */
-  private async recoverCreate(org: StoredOrganization, r: Rotation): Promise<boolean> {
+  private async adoptStoredNew(org: StoredOrganization, r: Rotation): Promise<boolean> {
     const adapter = this.c.adapter(org);
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
     if (secret) {
@@ -313,6 +320,16 @@ export class RotationEngine {
       }, `resumed: found the new key ${maskFromParts(key.prefix, key.last4)} in the keychain`);
       return true;
     }
+    return false;
+  }
+
+  /**
+   * After a lost create answer the key may exist at the provider although Keydeck never saw its
+   * secret: found by listing (by its recognisable name) and revoked, since a key nobody holds is
+   * only a liability.
+   */
+  private async revokeLostCreates(org: StoredOrganization, r: Rotation): Promise<void> {
+    const adapter = this.c.adapter(org);
     if (adapter.list && adapter.info.capabilities.list === 'api') {
       const ctx = await this.adminCtx(org, r);
       const known = new Set([...this.c.deps.meta.read().credentials.map((c) => c.providerKeyId), ...r.orphans.map((o) => o.providerKeyId)]);
@@ -341,7 +358,6 @@ export class RotationEngine {
     await this.save(r.id, (x) => {
       delete x.intent;
     });
-    return false;
   }
 
   private async verifyNew(org: StoredOrganization, r: Rotation): Promise<void> {
@@ -466,7 +482,7 @@ export class RotationEngine {
   private async cancel(org: StoredOrganization, r: Rotation): Promise<void> {
     const adapter = this.c.adapter(org);
     if (r.intent?.action === 'create' || r.intent?.action === 'revoke-orphan') {
-      await this.recoverCreate(org, r);
+      if (!(await this.adoptStoredNew(org, r))) await this.revokeLostCreates(org, r);
       r = this.get(r.id);
     }
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
