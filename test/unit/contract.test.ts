@@ -39,6 +39,10 @@ describe('the contract', () => {
         "orgs.connectEnvironment",
         "orgs.list",
         "orgs.remove",
+        "rotation.act",
+        "rotation.get",
+        "rotation.list",
+        "rotation.start",
       ]
     `);
   });
