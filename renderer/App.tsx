@@ -4,6 +4,8 @@ import { ErrorNotice } from './components/ErrorNotice.js';
 import { OrgView } from './features/keys/OrgView.js';
 import { ConnectForm } from './features/orgs/ConnectForm.js';
 import { Sidebar } from './features/orgs/Sidebar.js';
+import { RotationWizard } from './features/rotation/RotationWizard.js';
+import { UnfinishedRotations } from './features/rotation/UnfinishedRotations.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
 import { useSelection } from './lib/selection.js';
@@ -14,6 +16,7 @@ export function App() {
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => unwrap(api.orgs.list({})) });
   const [selection, select] = useSelection();
   const [adding, setAdding] = useState(false);
+  const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
 
   if (info.isError || orgs.isError) {
     return (
@@ -56,8 +59,28 @@ export function App() {
         </main>
       ) : (
         <div className="layout">
+          {wizard && organizations.some((o) => o.id === wizard.orgId) && (
+            <RotationWizard rotationId={wizard.rotationId} org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!} onClose={() => setWizard(undefined)} />
+          )}
           <Sidebar organizations={organizations} selectedId={selected?.id} onSelect={(orgId) => select({ orgId })} onAdd={() => setAdding(true)} />
-          {selected && <OrgView key={selected.id} org={selected} environment={selection.environment} onEnvironment={(environment) => select({ environment })} onRemoved={() => select({ orgId: undefined })} />}
+          <div className="main-column">
+            <UnfinishedRotations
+              onOpen={(rotationId, orgId) => {
+                select({ orgId });
+                setWizard({ rotationId, orgId });
+              }}
+            />
+            {selected && (
+              <OrgView
+                key={selected.id}
+                org={selected}
+                environment={selection.environment}
+                onEnvironment={(environment) => select({ environment })}
+                onRemoved={() => select({ orgId: undefined })}
+                onRotationStarted={(rotationId) => setWizard({ rotationId, orgId: selected.id })}
+              />
+            )}
+          </div>
           {info.data.demo && <div className="demo-tag">Demo workspace · keychain “{info.data.keychainService}”</div>}
         </div>
       )}

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime } from '../../lib/format.js';
 export interface KeyActions {
   onRevoke: (key: KeyRecord) => void;
   onCheck: (key: KeyRecord) => void;
+  onRotate: (key: KeyRecord) => void;
 }
 
 /**
@@ -57,6 +58,11 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
             </td>
             <td>{k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}</td>
             <td className="row-actions">
+              {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
+                <button type="button" className="button-quiet button-small" onClick={() => actions.onRotate(k)} aria-label={`Rotate ${k.name || k.masked}`}>
+                  Rotate…
+                </button>
+              )}
               {source === 'keydeck' && k.heldCredentialId && (
                 <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
                   Check

@@ -12,18 +12,32 @@ import { DashboardCreateDialog } from './DashboardCreateDialog.js';
 import { DashboardRevokeDialog } from './DashboardRevokeDialog.js';
 import { EnvSwitch } from './EnvSwitch.js';
 import { KeyList } from './KeyList.js';
+import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
 import { RevokeDialog } from './RevokeDialog.js';
 
 /**
  * One organization in one environment: its keys, create, revoke, and connecting a missing
  * environment. What it offers follows the provider's capabilities (API or dashboard), never its name.
  */
-export function OrgView({ org, environment, onEnvironment, onRemoved }: { org: Organization; environment: Environment; onEnvironment: (e: Environment) => void; onRemoved: () => void }) {
+export function OrgView({
+  org,
+  environment,
+  onEnvironment,
+  onRemoved,
+  onRotationStarted,
+}: {
+  org: Organization;
+  environment: Environment;
+  onEnvironment: (e: Environment) => void;
+  onRemoved: () => void;
+  onRotationStarted: (rotationId: string) => void;
+}) {
   const queryClient = useQueryClient();
   const provider = useAppInfo().provider(org.provider);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<KeyRecord>();
   const [removing, setRemoving] = useState(false);
+  const [rotating, setRotating] = useState<KeyRecord>();
   const hasEnv = provider.environments.includes(environment);
   const connected = org.environments.includes(environment);
   const keys = useQuery({
@@ -108,7 +122,7 @@ export function OrgView({ org, environment, onEnvironment, onRemoved }: { org: O
               {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key (${check.data.code}).`}
             </p>
           )}
-          <KeyList keys={keys.data.keys} source={keys.data.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k) }} />
+          <KeyList keys={keys.data.keys} source={keys.data.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k), onRotate: setRotating }} />
         </section>
       )}
 
@@ -124,6 +138,17 @@ export function OrgView({ org, environment, onEnvironment, onRemoved }: { org: O
         ) : (
           <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
         ))}
+      {rotating && (
+        <StartRotationDialog
+          org={org}
+          keyRecord={rotating}
+          onClose={() => setRotating(undefined)}
+          onStarted={(id) => {
+            setRotating(undefined);
+            onRotationStarted(id);
+          }}
+        />
+      )}
       {removing && (
         <Dialog title={`Remove ${org.name} from Keydeck?`} onClose={() => setRemoving(false)} tone="danger">
           <p>Keydeck forgets this organization and deletes the keys it holds for it from your keychain. Nothing is revoked at {provider.displayName}.</p>

@@ -1,0 +1,168 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import type { Organization } from '../../../shared/domain.js';
+import type { RotationAction, RotationView } from '../../../shared/rotation.js';
+import { Dialog } from '../../components/Dialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { api, unwrap } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
+import { formatDateTime } from '../../lib/format.js';
+import { DashboardLink } from '../keys/DashboardLink.js';
+import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
+import { DeployPanel } from './DeployPanel.js';
+import { Stepper } from './Stepper.js';
+
+/**
+ * The rotation wizard: the steps and their state, what Keydeck did, what the person must do now,
+ * and what to do when a step fails. Everything it shows comes from the journal in the core.
+ */
+export function RotationWizard({ rotationId, org, onClose }: { rotationId: string; org: Organization; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const provider = useAppInfo().provider(org.provider);
+  const rotation = useQuery({ queryKey: ['rotation', rotationId], queryFn: () => unwrap(api.rotation.get({ rotationId })) });
+  const act = useMutation({
+    mutationFn: (action: RotationAction) => unwrap(api.rotation.act({ rotationId, action })),
+    onSuccess: (value) => queryClient.setQueryData(['rotation', rotationId], value),
+    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['keys', org.id] }), queryClient.invalidateQueries({ queryKey: ['orgs'] }), queryClient.invalidateQueries({ queryKey: ['rotations'] })]),
+  });
+  const r = rotation.data;
+  const watching = r?.step === 'confirmUse' && r.recommendation !== undefined;
+  // Where the provider reports last use, look again every 15 s while the person is on this step.
+  useEffect(() => {
+    if (!watching) return;
+    const poll = () => act.mutate({ kind: 'refreshUsage' });
+    poll();
+    const timer = setInterval(poll, 15_000);
+    return () => clearInterval(timer);
+  }, [watching]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const title = r ? `Rotate ${r.old.label} (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
+  return (
+    <Dialog title={title} onClose={onClose}>
+      {rotation.isError && <ErrorNotice error={rotation.error} title="Could not load the rotation" />}
+      {r && (
+        <div className="wizard">
+          <Stepper rotation={r} />
+          <section className="wizard-body" aria-live="polite">
+            {r.status === 'done' && (
+              <p className="notice notice-ok" role="status">
+                Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {r.provider} ({r.oldRejectedCode}), and deleted from your keychain.
+              </p>
+            )}
+            {r.status === 'cancelled' && (
+              <p className="notice" role="status">
+                Cancelled. The old key (…{r.old.last4}) is still current.
+              </p>
+            )}
+            {r.status === 'failed' && r.error && <ErrorNotice error={r.error} title={`The “${r.step}” step failed. Nothing was lost; retry, or cancel if it is still possible.`} />}
+            {r.status === 'needs-user' && r.waitingFor && <p className="waiting-for">{r.waitingFor}</p>}
+            {r.status === 'needs-user' && <StepPanel rotation={r} org={org} providerName={provider.displayName} busy={act.isPending} act={(a) => act.mutate(a)} />}
+            {act.isError && <ErrorNotice error={act.error} title="That did not work" />}
+            {act.isPending && <p role="status">Working…</p>}
+          </section>
+          <details className="wizard-history">
+            <summary>What Keydeck did ({r.history.length})</summary>
+            <ol>
+              {r.history.map((h) => (
+                <li key={`${h.at}-${h.event}`}>
+                  <time dateTime={h.at}>{formatDateTime(h.at)}</time> {h.event}
+                </li>
+              ))}
+            </ol>
+          </details>
+          <div className="dialog-actions">
+            {r.status === 'failed' && (
+              <button type="button" className="button-primary" onClick={() => act.mutate({ kind: 'resume' })} disabled={act.isPending}>
+                Retry
+              </button>
+            )}
+            {r.canCancel && r.step !== 'cancelling' && (
+              <button type="button" className="button-quiet" onClick={() => act.mutate({ kind: 'cancel' })} disabled={act.isPending}>
+                Cancel rotation
+              </button>
+            )}
+            <button type="button" className="button-quiet" onClick={onClose}>
+              {r.status === 'done' || r.status === 'cancelled' ? 'Close' : 'Close (resume later)'}
+            </button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+/** What the person does at this step. */
+function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: RotationView; org: Organization; providerName: string; busy: boolean; act: (a: RotationAction) => void }) {
+  const [key, setKey] = useState('');
+  const [override, setOverride] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
+  const ids = { override: useId(), confirmed: useId(), window: useId() };
+  const inspection = useKeyInspection(key, { provider: org.provider, environment: r.environment });
+  switch (r.step) {
+    case 'create':
+      return (
+        <div>
+          <DashboardLink org={org} providerName={providerName} />
+          <KeyInput value={key} onChange={setKey} inspection={inspection} label="The new key" />
+          <button type="button" className="button-primary" disabled={!inspection?.ok || busy} onClick={() => act({ kind: 'pasteNew', key })}>
+            Store and verify
+          </button>
+        </div>
+      );
+    case 'deploy':
+      return <DeployPanel rotation={r} busy={busy} onDeploy={(targets) => act({ kind: 'deploy', targets })} onDeployed={() => act({ kind: 'deployed' })} />;
+    case 'confirmUse':
+      return (
+        <div>
+          {r.recommendation && (
+            <dl className="usage">
+              <dt>New key first used</dt>
+              <dd>{r.usage.newFirstUseAt ? formatDateTime(r.usage.newFirstUseAt) : 'not yet'}</dd>
+              <dt>Old key last used</dt>
+              <dd>{r.usage.oldLastUseAt ? formatDateTime(r.usage.oldLastUseAt) : 'not since Keydeck started watching'}</dd>
+              <dt>
+                <label htmlFor={ids.window}>Quiet window (minutes)</label>
+              </dt>
+              <dd>
+                <input id={ids.window} type="number" min={0} max={43200} defaultValue={r.quietWindowMinutes} onBlur={(e) => act({ kind: 'setQuietWindow', minutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })} className="input-small" />
+              </dd>
+            </dl>
+          )}
+          {r.recommendation && <p className={r.recommendation.ready ? 'hint hint-ok' : 'hint'}>{r.recommendation.reason}</p>}
+          {r.recommendation && !r.recommendation.ready && (
+            <div className="field-inline">
+              <input id={ids.override} type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />
+              <label htmlFor={ids.override}>Revoke anyway: I confirm nothing uses the old key any more</label>
+            </div>
+          )}
+          {!r.recommendation && (
+            <div className="field-inline">
+              <input id={ids.confirmed} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+              <label htmlFor={ids.confirmed}>Everything that used the old key now uses the new one</label>
+            </div>
+          )}
+          <button
+            type="button"
+            className="button-danger"
+            disabled={busy || (r.recommendation ? !r.recommendation.ready && !override : !confirmed)}
+            onClick={() => act({ kind: 'confirmUse', override: Boolean(r.recommendation && !r.recommendation.ready && override) })}
+          >
+            Revoke the old key
+          </button>
+        </div>
+      );
+    case 'revoke':
+    case 'confirmRevoked':
+    case 'cancelling':
+      return (
+        <div>
+          <DashboardLink org={org} providerName={providerName} />
+          <button type="button" className="button-danger" disabled={busy} onClick={() => act({ kind: 'revokedInDashboard' })}>
+            I revoked it: check
+          </button>
+        </div>
+      );
+    default:
+      return null;
+  }
+}
