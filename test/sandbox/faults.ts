@@ -11,6 +11,8 @@ export type Fault =
   | { kind: 'trickle'; intervalMs: number }
   | { kind: 'redirect'; location: string }
   | { kind: 'huge-body'; bytes: number }
+  /** Any status with any JSON body (e.g. a 200 with `{}`). */
+  | { kind: 'json'; status: number; body: string }
   /** The provider does the work (creates the key), then the connection drops before the answer. */
   | { kind: 'drop-response' };
 
@@ -75,6 +77,9 @@ export class FaultInjector {
         res.end = drop as typeof res.end;
         return false;
       }
+      case 'json':
+        res.writeHead(f.status, { 'content-type': 'application/json' }).end(f.body);
+        return true;
       case 'huge-body':
         res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":"${'x'.repeat(f.bytes)}"}`);
         return true;

@@ -489,7 +489,9 @@ export class RotationEngine {
     const exists = Boolean(secret) || Boolean(r.newKey.providerKeyId);
     if (exists && secret) {
       const apiRevoke = adapter.revoke && adapter.info.capabilities.revoke === 'api' && r.newKey.providerKeyId;
-      if (!apiRevoke && !r.cancelRevokeClaimedAt) {
+      // A new key the provider already refuses needs no revoking: check before asking the person.
+      const alreadyDead = !apiRevoke && !r.cancelRevokeClaimedAt && (await adapter.verify(this.c.callContext(org, secret)).then(() => false, (e: unknown) => isRejection(e)));
+      if (!apiRevoke && !r.cancelRevokeClaimedAt && !alreadyDead) {
         await this.save(r.id, (x) => {
           x.status = 'needs-user';
           x.waitingFor = `To cancel, revoke the new key ${maskFromParts(x.newKey.prefix ?? '', x.newKey.last4 ?? '')} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused. The old key stays current.`;
@@ -505,17 +507,19 @@ export class RotationEngine {
           if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
         });
       }
-      try {
-        await adapter.verify(this.c.callContext(org, secret));
-        await this.save(r.id, (x) => {
-          x.status = apiRevoke ? 'failed' : 'needs-user';
+      if (!alreadyDead) {
+        try {
+          await adapter.verify(this.c.callContext(org, secret));
+          await this.save(r.id, (x) => {
+            x.status = apiRevoke ? 'failed' : 'needs-user';
           delete x.cancelRevokeClaimedAt;
           if (apiRevoke) x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the new key. Retry cancelling in a moment.` };
           else x.waitingFor = `${adapter.info.displayName} still accepts the new key: revoke it in the dashboard, then check again.`;
-        }, 'the new key still works');
-        return;
-      } catch (error) {
-        if (!isRejection(error)) throw error;
+          }, 'the new key still works');
+          return;
+        } catch (error) {
+          if (!isRejection(error)) throw error;
+        }
       }
     }
     await this.c.deps.secrets.delete(this.newAccount(org, r));
