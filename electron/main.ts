@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, ipcMain, Menu, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +116,12 @@ void app.whenReady().then(() => {
     dashboardUrlOverrides: sandbox?.dashboard,
     // Only URLs the core checked against the provider's hosts (or loopback) reach this.
     openExternal: (url) => shell.openExternal(url),
+    pickEnvFile: async (suggestedName) => {
+      const owner = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+      const options = { title: 'Choose the .env file for the new key', defaultPath: suggestedName, properties: ['showOverwriteConfirmation' as const], buttonLabel: 'Use this file' };
+      const picked = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+      return picked.canceled ? undefined : picked.filePath;
+    },
   });
   registerIpc({ ipcMain, core: workspace, windowIds, trusted });
 

@@ -28,6 +28,7 @@ export interface KeydeckApi {
     confirmRevoked: Call<'keys.confirmRevoked'>;
   };
   dashboard: { open: Call<'dashboard.open'> };
+  deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
   rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
   clipboard: { copySecret: Call<'clipboard.copySecret'> };
 }
@@ -58,6 +59,7 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       confirmRevoked: call('keys.confirmRevoked'),
     },
     dashboard: { open: call('dashboard.open') },
+    deploy: { pickEnvFile: call('deploy.pickEnvFile') },
     rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },
     clipboard: { copySecret: call('clipboard.copySecret') },
   } satisfies KeydeckApi;

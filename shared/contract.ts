@@ -206,6 +206,15 @@ export const contract = {
     errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'SECRET_MISSING'] as ErrorCode[],
   },
   /**
+   * Let the person pick a .env file with the system's file dialog. `supported` is false where
+   * Keydeck cannot show one (the preview host); the wizard then takes a typed path.
+   */
+  'deploy.pickEnvFile': {
+    input: z.object({ suggestedName: z.string().max(200).optional() }).strict(),
+    output: z.object({ supported: z.boolean(), path: z.string().max(4096).optional() }),
+    errors: [] as ErrorCode[],
+  },
+  /**
    * Put a secret the user is looking at on the clipboard, from the main process, and clear it after
    * `clearAfterMs` if the clipboard still holds it.
    */

@@ -33,6 +33,8 @@ export interface CoreDeps {
    * preview host, where the renderer offers the link instead.
    */
   openExternal?: (url: string) => Promise<void>;
+  /** Shows the system's file dialog for a .env file (Electron's dialog). Absent in the preview host. */
+  pickEnvFile?: (suggestedName: string) => Promise<string | undefined>;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
 }

@@ -10,6 +10,7 @@ import { keyHandlers } from './keys.js';
 import { orgHandlers } from './orgs.js';
 import { providerInfos } from './providers/index.js';
 import type { Boundary } from './rotation/engine.js';
+import { isEnvFileName } from './rotation/env-file.js';
 import { rotationHandlers } from './rotation/handlers.js';
 
 /** Default time a copied secret stays on the clipboard. */
@@ -66,6 +67,12 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
       if (!deps.openExternal) return { url: checked.url, opened: false };
       await deps.openExternal(checked.url);
       return { url: checked.url, opened: true };
+    },
+    async 'deploy.pickEnvFile'(input: ParsedInput<'deploy.pickEnvFile'>): Promise<Output<'deploy.pickEnvFile'>> {
+      if (!deps.pickEnvFile) return { supported: false };
+      const path = await deps.pickEnvFile(input.suggestedName ?? '.env');
+      if (path && !isEnvFileName(path)) fail('VALIDATION_FAILED', 'Keydeck writes keys only into .env files (.env, .env.production, app.env…).');
+      return { supported: true, path };
     },
     async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
       return copySecret(input.secret);

@@ -6,4 +6,5 @@ export function registerRotationIpc(deps: IpcDeps): void {
   handle(deps, 'rotation.get');
   handle(deps, 'rotation.start');
   handle(deps, 'rotation.act');
+  handle(deps, 'deploy.pickEnvFile');
 }

@@ -47,6 +47,9 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expectNoAxeViolations(page, 'rotation wizard: deploy');
     await wizard.getByLabel('The clipboard').uncheck();
     await wizard.getByLabel('A .env file').check();
+    // The browser preview cannot show the system file dialog (the app does): it says so, and takes a typed path.
+    await wizard.getByRole('button', { name: 'Choose…' }).click();
+    await expect(wizard.getByText('This window cannot open a file dialog: type the path.')).toBeVisible();
     await wizard.getByLabel('File (full path)').fill(envPath);
     await expect(wizard.getByLabel('Variable')).toHaveValue('LAGHAV_API_KEY');
     await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();

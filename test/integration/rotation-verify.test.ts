@@ -91,3 +91,9 @@ describe('transitions', () => {
     expect(next.rememberedTargets).toEqual([{ kind: 'clipboard' }, { kind: 'manual' }]);
   });
 });
+
+describe('picking the .env file', () => {
+  it('the preview host has no file dialog and says so', async () => {
+    expect(await t.call('deploy.pickEnvFile', {})).toEqual({ supported: false });
+  });
+});

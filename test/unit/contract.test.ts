@@ -29,6 +29,7 @@ describe('the contract', () => {
         "app.info",
         "clipboard.copySecret",
         "dashboard.open",
+        "deploy.pickEnvFile",
         "keys.adopt",
         "keys.check",
         "keys.confirmRevoked",
@@ -100,5 +101,32 @@ describe('dispatch (the validation every transport shares)', () => {
     const result = await dispatch(crashing, 'orgs.list', {}, silentLogger);
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('lgh_live_abcdefghijklmnop');
+  });
+});
+
+describe('deploy.pickEnvFile with a system dialog', () => {
+  it('returns the picked .env path, and refuses any other file', async () => {
+    const { createWorkspace } = await import('../../electron/core/workspace.js');
+    const { MetaStore } = await import('../../electron/core/store/meta-store.js');
+    const { MemorySecretStore } = await import('../../electron/core/vault/memory-store.js');
+    const { HttpClient } = await import('../../electron/core/http/client.js');
+    const { MemoryClipboard, systemClock } = await import('../../electron/core/ports.js');
+    let picked = '/home/me/app/.env.production';
+    const backend = { store: {} as Record<string, unknown>, path: '/dev/null' };
+    const ws = createWorkspace({
+      secrets: new MemorySecretStore(),
+      meta: new MetaStore(backend),
+      http: new HttpClient(),
+      clipboard: new MemoryClipboard(),
+      clock: systemClock,
+      logger: silentLogger,
+      transport: 'electron',
+      version: 'test',
+      demo: false,
+      pickEnvFile: async () => picked,
+    });
+    expect(await ws.call('deploy.pickEnvFile', {})).toEqual({ ok: true, value: { supported: true, path: '/home/me/app/.env.production' } });
+    picked = '/home/me/.ssh/authorized_keys';
+    expect(await ws.call('deploy.pickEnvFile', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
   });
 });

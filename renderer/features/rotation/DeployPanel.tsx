@@ -1,4 +1,6 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { api, unwrap } from '../../lib/api.js';
 import type { DeployTarget, RotationView } from '../../../shared/rotation.js';
 
 /** Where the new key goes: clipboard, a .env file, or "I deployed it myself" (several at once). Remembered per key. */
@@ -14,6 +16,12 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
   const targets: DeployTarget[] = [...(clipboard ? [{ kind: 'clipboard' as const }] : []), ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []), ...(manual ? [{ kind: 'manual' as const }] : [])];
   const valid = targets.length > 0 && (!envFile || (path.trim().startsWith('/') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.trim())));
   const deployedOnce = rotation.deployResults.some((d) => d.ok);
+  const pick = useMutation({
+    mutationFn: () => unwrap(api.deploy.pickEnvFile({ suggestedName: '.env' })),
+    onSuccess: (picked) => {
+      if (picked.path) setPath(picked.path);
+    },
+  });
   return (
     <div className="deploy-panel">
       <fieldset>
@@ -30,7 +38,16 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
           <div className="env-target">
             <div className="field">
               <label htmlFor={ids.path}>File (full path)</label>
-              <input id={ids.path} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/project/.env" spellCheck={false} />
+              <div className="key-input">
+                <input id={ids.path} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/project/.env" spellCheck={false} />
+                {pick.data?.supported !== false && (
+                  <button type="button" className="button-quiet" onClick={() => pick.mutate()} disabled={pick.isPending}>
+                    Choose…
+                  </button>
+                )}
+              </div>
+              {pick.data?.supported === false && <p className="hint">This window cannot open a file dialog: type the path.</p>}
+              {pick.isError && <p className="hint hint-error">{pick.error.message}</p>}
             </div>
             <div className="field">
               <label htmlFor={ids.variable}>Variable</label>
