@@ -29,7 +29,8 @@ const trusted: TrustedOrigins = {
 };
 const windowIds = new Set<number>();
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// One Keydeck at a time: a second launch focuses the first and exits before touching anything.
+if (!app.requestSingleInstanceLock()) app.exit(0);
 
 /** Keeps only known providers with loopback URLs from `{"<provider>":"http://127.0.0.1:…"}`. */
 function loopbackOnly(value: unknown): Partial<Record<ProviderId, string>> {

@@ -78,7 +78,13 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       res.writeHead(403, headers).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', origin).pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', origin).pathname);
+    } catch {
+      res.writeHead(400, headers).end();
+      return;
+    }
     const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
     if (!file.startsWith(root + sep)) {
       res.writeHead(403, headers).end();
@@ -98,7 +104,13 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     handleProtocols: (protocols) => (protocols.has(RPC_PROTOCOL) ? RPC_PROTOCOL : false),
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', origin).pathname !== '/rpc' || !isAllowedUpgrade(req, origin, token)) {
+    let path = '';
+    try {
+      path = new URL(req.url ?? '/', origin).pathname;
+    } catch {
+      // refused below
+    }
+    if (path !== '/rpc' || !isAllowedUpgrade(req, origin, token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -161,3 +161,38 @@ describe('checkDashboardUrl (what Keydeck opens in the system browser)', () => {
     expect(hostMatches('laghav.ai.', 'laghav.ai')).toBe(true);
   });
 });
+
+describe('the preview host over HTTP', () => {
+  it('serves the app with its CSP, refuses a foreign Host, path traversal and malformed URLs, and survives them', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { request } = await import('node:http');
+    const { startPreviewHost } = await import('../../electron/preview/host.js');
+    const dir = mkdtempSync(join(tmpdir(), 'kd-preview-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+    const host = await startPreviewHost({ core: { call: async () => ({ ok: true, value: null }) }, rendererDir: dir });
+    const port = new URL(host.origin).port;
+    const get = (path: string, hostHeader = `127.0.0.1:${port}`) =>
+      new Promise<{ status: number; csp?: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, csp: res.headers['content-security-policy'] as string | undefined });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const ok = await get('/');
+      expect(ok.status).toBe(200);
+      expect(ok.csp).toContain("script-src 'self'");
+      expect((await get('/', 'evil.example')).status).toBe(403);
+      expect((await get('/../../etc/passwd')).status).not.toBe(200);
+      expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).not.toBe(200);
+      expect((await get('/%E0%A4%A')).status).toBe(400);
+      expect((await get('/')).status).toBe(200);
+    } finally {
+      await host.close();
+    }
+  });
+});
