@@ -11,6 +11,11 @@ export function UnfinishedRotations({ onOpen }: { onOpen: (rotationId: string, o
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['rotations'] }),
   });
   const open = (list.data?.rotations ?? []).filter((r) => r.status !== 'done' && r.status !== 'cancelled');
+  /** Resume or cancel, and open the wizard on it (cancelling may need the person too). */
+  const go = (id: string, orgId: string, kind: 'resume' | 'cancel') => {
+    act.mutate({ id, kind });
+    onOpen(id, orgId);
+  };
   if (open.length === 0) return null;
   return (
     <section className="notice notice-warn unfinished" aria-label="Unfinished rotations">
@@ -19,25 +24,11 @@ export function UnfinishedRotations({ onOpen }: { onOpen: (rotationId: string, o
         {open.map((r) => (
           <li key={r.id}>
             {r.old.label} (…{r.old.last4}, {r.environment}) in {r.orgName}: stopped at “{r.step}”{r.status === 'failed' ? ' after an error' : ''}.{' '}
-            <button
-              type="button"
-              className="button-primary button-small"
-              onClick={() => {
-                act.mutate({ id: r.id, kind: 'resume' });
-                onOpen(r.id, r.orgId);
-              }}
-            >
+            <button type="button" className="button-primary button-small" onClick={() => go(r.id, r.orgId, 'resume')}>
               Resume
             </button>{' '}
             {r.canCancel && (
-              <button
-                type="button"
-                className="button-quiet button-small"
-                onClick={() => {
-                  act.mutate({ id: r.id, kind: 'cancel' });
-                  onOpen(r.id, r.orgId);
-                }}
-              >
+              <button type="button" className="button-quiet button-small" onClick={() => go(r.id, r.orgId, 'cancel')}>
                 Cancel
               </button>
             )}
