@@ -6,6 +6,7 @@ import { HttpClient } from './core/http/client.js';
 import { checkApiUrl, isLoopbackHost } from './core/http/url-policy.js';
 import { fileLogger } from './core/node-workspace.js';
 import { systemClock } from './core/ports.js';
+import { KeyCache } from './core/store/key-cache.js';
 import { MetaStore, type DocumentBackend } from './core/store/meta-store.js';
 import { KeytarSecretStore } from './core/vault/keytar-store.js';
 import { createWorkspace } from './core/workspace.js';
@@ -106,6 +107,7 @@ void app.whenReady().then(() => {
   const workspace = createWorkspace({
     secrets: new KeytarSecretStore(keychainService),
     meta: new MetaStore(backend),
+    cache: new KeyCache(new Store<Record<string, unknown>>({ name: 'cache', clearInvalidConfig: true, configFileMode: 0o600 })),
     http: new HttpClient({ userAgent: `Keydeck/${app.getVersion()}` }),
     clipboard: { writeText: (t) => clipboard.writeText(t), readText: () => clipboard.readText(), clear: async () => clipboard.clear() },
     clock: systemClock,

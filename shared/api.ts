@@ -18,6 +18,7 @@ export interface KeydeckApi {
     connect: Call<'orgs.connect'>;
     connectEnvironment: Call<'orgs.connectEnvironment'>;
     remove: Call<'orgs.remove'>;
+    update: Call<'orgs.update'>;
   };
   keys: {
     list: Call<'keys.list'>;
@@ -26,7 +27,10 @@ export interface KeydeckApi {
     adopt: Call<'keys.adopt'>;
     check: Call<'keys.check'>;
     confirmRevoked: Call<'keys.confirmRevoked'>;
+    cached: Call<'keys.cached'>;
   };
+  usage: { overview: Call<'usage.overview'> };
+  activity: { list: Call<'activity.list'> };
   dashboard: { open: Call<'dashboard.open'> };
   deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
   rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
@@ -49,6 +53,7 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       connect: call('orgs.connect'),
       connectEnvironment: call('orgs.connectEnvironment'),
       remove: call('orgs.remove'),
+      update: call('orgs.update'),
     },
     keys: {
       list: call('keys.list'),
@@ -57,7 +62,10 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       adopt: call('keys.adopt'),
       check: call('keys.check'),
       confirmRevoked: call('keys.confirmRevoked'),
+      cached: call('keys.cached'),
     },
+    usage: { overview: call('usage.overview') },
+    activity: { list: call('activity.list') },
     dashboard: { open: call('dashboard.open') },
     deploy: { pickEnvFile: call('deploy.pickEnvFile') },
     rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },

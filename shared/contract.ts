@@ -12,6 +12,21 @@ import {
 } from './domain.js';
 import { KeydeckError, type ErrorCode } from './errors.js';
 import { RotationAction, RotationView } from './rotation.js';
+import { UsagePolicy, UsageRow } from './usage.js';
+
+/** Everything the activity log records. */
+export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']);
+/** One line of the activity log as the renderer sees it. */
+export const ActivityEntryView = z.object({
+  at: z.string(),
+  action: ActivityAction,
+  orgId: LocalId,
+  orgName: z.string(),
+  environment: Environment.optional(),
+  keyId: z.string().optional(),
+  last4: z.string().optional(),
+  detail: z.string().optional(),
+});
 
 const RotationId = z.string().regex(/^rot_[A-Za-z0-9]{8,40}$/);
 
@@ -204,6 +219,44 @@ export const contract = {
     input: z.object({ rotationId: RotationId, action: RotationAction }).strict(),
     output: RotationView,
     errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'SECRET_MISSING'] as ErrorCode[],
+  },
+  /** The last list of one organization and environment, for an instant (and offline) display. */
+  'keys.cached': {
+    input: z.object({ orgId: LocalId, environment: Environment }).strict(),
+    output: z.object({ list: z.object({ fetchedAt: z.string(), source: z.enum(['provider', 'keydeck']), environment: Environment, keys: z.array(KeyRecord) }).nullable() }),
+    errors: ['NOT_FOUND'] as ErrorCode[],
+  },
+  /** Every key (of every organization, or one) with its flags and summary counts, from the last lists. */
+  'usage.overview': {
+    input: z.object({ orgId: LocalId.optional(), environment: Environment.optional() }).strict(),
+    output: z.object({
+      rows: z.array(UsageRow),
+      summary: z.object({
+        keys: z.number().int(),
+        organizations: z.number().int(),
+        due: z.number().int(),
+        stale: z.number().int(),
+        neverUsed: z.number().int(),
+        lastUsedUnknown: z.number().int(),
+        /** Organization-environments with no list yet. */
+        unlisted: z.number().int(),
+      }),
+      /** The oldest list the overview is built from. */
+      asOf: z.string().nullable(),
+    }),
+    errors: [] as ErrorCode[],
+  },
+  /** What Keydeck did, newest first (public facts only). */
+  'activity.list': {
+    input: z.object({ orgId: LocalId.optional(), action: ActivityAction.optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    output: z.object({ entries: z.array(ActivityEntryView) }),
+    errors: [] as ErrorCode[],
+  },
+  /** Rename an organization or change when its keys count as due or stale. */
+  'orgs.update': {
+    input: z.object({ orgId: LocalId, name: Label.optional(), policy: UsagePolicy.optional() }).strict(),
+    output: z.object({ organization: Organization }),
+    errors: ['NOT_FOUND'] as ErrorCode[],
   },
   /**
    * Let the person pick a .env file with the system's file dialog. `supported` is false where

@@ -44,6 +44,8 @@ export const Organization = z.object({
   providerOrgId: z.string().max(200).optional(),
   /** Overrides the provider's dashboard URL (https on the provider's host, or loopback for the sandbox). */
   dashboardUrl: z.string().url().max(2000).optional(),
+  /** When this organization's keys count as due for rotation or stale (defaults: 90 and 30 days). */
+  policy: z.object({ rotateAfterDays: z.number().int().min(1).max(3650), staleAfterDays: z.number().int().min(1).max(3650) }).optional(),
   createdAt: Timestamp,
   /** Which environments have an admin key connected. */
   environments: z.array(Environment),

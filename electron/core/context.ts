@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
 import type { CallContext, ProviderAdapter } from './providers/types.js';
+import { KeyCache, memoryBackend } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
 import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
 import { accountName, type SecretStore } from './vault/secret-store.js';
@@ -35,13 +36,19 @@ export interface CoreDeps {
   openExternal?: (url: string) => Promise<void>;
   /** Shows the system's file dialog for a .env file (Electron's dialog). Absent in the preview host. */
   pickEnvFile?: (suggestedName: string) => Promise<string | undefined>;
+  /** The last key list per organization and environment (a file in the profile; memory if absent). */
+  cache?: KeyCache;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
 }
 
 /** Helpers shared by the core's domain modules. */
 export class CoreContext {
-  constructor(readonly deps: CoreDeps) {}
+  readonly cache: KeyCache;
+
+  constructor(readonly deps: CoreDeps) {
+    this.cache = deps.cache ?? new KeyCache(memoryBackend());
+  }
 
   now(): string {
     return this.deps.clock().toISOString();

@@ -80,8 +80,9 @@ export function keyHandlers(c: CoreContext) {
     async 'keys.list'(input: ParsedInput<'keys.list'>): Promise<Output<'keys.list'>> {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
-      const result = await listFromProvider(c, doc, org, input.environment);
-      return { ...result, fetchedAt: c.now() };
+      const result = { ...(await listFromProvider(c, doc, org, input.environment)), fetchedAt: c.now() };
+      c.cache.set(org.id, input.environment, { ...result, environment: input.environment });
+      return result;
     },
 
     async 'keys.create'(input: ParsedInput<'keys.create'>): Promise<Output<'keys.create'>> {
@@ -143,7 +144,10 @@ export function keyHandlers(c: CoreContext) {
       for (const cred of held) await c.deps.secrets.delete(c.account(org, cred)).catch(() => false);
       await c.deps.meta.update((d) => {
         d.credentials = d.credentials.filter((x) => !(x.orgId === org.id && x.providerKeyId === input.keyId));
-        c.record(d, { action: 'key.revoke', orgId: org.id, environment: input.environment, keyId: input.keyId, last4: held[0]?.last4 });
+        // The last 4 from the key Keydeck held, else from the last list the person revoked it from.
+        const listed = c.cache.get(org.id, input.environment)?.keys.find((k) => k.id === input.keyId);
+        const last4 = held[0]?.last4 ?? (listed && /•{4}(.{4})$/.exec(listed.masked)?.[1]);
+        c.record(d, { action: 'key.revoke', orgId: org.id, environment: input.environment, keyId: input.keyId, last4 });
       });
       return { keyId: input.keyId, status: 'revoked' };
     },

@@ -4,6 +4,7 @@ import { HttpClient, type HttpClientOptions } from './http/client.js';
 import { createLogger, type Logger } from './log.js';
 import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './ports.js';
 import { confBackend } from './store/conf-backend.js';
+import { KeyCache } from './store/key-cache.js';
 import { MetaStore } from './store/meta-store.js';
 import { KeytarSecretStore } from './vault/keytar-store.js';
 import type { SecretStore } from './vault/secret-store.js';
@@ -59,6 +60,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       version: options.version,
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
+      cache: new KeyCache(confBackend(options.profileDir, 'cache')),
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
     }, { boundary: options.boundary }),

@@ -141,6 +141,7 @@ export function orgHandlers(c: CoreContext) {
       for (const cred of doc.credentials.filter((x) => x.orgId === org.id)) {
         if (await c.deps.secrets.delete(c.account(org, cred))) removedSecrets++;
       }
+      c.cache.forgetOrg(org.id);
       await c.deps.meta.update((d) => {
         d.organizations = d.organizations.filter((o) => o.id !== org.id);
         d.credentials = d.credentials.filter((x) => x.orgId !== org.id);

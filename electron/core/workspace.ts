@@ -12,6 +12,7 @@ import { providerInfos } from './providers/index.js';
 import type { Boundary } from './rotation/engine.js';
 import { isEnvFileName } from './rotation/env-file.js';
 import { rotationHandlers } from './rotation/handlers.js';
+import { usageHandlers } from './usage/handlers.js';
 
 /** Default time a copied secret stays on the clipboard. */
 export const CLIPBOARD_CLEAR_MS = 30_000;
@@ -43,6 +44,7 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
 
   const handlers: Handlers = {
     ...rotation.handlers,
+    ...usageHandlers(c),
     async 'app.info'(): Promise<Output<'app.info'>> {
       return {
         version: deps.version,

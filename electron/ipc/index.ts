@@ -3,6 +3,7 @@ import { registerAppIpc } from './app.js';
 import { registerKeyIpc } from './keys.js';
 import { registerOrgIpc } from './orgs.js';
 import { registerRotationIpc } from './rotation.js';
+import { registerUsageIpc } from './usage.js';
 import type { IpcDeps } from './wrapper.js';
 
 /**
@@ -24,6 +25,7 @@ export function registerIpc(deps: IpcDeps): void {
   registerOrgIpc(tracking);
   registerKeyIpc(tracking);
   registerRotationIpc(tracking);
+  registerUsageIpc(tracking);
   const missing = CHANNELS.filter((c: Channel) => !registered.has(c));
   if (missing.length > 0) throw new Error(`IPC channels without a handler: ${missing.join(', ')}`);
 }

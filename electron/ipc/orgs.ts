@@ -6,4 +6,5 @@ export function registerOrgIpc(deps: IpcDeps): void {
   handle(deps, 'orgs.connect');
   handle(deps, 'orgs.connectEnvironment');
   handle(deps, 'orgs.remove');
+  handle(deps, 'orgs.update');
 }

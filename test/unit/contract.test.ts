@@ -26,11 +26,13 @@ describe('the contract', () => {
     expect(surface(api)).toEqual([...CHANNELS].sort());
     expect(surface(api)).toMatchInlineSnapshot(`
       [
+        "activity.list",
         "app.info",
         "clipboard.copySecret",
         "dashboard.open",
         "deploy.pickEnvFile",
         "keys.adopt",
+        "keys.cached",
         "keys.check",
         "keys.confirmRevoked",
         "keys.create",
@@ -40,10 +42,12 @@ describe('the contract', () => {
         "orgs.connectEnvironment",
         "orgs.list",
         "orgs.remove",
+        "orgs.update",
         "rotation.act",
         "rotation.get",
         "rotation.list",
         "rotation.start",
+        "usage.overview",
       ]
     `);
   });

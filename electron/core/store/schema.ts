@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Credential, Environment, LocalId, Organization, ProviderKeyId, Timestamp } from '../../../shared/domain.js';
+import { ActivityAction } from '../../../shared/contract.js';
 import { DeployTarget, Rotation } from '../../../shared/rotation.js';
 
 /** The current metadata schema version. Bump it and add a migration in meta-store.ts for every change. */
@@ -12,7 +13,7 @@ export type StoredOrganization = z.infer<typeof StoredOrganization>;
 /** One line of the activity log. Public facts only: ids, last 4, never a secret. */
 export const ActivityEntry = z.object({
   at: Timestamp,
-  action: z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']),
+  action: ActivityAction,
   orgId: LocalId,
   environment: Environment.optional(),
   keyId: ProviderKeyId.optional(),

@@ -1,0 +1,77 @@
+import type { Output, ParsedInput } from '../../../shared/contract.js';
+import { DEFAULT_POLICY, type UsageRow } from '../../../shared/usage.js';
+import type { CoreContext } from '../context.js';
+import { computeFlags } from './flags.js';
+
+/** Usage, activity and policy calls: read from the metadata and the key cache, never from the network. */
+export function usageHandlers(c: CoreContext) {
+  return {
+    async 'keys.cached'(input: ParsedInput<'keys.cached'>): Promise<Output<'keys.cached'>> {
+      c.org(c.deps.meta.read(), input.orgId);
+      return { list: c.cache.get(input.orgId, input.environment) ?? null };
+    },
+
+    /**
+     * Every key of every organization (or one) from the last lists, with its flags and the counts
+     * for the summary line. Organizations never listed yet are counted as such.
+     */
+    async 'usage.overview'(input: ParsedInput<'usage.overview'>): Promise<Output<'usage.overview'>> {
+      const doc = c.deps.meta.read();
+      const now = c.deps.clock();
+      const rows: UsageRow[] = [];
+      let oldest: string | undefined;
+      let unlisted = 0;
+      const orgs = doc.organizations.filter((o) => !input.orgId || o.id === input.orgId);
+      for (const org of orgs) {
+        const info = c.adapter(org).info;
+        const policy = org.policy ?? DEFAULT_POLICY;
+        for (const environment of c.present(doc, org).environments) {
+          if (input.environment && environment !== input.environment) continue;
+          const list = c.cache.get(org.id, environment);
+          if (!list) {
+            unlisted++;
+            continue;
+          }
+          if (!oldest || list.fetchedAt < oldest) oldest = list.fetchedAt;
+          for (const key of list.keys) {
+            rows.push({ orgId: org.id, orgName: org.name, provider: org.provider, environment, key, flags: computeFlags(key, policy, info.reportsLastUsed, now) });
+          }
+        }
+      }
+      const count = (f: (r: UsageRow) => boolean) => rows.filter(f).length;
+      return {
+        rows,
+        summary: {
+          keys: rows.length,
+          organizations: orgs.length,
+          due: count((r) => r.flags.due),
+          stale: count((r) => r.flags.stale),
+          neverUsed: count((r) => r.flags.neverUsed),
+          lastUsedUnknown: count((r) => r.flags.lastUsedUnknown && r.key.status !== 'revoked'),
+          unlisted,
+        },
+        asOf: oldest ?? null,
+      };
+    },
+
+    async 'activity.list'(input: ParsedInput<'activity.list'>): Promise<Output<'activity.list'>> {
+      const doc = c.deps.meta.read();
+      const names = new Map(doc.organizations.map((o) => [o.id, o.name]));
+      const entries = doc.activity
+        .filter((a) => (!input.orgId || a.orgId === input.orgId) && (!input.action || a.action === input.action))
+        .slice(-input.limit)
+        .reverse()
+        .map((a) => ({ ...a, orgName: names.get(a.orgId) ?? '(removed organization)' }));
+      return { entries };
+    },
+
+    async 'orgs.update'(input: ParsedInput<'orgs.update'>): Promise<Output<'orgs.update'>> {
+      return c.deps.meta.update((doc) => {
+        const org = c.org(doc, input.orgId);
+        if (input.name) org.name = input.name;
+        if (input.policy) org.policy = input.policy;
+        return { organization: c.present(doc, org) };
+      });
+    },
+  };
+}
