@@ -1,11 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { Environment } from '../shared/domain.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { OrgView } from './features/keys/OrgView.js';
 import { ConnectForm } from './features/orgs/ConnectForm.js';
 import { Sidebar } from './features/orgs/Sidebar.js';
 import { RotationWizard } from './features/rotation/RotationWizard.js';
 import { UnfinishedRotations } from './features/rotation/UnfinishedRotations.js';
+import { ActivityView } from './features/activity/ActivityView.js';
+import { CommandPalette } from './features/palette/CommandPalette.js';
+import { UsageView } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
 import { useSelection } from './lib/selection.js';
@@ -17,6 +21,35 @@ export function App() {
   const [selection, select] = useSelection();
   const [adding, setAdding] = useState(false);
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
+  const [palette, setPalette] = useState(false);
+  const organizationsList = orgs.data?.organizations;
+  const go = useMemo(
+    () => ({
+      org: (orgId: string, environment?: Environment) => select({ orgId, view: 'org', ...(environment ? { environment } : {}) }),
+      view: (view: 'overview' | 'activity') => select({ view }),
+      env: (environment: Environment) => select({ environment, view: 'org' }),
+      add: () => setAdding(true),
+    }),
+    [select],
+  );
+  // Ctrl/Cmd+K opens the palette; Ctrl/Cmd+1…9 jump to the first nine organizations.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      if (e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPalette(true);
+      } else if (/^[1-9]$/.test(e.key)) {
+        const org = organizationsList?.[Number(e.key) - 1];
+        if (org) {
+          e.preventDefault();
+          go.org(org.id);
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [organizationsList, go]);
 
   if (info.isError || orgs.isError) {
     return (
@@ -62,7 +95,8 @@ export function App() {
           {wizard && organizations.some((o) => o.id === wizard.orgId) && (
             <RotationWizard rotationId={wizard.rotationId} org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!} onClose={() => setWizard(undefined)} />
           )}
-          <Sidebar organizations={organizations} selectedId={selected?.id} onSelect={(orgId) => select({ orgId })} onAdd={() => setAdding(true)} />
+          {palette && <CommandPalette organizations={organizations} onClose={() => setPalette(false)} go={go} />}
+          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={(orgId) => go.org(orgId)} onView={go.view} onAdd={() => setAdding(true)} />
           <div className="main-column">
             <UnfinishedRotations
               onOpen={(rotationId, orgId) => {
@@ -70,13 +104,15 @@ export function App() {
                 setWizard({ rotationId, orgId });
               }}
             />
-            {selected && (
+            {selection.view === 'overview' && <UsageView title="Overview: all organizations" />}
+            {selection.view === 'activity' && <ActivityView organizations={organizations} />}
+            {selection.view === 'org' && selected && (
               <OrgView
                 key={selected.id}
                 org={selected}
                 environment={selection.environment}
                 onEnvironment={(environment) => select({ environment })}
-                onRemoved={() => select({ orgId: undefined })}
+                onRemoved={() => select({ orgId: undefined, view: 'org' })}
                 onRotationStarted={(rotationId) => setWizard({ rotationId, orgId: selected.id })}
               />
             )}

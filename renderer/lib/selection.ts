@@ -3,9 +3,12 @@ import type { Environment } from '../../shared/domain.js';
 
 const KEY = 'keydeck.selection';
 
+export type View = 'org' | 'overview' | 'activity';
+
 export interface Selection {
   orgId?: string;
   environment: Environment;
+  view: View;
 }
 
 function load(): Selection {
@@ -14,13 +17,14 @@ function load(): Selection {
     return {
       orgId: typeof raw.orgId === 'string' ? raw.orgId : undefined,
       environment: raw.environment === 'live' || raw.environment === 'test' ? raw.environment : 'live',
+      view: raw.view === 'overview' || raw.view === 'activity' ? raw.view : 'org',
     };
   } catch {
-    return { environment: 'live' };
+    return { environment: 'live', view: 'org' };
   }
 }
 
-/** The selected organization and environment, remembered across restarts (ids only, never a secret). */
+/** The selected view, organization and environment, remembered across restarts (ids only, never a secret). */
 export function useSelection(): [Selection, (next: Partial<Selection>) => void] {
   const [selection, setSelection] = useState<Selection>(load);
   const update = useCallback((next: Partial<Selection>) => {

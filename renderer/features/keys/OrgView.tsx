@@ -13,7 +13,21 @@ import { DashboardRevokeDialog } from './DashboardRevokeDialog.js';
 import { EnvSwitch } from './EnvSwitch.js';
 import { KeyList } from './KeyList.js';
 import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
+import { UsageView } from '../usage/UsageView.js';
 import { RevokeDialog } from './RevokeDialog.js';
+
+/** Keys or their usage, for this organization and environment. */
+function Tabs({ tab, onTab }: { tab: 'keys' | 'usage'; onTab: (t: 'keys' | 'usage') => void }) {
+  return (
+    <div className="tabs" role="group" aria-label="View">
+      {(['keys', 'usage'] as const).map((t) => (
+        <button key={t} type="button" className={`tab ${tab === t ? 'active' : ''}`} aria-pressed={tab === t} onClick={() => onTab(t)}>
+          {t === 'keys' ? 'Keys' : 'Usage'}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 /**
  * One organization in one environment: its keys, create, revoke, and connecting a missing
@@ -38,13 +52,22 @@ export function OrgView({
   const [revoking, setRevoking] = useState<KeyRecord>();
   const [removing, setRemoving] = useState(false);
   const [rotating, setRotating] = useState<KeyRecord>();
+  const [tab, setTab] = useState<'keys' | 'usage'>('keys');
   const hasEnv = provider.environments.includes(environment);
   const connected = org.environments.includes(environment);
+  // Stale-while-revalidate: the last list shows at once (and offline); the provider's answer replaces it.
+  const cached = useQuery({
+    queryKey: ['keys-cached', org.id, environment],
+    queryFn: () => unwrap(api.keys.cached({ orgId: org.id, environment })),
+    enabled: connected,
+    staleTime: Infinity,
+  });
   const keys = useQuery({
     queryKey: ['keys', org.id, environment],
     queryFn: () => unwrap(api.keys.list({ orgId: org.id, environment })),
     enabled: connected,
   });
+  const shown = keys.data ?? cached.data?.list ?? undefined;
   const check = useMutation({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
@@ -109,20 +132,35 @@ export function OrgView({
           </h2>
           <ConnectForm existing={org} environment={environment} onConnected={() => undefined} />
         </section>
-      ) : keys.isPending ? (
+      ) : tab === 'usage' ? (
+        <>
+          <Tabs tab={tab} onTab={setTab} />
+          <UsageView embedded orgId={org.id} environment={environment} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
+        </>
+      ) : !shown && keys.isPending ? (
         <p role="status">Loading keys from {provider.displayName}…</p>
-      ) : keys.isError ? (
+      ) : !shown ? (
         <ErrorNotice error={keys.error} title={`Could not list ${environment} keys`} />
       ) : (
         <section aria-label="Keys">
-          <p className="muted fetched">As of {formatDateTime(keys.data.fetchedAt)}</p>
+          <Tabs tab={tab} onTab={setTab} />
+          {keys.isError ? (
+            <div className="notice notice-warn offline" role="status">
+              <strong>Showing the list as of {formatDateTime(shown.fetchedAt)}.</strong> {provider.displayName} could not be reached just now; nothing else is affected.
+              <ErrorNotice error={keys.error} />
+            </div>
+          ) : (
+            <p className="muted fetched" role="status">
+              {keys.isFetching ? `Refreshing from ${provider.displayName}… (showing the list as of ${formatDateTime(shown.fetchedAt)})` : `As of ${formatDateTime(shown.fetchedAt)}`}
+            </p>
+          )}
           {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
           {check.isSuccess && (
             <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
               {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key (${check.data.code}).`}
             </p>
           )}
-          <KeyList keys={keys.data.keys} source={keys.data.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k), onRotate: setRotating }} />
+          <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k), onRotate: setRotating }} />
         </section>
       )}
 

@@ -2,15 +2,42 @@ import type { Organization } from '../../../shared/domain.js';
 import { useAppInfo } from '../../lib/app-info.js';
 
 /** The organizations, one button each, with the environments connected; the selected one is marked for assistive tech too. */
-export function Sidebar({ organizations, selectedId, onSelect, onAdd }: { organizations: Organization[]; selectedId?: string; onSelect: (id: string) => void; onAdd: () => void }) {
+export function Sidebar({
+  organizations,
+  selectedId,
+  view,
+  onSelect,
+  onView,
+  onAdd,
+}: {
+  organizations: Organization[];
+  selectedId?: string;
+  view: 'org' | 'overview' | 'activity';
+  onSelect: (id: string) => void;
+  onView: (v: 'overview' | 'activity') => void;
+  onAdd: () => void;
+}) {
   const { names } = useAppInfo();
   return (
     <nav className="sidebar" aria-label="Organizations">
       <div className="brand">Keydeck</div>
+      <ul className="views">
+        <li>
+          <button type="button" className={`org-button ${view === 'overview' ? 'selected' : ''}`} aria-current={view === 'overview' ? 'page' : undefined} onClick={() => onView('overview')}>
+            Overview
+          </button>
+        </li>
+        <li>
+          <button type="button" className={`org-button ${view === 'activity' ? 'selected' : ''}`} aria-current={view === 'activity' ? 'page' : undefined} onClick={() => onView('activity')}>
+            Activity
+          </button>
+        </li>
+      </ul>
+      <p className="sidebar-hint">Ctrl/⌘ K to jump anywhere</p>
       <ul>
         {organizations.map((org) => (
           <li key={org.id}>
-            <button type="button" className={`org-button ${org.id === selectedId ? 'selected' : ''}`} aria-current={org.id === selectedId ? 'page' : undefined} onClick={() => onSelect(org.id)}>
+            <button type="button" className={`org-button ${view === 'org' && org.id === selectedId ? 'selected' : ''}`} aria-current={view === 'org' && org.id === selectedId ? 'page' : undefined} onClick={() => onSelect(org.id)}>
               <span className="org-name">{org.name}</span>
               <span className="org-provider">
                 {names[org.provider] ?? org.provider}

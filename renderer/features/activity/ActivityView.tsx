@@ -1,0 +1,119 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { Output } from '../../../shared/contract.js';
+import type { Organization } from '../../../shared/domain.js';
+import { api, unwrap } from '../../lib/api.js';
+import { formatDateTime } from '../../lib/format.js';
+
+type Entry = Output<'activity.list'>['entries'][number];
+const COLUMNS = ['at', 'action', 'orgName', 'orgId', 'environment', 'keyId', 'last4', 'detail'] as const;
+
+/** CSV with every field quoted, and formula-looking cells defused for spreadsheet apps. */
+export function toCsv(entries: Entry[]): string {
+  const cell = (v: unknown) => {
+    let s = v === undefined || v === null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return `"${s.replace(/"/g, '""')}"`;
+  };
+  return [COLUMNS.join(','), ...entries.map((e) => COLUMNS.map((c) => cell(e[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Everything Keydeck did, newest first: filterable, exportable. Public facts only, never a secret. */
+export function ActivityView({ organizations }: { organizations: Organization[] }) {
+  const [orgId, setOrgId] = useState('');
+  const [action, setAction] = useState('');
+  const [text, setText] = useState('');
+  const ids = { org: useId(), action: useId(), text: useId() };
+  const list = useQuery({
+    queryKey: ['activity', orgId, action],
+    queryFn: () => unwrap(api.activity.list({ orgId: orgId || undefined, action: (action || undefined) as Entry['action'] | undefined, limit: 5000 })),
+  });
+  const q = text.trim().toLowerCase();
+  const entries = (list.data?.entries ?? []).filter((e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q));
+  const stamp = new Date().toISOString().slice(0, 10);
+  return (
+    <main className="activity-view" aria-labelledby="activity-title">
+      <header className="org-header">
+        <div>
+          <h1 id="activity-title">Activity</h1>
+          <p className="muted">Everything Keydeck did, with time, organization, environment, key id and last 4. Never a secret.</p>
+        </div>
+        <div className="header-actions">
+          <button type="button" className="button-quiet" onClick={() => download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries))} disabled={entries.length === 0}>
+            Export CSV
+          </button>
+          <button type="button" className="button-quiet" onClick={() => download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2))} disabled={entries.length === 0}>
+            Export JSON
+          </button>
+        </div>
+      </header>
+      <div className="usage-filters">
+        <label htmlFor={ids.org}>Organization</label>
+        <select id={ids.org} value={orgId} onChange={(e) => setOrgId(e.target.value)}>
+          <option value="">All</option>
+          {organizations.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={ids.action}>Action</label>
+        <select id={ids.action} value={action} onChange={(e) => setAction(e.target.value)}>
+          <option value="">All</option>
+          {['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel'].map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={ids.text}>Search</label>
+        <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} />
+        <span className="muted" role="status">
+          {entries.length.toLocaleString()} entries
+        </span>
+      </div>
+      <table className="key-table activity-table">
+        <caption className="visually-hidden">Activity, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Action</th>
+            <th scope="col">Organization</th>
+            <th scope="col">Env</th>
+            <th scope="col">Key</th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.slice(0, 500).map((e, i) => (
+            <tr key={`${e.at}-${i}`}>
+              <td>
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+              </td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>{e.orgName}</td>
+              <td>{e.environment ?? ''}</td>
+              <td>
+                {e.keyId ?? ''}
+                {e.last4 ? ` …${e.last4}` : ''}
+              </td>
+              <td className="detail">{e.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {entries.length > 500 && <p className="muted">Showing the latest 500; the export has all {entries.length}.</p>}
+    </main>
+  );
+}

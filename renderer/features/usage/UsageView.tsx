@@ -1,0 +1,182 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import type { Environment } from '../../../shared/domain.js';
+import { refreshAll } from '../../../shared/refresh.js';
+import type { UsageRow } from '../../../shared/usage.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { api, unwrap } from '../../lib/api.js';
+import { formatDate, formatDateTime } from '../../lib/format.js';
+import { relativeTime } from '../../lib/relative.js';
+
+type Flag = 'all' | 'due' | 'stale' | 'neverUsed' | 'lastUsedUnknown' | 'clockSkew';
+type SortKey = 'name' | 'org' | 'age' | 'lastUsed' | 'status';
+const FLAG_LABELS: Record<Exclude<Flag, 'all'>, string> = { due: 'Due for rotation', stale: 'Stale', neverUsed: 'Never used', lastUsedUnknown: 'Last use unknown', clockSkew: 'Provider clock ahead' };
+const ROW_HEIGHT = 44;
+
+function compare(a: UsageRow, b: UsageRow, key: SortKey): number {
+  switch (key) {
+    case 'name':
+      return a.key.name.localeCompare(b.key.name);
+    case 'org':
+      return a.orgName.localeCompare(b.orgName) || a.environment.localeCompare(b.environment);
+    case 'age':
+      return (a.flags.ageDays ?? -1) - (b.flags.ageDays ?? -1);
+    case 'lastUsed':
+      return (a.key.lastUsedAt ?? '').localeCompare(b.key.lastUsedAt ?? '');
+    case 'status':
+      return a.key.status.localeCompare(b.key.status);
+  }
+}
+
+/**
+ * Keys with their age, last use, status and flags, for one organization and environment or for all
+ * of them. Rows are virtualised, so 10,000 keys scroll, sort and filter without delay.
+ */
+export function UsageView({ orgId, environment, title, embedded }: { orgId?: string; environment?: Environment; title: string; embedded?: boolean }) {
+  const queryClient = useQueryClient();
+  const overview = useQuery({ queryKey: ['usage', orgId ?? 'all', environment ?? 'all'], queryFn: () => unwrap(api.usage.overview({ orgId, environment })) });
+  const [flag, setFlag] = useState<Flag>('all');
+  const [text, setText] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'age', dir: -1 });
+  const [progress, setProgress] = useState<{ done: number; total: number; failed: number }>();
+  const query = useDeferredValue(text.trim().toLowerCase());
+  const ids = { flag: useId(), text: useId() };
+  const rows = useMemo(() => {
+    const all = overview.data?.rows ?? [];
+    const filtered = all.filter((r) => (flag === 'all' || r.flags[flag]) && (!query || r.key.name.toLowerCase().includes(query) || r.orgName.toLowerCase().includes(query) || r.key.masked.toLowerCase().includes(query)));
+    return filtered.sort((a, b) => compare(a, b, sort.key) * sort.dir);
+  }, [overview.data, flag, query, sort]);
+  const scroller = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns fresh functions each render; we do not use React Compiler, so this is expected.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  const refresh = async () => {
+    const orgs = unwrap(api.orgs.list({}));
+    const targets = (await orgs).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+    setProgress({ done: 0, total: targets.length, failed: 0 });
+    let failed = 0;
+    await refreshAll(targets, (t) => api.keys.list(t), {
+      concurrency: 8,
+      onProgress: (done, total, outcome) => {
+        if (!outcome.ok) failed += 1;
+        setProgress({ done, total, failed });
+      },
+    });
+    await queryClient.invalidateQueries({ queryKey: ['usage'] });
+    await queryClient.invalidateQueries({ queryKey: ['keys'] });
+  };
+
+  const s = overview.data?.summary;
+  const header = (key: SortKey, label: string) => (
+    <div role="columnheader" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={`usage-cell usage-${key}`}>
+      <button type="button" className="sort-button" onClick={() => setSort((p) => ({ key, dir: p.key === key ? (p.dir === 1 ? -1 : 1) : 1 }))}>
+        {label}
+        {sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+      </button>
+    </div>
+  );
+  const Container = embedded ? 'section' : 'main';
+  const Heading = embedded ? 'h2' : 'h1';
+  return (
+    <Container className="usage-view" aria-labelledby="usage-title">
+      <header className="org-header">
+        <div>
+          <Heading id="usage-title">{title}</Heading>
+          {s && (
+            <p className="summary" data-testid="usage-summary">
+              {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization{s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} keys)
+              {s.lastUsedUnknown > 0 && `; last use unknown for ${s.lastUsedUnknown}`}
+              {s.unlisted > 0 && `; ${s.unlisted} not listed yet`}
+            </p>
+          )}
+          {overview.data?.asOf && <p className="muted fetched">From lists as old as {formatDateTime(overview.data.asOf)}</p>}
+        </div>
+        <div className="header-actions">
+          <button type="button" className="button-primary" onClick={() => void refresh()} disabled={progress !== undefined && progress.done < progress.total}>
+            {orgId ? 'Refresh' : 'Refresh all'}
+          </button>
+        </div>
+      </header>
+      {progress && (
+        <div className="refresh-progress" role="status">
+          <progress max={progress.total} value={progress.done} aria-label="Refresh progress" /> {progress.done} of {progress.total} refreshed
+          {progress.failed > 0 && `, ${progress.failed} could not be reached (their last lists are kept)`}
+        </div>
+      )}
+      {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
+      <div className="usage-filters">
+        <label htmlFor={ids.text}>Filter</label>
+        <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} placeholder="Key, organization or last 4" />
+        <label htmlFor={ids.flag}>Show</label>
+        <select id={ids.flag} value={flag} onChange={(e) => setFlag(e.target.value as Flag)}>
+          <option value="all">All keys</option>
+          {Object.entries(FLAG_LABELS).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <span className="muted" role="status">
+          {rows.length.toLocaleString()} shown
+        </span>
+      </div>
+      <div role="table" aria-label="Keys and their usage" aria-rowcount={rows.length + 1} className="usage-table">
+        <div role="rowgroup">
+          <div role="row" aria-rowindex={1} className="usage-row usage-head">
+            {header('name', 'Key')}
+            {header('org', 'Organization')}
+            {header('age', 'Age')}
+            {header('lastUsed', 'Last used')}
+            {header('status', 'Status')}
+            <div role="columnheader" className="usage-cell usage-flags">
+              Flags
+            </div>
+          </div>
+        </div>
+        <div ref={scroller} className="usage-scroll" role="rowgroup">
+          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+            {virtual.getVirtualItems().map((item) => {
+              const r = rows[item.index];
+              if (!r) return null;
+              return (
+                <div
+                  key={`${r.orgId}:${r.environment}:${r.key.id}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className="usage-row"
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                >
+                  <div role="cell" className="usage-cell usage-name">
+                    <span className="key-title">{r.key.name || '(unnamed)'}</span> <code className="masked">{r.key.masked}</code>
+                  </div>
+                  <div role="cell" className="usage-cell usage-org">
+                    {r.orgName} <span className={`env-text env-text-${r.environment}`}>{r.environment === 'live' ? 'LIVE' : 'test'}</span>
+                  </div>
+                  <div role="cell" className="usage-cell usage-age" title={formatDateTime(r.key.createdAt)}>
+                    {r.flags.ageDays === undefined ? '—' : `${r.flags.ageDays} d`}
+                  </div>
+                  <div role="cell" className="usage-cell usage-lastUsed" title={r.flags.lastUsedUnknown ? 'This provider does not report last use' : formatDateTime(r.key.lastUsedAt)}>
+                    {r.flags.lastUsedUnknown ? <span className="muted">unknown</span> : r.key.lastUsedAt ? relativeTime(r.key.lastUsedAt) : 'never'}
+                  </div>
+                  <div role="cell" className="usage-cell usage-status">
+                    <span className={`status status-${r.key.status}`}>{r.key.status}</span>
+                  </div>
+                  <div role="cell" className="usage-cell usage-flags">
+                    {r.flags.due && <span className="flag flag-due">due</span>}
+                    {r.flags.stale && <span className="flag flag-stale">stale</span>}
+                    {r.flags.neverUsed && <span className="flag">never used</span>}
+                    {r.flags.clockSkew && <span className="flag" title="A date from the provider is in the future">clock ahead</span>}
+                    {r.key.createdAt && !r.flags.due && r.flags.ageDays !== undefined && <span className="muted small">since {formatDate(r.key.createdAt)}</span>}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      {overview.data && rows.length === 0 && <p className="empty">{overview.data.rows.length === 0 ? 'No lists yet: press Refresh all.' : 'No key matches.'}</p>}
+    </Container>
+  );
+}

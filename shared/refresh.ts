@@ -1,0 +1,43 @@
+import pLimit from 'p-limit';
+import type { Environment } from './domain.js';
+import type { KeydeckError, Result } from './errors.js';
+
+export interface RefreshTarget {
+  orgId: string;
+  environment: Environment;
+}
+
+export interface RefreshOutcome extends RefreshTarget {
+  ok: boolean;
+  error?: KeydeckError;
+}
+
+/**
+ * "Refresh all": lists every organization-environment with bounded concurrency, reporting progress
+ * as each one settles. Each call has its own deadline in the core, so one slow or failing provider
+ * never holds up the others; a failure is recorded, never thrown.
+ */
+export async function refreshAll(
+  targets: RefreshTarget[],
+  list: (t: RefreshTarget) => Promise<Result<unknown>>,
+  options: { concurrency?: number; onProgress?: (done: number, total: number, outcome: RefreshOutcome) => void } = {},
+): Promise<RefreshOutcome[]> {
+  const limit = pLimit(options.concurrency ?? 8);
+  let done = 0;
+  return Promise.all(
+    targets.map((t) =>
+      limit(async () => {
+        let outcome: RefreshOutcome;
+        try {
+          const r = await list(t);
+          outcome = r.ok ? { ...t, ok: true } : { ...t, ok: false, error: r.error };
+        } catch {
+          outcome = { ...t, ok: false, error: { code: 'INTERNAL', message: 'The refresh call failed.' } };
+        }
+        done += 1;
+        options.onProgress?.(done, targets.length, outcome);
+        return outcome;
+      }),
+    ),
+  );
+}
