@@ -50,7 +50,9 @@ function fromCredential(c: Credential): KeyRecord {
 
 /** Remembers provider ids learnt from a list for credentials that lacked one. */
 async function learnIds(c: CoreContext, records: KeyRecord[]): Promise<void> {
-  const learnt = records.filter((r) => r.heldCredentialId && r.status === 'active');
+  const known = new Set(c.deps.meta.read().credentials.filter((x) => x.providerKeyId).map((x) => x.id));
+  const learnt = records.filter((r) => r.heldCredentialId && r.status === 'active' && !known.has(r.heldCredentialId));
+  // Nothing new learnt: no write (a Refresh all of 200 lists must not rewrite the metadata 200 times).
   if (learnt.length === 0) return;
   await c.deps.meta.update((doc) => {
     for (const r of learnt) {

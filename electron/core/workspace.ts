@@ -89,6 +89,7 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     call: (channel: unknown, input: unknown): Promise<Result<unknown>> => dispatch(handlers, channel, input, deps.logger),
     /** Clears any secret still on the clipboard (called on quit). */
     async dispose(): Promise<void> {
+      c.cache.flush();
       const secrets = [...pending.values()];
       for (const timer of pending.keys()) clearTimeout(timer);
       pending.clear();

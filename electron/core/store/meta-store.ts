@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { containsSecret } from '../log.js';
 import { emptyDoc, MetaDoc, SCHEMA_VERSION } from './schema.js';
@@ -25,15 +26,41 @@ export const migrations: Record<number, (doc: Record<string, unknown>) => Record
  */
 export class MetaStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last document read or written, with the file identity it came from. */
+  private cached: { stamp: string; doc: MetaDoc } | undefined;
 
   constructor(private readonly backend: DocumentBackend) {}
+
+  /**
+   * The file's identity: inode, mtime and size. Every write replaces the file (a new inode), so an
+   * unchanged stamp means an unchanged document, even if another process wrote it in between.
+   */
+  private stamp(): string | undefined {
+    try {
+      const st = statSync(this.backend.path);
+      return `${st.ino}:${st.mtimeMs}:${st.size}`;
+    } catch {
+      return undefined;
+    }
+  }
 
   get path(): string {
     return this.backend.path;
   }
 
-  /** The current document, validated. */
+  /**
+   * The current document, validated. Parsed once per change of the file, not once per call; the
+   * object is shared, so callers treat it as read-only (changes go through `update`).
+   */
   read(): MetaDoc {
+    const stamp = this.stamp();
+    if (stamp && this.cached?.stamp === stamp) return this.cached.doc;
+    const doc = this.parse();
+    if (stamp) this.cached = { stamp, doc };
+    return doc;
+  }
+
+  private parse(): MetaDoc {
     let raw: Record<string, unknown>;
     try {
       raw = this.backend.store;
@@ -78,6 +105,8 @@ export class MetaStore {
       }
       try {
         this.backend.store = valid as unknown as Record<string, unknown>;
+        const stamp = this.stamp();
+        this.cached = stamp ? { stamp, doc: valid } : undefined;
       } catch (cause) {
         throw new KeydeckFailure({ code: 'STORE_ERROR', message: `Keydeck's metadata file could not be written (${this.backend.path}).` }, { cause });
       }

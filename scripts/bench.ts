@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: Keydeck at 10,000 keys across 100 organizations × 2 environments, measured the
+ * way issue 5 asks, written to BENCHMARKS.md. A benchmark, not a test: it asserts nothing; it reports
+ * medians over repeated runs next to the goals, met or not. Run inside scripts/with-keyring.sh.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { createNodeWorkspace } from '../electron/core/node-workspace.js';
+import { KeytarSecretStore } from '../electron/core/vault/keytar-store.js';
+import { startPreviewHost } from '../electron/preview/host.js';
+import type { Environment } from '../shared/domain.js';
+import { refreshAll } from '../shared/refresh.js';
+import { startSandbox } from '../test/sandbox/server.js';
+
+const ORGS = 100;
+const KEYS_PER_ENV = 50;
+const LATENCY_MS = 50;
+const CONCURRENCY = 16;
+const RUNS = 5;
+const root = resolve(import.meta.dirname, '..');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-bench-'));
+const secrets = new KeytarSecretStore('Keydeck Bench');
+const sandbox = await startSandbox();
+const ws = createNodeWorkspace({ profileDir, keychainService: secrets.service, transport: 'preview', version: 'bench', secrets, baseUrlOverrides: sandbox.urls, http: { deadlineMs: 15_000 } });
+
+log(`Seeding ${ORGS} organizations × 2 environments × ${KEYS_PER_ENV} keys…`);
+const admins: { live: string; test: string }[] = [];
+const targets: { orgId: string; environment: Environment }[] = [];
+for (let i = 0; i < ORGS; i++) {
+  const extra = (['live', 'test'] as const).flatMap((environment) => Array.from({ length: KEYS_PER_ENV - 1 }, (_, k) => ({ name: `${environment} service ${k + 1}`, environment })));
+  const { admin } = sandbox.laghav.seedOrg(`Org ${String(i + 1).padStart(3, '0')}`, extra);
+  admins.push(admin);
+}
+// Realistic dates: creation spread over two years, some never used.
+let n = 0;
+for (const key of sandbox.laghav.keys.byId.values()) key.createdAt = new Date(Date.now() - ((n++ * 7919) % 730) * 86_400_000).toISOString();
+for (let i = 0; i < ORGS; i++) {
+  const admin = admins[i];
+  if (!admin) continue;
+  const c = await ws.call('orgs.connect', { key: admin.live, name: `Org ${String(i + 1).padStart(3, '0')}` });
+  if (!c.ok) throw new Error(c.error.message);
+  const orgId = (c.value as { organization: { id: string } }).organization.id;
+  const t = await ws.call('orgs.connectEnvironment', { orgId, environment: 'test', key: admin.test });
+  if (!t.ok) throw new Error(t.error.message);
+  targets.push({ orgId, environment: 'live' }, { orgId, environment: 'test' });
+}
+
+// ---- Node: refresh all vs a sequential curl loop vs the network bound -------------------------
+sandbox.fault('laghav', { kind: 'latency', ms: LATENCY_MS });
+const refreshRuns: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const started = performance.now();
+  const outcomes = await refreshAll(targets, (t) => ws.call('keys.list', t), { concurrency: CONCURRENCY });
+  refreshRuns.push(performance.now() - started);
+  if (outcomes.some((o) => !o.ok)) throw new Error('a refresh failed');
+}
+const refreshMedian = median(refreshRuns);
+const bound = Math.ceil(targets.length / CONCURRENCY) * LATENCY_MS;
+const rssMb = process.memoryUsage().rss / 1_048_576;
+log(`refresh all: median ${ms(refreshMedian)} over ${RUNS} runs (bound ${bound} ms)`);
+
+const curlRuns: number[] = [];
+const hasCurl = spawnSync('curl', ['--version']).status === 0;
+for (let run = 0; hasCurl && run < 2; run++) {
+  const started = performance.now();
+  for (let i = 0; i < ORGS; i++) {
+    for (const key of [admins[i]?.live, admins[i]?.test]) {
+      spawnSync('curl', ['-s', '-o', '/dev/null', '-H', `Authorization: Bearer ${key}`, `${sandbox.urls.laghav}/api/keys`]);
+    }
+  }
+  curlRuns.push(performance.now() - started);
+}
+const curlMedian = median(curlRuns);
+log(`curl loop: median ${ms(curlMedian)} over ${curlRuns.length} runs`);
+sandbox.servers.laghav.faults.clear();
+
+// ---- Chromium: cold load, switching, filtering, heap -----------------------------------------
+// Lists come from the cache: the provider answers only after 3 s, so what is measured is Keydeck.
+sandbox.fault('laghav', { kind: 'latency', ms: 3_000 });
+const host = await startPreviewHost({ core: ws, rendererDir: join(root, 'out/renderer') });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const chromiumVersion = browser.version();
+const coldLoads: number[] = [];
+for (let run = 0; run < 7; run++) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await page.waitForSelector('[data-key-id]');
+  coldLoads.push(await page.evaluate(() => performance.now()));
+  await context.close();
+}
+
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+await page.goto(host.url);
+await page.waitForSelector('[data-key-id]');
+// Visit each organization once, so its cached list is in memory as it would be after a few minutes' use.
+const switches: number[] = await page.evaluate(async (count) => {
+  const buttons = () => [...document.querySelectorAll<HTMLButtonElement>('nav .org-button')].filter((b) => b.textContent?.startsWith('Org '));
+  const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  const waitFor = (ok: () => boolean) =>
+    new Promise<void>((resolveWait) => {
+      if (ok()) return resolveWait();
+      const mo = new MutationObserver(() => {
+        if (ok()) {
+          mo.disconnect();
+          resolveWait();
+        }
+      });
+      mo.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = buttons()[(i * 7) % buttons().length];
+    if (!b) break;
+    const name = b.querySelector('.org-name')?.textContent ?? '';
+    const started = performance.now();
+    b.click();
+    await waitFor(() => document.querySelector('#org-title')?.textContent === name && document.querySelectorAll('[data-key-id]').length > 0);
+    await nextFrame();
+    times.push(performance.now() - started);
+  }
+  return times;
+}, 60);
+
+await page.getByRole('button', { name: 'Overview' }).click();
+await page.waitForSelector('[data-testid="usage-summary"]');
+await page.waitForFunction(() => document.querySelectorAll('.usage-scroll [role="row"]').length > 0);
+const filters: number[] = await page.evaluate(async () => {
+  const input = document.querySelector<HTMLInputElement>('.usage-filters input');
+  const status = () => document.querySelector('.usage-filters [role="status"]')?.textContent ?? '';
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  const times: number[] = [];
+  const words = ['s', 'se', 'ser', 'serv', 'servi', 'service', 'service 1', 'service 12', 'service 1', 'service', 'live', 'live s', 'test', 'test s', 'org 0', 'org 00', 'org 001', 'or', 'o', ''];
+  for (const w of words) {
+    const before = status();
+    const started = performance.now();
+    setter?.call(input, w);
+    input?.dispatchEvent(new Event('input', { bubbles: true }));
+    const deadline = performance.now() + 2000;
+    while (status() === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 0));
+    await nextFrame();
+    times.push(performance.now() - started);
+  }
+  return times;
+});
+const cdp = await context.newCDPSession(page);
+await cdp.send('HeapProfiler.collectGarbage');
+const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+const heapMb = heap.usedSize / 1_048_576;
+await browser.close();
+await host.close();
+
+const assetsDir = join(root, 'out/renderer/assets');
+const initialJs = readdirSync(assetsDir).filter((f) => f.endsWith('.js'));
+const jsGzipKb = initialJs.reduce((sum, f) => sum + gzipSync(readFileSync(join(assetsDir, f))).length, 0) / 1024;
+
+// ---- Report ------------------------------------------------------------------------------------
+const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
+const rows: [string, string, string, string][] = [
+  ['cold load to an interactive list (from cache), median of 7', ms(median(coldLoads)), '≤ 500 ms', goal(median(coldLoads) <= 500)],
+  ['organization switch, click → list painted, p50', ms(pct(switches, 50)), '', ''],
+  ['organization switch, p95', ms(pct(switches, 95)), '≤ 16 ms', goal(pct(switches, 95) <= 16)],
+  ['filter keystroke → list updated (10,000 rows), p95', ms(pct(filters, 95)), '≤ 16 ms', goal(pct(filters, 95) <= 16)],
+  ['JS heap after load (after GC)', `${heapMb.toFixed(1)} MB`, '', ''],
+  [`refresh all, ${targets.length} org-environments, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY}, median of ${RUNS}`, ms(refreshMedian), `≤ 1.5 × bound (${bound} ms) = ${bound * 1.5} ms`, goal(refreshMedian <= bound * 1.5)],
+  ['sequential curl loop, same requests', hasCurl ? ms(curlMedian) : 'curl not installed', '', ''],
+  ['refresh all vs curl loop', hasCurl ? `${(curlMedian / refreshMedian).toFixed(1)}× faster` : '—', '≥ 10×', hasCurl ? goal(curlMedian / refreshMedian >= 10) : '—'],
+  ['core RSS (this Node process: core + sandbox + 10,000 keys)', `${rssMb.toFixed(0)} MB`, '≤ 150 MB', goal(rssMb <= 150)],
+  ['renderer initial JS, gzip', `${jsGzipKb.toFixed(1)} KB`, '≤ 200 KB', goal(jsGzipKb <= 200)],
+];
+const md = `# Keydeck benchmarks
+
+Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Figures are
+from one run of the script on the machine below; re-run it to compare.
+
+## Machine
+
+- ${osType()} ${release()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1_073_741_824).toFixed(0)} GiB
+- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian), a shared and noisy machine
+
+## Method
+
+- ${ORGS} Laghav organizations × 2 environments × ${KEYS_PER_ENV} keys = ${ORGS * 2 * KEYS_PER_ENV} keys, in the provider
+  sandbox on loopback, connected through the real core (real keychain, real HTTP), then listed once so
+  every list is in Keydeck's cache.
+- **Refresh all**: \`shared/refresh.ts\` (what the UI's Refresh all runs) over the ${targets.length} organization-environments,
+  concurrency ${CONCURRENCY}, with ${LATENCY_MS} ms added to every provider answer; median of ${RUNS} runs (${refreshRuns.map((r) => r.toFixed(0)).join(', ')} ms). Next to it,
+  the same ${targets.length} requests as a sequential loop of \`curl\` processes (median of ${curlRuns.length}: ${curlRuns.map((r) => r.toFixed(0)).join(', ')} ms), and the network bound
+  ⌈N/C⌉·latency = ⌈${targets.length}/${CONCURRENCY}⌉ × ${LATENCY_MS} ms = ${bound} ms.
+- **Chromium** through the preview host, with the provider made to answer only after 3 s so that what is
+  measured is Keydeck showing cached lists. Cold load: a new browser context, navigation start → the first
+  key row in the DOM (performance.now), 7 runs. Switch: ${switches.length} clicks on sidebar organizations, click →
+  the organization's rows in the DOM and two animation frames. Filter: ${filters.length} keystrokes in the Overview
+  filter over all 10,000 keys, input event → the "N shown" count updated and two animation frames.
+  Heap: CDP Runtime.getHeapUsage after a forced GC.
+
+## Results
+
+| measure | value | goal | |
+| --- | --- | --- | --- |
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+Raw: switch ${switches.map((x) => x.toFixed(1)).join(', ')} ms; filter ${filters.map((x) => x.toFixed(1)).join(', ')} ms; cold load ${coldLoads.map((x) => x.toFixed(0)).join(', ')} ms.
+`;
+writeFileSync(join(root, 'BENCHMARKS.md'), md);
+log(md);
+
+const doc = ws.meta.read();
+for (const c of doc.credentials) {
+  const org = doc.organizations.find((o) => o.id === c.orgId);
+  if (org) await secrets.delete(`${org.provider}:${org.id}:${c.environment}:${c.id}`);
+}
+await ws.dispose();
+await sandbox.close();
+rmSync(profileDir, { recursive: true, force: true });
+process.exit(0);
