@@ -3,7 +3,7 @@
  * way issue 5 asks, written to BENCHMARKS.md. A benchmark, not a test: it asserts nothing; it reports
  * medians over repeated runs next to the goals, met or not. Run inside scripts/with-keyring.sh.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,7 +75,8 @@ for (let run = 0; hasCurl && run < 2; run++) {
   const started = performance.now();
   for (let i = 0; i < ORGS; i++) {
     for (const key of [admins[i]?.live, admins[i]?.test]) {
-      spawnSync('curl', ['-s', '-o', '/dev/null', '-H', `Authorization: Bearer ${key}`, `${sandbox.urls.laghav}/api/keys`]);
+      // Async, one after another: a blocking spawn would stall the sandbox that runs in this process.
+      await new Promise<void>((done) => execFile('curl', ['-s', '-o', '/dev/null', '--max-time', '10', '-H', `Authorization: Bearer ${key}`, `${sandbox.urls.laghav}/api/keys`], () => done()));
     }
   }
   curlRuns.push(performance.now() - started);
