@@ -105,6 +105,8 @@ for (let run = 0; run < 7; run++) {
 }
 
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// tsx keeps function names with an `__name` helper that the page does not have; give it a no-op one.
+await context.addInitScript({ content: 'window.__name = (f) => f;' });
 const page = await context.newPage();
 await page.goto(host.url);
 await page.waitForSelector('[data-key-id]');
