@@ -118,7 +118,7 @@ export function UsageView({ orgId, environment, title, embedded }: { orgId?: str
             </option>
           ))}
         </select>
-        <span className="muted" role="status">
+        <span className="muted" role="status" data-applied-filter={query}>
           {rows.length.toLocaleString()} shown
         </span>
       </div>
