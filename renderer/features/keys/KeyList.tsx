@@ -57,7 +57,8 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
               <span className={`status status-${k.status}`}>{k.status}</span>
             </td>
             <td>{k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}</td>
-            <td className="row-actions">
+            <td>
+              <div className="row-actions">
               {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
                 <button type="button" className="button-quiet button-small" onClick={() => actions.onRotate(k)} aria-label={`Rotate ${k.name || k.masked}`}>
                   Rotate…
@@ -73,6 +74,7 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
                   {revokeLabel}
                 </button>
               )}
+              </div>
             </td>
           </tr>
         ))}
