@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, session, shell, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +9,10 @@ import { systemClock } from './core/ports.js';
 import { KeyCache } from './core/store/key-cache.js';
 import { MetaStore, type DocumentBackend } from './core/store/meta-store.js';
 import { KeytarSecretStore } from './core/vault/keytar-store.js';
+import { scheduleReminders } from './core/usage/reminder-schedule.js';
 import { createWorkspace } from './core/workspace.js';
+import type { Output } from '../shared/contract.js';
+import type { Result } from '../shared/errors.js';
 import { ProviderId } from '../shared/domain.js';
 import { registerIpc } from './ipc/index.js';
 import { isAppUrl, type TrustedOrigins } from './security.js';
@@ -158,6 +161,24 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) main = createWindow();
   });
+
+  // Keys that became due or stale: one system notification per batch, each key at most once a day
+  // (the core remembers), none when the person turned reminders off in Settings.
+  const reminders = scheduleReminders({
+    take: () => workspace.call('reminders.take', {}) as Promise<Result<Output<'reminders.take'>>>,
+    notify: ({ title, body }) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      notification.on('click', () => {
+        if (main.isDestroyed()) main = createWindow();
+        if (main.isMinimized()) main.restore();
+        main.show();
+        main.focus();
+      });
+      notification.show();
+    },
+  });
+  app.on('will-quit', () => reminders.stop());
 });
 
 app.on('window-all-closed', () => {

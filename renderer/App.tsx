@@ -9,7 +9,9 @@ import { RotationWizard } from './features/rotation/RotationWizard.js';
 import { UnfinishedRotations } from './features/rotation/UnfinishedRotations.js';
 import { ActivityView } from './features/activity/ActivityView.js';
 import { CommandPalette } from './features/palette/CommandPalette.js';
-import { UsageView } from './features/usage/UsageView.js';
+import { ReminderBanner } from './features/usage/ReminderBanner.js';
+import { SettingsDialog } from './features/settings/SettingsDialog.js';
+import { UsageView, type Flag } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
 import { useSelection } from './lib/selection.js';
@@ -22,6 +24,9 @@ export function App() {
   const [adding, setAdding] = useState(false);
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
   const [palette, setPalette] = useState(false);
+  const [settings, setSettings] = useState(false);
+  /** A reminder's "Review" opens the overview on the due keys; a new value remounts it with that filter. */
+  const [overviewFlag, setOverviewFlag] = useState<{ flag: Flag; n: number }>();
   const organizationsList = orgs.data?.organizations;
   const go = useMemo(
     () => ({
@@ -29,6 +34,7 @@ export function App() {
       view: (view: 'overview' | 'activity') => select({ view }),
       env: (environment: Environment) => select({ environment, view: 'org' }),
       add: () => setAdding(true),
+      settings: () => setSettings(true),
     }),
     [select],
   );
@@ -96,15 +102,23 @@ export function App() {
             <RotationWizard rotationId={wizard.rotationId} org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!} onClose={() => setWizard(undefined)} />
           )}
           {palette && <CommandPalette organizations={organizations} onClose={() => setPalette(false)} go={go} />}
-          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={(orgId) => go.org(orgId)} onView={go.view} onAdd={() => setAdding(true)} />
+          {settings && <SettingsDialog onClose={() => setSettings(false)} />}
+          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={(orgId) => go.org(orgId)} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
           <div className="main-column">
+            <ReminderBanner
+              onReview={() => {
+                setOverviewFlag((p) => ({ flag: 'due', n: (p?.n ?? 0) + 1 }));
+                go.view('overview');
+              }}
+              onSettings={() => setSettings(true)}
+            />
             <UnfinishedRotations
               onOpen={(rotationId, orgId) => {
                 select({ orgId });
                 setWizard({ rotationId, orgId });
               }}
             />
-            {selection.view === 'overview' && <UsageView title="Overview: all organizations" />}
+            {selection.view === 'overview' && <UsageView key={overviewFlag?.n ?? 0} title="Overview: all organizations" initialFlag={overviewFlag?.flag} />}
             {selection.view === 'activity' && <ActivityView organizations={organizations} />}
             {selection.view === 'org' && selected && (
               <OrgView

@@ -29,7 +29,9 @@ export interface KeydeckApi {
     confirmRevoked: Call<'keys.confirmRevoked'>;
     cached: Call<'keys.cached'>;
   };
-  usage: { overview: Call<'usage.overview'> };
+  usage: { overview: Call<'usage.overview'>; quotas: Call<'usage.quotas'> };
+  reminders: { take: Call<'reminders.take'> };
+  settings: { get: Call<'settings.get'>; update: Call<'settings.update'> };
   activity: { list: Call<'activity.list'> };
   dashboard: { open: Call<'dashboard.open'> };
   deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
@@ -64,7 +66,9 @@ export function buildApi(invoke: Invoke): KeydeckApi {
       confirmRevoked: call('keys.confirmRevoked'),
       cached: call('keys.cached'),
     },
-    usage: { overview: call('usage.overview') },
+    usage: { overview: call('usage.overview'), quotas: call('usage.quotas') },
+    reminders: { take: call('reminders.take') },
+    settings: { get: call('settings.get'), update: call('settings.update') },
     activity: { list: call('activity.list') },
     dashboard: { open: call('dashboard.open') },
     deploy: { pickEnvFile: call('deploy.pickEnvFile') },

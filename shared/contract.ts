@@ -12,7 +12,7 @@ import {
 } from './domain.js';
 import { KeydeckError, type ErrorCode } from './errors.js';
 import { RotationAction, RotationView } from './rotation.js';
-import { UsagePolicy, UsageRow } from './usage.js';
+import { QuotaView, Reminder, Settings, UsagePolicy, UsageRow } from './usage.js';
 
 /** Everything the activity log records. */
 export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']);
@@ -244,6 +244,34 @@ export const contract = {
       /** The oldest list the overview is built from. */
       asOf: z.string().nullable(),
     }),
+    errors: [] as ErrorCode[],
+  },
+  /**
+   * Keydeck's own calls today per organization and environment, against the provider's documented
+   * daily limit (Laghav test keys: 100) or the rate-limit headers it last sent.
+   */
+  'usage.quotas': {
+    input: z.object({ orgId: LocalId.optional() }).strict(),
+    output: z.object({ quotas: z.array(QuotaView) }),
+    errors: [] as ErrorCode[],
+  },
+  /**
+   * Keys that are due or stale and have not been reminded of today, marked as reminded now (so each
+   * key is reminded at most once a day). Empty, with `enabled: false`, when reminders are off.
+   */
+  'reminders.take': {
+    input: z.object({}).strict(),
+    output: z.object({ enabled: z.boolean(), due: z.number().int(), stale: z.number().int(), reminders: z.array(Reminder) }),
+    errors: [] as ErrorCode[],
+  },
+  'settings.get': {
+    input: z.object({}).strict(),
+    output: z.object({ settings: Settings }),
+    errors: [] as ErrorCode[],
+  },
+  'settings.update': {
+    input: z.object({ reminders: z.boolean().optional() }).strict(),
+    output: z.object({ settings: Settings }),
     errors: [] as ErrorCode[],
   },
   /** What Keydeck did, newest first (public facts only). */

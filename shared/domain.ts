@@ -133,6 +133,8 @@ export const ProviderInfo = z.object({
   /** The provider's own organization id, when its API paths need it. */
   providerOrgField: ConnectField.optional(),
   dashboardSteps: DashboardSteps,
+  /** Calls a key may make per day, per environment, where the provider's docs state it (Laghav test: 100). */
+  dailyCallLimits: z.object({ live: z.number().int().positive().optional(), test: z.number().int().positive().optional() }).optional(),
   /** Facts from the provider's docs the user should know (e.g. "test keys: 100 calls/day"). */
   notes: z.array(z.string()),
 });

@@ -36,3 +36,44 @@ export const UsageRow = z.object({
   flags: KeyFlags,
 });
 export type UsageRow = z.infer<typeof UsageRow>;
+
+/** Keydeck's own calls to one organization-environment today, against its limit. */
+export const QuotaView = z.object({
+  orgId: LocalId,
+  orgName: z.string(),
+  provider: ProviderId,
+  environment: Environment,
+  /** Calls Keydeck made today (UTC), retries included, and how many were refused for a limit (429). */
+  calls: z.number().int().nonnegative(),
+  refused: z.number().int().nonnegative(),
+  /** The provider's documented daily limit for this environment. */
+  documentedDailyLimit: z.number().int().positive().optional(),
+  /** The provider's last rate-limit headers, while their window lasts. */
+  header: z
+    .object({ limit: z.number().int().optional(), remaining: z.number().int().optional(), resetAt: z.string().optional(), seenAt: z.string() })
+    .optional(),
+  /** Calls left today: the provider's own figure when it sent one, else the documented limit less Keydeck's calls. */
+  remaining: z.number().int().nonnegative().optional(),
+  resetsAt: z.string(),
+});
+export type QuotaView = z.infer<typeof QuotaView>;
+
+/** One key a reminder is about. */
+export const Reminder = z.object({
+  orgId: LocalId,
+  orgName: z.string(),
+  environment: Environment,
+  keyId: z.string(),
+  name: z.string(),
+  masked: z.string(),
+  reason: z.enum(['due', 'stale']),
+});
+export type Reminder = z.infer<typeof Reminder>;
+
+/** The person's preferences. */
+export const Settings = z.object({
+  /** Remind (a desktop notification, or a banner in the preview) when keys become due or stale. */
+  reminders: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+export const DEFAULT_SETTINGS: Settings = { reminders: true };

@@ -5,6 +5,7 @@ import type { HttpClient } from './http/client.js';
 import type { Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
+import { recordCall } from './usage/quota.js';
 import type { CallContext, ProviderAdapter } from './providers/types.js';
 import { KeyCache, memoryBackend } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
@@ -109,12 +110,17 @@ export class CoreContext {
   async callWith(doc: MetaDoc, org: StoredOrganization, environment: Environment): Promise<{ ctx: CallContext; admin: Credential }> {
     const admin = this.admin(doc, org, environment);
     const secret = await this.secretOf(org, admin);
-    return { ctx: this.callContext(org, secret), admin };
+    return { ctx: this.callContext(org, secret, environment), admin };
   }
 
-  /** The call context for any key of an organization. */
-  callContext(org: StoredOrganization, secret: string): CallContext {
-    return { http: this.deps.http, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
+  /**
+   * The call context for any key of an organization and environment. Every answer the provider
+   * gives is metered against that organization-environment's quota for today.
+   */
+  callContext(org: StoredOrganization, secret: string, environment: Environment): CallContext {
+    const http = this.deps.http;
+    const observe = (status: number, headers: Record<string, string>) => recordCall(this, org.id, environment, status, headers);
+    return { http: { send: (req) => http.send({ ...req, observe }) }, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
   }
 
   credential(doc: MetaDoc, org: StoredOrganization, credentialId: string): Credential {

@@ -182,7 +182,7 @@ export function keyHandlers(c: CoreContext) {
       }
       const secret = await c.secretOf(org, cred);
       try {
-        await c.adapter(org).verify(c.callContext(org, secret));
+        await c.adapter(org).verify(c.callContext(org, secret, cred.environment));
         return { confirmed: false };
       } catch (error) {
         // Only the provider refusing the key (401) confirms it is dead; anything else is "unknown, retry".

@@ -1,4 +1,4 @@
-import type { Credential } from '../../shared/domain.js';
+import type { Credential, Environment } from '../../shared/domain.js';
 import { KeydeckFailure } from '../../shared/errors.js';
 import type { CoreContext } from './context.js';
 import type { StoredOrganization } from './store/schema.js';
@@ -16,11 +16,11 @@ export function isRejection(error: unknown): error is KeydeckFailure {
  * finds the key's own id: by prefix and last 4 where the list gives them, or else as the only key
  * whose last use moved on this very call (the sk-style list has no last 4).
  */
-export async function verifyAndIdentify(c: CoreContext, org: StoredOrganization, key: { key: string; prefix: string; last4: string; environment: string }): Promise<{ providerKeyId?: string }> {
+export async function verifyAndIdentify(c: CoreContext, org: StoredOrganization, key: { key: string; prefix: string; last4: string; environment: Environment }): Promise<{ providerKeyId?: string }> {
   // Keys Keydeck already knows by id cannot be this one (the admin key was likely used moments ago too).
   const known = new Set(c.deps.meta.read().credentials.filter((x) => x.orgId === org.id && x.providerKeyId).map((x) => x.providerKeyId));
   const adapter = c.adapter(org);
-  const ctx = c.callContext(org, key.key);
+  const ctx = c.callContext(org, key.key, key.environment);
   const since = Date.now() - 2000;
   await adapter.verify(ctx);
   if (!adapter.list || adapter.info.capabilities.list !== 'api') return {};
@@ -39,7 +39,7 @@ export async function checkCredential(c: CoreContext, org: StoredOrganization, c
   const checkedAt = c.now();
   let outcome: { result: 'accepted' | 'rejected'; code?: string };
   try {
-    await c.adapter(org).verify(c.callContext(org, secret));
+    await c.adapter(org).verify(c.callContext(org, secret, cred.environment));
     outcome = { result: 'accepted' };
   } catch (error) {
     if (!isRejection(error)) throw error;

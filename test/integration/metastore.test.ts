@@ -16,10 +16,10 @@ const org = (i: number) => ({ id: `org_abcdefgh${String(i).padStart(4, '0')}`, p
 describe('MetaStore over conf', () => {
   it('starts empty at the current schema version and writes a 0600 file', async () => {
     const { store, backend } = fresh();
-    expect(store.read()).toEqual({ schemaVersion: 2, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {} });
+    expect(store.read()).toEqual({ schemaVersion: 3, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {}, settings: { reminders: true } });
     await store.update((d) => void d.organizations.push(org(1)));
     expect(statSync(backend.path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ schemaVersion: 2, organizations: [{ name: 'Org 1' }] });
+    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ schemaVersion: 3, organizations: [{ name: 'Org 1' }] });
   });
 
   it('loses no update under 50 concurrent writers', async () => {
@@ -69,8 +69,15 @@ describe('migrations', () => {
     const { store, backend } = fresh();
     const v1 = { schemaVersion: 1, organizations: [org(1)], credentials: [], activity: [{ at: '2026-11-01T00:00:00Z', action: 'org.connect', orgId: org(1).id }] };
     writeFileSync(backend.path, JSON.stringify(v1));
-    expect(store.read()).toEqual({ ...v1, schemaVersion: 2, rotations: [], deployPrefs: {} });
+    expect(store.read()).toEqual({ ...v1, schemaVersion: 3, rotations: [], deployPrefs: {}, settings: { reminders: true } });
     await store.update(() => undefined);
-    expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(3);
+  });
+
+  it('brings a version 2 document to version 3 with reminders on, rotations and deploy targets kept', async () => {
+    const { store, backend } = fresh();
+    const v2 = { schemaVersion: 2, organizations: [org(1)], credentials: [], activity: [], rotations: [], deployPrefs: { c1: [{ kind: 'clipboard' }] } };
+    writeFileSync(backend.path, JSON.stringify(v2));
+    expect(store.read()).toEqual({ ...v2, schemaVersion: 3, settings: { reminders: true } });
   });
 });

@@ -43,11 +43,15 @@ describe('the contract', () => {
         "orgs.list",
         "orgs.remove",
         "orgs.update",
+        "reminders.take",
         "rotation.act",
         "rotation.get",
         "rotation.list",
         "rotation.start",
+        "settings.get",
+        "settings.update",
         "usage.overview",
+        "usage.quotas",
       ]
     `);
   });

@@ -10,6 +10,16 @@ export interface HttpRequest {
   json?: unknown;
   /** Overrides the client's total deadline for this call (covers every retry and the body). */
   deadlineMs?: number;
+  /**
+   * Told of every answer the provider gave, retries included (each one is a call it counts), with
+   * its status and headers: how Keydeck meters its own calls against a provider's limits.
+   */
+  observe?: (status: number, headers: Record<string, string>) => void;
+}
+
+/** What an adapter needs of the HTTP client: one call. */
+export interface HttpSender {
+  send(req: HttpRequest): Promise<HttpResponse>;
 }
 
 export interface HttpResponse {
@@ -70,7 +80,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
  * with backoff on 429, 5xx and connection resets; a POST is never retried, because a POST that
  * creates a key may have succeeded even when its answer was lost.
  */
-export class HttpClient {
+export class HttpClient implements HttpSender {
   private readonly opts: Required<Omit<HttpClientOptions, 'dispatcher' | 'userAgent' | 'sleep'>>;
   private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
@@ -146,6 +156,11 @@ export class HttpClient {
       if (v !== undefined) flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     }
     const contentType = flatHeaders['content-type'] ?? '';
+    try {
+      req.observe?.(res.statusCode, flatHeaders);
+    } catch {
+      // Metering is bookkeeping; it never fails a call.
+    }
     if (res.statusCode >= 300 && res.statusCode < 400) {
       await res.body.dump().catch(() => undefined);
       const location = flatHeaders.location ? ` to ${redactUrl(flatHeaders.location)}` : '';

@@ -38,6 +38,8 @@ export const laghavInfo: ProviderInfo = {
   envVar: 'LAGHAV_API_KEY',
   reportsLastUsed: false,
   createScopeLabel: 'App ID',
+  // Documented: "lgh_test_xxx … 100 calls/day". When the day starts is not: Keydeck assumes UTC midnight.
+  dailyCallLimits: { test: 100 },
   dashboardSteps: {},
   notes: ['Live keys are billable against a per-plan monthly quota; test keys are free and limited to 100 calls a day.', 'Laghav does not report when a key was last used.'],
 };

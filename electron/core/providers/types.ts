@@ -1,5 +1,5 @@
 import type { Environment, ProviderInfo } from '../../../shared/domain.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpSender } from '../http/client.js';
 
 /** A key as a provider's API describes it, before Keydeck joins it with what it holds. */
 export interface ProviderKey {
@@ -17,7 +17,7 @@ export interface ProviderKey {
 
 /** What an adapter gets for one call: the HTTP client, the organization's base URL, the key to call with. */
 export interface CallContext {
-  http: HttpClient;
+  http: HttpSender;
   baseUrl: string;
   secret: string;
   /** The provider's own organization id, for providers whose paths carry it (Legba). */

@@ -430,7 +430,7 @@ export class RotationEngine {
     const secret = await this.c.deps.secrets.get(this.oldAccount(org, r));
     if (!secret) fail('SECRET_MISSING', 'The old key is no longer in the keychain, so Keydeck cannot prove it is dead.');
     try {
-      await adapter.verify(this.c.callContext(org, secret));
+      await adapter.verify(this.c.callContext(org, secret, r.environment));
     } catch (error) {
       // Only the provider refusing the key (401) proves it dead; a timeout, 5xx or 429 is "unknown, retry".
       if (!isRejection(error)) throw error;
@@ -490,7 +490,7 @@ export class RotationEngine {
     if (exists && secret) {
       const apiRevoke = adapter.revoke && adapter.info.capabilities.revoke === 'api' && r.newKey.providerKeyId;
       // A new key the provider already refuses needs no revoking: check before asking the person.
-      const alreadyDead = !apiRevoke && !r.cancelRevokeClaimedAt && (await adapter.verify(this.c.callContext(org, secret)).then(() => false, (e: unknown) => isRejection(e)));
+      const alreadyDead = !apiRevoke && !r.cancelRevokeClaimedAt && (await adapter.verify(this.c.callContext(org, secret, r.environment)).then(() => false, (e: unknown) => isRejection(e)));
       if (!apiRevoke && !r.cancelRevokeClaimedAt && !alreadyDead) {
         await this.save(r.id, (x) => {
           x.status = 'needs-user';
@@ -509,7 +509,7 @@ export class RotationEngine {
       }
       if (!alreadyDead) {
         try {
-          await adapter.verify(this.c.callContext(org, secret));
+          await adapter.verify(this.c.callContext(org, secret, r.environment));
           await this.save(r.id, (x) => {
             x.status = apiRevoke ? 'failed' : 'needs-user';
           delete x.cancelRevokeClaimedAt;

@@ -48,7 +48,7 @@ export async function observeUsage(engine: RotationEngine, c: CoreContext, org: 
   const credentialId = listWith === 'admin' ? admin.id : listWith === 'old' ? r.old.credentialId : r.newKey.credentialId;
   const cred = doc.credentials.find((x) => x.id === credentialId);
   if (!cred) return r;
-  const keys = await adapter.list(c.callContext(org, await c.secretOf(org, cred)));
+  const keys = await adapter.list(c.callContext(org, await c.secretOf(org, cred), cred.environment));
   const calledAt = c.now();
   const external = (lastUsed: string | undefined, keydeckCall: string | undefined) =>
     lastUsed && (!keydeckCall || Date.parse(lastUsed) > Date.parse(keydeckCall) + OWN_CALL_MARGIN_MS) ? lastUsed : undefined;

@@ -11,7 +11,32 @@ export const CachedList = z.object({
   keys: z.array(KeyRecord),
 });
 export type CachedList = z.infer<typeof CachedList>;
-const CacheDoc = z.object({ version: z.literal(1), lists: z.record(z.string(), CachedList) });
+/** Keydeck's own calls to one organization and environment on one UTC day, and the last rate-limit headers. */
+export const QuotaEntry = z.object({
+  day: z.string(),
+  calls: z.number().int().nonnegative(),
+  /** Answers of 429: the provider refused the call for a limit. */
+  refused: z.number().int().nonnegative(),
+  header: z
+    .object({
+      limit: z.number().int().nonnegative().optional(),
+      remaining: z.number().int().nonnegative().optional(),
+      resetAt: z.string().optional(),
+      seenAt: z.string(),
+    })
+    .optional(),
+});
+export type QuotaEntry = z.infer<typeof QuotaEntry>;
+
+const CacheDoc = z.object({
+  version: z.literal(1),
+  lists: z.record(z.string(), CachedList),
+  /** Per `orgId:environment`. */
+  quota: z.record(z.string(), QuotaEntry).default({}),
+  /** Per key (`orgId:environment:keyId`): the local day of its last reminder. */
+  reminded: z.record(z.string(), z.string()).default({}),
+});
+type CacheDoc = z.infer<typeof CacheDoc>;
 
 /** How long writes are gathered before the cache file is written (a Refresh all writes once, not 200 times). */
 const WRITE_DELAY_MS = 250;
@@ -23,21 +48,44 @@ const WRITE_DELAY_MS = 250;
  * empty, never an error. Masked keys and public facts only; anything key-shaped is refused.
  */
 export class KeyCache {
-  private lists: Record<string, CachedList> | undefined;
+  private doc: CacheDoc | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly backend: DocumentBackend) {}
 
-  private load(): Record<string, CachedList> {
-    if (!this.lists) {
+  private loadDoc(): CacheDoc {
+    if (!this.doc) {
       try {
         const parsed = CacheDoc.safeParse(this.backend.store);
-        this.lists = parsed.success ? parsed.data.lists : {};
+        this.doc = parsed.success ? parsed.data : undefined;
       } catch {
-        this.lists = {};
+        this.doc = undefined;
       }
+      this.doc ??= { version: 1, lists: {}, quota: {}, reminded: {} };
     }
-    return this.lists;
+    return this.doc;
+  }
+
+  private load(): Record<string, CachedList> {
+    return this.loadDoc().lists;
+  }
+
+  quota(orgId: string, environment: string): QuotaEntry | undefined {
+    return this.loadDoc().quota[`${orgId}:${environment}`];
+  }
+
+  setQuota(orgId: string, environment: string, entry: QuotaEntry): void {
+    this.loadDoc().quota[`${orgId}:${environment}`] = entry;
+    this.schedule();
+  }
+
+  /** Reminder days per key; the caller changes the map and calls `touch()`. */
+  reminded(): Record<string, string> {
+    return this.loadDoc().reminded;
+  }
+
+  touch(): void {
+    this.schedule();
   }
 
   get(orgId: string, environment: string): CachedList | undefined {
@@ -55,8 +103,10 @@ export class KeyCache {
   }
 
   forgetOrg(orgId: string): void {
-    const lists = this.load();
-    for (const k of Object.keys(lists)) if (k.startsWith(`${orgId}:`)) delete lists[k];
+    const doc = this.loadDoc();
+    for (const section of [doc.lists, doc.quota, doc.reminded]) {
+      for (const k of Object.keys(section)) if (k.startsWith(`${orgId}:`)) delete section[k];
+    }
     this.schedule();
   }
 
@@ -70,9 +120,9 @@ export class KeyCache {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.lists) return;
+    if (!this.doc) return;
     try {
-      this.backend.store = { version: 1, lists: this.lists } as unknown as Record<string, unknown>;
+      this.backend.store = this.doc as unknown as Record<string, unknown>;
     } catch {
       // A cache that cannot be written only costs a slower next start.
     }

@@ -18,6 +18,8 @@ export interface DocumentBackend {
 export const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   // 1 → 2: rotation journals and remembered deploy targets.
   1: (doc) => ({ ...doc, schemaVersion: 2, rotations: [], deployPrefs: {} }),
+  // 2 → 3: settings (reminders on, as for a new profile).
+  2: (doc) => ({ ...doc, schemaVersion: 3, settings: { reminders: true } }),
 };
 
 /**

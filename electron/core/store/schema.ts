@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { Credential, Environment, LocalId, Organization, ProviderKeyId, Timestamp } from '../../../shared/domain.js';
 import { ActivityAction } from '../../../shared/contract.js';
 import { DeployTarget, Rotation } from '../../../shared/rotation.js';
+import { DEFAULT_SETTINGS, Settings } from '../../../shared/usage.js';
 
 /** The current metadata schema version. Bump it and add a migration in meta-store.ts for every change. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** An organization as stored: its environments are derived from its credentials, never stored twice. */
 export const StoredOrganization = Organization.omit({ environments: true });
@@ -32,11 +33,13 @@ export const MetaDoc = z.object({
   rotations: z.array(Rotation),
   /** Deploy targets remembered per credential, for its next rotation. */
   deployPrefs: z.record(z.string(), z.array(DeployTarget)),
+  /** The person's preferences. */
+  settings: Settings,
 });
 export type MetaDoc = z.infer<typeof MetaDoc>;
 
 export function emptyDoc(): MetaDoc {
-  return { schemaVersion: SCHEMA_VERSION, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {} };
+  return { schemaVersion: SCHEMA_VERSION, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {}, settings: { ...DEFAULT_SETTINGS } };
 }
 
 /** The activity log keeps this many entries; older ones roll off. */

@@ -135,7 +135,7 @@ export function OrgView({
       ) : tab === 'usage' ? (
         <>
           <Tabs tab={tab} onTab={setTab} />
-          <UsageView embedded orgId={org.id} environment={environment} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
+          <UsageView embedded orgId={org.id} environment={environment} policy={org.policy} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
         </>
       ) : !shown && keys.isPending ? (
         <p role="status">Loading keys from {provider.displayName}…</p>

@@ -8,6 +8,7 @@ export function Sidebar({
   view,
   onSelect,
   onView,
+  onSettings,
   onAdd,
 }: {
   organizations: Organization[];
@@ -15,6 +16,7 @@ export function Sidebar({
   view: 'org' | 'overview' | 'activity';
   onSelect: (id: string) => void;
   onView: (v: 'overview' | 'activity') => void;
+  onSettings: () => void;
   onAdd: () => void;
 }) {
   const { names } = useAppInfo();
@@ -49,6 +51,9 @@ export function Sidebar({
       </ul>
       <button type="button" className="button-quiet add-org" onClick={onAdd}>
         + Add organization
+      </button>
+      <button type="button" className="button-quiet settings-button" onClick={onSettings}>
+        Settings
       </button>
     </nav>
   );

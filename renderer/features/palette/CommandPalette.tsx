@@ -22,7 +22,7 @@ export function CommandPalette({
 }: {
   organizations: Organization[];
   onClose: () => void;
-  go: { org: (id: string, env?: Environment) => void; view: (v: 'overview' | 'activity') => void; env: (e: Environment) => void; add: () => void };
+  go: { org: (id: string, env?: Environment) => void; view: (v: 'overview' | 'activity') => void; env: (e: Environment) => void; add: () => void; settings: () => void };
 }) {
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
@@ -39,6 +39,7 @@ export function CommandPalette({
       { id: 'env:live', label: 'Switch to LIVE', run: () => go.env('live') },
       { id: 'env:test', label: 'Switch to test', run: () => go.env('test') },
       { id: 'add', label: 'Add an organization', run: () => go.add() },
+      { id: 'settings', label: 'Settings: reminders', run: () => go.settings() },
       ...organizations.map((o, i) => ({ id: `org:${o.id}`, label: o.name, hint: i < 9 ? `Ctrl+${i + 1}` : 'organization', run: () => go.org(o.id) })),
     ];
     const q = text.trim().toLowerCase();

@@ -1,15 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../../../shared/domain.js';
 import { refreshAll } from '../../../shared/refresh.js';
-import type { UsageRow } from '../../../shared/usage.js';
+import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 import { relativeTime } from '../../lib/relative.js';
+import { PolicyEditor } from './PolicyEditor.js';
+import { QuotaPanel } from './QuotaPanel.js';
 
-type Flag = 'all' | 'due' | 'stale' | 'neverUsed' | 'lastUsedUnknown' | 'clockSkew';
+// Chart.js loads only when a chart is first shown, so it never weighs on the first paint.
+const UsageChart = lazy(() => import('./UsageChart.js'));
+const CHART_PREF = 'keydeck.usage.chart';
+
+export type Flag = 'all' | 'due' | 'stale' | 'neverUsed' | 'lastUsedUnknown' | 'clockSkew';
 type SortKey = 'name' | 'org' | 'age' | 'lastUsed' | 'status';
 const FLAG_LABELS: Record<Exclude<Flag, 'all'>, string> = { due: 'Due for rotation', stale: 'Stale', neverUsed: 'Never used', lastUsedUnknown: 'Last use unknown', clockSkew: 'Provider clock ahead' };
 const ROW_HEIGHT = 44;
@@ -33,10 +39,26 @@ function compare(a: UsageRow, b: UsageRow, key: SortKey): number {
  * Keys with their age, last use, status and flags, for one organization and environment or for all
  * of them. Rows are virtualised, so 10,000 keys scroll, sort and filter without delay.
  */
-export function UsageView({ orgId, environment, title, embedded }: { orgId?: string; environment?: Environment; title: string; embedded?: boolean }) {
+export function UsageView({
+  orgId,
+  environment,
+  title,
+  embedded,
+  policy,
+  initialFlag,
+}: {
+  orgId?: string;
+  environment?: Environment;
+  title: string;
+  embedded?: boolean;
+  /** The organization's policy, for its editor and the chart's threshold lines (one organization only). */
+  policy?: UsagePolicy;
+  initialFlag?: Flag;
+}) {
   const queryClient = useQueryClient();
   const overview = useQuery({ queryKey: ['usage', orgId ?? 'all', environment ?? 'all'], queryFn: () => unwrap(api.usage.overview({ orgId, environment })) });
-  const [flag, setFlag] = useState<Flag>('all');
+  const [flag, setFlag] = useState<Flag>(initialFlag ?? 'all');
+  const [chart, setChart] = useState(() => localStorage.getItem(CHART_PREF) !== 'hidden');
   const [text, setText] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'age', dir: -1 });
   const [progress, setProgress] = useState<{ done: number; total: number; failed: number }>();
@@ -66,6 +88,13 @@ export function UsageView({ orgId, environment, title, embedded }: { orgId?: str
     });
     await queryClient.invalidateQueries({ queryKey: ['usage'] });
     await queryClient.invalidateQueries({ queryKey: ['keys'] });
+    await queryClient.invalidateQueries({ queryKey: ['quotas'] });
+    // Fresh lists may make keys due or stale: look for reminders now rather than at the next interval.
+    await queryClient.invalidateQueries({ queryKey: ['reminders'] });
+  };
+  const toggleChart = () => {
+    localStorage.setItem(CHART_PREF, chart ? 'hidden' : 'shown');
+    setChart(!chart);
   };
 
   const s = overview.data?.summary;
@@ -94,6 +123,9 @@ export function UsageView({ orgId, environment, title, embedded }: { orgId?: str
           {overview.data?.asOf && <p className="muted fetched">From lists as old as {formatDateTime(overview.data.asOf)}</p>}
         </div>
         <div className="header-actions">
+          <button type="button" className="button-quiet" aria-pressed={chart} onClick={toggleChart}>
+            {chart ? 'Hide chart' : 'Show chart'}
+          </button>
           <button type="button" className="button-primary" onClick={() => void refresh()} disabled={progress !== undefined && progress.done < progress.total}>
             {orgId ? 'Refresh' : 'Refresh all'}
           </button>
@@ -106,6 +138,13 @@ export function UsageView({ orgId, environment, title, embedded }: { orgId?: str
         </div>
       )}
       {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
+      {orgId && <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />}
+      <QuotaPanel orgId={orgId} />
+      {chart && overview.data && overview.data.rows.length > 0 && (
+        <Suspense fallback={<p className="muted usage-chart-placeholder">Drawing the chart…</p>}>
+          <UsageChart rows={overview.data.rows} policy={orgId ? policy : undefined} now={overview.dataUpdatedAt} />
+        </Suspense>
+      )}
       <div className="usage-filters">
         <label htmlFor={ids.text}>Filter</label>
         <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} placeholder="Key, organization or last 4" />

@@ -10,8 +10,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 let n = 0;
 
 /** A workspace on the real keychain (its own service), its own profile folder and its own sandbox. */
-export async function testWorkspace(options: { clipboardClearMs?: number; sandboxDefaults?: boolean; deadlineMs?: number } = {}) {
-  const sandbox = await startSandbox();
+export async function testWorkspace(options: { clipboardClearMs?: number; sandboxDefaults?: boolean; deadlineMs?: number; clock?: () => Date } = {}) {
+  const sandbox = await startSandbox({ clock: options.clock });
   const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-ws-'));
   const secrets = new KeytarSecretStore(`Keydeck WS ${process.pid} ${++n}`);
   const clipboard = new MemoryClipboard();
@@ -23,6 +23,7 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     secrets,
     clipboard,
     clipboardClearMs: options.clipboardClearMs,
+    clock: options.clock,
     http: { deadlineMs: options.deadlineMs, sleep: async () => undefined },
     baseUrlOverrides: options.sandboxDefaults ? sandbox.urls : undefined,
     dashboardUrlOverrides: options.sandboxDefaults ? sandbox.dashboards : undefined,

@@ -1,0 +1,75 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Output } from '../../../shared/contract.js';
+import { api, unwrap } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
+
+/** How often the preview looks for keys that became due or stale (the app's main process does the same). */
+const INTERVAL_MS = 15 * 60_000;
+
+type Batch = Output<'reminders.take'>;
+
+/**
+ * In the preview host, where there are no desktop notifications, reminders appear as a banner.
+ * In the app the main process shows them as system notifications, so this renders nothing there.
+ */
+export function ReminderBanner({ onReview, onSettings }: { onReview: () => void; onSettings: () => void }) {
+  const info = useAppInfo();
+  const preview = info.transport === 'preview';
+  const queryClient = useQueryClient();
+  const [dismissed, setDismissed] = useState<Batch>();
+  // Each take marks its keys as reminded, so a batch is kept until dismissed, not replaced by the next (empty) one.
+  const take = useQuery<Batch>({
+    queryKey: ['reminders'],
+    queryFn: () => unwrap(api.reminders.take({})),
+    enabled: preview,
+    staleTime: Infinity,
+    refetchInterval: INTERVAL_MS,
+    refetchOnWindowFocus: false,
+    structuralSharing: (previous, next) => ((next as Batch).reminders.length > 0 || !previous ? next : previous),
+  });
+  const batch = take.data && take.data.reminders.length > 0 && take.data !== dismissed ? take.data : undefined;
+  const dismiss = () => setDismissed(take.data);
+  const turnOff = useMutation({
+    mutationFn: () => unwrap(api.settings.update({ reminders: false })),
+    onSuccess: (value) => {
+      queryClient.setQueryData(['settings'], value);
+      dismiss();
+    },
+  });
+  if (!preview || !batch) return null;
+  const parts = [batch.due > 0 && `${batch.due} key${batch.due === 1 ? '' : 's'} due for rotation`, batch.stale > 0 && `${batch.stale} stale`].filter(Boolean).join(' and ');
+  const orgs = [...new Set(batch.reminders.map((r) => `${r.orgName} (${r.environment === 'live' ? 'LIVE' : 'test'})`))];
+  return (
+    <section className="reminder-banner" aria-labelledby="reminder-title" data-testid="reminder-banner">
+      <div>
+        <h2 id="reminder-title">Reminder: {parts}</h2>
+        <p className="small">
+          In {orgs.slice(0, 3).join(', ')}
+          {orgs.length > 3 && ` and ${orgs.length - 3} more`}. Keydeck reminds you of each key at most once a day.
+        </p>
+      </div>
+      <div className="banner-actions">
+        <button
+          type="button"
+          className="button-primary"
+          onClick={() => {
+            dismiss();
+            onReview();
+          }}
+        >
+          Review
+        </button>
+        <button type="button" className="button-quiet" onClick={() => turnOff.mutate()} disabled={turnOff.isPending}>
+          Turn reminders off
+        </button>
+        <button type="button" className="button-quiet" onClick={onSettings}>
+          Settings
+        </button>
+        <button type="button" className="button-quiet" aria-label="Dismiss reminder" onClick={() => dismiss()}>
+          ✕
+        </button>
+      </div>
+    </section>
+  );
+}
