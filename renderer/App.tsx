@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../shared/domain.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { OrgView } from './features/keys/OrgView.js';
@@ -28,9 +28,20 @@ export function App() {
   /** A reminder's "Review" opens the overview on the due keys; a new value remounts it with that filter. */
   const [overviewFlag, setOverviewFlag] = useState<{ flag: Flag; n: number }>();
   const organizationsList = orgs.data?.organizations;
+  const orgsRef = useRef(organizationsList);
+  useEffect(() => {
+    orgsRef.current = organizationsList;
+  }, [organizationsList]);
   const go = useMemo(
     () => ({
-      org: (orgId: string, environment?: Environment) => select({ orgId, view: 'org', ...(environment ? { environment } : {}) }),
+      // Opening an organization keeps the current environment when it has it, else shows the one it has.
+      org: (orgId: string, environment?: Environment) =>
+        select((current) => {
+          const envs = orgsRef.current?.find((o) => o.id === orgId)?.environments ?? [];
+          const keep = current.environment && envs.includes(current.environment) ? current.environment : envs[0];
+          const chosen = environment ?? keep;
+          return { orgId, view: 'org', ...(chosen ? { environment: chosen } : {}) };
+        }),
       view: (view: 'overview' | 'activity') => select({ view }),
       env: (environment: Environment) => select({ environment, view: 'org' }),
       add: () => setAdding(true),

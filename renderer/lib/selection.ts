@@ -25,11 +25,11 @@ function load(): Selection {
 }
 
 /** The selected view, organization and environment, remembered across restarts (ids only, never a secret). */
-export function useSelection(): [Selection, (next: Partial<Selection>) => void] {
+export function useSelection(): [Selection, (next: Partial<Selection> | ((current: Selection) => Partial<Selection>)) => void] {
   const [selection, setSelection] = useState<Selection>(load);
-  const update = useCallback((next: Partial<Selection>) => {
+  const update = useCallback((next: Partial<Selection> | ((current: Selection) => Partial<Selection>)) => {
     setSelection((prev) => {
-      const merged = { ...prev, ...next };
+      const merged = { ...prev, ...(typeof next === 'function' ? next(prev) : next) };
       localStorage.setItem(KEY, JSON.stringify(merged));
       return merged;
     });

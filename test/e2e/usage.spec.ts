@@ -75,3 +75,94 @@ test('overview, usage flags, refresh all, activity export, palette and shortcuts
   await expect(page.getByRole('heading', { name: 'Usage: LIVE keys' })).toBeVisible();
   await expectNoAxeViolations(page, 'organization usage');
 });
+
+test('chart, quotas, policy, settings and the reminder banner', async ({ page, keydeck }) => {
+  const day = 86_400_000;
+  const lg = keydeck.sandbox.laghav.seedOrg('Acme');
+  const sk = keydeck.sandbox.skapi.seedOrg('Payments', [
+    { name: 'Old checkout', environment: 'live' },
+    { name: 'Quiet webhook', environment: 'live' },
+    { name: 'Busy worker', environment: 'live' },
+  ]);
+  for (const k of keydeck.sandbox.skapi.keysOf(sk.org.id)) {
+    if (k.name === 'Old checkout') k.createdAt = new Date(Date.now() - 120 * day).toISOString();
+    if (k.name === 'Quiet webhook') [k.createdAt, k.lastUsedAt] = [new Date(Date.now() - 60 * day).toISOString(), new Date(Date.now() - 40 * day).toISOString()];
+    if (k.name === 'Busy worker') k.lastUsedAt = new Date().toISOString();
+  }
+  await page.goto(keydeck.host.url);
+  for (const [key, name] of [
+    [lg.admin.test, 'Acme'],
+    [sk.admin.live, 'Payments'],
+  ] as const) {
+    if (name === 'Payments') await page.getByRole('button', { name: '+ Add organization' }).click();
+    await page.getByLabel('Admin API key').fill(key);
+    await page.getByLabel('Organization name (optional)').fill(name);
+    await page.getByRole('button', { name: 'Verify and connect' }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  }
+
+  // Laghav test keys: Keydeck's own calls against the documented 100 a day, with the provider's own count.
+  await page.getByRole('navigation').getByRole('button', { name: /Acme/ }).click();
+  await page.getByRole('button', { name: 'Usage' }).click();
+  const quota = page.getByTestId('quota-panel');
+  await expect(quota).toBeVisible();
+  const sandboxCalls = () => keydeck.sandbox.laghav.calls.filter((c) => c.keyId !== undefined).length;
+  await expect(quota.getByTestId('quota-used')).toHaveText(String(sandboxCalls()));
+  await expect(quota.getByTestId('quota-remaining')).toHaveText(String(100 - sandboxCalls()));
+  await expect(quota).toContainText('limit 100/day');
+  await expectNoAxeViolations(page, 'quota panel');
+
+  // The chart (loaded on demand) plots the organization's keys, with a text equivalent.
+  await page.getByRole('navigation').getByRole('button', { name: /Payments/ }).click();
+  await page.getByRole('button', { name: 'Usage' }).click();
+  const chart = page.getByTestId('usage-chart');
+  await expect(chart).toHaveAttribute('data-plotted', '4');
+  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /1 due for rotation, 1 stale, 0 never used, 2 healthy/);
+  await expectNoAxeViolations(page, 'usage chart');
+  await page.screenshot({ path: 'reports/usage-chart.png', fullPage: true });
+
+  // The policy: a looser one clears the flags, from the summary to the chart.
+  // Never used for 120 days, the old key is stale as well as due.
+  await expect(page.getByTestId('usage-summary')).toContainText('1 due, 2 stale, 1 never used');
+  await page.getByLabel('Due for rotation after').fill('365');
+  await page.getByLabel('stale when unused for').fill('0');
+  await expect(page.getByText('Whole days from 1 to 3650.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save policy' })).toBeDisabled();
+  await page.getByLabel('stale when unused for').fill('365');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByTestId('usage-summary')).toContainText('0 due, 0 stale');
+  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /0 due for rotation, 0 stale/);
+  await page.getByLabel('Due for rotation after').fill('90');
+  await page.getByLabel('stale when unused for').fill('30');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByTestId('usage-summary')).toContainText('1 due, 2 stale');
+
+  // The preview shows reminders as a banner (the app uses desktop notifications), once a day per key.
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  const banner = page.getByTestId('reminder-banner');
+  await expect(banner.getByRole('heading')).toHaveText('Reminder: 1 key due for rotation and 1 stale');
+  await expect(banner).toContainText('Payments (LIVE)');
+  await expectNoAxeViolations(page, 'reminder banner');
+  await banner.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview: all organizations' })).toBeVisible();
+  await expect(page.getByLabel('Show')).toHaveValue('due');
+  await expect(page.getByRole('row', { name: /Old checkout/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Quiet webhook/ })).toBeHidden();
+  // Already reminded today: a reload shows no banner.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Overview: all organizations' })).toBeVisible();
+  await page.getByRole('button', { name: 'Refresh all' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'refreshed' })).toContainText('2 of 2 refreshed');
+  await expect(banner).toBeHidden();
+
+  // The setting, from the sidebar.
+  await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  const toggle = dialog.getByLabel(/Remind me when keys become due/);
+  await expect(toggle).toBeChecked();
+  await expectNoAxeViolations(page, 'settings');
+  await toggle.uncheck();
+  await expect(toggle).not.toBeChecked();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect.poll(() => keydeck.meta().settings).toEqual({ reminders: false });
+});

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -68,6 +68,11 @@ export function OrgView({
     enabled: connected,
   });
   const shown = keys.data ?? cached.data?.list ?? undefined;
+  // A fresh list changes what the usage views, quotas and reminders are built from.
+  useEffect(() => {
+    if (!keys.dataUpdatedAt) return;
+    for (const queryKey of [['usage'], ['quotas'], ['reminders']]) void queryClient.invalidateQueries({ queryKey });
+  }, [keys.dataUpdatedAt, queryClient]);
   const check = useMutation({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),

@@ -12,7 +12,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => unwrap(api.settings.get({})) });
   const update = useMutation({
     mutationFn: (reminders: boolean) => unwrap(api.settings.update({ reminders })),
+    // The box follows the click at once; a failed save puts back what is stored.
+    onMutate: (reminders) => queryClient.setQueryData(['settings'], { settings: { reminders } }),
     onSuccess: (value) => queryClient.setQueryData(['settings'], value),
+    onError: () => queryClient.invalidateQueries({ queryKey: ['settings'] }),
   });
   const id = useId();
   const on = settings.data?.settings.reminders ?? false;
@@ -20,7 +23,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     <Dialog title="Settings" onClose={onClose}>
       {settings.isError && <ErrorNotice error={settings.error} title="Could not read the settings" />}
       <div className="setting">
-        <input id={id} type="checkbox" checked={on} disabled={!settings.data || update.isPending} onChange={(e) => update.mutate(e.target.checked)} />
+        <input id={id} type="checkbox" checked={on} disabled={!settings.data} onChange={(e) => update.mutate(e.target.checked)} />
         <label htmlFor={id}>
           Remind me when keys become due for rotation or stale
           <span className="muted small setting-help">

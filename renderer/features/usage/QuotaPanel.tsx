@@ -7,13 +7,14 @@ import { relativeTime } from '../../lib/relative.js';
  * Keydeck's own calls today against each limit it knows: the provider's documented daily limit
  * (Laghav test keys: 100 a day) or the rate-limit headers it last sent.
  */
-export function QuotaPanel({ orgId }: { orgId?: string }) {
+export function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLevel: 2 | 3 }) {
   const quotas = useQuery({ queryKey: ['quotas', orgId ?? 'all'], queryFn: () => unwrap(api.usage.quotas({ orgId })) });
   const rows = quotas.data?.quotas ?? [];
   if (rows.length === 0) return null;
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <section className="quota-panel" aria-labelledby="quota-title" data-testid="quota-panel">
-      <h3 id="quota-title">Keydeck’s calls today</h3>
+      <Heading id="quota-title">Keydeck’s calls today</Heading>
       <table className="quota-table">
         <thead>
           <tr>

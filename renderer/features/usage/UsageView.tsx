@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { lazy, Suspense, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../../../shared/domain.js';
 import { refreshAll } from '../../../shared/refresh.js';
-import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
+import { DEFAULT_POLICY, type UsagePolicy, type UsageRow } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
@@ -126,9 +126,12 @@ export function UsageView({
           <button type="button" className="button-quiet" aria-pressed={chart} onClick={toggleChart}>
             {chart ? 'Hide chart' : 'Show chart'}
           </button>
-          <button type="button" className="button-primary" onClick={() => void refresh()} disabled={progress !== undefined && progress.done < progress.total}>
-            {orgId ? 'Refresh' : 'Refresh all'}
-          </button>
+          {/* Inside an organization its own header has Refresh; the overview refreshes everything. */}
+          {!embedded && (
+            <button type="button" className="button-primary" onClick={() => void refresh()} disabled={progress !== undefined && progress.done < progress.total}>
+              {orgId ? 'Refresh' : 'Refresh all'}
+            </button>
+          )}
         </div>
       </header>
       {progress && (
@@ -139,10 +142,10 @@ export function UsageView({
       )}
       {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
       {orgId && <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />}
-      <QuotaPanel orgId={orgId} />
+      <QuotaPanel orgId={orgId} headingLevel={embedded ? 3 : 2} />
       {chart && overview.data && overview.data.rows.length > 0 && (
         <Suspense fallback={<p className="muted usage-chart-placeholder">Drawing the chart…</p>}>
-          <UsageChart rows={overview.data.rows} policy={orgId ? policy : undefined} now={overview.dataUpdatedAt} />
+          <UsageChart rows={overview.data.rows} policy={orgId ? (policy ?? DEFAULT_POLICY) : undefined} now={overview.dataUpdatedAt} />
         </Suspense>
       )}
       <div className="usage-filters">
