@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../shared/domain.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
@@ -20,6 +20,7 @@ import { useSelection } from './lib/selection.js';
 export function App() {
   const info = useQuery({ queryKey: ['info'], queryFn: () => unwrap(api.app.info({})), staleTime: Infinity });
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => unwrap(api.orgs.list({})) });
+  const queryClient = useQueryClient();
   const [selection, select] = useSelection();
   const [adding, setAdding] = useState(false);
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
@@ -49,6 +50,25 @@ export function App() {
     }),
     [select],
   );
+  // Once the first screen is up, load every organization's last list into memory in the background,
+  // so switching organizations paints from memory without waiting for a round trip.
+  useEffect(() => {
+    if (!organizationsList) return;
+    let cancelled = false;
+    const targets = organizationsList.flatMap((o) => o.environments.map((environment) => ({ orgId: o.id, environment })));
+    const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
+    const next = async (i: number): Promise<void> => {
+      for (const t of targets.slice(i, i + 8)) {
+        if (cancelled) return;
+        await queryClient.prefetchQuery({ queryKey: ['keys-cached', t.orgId, t.environment], queryFn: () => unwrap(api.keys.cached(t)), staleTime: Infinity });
+      }
+      if (!cancelled && i + 8 < targets.length) idle(() => void next(i + 8));
+    };
+    idle(() => void next(0));
+    return () => {
+      cancelled = true;
+    };
+  }, [organizationsList, queryClient]);
   // Ctrl/Cmd+K opens the palette; Ctrl/Cmd+1…9 jump to the first nine organizations.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { lazy, Suspense, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useId, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../../../shared/domain.js';
 import { refreshAll } from '../../../shared/refresh.js';
 import { DEFAULT_POLICY, type UsagePolicy, type UsageRow } from '../../../shared/usage.js';
@@ -62,13 +62,20 @@ export function UsageView({
   const [text, setText] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'age', dir: -1 });
   const [progress, setProgress] = useState<{ done: number; total: number; failed: number }>();
-  const query = useDeferredValue(text.trim().toLowerCase());
+  // Applied in the keystroke's own render: filtering a sorted array is cheap enough not to defer.
+  const query = text.trim().toLowerCase();
   const ids = { flag: useId(), text: useId() };
+  // Sorted once per list and sort order, with each row's search text lowered once: a keystroke
+  // then only filters an already sorted array (filter keeps the order), so 10,000 rows stay instant.
+  const sorted = useMemo(() => {
+    const all = (overview.data?.rows ?? []).map((r) => ({ r, text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase() }));
+    return all.sort((a, b) => compare(a.r, b.r, sort.key) * sort.dir);
+  }, [overview.data, sort]);
   const rows = useMemo(() => {
-    const all = overview.data?.rows ?? [];
-    const filtered = all.filter((r) => (flag === 'all' || r.flags[flag]) && (!query || r.key.name.toLowerCase().includes(query) || r.orgName.toLowerCase().includes(query) || r.key.masked.toLowerCase().includes(query)));
-    return filtered.sort((a, b) => compare(a, b, sort.key) * sort.dir);
-  }, [overview.data, flag, query, sort]);
+    const out: UsageRow[] = [];
+    for (const { r, text } of sorted) if ((flag === 'all' || r.flags[flag]) && (!query || text.includes(query))) out.push(r);
+    return out;
+  }, [sorted, flag, query]);
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns fresh functions each render; we do not use React Compiler, so this is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
