@@ -32,7 +32,7 @@ export interface KeydeckApi {
   usage: { overview: Call<'usage.overview'>; quotas: Call<'usage.quotas'> };
   reminders: { take: Call<'reminders.take'> };
   settings: { get: Call<'settings.get'>; update: Call<'settings.update'> };
-  activity: { list: Call<'activity.list'> };
+  activity: { list: Call<'activity.list'>; reveal: Call<'activity.reveal'> };
   dashboard: { open: Call<'dashboard.open'> };
   deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
   rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
@@ -69,7 +69,7 @@ export function buildApi(invoke: Invoke): KeydeckApi {
     usage: { overview: call('usage.overview'), quotas: call('usage.quotas') },
     reminders: { take: call('reminders.take') },
     settings: { get: call('settings.get'), update: call('settings.update') },
-    activity: { list: call('activity.list') },
+    activity: { list: call('activity.list'), reveal: call('activity.reveal') },
     dashboard: { open: call('dashboard.open') },
     deploy: { pickEnvFile: call('deploy.pickEnvFile') },
     rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },

@@ -15,7 +15,9 @@ import { RotationAction, RotationView } from './rotation.js';
 import { QuotaView, Reminder, Settings, UsagePolicy, UsageRow } from './usage.js';
 
 /** Everything the activity log records. */
-export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']);
+export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'key.reveal', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']);
+/** Which key a UI event (reveal, copy) was about, for the activity log: public facts only. */
+export const KeyRef = z.object({ orgId: LocalId, environment: Environment, keyId: z.string().min(1).max(200), last4: z.string().max(4) }).strict();
 /** One line of the activity log as the renderer sees it. */
 export const ActivityEntryView = z.object({
   at: z.string(),
@@ -274,6 +276,12 @@ export const contract = {
     output: z.object({ settings: Settings }),
     errors: [] as ErrorCode[],
   },
+  /** Records that the person revealed a key shown to them (the secret itself is never sent here). */
+  'activity.reveal': {
+    input: KeyRef,
+    output: z.object({}),
+    errors: ['NOT_FOUND'] as ErrorCode[],
+  },
   /** What Keydeck did, newest first (public facts only). */
   'activity.list': {
     input: z.object({ orgId: LocalId.optional(), action: ActivityAction.optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
@@ -300,7 +308,7 @@ export const contract = {
    * `clearAfterMs` if the clipboard still holds it.
    */
   'clipboard.copySecret': {
-    input: z.object({ secret: z.string().min(1).max(512) }).strict(),
+    input: z.object({ secret: z.string().min(1).max(512), about: KeyRef.optional() }).strict(),
     output: z.object({ clearsAfterMs: z.number().int().nonnegative() }),
     errors: [] as ErrorCode[],
   },

@@ -77,7 +77,14 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
       return { supported: true, path };
     },
     async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
-      return copySecret(input.secret);
+      const copied = await copySecret(input.secret);
+      const about = input.about;
+      if (about) {
+        await deps.meta.update((doc) => {
+          if (doc.organizations.some((o) => o.id === about.orgId)) c.record(doc, { action: 'key.copy', orgId: about.orgId, environment: about.environment, keyId: about.keyId, last4: about.last4 });
+        });
+      }
+      return copied;
     },
   };
 

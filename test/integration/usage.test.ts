@@ -74,4 +74,23 @@ describe('activity log', () => {
     expect(revokes.entries).toHaveLength(1);
     expect(JSON.stringify(all)).not.toContain(created.secret);
   });
+
+  it('records a reveal and a copy with the key they were about, never the key', async () => {
+    const lg = t.sandbox.laghav.seedOrg('Acme');
+    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.live, name: 'Acme' });
+    const created = await t.call<{ key: { id: string }; secret: string }>('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
+    const about = { orgId: a.organization.id, environment: 'live', keyId: created.key.id, last4: created.secret.slice(-4) };
+    await t.call('activity.reveal', about);
+    await t.call('clipboard.copySecret', { secret: created.secret, about });
+    expect(await t.clipboard.readText()).toBe(created.secret);
+    const { entries } = await t.call<Output<'activity.list'>>('activity.list', {});
+    expect(entries.slice(0, 2).map((e) => [e.action, e.keyId, e.last4])).toEqual([
+      ['key.copy', created.key.id, created.secret.slice(-4)],
+      ['key.reveal', created.key.id, created.secret.slice(-4)],
+    ]);
+    // A reference to an organization Keydeck does not have is refused; a last 4 that is more is refused.
+    expect((await t.callErr('activity.reveal', { ...about, orgId: 'org_Missing000000' })).code).toBe('NOT_FOUND');
+    expect((await t.callErr('activity.reveal', { ...about, last4: created.secret })).code).toBe('VALIDATION_FAILED');
+    for (const text of t.files()) expect(text).not.toContain(created.secret);
+  });
 });

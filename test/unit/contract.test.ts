@@ -27,6 +27,7 @@ describe('the contract', () => {
     expect(surface(api)).toMatchInlineSnapshot(`
       [
         "activity.list",
+        "activity.reveal",
         "app.info",
         "clipboard.copySecret",
         "dashboard.open",

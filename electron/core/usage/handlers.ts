@@ -95,6 +95,14 @@ export function usageHandlers(c: CoreContext) {
       return { entries };
     },
 
+    async 'activity.reveal'(input: ParsedInput<'activity.reveal'>): Promise<Output<'activity.reveal'>> {
+      await c.deps.meta.update((doc) => {
+        c.org(doc, input.orgId);
+        c.record(doc, { action: 'key.reveal', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+      });
+      return {};
+    },
+
     async 'orgs.update'(input: ParsedInput<'orgs.update'>): Promise<Output<'orgs.update'>> {
       return c.deps.meta.update((doc) => {
         const org = c.org(doc, input.orgId);

@@ -31,7 +31,11 @@ export function CreateKeyDialog({ org, environment, provider, onClose }: { org: 
           <p>
             Created <strong>{create.data.key.name}</strong> ({create.data.key.masked}).
           </p>
-          <SecretOnce secret={create.data.secret} envVar={provider.envVar} />
+          <SecretOnce
+            secret={create.data.secret}
+            envVar={provider.envVar}
+            about={{ orgId: org.id, environment, keyId: create.data.key.id, last4: create.data.secret.slice(-4) }}
+          />
           {create.data.heldCredentialId && <p className="hint hint-ok">A copy is kept in your OS keychain.</p>}
           {create.data.keepError && <ErrorNotice error={create.data.keepError} title="The key was created but not kept in the keychain" />}
           <div className="dialog-actions">

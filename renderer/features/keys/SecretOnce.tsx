@@ -1,22 +1,28 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { Input } from '../../../shared/contract.js';
 import { api, unwrap } from '../../lib/api.js';
 
 /**
  * A new key's secret, shown this once. Copy goes through the main process, which clears the
  * clipboard after 30 s if it still holds the key.
  */
-export function SecretOnce({ secret, envVar }: { secret: string; envVar: string }) {
+export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: string; about?: Input<'activity.reveal'> }) {
   const [revealed, setRevealed] = useState(false);
-  const copy = useMutation({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret })) });
+  const copy = useMutation({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret, about })) });
+  const toggle = () => {
+    // Revealing is logged (which key, never the key); hiding is not.
+    if (!revealed && about) void api.activity.reveal(about);
+    setRevealed((r) => !r);
+  };
   return (
     <div className="secret-once">
       <p className="notice notice-warn">This is the only time the full key is shown. Copy it now, for example into <code>{envVar}</code>.</p>
       <div className="secret-row">
-        <code className="secret" data-testid="new-secret" aria-label="New key">
+        <code className="secret" data-testid="new-secret" aria-label="New key" data-secret-reveal="">
           {revealed ? secret : `${secret.slice(0, secret.indexOf('_', 4) + 1)}${'•'.repeat(16)}${secret.slice(-4)}`}
         </code>
-        <button type="button" className="button-quiet" onClick={() => setRevealed((r) => !r)} aria-pressed={revealed}>
+        <button type="button" className="button-quiet" onClick={toggle} aria-pressed={revealed}>
           {revealed ? 'Hide' : 'Reveal'}
         </button>
         <button type="button" className="button-primary" onClick={() => copy.mutate()}>
