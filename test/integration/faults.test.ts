@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFigure } from '../support/figures.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { ProviderId } from '../../shared/domain.js';
 import { HttpClient } from '../../electron/core/http/client.js';
@@ -58,6 +59,7 @@ describe('fault suite: every fault × every provider ends in the right typed err
     // No call outlives its deadline (plus a generous allowance for a loaded machine).
     expect(Date.now() - started).toBeLessThan(DEADLINE + 1500);
     expect(elsewhere.requests).toHaveLength(0);
+    recordFigure('faults', `${provider}-${_name}`, { injected: 1, typedErrors: 1 });
   });
 
   it('after the faults, every provider answers normally again', async () => {

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, parseRetryAfter } from '../../electron/core/http/client.js';
 import { laghav } from '../../electron/core/providers/laghav.js';
 import { failure } from './helpers/fail.js';
+import { recordFigure } from '../support/figures.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 const servers: FaultServer[] = [];
@@ -52,6 +54,7 @@ describe('HttpClient', () => {
     expect(f.error.code).toBe('REDIRECT_REFUSED');
     expect(f.error.provider?.status).toBe(302);
     expect(other.requests).toHaveLength(0);
+    recordFigure('redirects', 'get-302', { refused: 1, leaked: other.requests.length });
   });
 
   it('stops reading a body over 1 MB', async () => {
@@ -148,9 +151,79 @@ describe('HttpClient', () => {
       const f = await failure(new HttpClient(noSleep).send({ method: 'GET', url: `https://localhost:${port}/` }));
       expect(f.error.code).toBe('TLS_ERROR');
       expect(hits).toBe(0);
+      recordFigure('tls', 'self-signed', { refused: 1 });
     } finally {
       tls.close();
     }
+  });
+
+  /**
+   * A local CA the test trusts (only this test's client, through its own dispatcher), so that the
+   * failure under test is the certificate's date or name, not an unknown issuer.
+   */
+  describe('with a trusted local CA', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keydeck-ca-'));
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Keydeck Test CA', '-days', '2', '-keyout', 'ca.key', '-out', 'ca.pem');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf', '-keyout', 'leaf.key', '-out', 'leaf.csr');
+    const leaf = (name: string, host: string, days: string) => {
+      writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:${host}\n`);
+      ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', days, '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+      return readFileSync(join(dir, `${name}.pem`));
+    };
+    const certs = { good: leaf('good', 'localhost', '2'), expired: leaf('expired', 'localhost', '-1'), wrongHost: leaf('wrong', 'api.other.example', '2') };
+    const trusting = () => new HttpClient({ ...noSleep, dispatcher: new Agent({ connect: { ca: readFileSync(join(dir, 'ca.pem')), rejectUnauthorized: true } }) });
+    async function serve(cert: Buffer) {
+      const seen: (string | undefined)[] = [];
+      const tls = createServer({ key: readFileSync(join(dir, 'leaf.key')), cert }, (req, res) => {
+        seen.push(req.headers.authorization);
+        res.setHeader('content-type', 'application/json');
+        res.end('{}');
+      });
+      await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+      return { url: `https://localhost:${(tls.address() as AddressInfo).port}/`, seen, close: () => tls.close() };
+    }
+
+    it('accepts a valid certificate for the host (the control: the CA is trusted)', async () => {
+      const s = await serve(certs.good);
+      try {
+        expect((await trusting().send({ method: 'GET', url: s.url })).status).toBe(200);
+      } finally {
+        s.close();
+      }
+    });
+
+    it.each([
+      ['an expired certificate', 'expired', 'CERT_HAS_EXPIRED'],
+      ['a certificate for another host', 'wrongHost', 'ERR_TLS_CERT_ALTNAME_INVALID'],
+    ] as const)('refuses %s with TLS_ERROR, sends no key and never retries', async (_name, which, code) => {
+      const s = await serve(certs[which]);
+      try {
+        const f = await failure(trusting().send({ method: 'GET', url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' } }));
+        expect(f.error.code).toBe('TLS_ERROR');
+        expect(f.error.message).toContain(code);
+        expect(s.seen).toHaveLength(0);
+        recordFigure('tls', which, { refused: 1 });
+      } finally {
+        s.close();
+      }
+    });
+  });
+
+  it('refuses a cross-origin redirect of a POST and a DELETE too: the other origin receives nothing', async () => {
+    const other = await server((_req, res) => res.end('{}'));
+    for (const status of [301, 302, 303, 307, 308]) {
+      const s = await server((_req, res) => {
+        res.writeHead(status, { location: `${other.url}/steal` });
+        res.end();
+      });
+      for (const method of ['POST', 'DELETE'] as const) {
+        const f = await failure(new HttpClient(noSleep).send({ method, url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' }, json: method === 'POST' ? { name: 'x' } : undefined }));
+        expect(f.error.code).toBe('REDIRECT_REFUSED');
+      }
+    }
+    expect(other.requests).toHaveLength(0);
+    recordFigure('redirects', 'cross-origin', { refused: 10, leaked: other.requests.length });
   });
 
   it('parseRetryAfter reads seconds, dates, and ignores junk', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFigure } from '../support/figures.js';
 import type { ProviderId } from '../../shared/domain.js';
 import type { RotationView } from '../../shared/rotation.js';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
@@ -106,6 +107,7 @@ describe('crash injection: SIGKILL at every step boundary, then resume (real key
     // The kill happened where each path has a boundary (API create/revoke for Laghav; dashboard steps elsewhere).
     expect(killedAt).toEqual(expect.arrayContaining(['plan', 'store', 'verify', 'deploy', 'confirmUse', 'admin-switch', 'confirmRevoked', 'finish:keychain', 'done']));
     if (provider === 'laghav') expect(killedAt).toEqual(BOUNDARIES);
+    recordFigure('crashes', provider, { sigkills: killedAt.length, resumed: killedAt.length });
     console.log(`crash injection ${provider}: killed at ${killedAt.length} boundaries (${killedAt.join(', ')})`);
   }, 240_000);
 });
