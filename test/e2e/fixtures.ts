@@ -9,6 +9,8 @@ import type { MetaDoc } from '../../electron/core/store/schema.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { recordFigure } from '../support/figures.js';
+import { check, newRecording, record, type Recording } from './hygiene.js';
 
 export interface Keydeck {
   host: PreviewHost;
@@ -21,6 +23,8 @@ export interface Keydeck {
   meta(): MetaDoc;
   /** Seeds an organization at the sandbox and returns its admin keys. */
   seed(name?: string): { live: string; test: string };
+  /** What the page showed and received, for the secret-hygiene check after the test. */
+  recording: Recording;
 }
 
 /**
@@ -48,7 +52,9 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
     });
     const host = await startPreviewHost({ core: workspace, rendererDir: resolve('out/renderer') });
     const accounts: string[] = [];
+    const recording = newRecording();
     await use({
+      recording,
       host,
       sandbox,
       profileDir,
@@ -62,9 +68,25 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
           { name: 'CI pipeline', environment: 'test' },
         ]).admin,
     });
+    const deployTargets = workspace.meta
+      .read()
+      .rotations.flatMap((r) => r.deployTargets)
+      .flatMap((t) => (t.kind === 'envFile' ? [t.path] : []));
     await workspace.dispose();
     await host.close();
     await sandbox.close();
+    // Secret hygiene: every secret the sandbox issued in this test is a canary.
+    const canaries = allIssued(sandbox);
+    const result = check(recording, canaries, profileDir, deployTargets);
+    recordFigure('canary', testInfo.titlePath.join(' › '), {
+      tests: 1,
+      canaries: result.canaries,
+      frames: result.frames,
+      domStrings: result.domStrings,
+      files: result.files,
+      allowedReveals: result.allowedReveals,
+      hits: result.hits.length,
+    });
     // Remove whatever the test left in its keychain service.
     const doc = workspace.meta.read();
     for (const cred of doc.credentials) {
@@ -73,8 +95,18 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
     }
     for (const account of accounts) await secrets.delete(account).catch(() => false);
     rmSync(profileDir, { recursive: true, force: true });
+    expect(result.hits, 'secrets outside an explicit reveal').toEqual([]);
+  },
+  // Every page records what it received and showed, for the hygiene check above.
+  page: async ({ page, keydeck }, use) => {
+    await record(page, keydeck.recording);
+    await use(page);
   },
 });
+
+function allIssued(sandbox: Sandbox): string[] {
+  return (['legba', 'laghav', 'leadey', 'logtalk', 'skapi'] as const).flatMap((p) => sandbox[p].issued);
+}
 
 export { expect };
 

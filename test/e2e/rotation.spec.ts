@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -70,6 +70,8 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('KEY_REVOKED');
     await expectNoAxeViolations(page, 'rotation wizard: done');
     expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('revoked');
+    // The backup held the old key: once it is dead, Keydeck removes it rather than leave a copy on disk.
+    expect(existsSync(`${envPath}.keydeck.bak`)).toBe(false);
     await wizard.getByRole('button', { name: 'Close', exact: true }).click();
     // Keydeck goes on working with the new key.
     await page.getByRole('button', { name: 'Refresh' }).click();

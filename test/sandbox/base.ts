@@ -43,6 +43,8 @@ export abstract class ProviderSandbox {
   readonly keys = new HashedKeyStore();
   readonly orgs = new Map<string, SandboxOrg>();
   readonly calls: { method: string; path: string; keyId?: string; status: number }[] = [];
+  /** Every secret this sandbox ever issued: the canaries the secret-hygiene checks search for. */
+  readonly issued: string[] = [];
 
   constructor(
     readonly spec: SandboxSpec,
@@ -67,6 +69,7 @@ export abstract class ProviderSandbox {
   mint(orgId: string, name: string, environment: 'live' | 'test', extra: Partial<Pick<StoredKey, 'scope' | 'expiresAt' | 'readOnly'>> = {}) {
     const { secret, prefix } = this.spec.generate(environment);
     const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra }, this.spec.idPrefix);
+    this.issued.push(secret);
     return { key, secret };
   }
 

@@ -1,3 +1,4 @@
+import { removeEnvBackup } from './env-file.js';
 import type { Credential } from '../../../shared/domain.js';
 import { fail, KeydeckFailure } from '../../../shared/errors.js';
 import { maskFromParts } from '../../../shared/keys.js';
@@ -459,6 +460,8 @@ export class RotationEngine {
     // Keychain first: a crash here leaves a journal that finishes again, never a dangling secret.
     await this.c.deps.secrets.delete(this.oldAccount(org, r));
     await this.boundary('finish:keychain');
+    // The .env backups hold the old key, now dead: remove them rather than leave copies of it on disk.
+    for (const t of r.deployTargets) if (t.kind === 'envFile') await removeEnvBackup(t.path);
     await this.save(r.id, (x, doc) => {
       doc.credentials = doc.credentials.filter((c) => c.id !== x.old.credentialId);
       const fresh = doc.credentials.find((c) => c.id === x.newKey.credentialId);

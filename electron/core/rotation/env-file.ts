@@ -80,3 +80,12 @@ export async function writeEnvFile(path: string, variable: string, value: string
   }
   return { backup, replaced };
 }
+
+/**
+ * Removes the `<file>.keydeck.bak` a deploy left, once the rotation is done: the old key in it is dead
+ * by then, and no copy of a key should outlive its use. Idempotent (a crash may run it twice).
+ */
+export async function removeEnvBackup(path: string): Promise<void> {
+  if (!isAbsolute(path) || !isEnvFileName(path)) return;
+  await unlink(`${path}.keydeck.bak`).catch(() => undefined);
+}

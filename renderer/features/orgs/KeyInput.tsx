@@ -49,6 +49,8 @@ export function KeyInput({ value, onChange, inspection, label = 'API key' }: { v
           type={shown ? 'text' : 'password'}
           autoComplete="off"
           spellCheck={false}
+          // Where the person types or pastes a key: the only input that may hold one (secret-hygiene checks rely on it).
+          data-secret-input=""
           value={value}
           onChange={(e) => onChange(e.target.value)}
           aria-describedby={hintId}
