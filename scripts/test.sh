@@ -23,4 +23,5 @@ step vitest scripts/with-keyring.sh npx --no-install vitest run
 step playwright scripts/with-keyring.sh npx --no-install playwright test
 step electronegativity node scripts/electronegativity-gate.mjs
 
+node scripts/security-report.mjs || true
 node scripts/summary.mjs

@@ -116,7 +116,7 @@ export interface HygieneResult {
 }
 
 /** Searches the recordings and the files for every canary. */
-export function check(rec: Recording, canaries: string[], profileDir: string, deployTargets: string[] = []): HygieneResult {
+export function check(rec: Recording, canaries: string[], profileDir: string, deployTargets: string[] = [], tempRoot = tmpdir()): HygieneResult {
   const hits: string[] = [];
   let allowedReveals = 0;
   const mask = (s: string) => `${s.slice(0, 8)}…${s.slice(-4)}`;
@@ -134,7 +134,7 @@ export function check(rec: Recording, canaries: string[], profileDir: string, de
       else hits.push(`DOM (${d.where}) holds ${mask(c)}: ${d.text.replace(c, mask(c)).slice(0, 120)}`);
     }
   }
-  const files = [...new Set([...filesSince(profileDir, 0), ...filesSince(tmpdir(), rec.started)])];
+  const files = [...new Set([...filesSince(profileDir, 0), ...filesSince(tempRoot, rec.started)])];
   const needles = canaries.map((c) => ({ c, b: Buffer.from(c) }));
   for (const path of files) {
     let data: Buffer;

@@ -166,3 +166,19 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect.poll(() => keydeck.meta().settings).toEqual({ reminders: false });
 });
+
+test('provider content is untrusted: a hostile key name renders as text, and a huge one stays bounded', async ({ page, keydeck }) => {
+  const hostile = '<img src=x onerror="window.__xss=1">';
+  const sk = keydeck.sandbox.skapi.seedOrg('Payments', [
+    { name: hostile, environment: 'live' },
+    { name: `Long ${'x'.repeat(5000)}`, environment: 'live' },
+  ]);
+  await page.goto(keydeck.host.url);
+  await page.getByLabel('Admin API key').fill(sk.admin.live);
+  await page.getByRole('button', { name: 'Verify and connect' }).click();
+  await expect(page.getByRole('row', { name: /<img src=x/ }).first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.locator('main img').count()).toBe(0);
+  // The long name is shown without breaking the layout: no horizontal overflow of the page.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+});
