@@ -27,7 +27,7 @@ const tls = sum('tls');
 const redirects = sum('redirects');
 let reviewed = 0;
 try {
-  reviewed = JSON.parse(readFileSync('security/electronegativity-reviewed.json', 'utf8')).length;
+  reviewed = JSON.parse(readFileSync('security/electronegativity-reviewed.json', 'utf8')).reviewed.length;
 } catch {
   // unknown
 }
@@ -41,7 +41,7 @@ try {
 }
 const rows = [
   ['IPC contract fuzzing (fast-check, through the one dispatch every transport uses)', `${n(ipc.payloads)} payloads over ${n(ipc.files)} channels (${n(ipc.payloads / Math.max(1, ipc.files))} each); ${n(ipc.rejected)} invalid ones rejected with VALIDATION_FAILED; ${n(ipc.crashes)} crashes; ${n(ipc.pollution)} prototype pollutions`],
-  ['Preview host: hostile handshakes (pure guard) and live WebSocket connections', `${n(preview.payloads)} attempts; ${n(preview.refused)} refused; every one with a wrong token, Origin or Host refused, the core never reached`],
+  ['Preview host: hostile handshakes (pure guard) and live WebSocket connections', `${n(preview.payloads)} attempts; ${n(preview.refused)} refused: every one with a wrong token, Origin or Host (the other ${n(preview.payloads - preview.refused)} were mutations that stayed exactly right, such as spaces around the protocol list, and were accepted, as they should be); over the live connections the core was never reached`],
   ['Secret hygiene: canary keys over the whole end-to-end suite', `${n(canary.tests)} tests, ${n(canary.canaries)} canary keys, ${n(canary.frames)} WebSocket answers and ${n(canary.domStrings)} DOM strings recorded, ${n(canary.files)} files searched; **${n(canary.hits)} hits**; ${n(canary.allowedReveals)} explicit reveals (a new key shown once, a key typed by the person, a .env the person chose)`],
   ['Network faults × providers', `${n(faults.injected)} faults injected, ${n(faults.typedErrors)} ended in the right typed error within the deadline`],
   ['TLS', `${n(tls.refused)} bad certificates refused (self-signed, expired, wrong host) with TLS_ERROR, no request reached them`],
