@@ -1,23 +1,29 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
 test.use({ sandboxDefaults: true });
+
+/** Connects each organization through the first-run form, then "+ Add organization". */
+async function connectAll(page: Page, orgs: [key: string, name: string][]): Promise<void> {
+  for (const [i, [key, name]] of orgs.entries()) {
+    if (i > 0) await page.getByRole('button', { name: '+ Add organization' }).click();
+    await page.getByLabel('Admin API key').fill(key);
+    await page.getByLabel('Organization name (optional)').fill(name);
+    await page.getByRole('button', { name: 'Verify and connect' }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  }
+}
 
 test('overview, usage flags, refresh all, activity export, palette and shortcuts, offline lists', async ({ page, keydeck }) => {
   const lg = keydeck.sandbox.laghav.seedOrg('Acme', [{ name: 'Old web key', environment: 'live' }]);
   const sk = keydeck.sandbox.skapi.seedOrg('Payments', [{ name: 'Unused checkout', environment: 'live' }]);
   for (const k of keydeck.sandbox.laghav.keysOf(lg.org.id)) if (k.name === 'Old web key') k.createdAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
   await page.goto(keydeck.host.url);
-  for (const [key, name] of [
+  await connectAll(page, [
     [lg.admin.live, 'Acme'],
     [sk.admin.live, 'Payments'],
-  ] as const) {
-    if (name === 'Payments') await page.getByRole('button', { name: '+ Add organization' }).click();
-    await page.getByLabel('Admin API key').fill(key);
-    await page.getByLabel('Organization name (optional)').fill(name);
-    await page.getByRole('button', { name: 'Verify and connect' }).click();
-    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  }
+  ]);
 
   // The overview, from the cached lists; Refresh all fills in what was never listed.
   await page.getByRole('button', { name: 'Overview' }).click();
@@ -90,16 +96,10 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
     if (k.name === 'Busy worker') k.lastUsedAt = new Date().toISOString();
   }
   await page.goto(keydeck.host.url);
-  for (const [key, name] of [
+  await connectAll(page, [
     [lg.admin.test, 'Acme'],
     [sk.admin.live, 'Payments'],
-  ] as const) {
-    if (name === 'Payments') await page.getByRole('button', { name: '+ Add organization' }).click();
-    await page.getByLabel('Admin API key').fill(key);
-    await page.getByLabel('Organization name (optional)').fill(name);
-    await page.getByRole('button', { name: 'Verify and connect' }).click();
-    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  }
+  ]);
 
   // Laghav test keys: Keydeck's own calls against the documented 100 a day, with the provider's own count.
   await page.getByRole('navigation').getByRole('button', { name: /Acme/ }).click();
