@@ -7,7 +7,7 @@ import { checkApiUrl, isLoopbackHost } from './core/http/url-policy.js';
 import { fileLogger } from './core/node-workspace.js';
 import { systemClock } from './core/ports.js';
 import { KeyCache } from './core/store/key-cache.js';
-import { MetaStore, type DocumentBackend } from './core/store/meta-store.js';
+import { lazyBackend, MetaStore } from './core/store/meta-store.js';
 import { KeytarSecretStore } from './core/vault/keytar-store.js';
 import { scheduleReminders } from './core/usage/reminder-schedule.js';
 import { createWorkspace } from './core/workspace.js';
@@ -105,8 +105,8 @@ function createWindow(): BrowserWindow {
 
 void app.whenReady().then(() => {
   const userData = app.getPath('userData');
-  const store = new Store<Record<string, unknown>>({ name: 'metadata', clearInvalidConfig: false, configFileMode: 0o600 });
-  const backend: DocumentBackend = store;
+  // Built on first use, so a damaged file opens recovery mode instead of failing the start.
+  const backend = lazyBackend(join(userData, 'metadata.json'), () => new Store<Record<string, unknown>>({ name: 'metadata', clearInvalidConfig: false, configFileMode: 0o600 }));
   const workspace = createWorkspace({
     secrets: new KeytarSecretStore(keychainService),
     meta: new MetaStore(backend),

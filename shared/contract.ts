@@ -13,9 +13,10 @@ import {
 import { KeydeckError, type ErrorCode } from './errors.js';
 import { RotationAction, RotationView } from './rotation.js';
 import { QuotaView, Reminder, Settings, UsagePolicy, UsageRow } from './usage.js';
+import { RecoveryReport, StoreStatus, VaultStatus } from './storage.js';
 
 /** Everything the activity log records. */
-export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'key.reveal', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel']);
+export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'key.reveal', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel', 'org.recover']);
 /** Which key a UI event (reveal, copy) was about, for the activity log: public facts only. */
 export const KeyRef = z.object({ orgId: LocalId, environment: Environment, keyId: z.string().min(1).max(200), last4: z.string().max(4) }).strict();
 /** One line of the activity log as the renderer sees it. */
@@ -311,6 +312,39 @@ export const contract = {
     input: z.object({ secret: z.string().min(1).max(512), about: KeyRef.optional() }).strict(),
     output: z.object({ clearsAfterMs: z.number().int().nonnegative() }),
     errors: [] as ErrorCode[],
+  },
+  /**
+   * Where keys are kept now: the OS keychain, or (when there is none) session-only memory.
+   * `recheck` asks the keychain again instead of answering from the last check.
+   */
+  'vault.status': {
+    input: z.object({ recheck: z.boolean().optional() }).strict(),
+    output: VaultStatus,
+    errors: [] as ErrorCode[],
+  },
+  /**
+   * Turn on session-only mode: test keys held in memory until Keydeck quits, live keys refused.
+   * Only when no keychain is available (CONFLICT when it is).
+   */
+  'vault.useSession': {
+    input: z.object({}).strict(),
+    output: VaultStatus,
+    errors: ['CONFLICT'] as ErrorCode[],
+  },
+  /** The metadata file's health; `corrupt` means Keydeck is in recovery mode (nothing changed yet). */
+  'store.status': {
+    input: z.object({}).strict(),
+    output: StoreStatus,
+    errors: [] as ErrorCode[],
+  },
+  /**
+   * Recovery mode: keep the damaged file under a new name, rebuild the metadata from what it still
+   * holds, the keychain and the providers. Every readable rotation journal is kept.
+   */
+  'store.recover': {
+    input: z.object({}).strict(),
+    output: RecoveryReport,
+    errors: ['CONFLICT', 'STORE_ERROR'] as ErrorCode[],
   },
 } as const;
 

@@ -47,6 +47,13 @@ export const Organization = z.object({
   /** When this organization's keys count as due for rotation or stale (defaults: 90 and 30 days). */
   policy: z.object({ rotateAfterDays: z.number().int().min(1).max(3650), staleAfterDays: z.number().int().min(1).max(3650) }).optional(),
   createdAt: Timestamp,
+  /**
+   * Connected in session-only mode (no keychain): its keys live in memory and the organization is
+   * removed when Keydeck quits (or at the next start, after a crash).
+   */
+  sessionOnly: z.boolean().optional(),
+  /** Rebuilt by recovery mode from the keychain: its name and settings may need to be set again. */
+  recovered: z.boolean().optional(),
   /** Which environments have an admin key connected. */
   environments: z.array(Environment),
 });

@@ -63,6 +63,8 @@ export const ErrorCode = z.enum([
   'CONFLICT',
   /** A bug in Keydeck. The message says what failed, never a secret. */
   'INTERNAL',
+  /** Session-only mode (no keychain) holds test keys only; a live key needs the OS keychain. */
+  'LIVE_KEY_NEEDS_KEYCHAIN',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -11,6 +11,7 @@ import { KeyCache, memoryBackend } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
 import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
 import { accountName, type SecretStore } from './vault/secret-store.js';
+import { Vault } from './vault/vault.js';
 
 /** Everything the core needs from the outside world. Each transport builds one of these. */
 export interface CoreDeps {
@@ -46,9 +47,26 @@ export interface CoreDeps {
 /** Helpers shared by the core's domain modules. */
 export class CoreContext {
   readonly cache: KeyCache;
+  /** The keychain, or session-only memory when there is none: every secret goes through it. */
+  readonly vault: Vault;
+  readonly deps: CoreDeps;
 
-  constructor(readonly deps: CoreDeps) {
+  constructor(deps: CoreDeps) {
+    this.vault = deps.secrets instanceof Vault ? deps.secrets : new Vault(deps.secrets);
+    this.deps = { ...deps, secrets: this.vault };
     this.cache = deps.cache ?? new KeyCache(memoryBackend());
+  }
+
+  /**
+   * Refuses, before anything happens at a provider, to store a key that could not be kept: in
+   * session-only mode, a live key, or any key of an organization whose keys are in the keychain.
+   */
+  assertCanStore(org: StoredOrganization | undefined, environment: Environment): void {
+    if (!this.vault.sessionOnly) return;
+    this.vault.assertCanKeep(environment);
+    if (org && !org.sessionOnly) {
+      fail('KEYCHAIN_UNAVAILABLE', `${org.name} keeps its keys in the OS keychain, which is not available now. Start your keyring (gnome-keyring or KWallet) and restart Keydeck to change its keys.`);
+    }
   }
 
   now(): string {

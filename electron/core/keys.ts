@@ -91,6 +91,7 @@ export function keyHandlers(c: CoreContext) {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
       const adapter = c.apiAdapter(org, 'create');
+      if (input.keep) c.assertCanStore(org, input.environment);
       const { ctx, admin } = await c.callWith(doc, org, input.environment);
       // A create is never retried: the provider may have made the key even if the answer was lost.
       const created = await adapter.create(ctx, { name: input.name, scope: input.scope });
@@ -157,6 +158,7 @@ export function keyHandlers(c: CoreContext) {
     async 'keys.adopt'(input: ParsedInput<'keys.adopt'>): Promise<Output<'keys.adopt'>> {
       const org = c.org(c.deps.meta.read(), input.orgId);
       const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
+      c.assertCanStore(org, key.environment);
       await refuseDuplicate(c, key);
       const cred = await verifiedCredential(c, org, key, input.name, 'held');
       const { providerKeyId } = cred;

@@ -60,7 +60,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       version: options.version,
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
-      cache: new KeyCache(confBackend(options.profileDir, 'cache')),
+      cache: new KeyCache(confBackend(options.profileDir, 'cache', { clearInvalid: true })),
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
     }, { boundary: options.boundary }),

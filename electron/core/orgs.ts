@@ -39,7 +39,8 @@ export async function refuseDuplicate(c: CoreContext, key: Inspected): Promise<v
     if (cred.last4 !== key.last4 || cred.prefix !== key.prefix) continue;
     const org = doc.organizations.find((o) => o.id === cred.orgId);
     if (!org || org.provider !== key.provider) continue;
-    const held = await c.deps.secrets.get(c.account(org, cred));
+    // A keychain that cannot answer cannot hold a duplicate either; storing will say what is wrong.
+    const held = await c.deps.secrets.get(c.account(org, cred)).catch(() => null);
     if (held === key.key) fail('CONFLICT', `Keydeck already holds this key (${key.masked}) in ${org.name}.`);
   }
 }
@@ -90,6 +91,37 @@ async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspec
   return result;
 }
 
+/**
+ * Ends session-only mode: forgets every session-only key and removes the organizations that held
+ * them (they were never in the keychain). Runs on quit, and at start for a session that crashed.
+ * An unfinished rotation of such an organization is cancelled with a note saying what to check at
+ * the provider, so its journal is kept and explains itself.
+ */
+export async function endSession(c: CoreContext): Promise<{ organizations: number; keys: number }> {
+  const keys = c.vault.endSession();
+  const doc = c.deps.meta.read();
+  const gone = doc.organizations.filter((o) => o.sessionOnly);
+  if (gone.length === 0) return { organizations: 0, keys };
+  const ids = new Set(gone.map((o) => o.id));
+  for (const id of ids) c.cache.forgetOrg(id);
+  await c.deps.meta.update((d) => {
+    const now = c.now();
+    for (const r of d.rotations) {
+      if (!ids.has(r.orgId) || r.status === 'done' || r.status === 'cancelled') continue;
+      const created = r.newKey.providerKeyId ? ` If the new key (${r.newKey.providerKeyId}) was created, revoke it in the provider's dashboard.` : '';
+      r.status = 'cancelled';
+      r.step = 'cancelled';
+      r.updatedAt = now;
+      r.finishedAt = now;
+      r.history.push({ at: now, step: 'cancelled', event: `Session-only mode ended: the keys were held in memory and are gone.${created}`.slice(0, 500) });
+    }
+    for (const org of gone) c.record(d, { action: 'org.remove', orgId: org.id, detail: 'session-only: its test keys were held in memory and forgotten when the session ended' });
+    d.organizations = d.organizations.filter((o) => !ids.has(o.id));
+    d.credentials = d.credentials.filter((x) => !ids.has(x.orgId));
+  });
+  return { organizations: gone.length, keys };
+}
+
 export function orgHandlers(c: CoreContext) {
   return {
     async 'orgs.list'(): Promise<Output<'orgs.list'>> {
@@ -113,6 +145,7 @@ export function orgHandlers(c: CoreContext) {
           fail('VALIDATION_FAILED', `${info.displayName} needs your ${info.providerOrgField.label} (e.g. ${info.providerOrgField.example}).`);
         }
       }
+      c.assertCanStore(undefined, key.environment);
       await refuseDuplicate(c, key);
       const org: StoredOrganization = {
         id: newId('org'),
@@ -122,6 +155,7 @@ export function orgHandlers(c: CoreContext) {
         providerOrgId: info.providerOrgField ? input.providerOrgId : undefined,
         dashboardUrl: input.dashboardUrl,
         createdAt: c.now(),
+        ...(c.vault.sessionOnly ? { sessionOnly: true } : {}),
       };
       return connectAdmin(c, org, key, true);
     },
@@ -129,6 +163,7 @@ export function orgHandlers(c: CoreContext) {
     async 'orgs.connectEnvironment'(input: ParsedInput<'orgs.connectEnvironment'>): Promise<Output<'orgs.connectEnvironment'>> {
       const org = c.org(c.deps.meta.read(), input.orgId);
       const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
+      c.assertCanStore(org, key.environment);
       await refuseDuplicate(c, key);
       return connectAdmin(c, org, key, false);
     },
@@ -137,6 +172,8 @@ export function orgHandlers(c: CoreContext) {
     async 'orgs.remove'(input: ParsedInput<'orgs.remove'>): Promise<Output<'orgs.remove'>> {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
+      const open = doc.rotations.find((r) => r.orgId === org.id && r.status !== 'done' && r.status !== 'cancelled');
+      if (open) fail('CONFLICT', `A rotation of ${org.name}'s key …${open.old.last4} is not finished. Finish or cancel it first, so no key is left behind at the provider.`);
       let removedSecrets = 0;
       for (const cred of doc.credentials.filter((x) => x.orgId === org.id)) {
         if (await c.deps.secrets.delete(c.account(org, cred))) removedSecrets++;

@@ -16,9 +16,15 @@ export function isRejection(error: unknown): error is KeydeckFailure {
  * finds the key's own id: by prefix and last 4 where the list gives them, or else as the only key
  * whose last use moved on this very call (the sk-style list has no last 4).
  */
-export async function verifyAndIdentify(c: CoreContext, org: StoredOrganization, key: { key: string; prefix: string; last4: string; environment: Environment }): Promise<{ providerKeyId?: string }> {
+export async function verifyAndIdentify(
+  c: CoreContext,
+  org: StoredOrganization,
+  key: { key: string; prefix: string; last4: string; environment: Environment },
+  /** Provider ids of keys Keydeck already knows (default: from the metadata; recovery passes its own). */
+  knownIds?: Set<string>,
+): Promise<{ providerKeyId?: string }> {
   // Keys Keydeck already knows by id cannot be this one (the admin key was likely used moments ago too).
-  const known = new Set(c.deps.meta.read().credentials.filter((x) => x.orgId === org.id && x.providerKeyId).map((x) => x.providerKeyId));
+  const known = knownIds ?? new Set(c.deps.meta.read().credentials.filter((x) => x.orgId === org.id && x.providerKeyId).map((x) => x.providerKeyId));
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
   const since = Date.now() - 2000;

@@ -7,7 +7,8 @@ import { redactUrl } from './http/client.js';
 import { checkDashboardUrl } from './http/url-policy.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { keyHandlers } from './keys.js';
-import { orgHandlers } from './orgs.js';
+import { endSession, orgHandlers } from './orgs.js';
+import { recover, storeStatus } from './recovery.js';
 import { providerInfos } from './providers/index.js';
 import type { Boundary } from './rotation/engine.js';
 import { isEnvFileName } from './rotation/env-file.js';
@@ -41,6 +42,8 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     return { clearsAfterMs: clearMs };
   };
   const rotation = rotationHandlers(c, copySecret, options.boundary);
+  // Organizations of a session-only session that ended without a clean quit (a crash) go first.
+  const ready = endSession(c).catch(() => undefined);
 
   const handlers: Handlers = {
     ...rotation.handlers,
@@ -57,6 +60,21 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     },
     ...orgHandlers(c),
     ...keyHandlers(c),
+    async 'vault.status'(input: ParsedInput<'vault.status'>): Promise<Output<'vault.status'>> {
+      return c.vault.current(input.recheck ?? false);
+    },
+    async 'vault.useSession'(): Promise<Output<'vault.useSession'>> {
+      return c.vault.useSession();
+    },
+    async 'store.status'(): Promise<Output<'store.status'>> {
+      return storeStatus(c);
+    },
+    async 'store.recover'(): Promise<Output<'store.recover'>> {
+      const report = await recover(c);
+      // A rebuilt file may still list organizations of an old session-only session: they end now.
+      await endSession(c);
+      return report;
+    },
     async 'dashboard.open'(input: ParsedInput<'dashboard.open'>): Promise<Output<'dashboard.open'>> {
       const org = c.org(deps.meta.read(), input.orgId);
       const info = c.adapter(org).info;
@@ -93,9 +111,16 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     /** The rotation engine, for resuming unfinished rotations at start. */
     rotations: rotation.engine,
     /** Validates and runs one contract call; never throws. */
-    call: (channel: unknown, input: unknown): Promise<Result<unknown>> => dispatch(handlers, channel, input, deps.logger),
-    /** Clears any secret still on the clipboard (called on quit). */
+    call: async (channel: unknown, input: unknown): Promise<Result<unknown>> => {
+      await ready;
+      return dispatch(handlers, channel, input, deps.logger);
+    },
+    /** The keychain, or session-only memory. */
+    vault: c.vault,
+    /** Clears any secret still on the clipboard and forgets session-only keys (called on quit). */
     async dispose(): Promise<void> {
+      await ready;
+      await endSession(c).catch(() => undefined);
       c.cache.flush();
       const secrets = [...pending.values()];
       for (const timer of pending.keys()) clearTimeout(timer);

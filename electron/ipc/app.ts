@@ -5,4 +5,8 @@ export function registerAppIpc(deps: IpcDeps): void {
   handle(deps, 'app.info');
   handle(deps, 'dashboard.open');
   handle(deps, 'clipboard.copySecret');
+  handle(deps, 'vault.status');
+  handle(deps, 'vault.useSession');
+  handle(deps, 'store.status');
+  handle(deps, 'store.recover');
 }

@@ -34,7 +34,9 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
     handlers: {
       /** Unfinished rotations first (to offer Resume or Cancel), then the latest finished ones. */
       async 'rotation.list'(): Promise<Output<'rotation.list'>> {
-        const rotations = c.deps.meta.read().rotations;
+        const doc = c.deps.meta.read();
+        // Journals of an organization that is gone stay in the file; they cannot be shown or resumed.
+        const rotations = doc.rotations.filter((r) => doc.organizations.some((o) => o.id === r.orgId));
         const open = rotations.filter((r) => r.status !== 'done' && r.status !== 'cancelled');
         const recent = rotations.filter((r) => !open.includes(r)).slice(-20).reverse();
         return { rotations: [...open, ...recent].map(view) };
@@ -52,6 +54,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
         if (doc.rotations.some((r) => r.old.credentialId === cred.id && r.status !== 'done' && r.status !== 'cancelled')) {
           fail('CONFLICT', 'This key is already being rotated: resume or cancel that rotation first.');
         }
+        c.assertCanStore(org, cred.environment);
         if (cred.environment === 'live' && !input.confirmLive) {
           fail('VALIDATION_FAILED', 'Rotating a LIVE key needs an explicit confirmation.');
         }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { copyFileSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { containsSecret } from '../log.js';
 import { emptyDoc, MetaDoc, SCHEMA_VERSION } from './schema.js';
@@ -12,6 +12,38 @@ export interface DocumentBackend {
   set store(value: Record<string, unknown>);
   /** Where the file lives, for the README and the secret-hygiene tests. */
   readonly path: string;
+}
+
+/**
+ * A backend built on first use. conf and electron-store parse the file when they are constructed
+ * and throw on a damaged one; building them lazily turns that into a STORE_ERROR on read (and so
+ * recovery mode) instead of a crash at start. A failed build is retried on the next access.
+ */
+export function lazyBackend(path: string, make: () => DocumentBackend): DocumentBackend {
+  let made: DocumentBackend | undefined;
+  const get = () => (made ??= make());
+  return {
+    path,
+    get store() {
+      return get().store;
+    },
+    set store(value) {
+      get().store = value;
+    },
+  };
+}
+
+/** What is wrong with the metadata file, when something is. */
+export type StoreProblem =
+  | { kind: 'newer'; message: string }
+  | { kind: 'unreadable'; message: string }
+  | { kind: 'corrupt'; message: string };
+
+/** A STORE_ERROR that says which kind of problem it is, so Keydeck can offer recovery for a damaged file only. */
+export class StoreFailure extends KeydeckFailure {
+  constructor(readonly problem: StoreProblem, cause?: unknown) {
+    super({ code: 'STORE_ERROR', message: problem.message }, { cause });
+  }
 }
 
 /** Older documents are brought to SCHEMA_VERSION one step at a time; each step is tested. */
@@ -62,18 +94,44 @@ export class MetaStore {
     return doc;
   }
 
+  /** Whether the file can be used, and if not, why; never throws. */
+  problem(): StoreProblem | undefined {
+    try {
+      this.read();
+      return undefined;
+    } catch (error) {
+      if (error instanceof StoreFailure) return error.problem;
+      return { kind: 'unreadable', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private corrupt(what: string, cause?: unknown): never {
+    throw new StoreFailure(
+      { kind: 'corrupt', message: `Keydeck's metadata file is damaged (${what}): ${this.backend.path}. Keydeck changed nothing; open it to rebuild what can be recovered.` },
+      cause,
+    );
+  }
+
   private parse(): MetaDoc {
     let raw: Record<string, unknown>;
     try {
       raw = this.backend.store;
     } catch (cause) {
-      throw new KeydeckFailure({ code: 'STORE_ERROR', message: `Keydeck's metadata file could not be read (${this.backend.path}).` }, { cause });
+      if (cause instanceof SyntaxError) this.corrupt(existsSync(this.backend.path) && statSync(this.backend.path).size === 0 ? 'it is empty' : 'it is not valid JSON, probably cut off', cause);
+      throw new StoreFailure({ kind: 'unreadable', message: `Keydeck's metadata file could not be read (${this.backend.path}). Check that it is yours and readable; nothing was changed.` }, cause);
     }
-    if (raw === undefined || Object.keys(raw).length === 0) return emptyDoc();
+    if (raw === undefined || Object.keys(raw).length === 0) {
+      // conf reads `null`, `[]` or `"…"` as an empty store; only a missing file or `{}` is really empty.
+      if (existsSync(this.backend.path) && statSync(this.backend.path).size > 2) {
+        const text = readFileSync(this.backend.path, 'utf8').trim();
+        if (text !== '{}') this.corrupt('it is not a Keydeck document');
+      }
+      return emptyDoc();
+    }
     let version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0;
     if (version > SCHEMA_VERSION) {
-      throw new KeydeckFailure({
-        code: 'STORE_ERROR',
+      throw new StoreFailure({
+        kind: 'newer',
         message: `Keydeck's metadata was written by a newer version (schema ${version}). Update Keydeck; nothing was changed.`,
       });
     }
@@ -85,12 +143,37 @@ export class MetaStore {
     }
     const parsed = MetaDoc.safeParse(raw);
     if (!parsed.success) {
-      throw new KeydeckFailure({
-        code: 'STORE_ERROR',
-        message: `Keydeck's metadata file does not match its schema (${this.backend.path}). It was left untouched.`,
-      });
+      const issue = parsed.error.issues[0];
+      this.corrupt(`it does not match Keydeck's format${issue ? ` at ${issue.path.join('.') || 'the top'}` : ''}`);
     }
     return parsed.data;
+  }
+
+  /**
+   * Recovery: replaces a damaged file with a rebuilt document. The damaged file is first copied,
+   * byte for byte, to `keptCopy` (never overwriting anything); the new document then replaces it
+   * atomically (written beside it, then renamed over it).
+   */
+  replaceDamaged(doc: MetaDoc, keptCopy: string): Promise<void> {
+    const run = async () => {
+      const valid = MetaDoc.parse(doc);
+      const text = JSON.stringify(valid, undefined, '\t');
+      if (containsSecret(text)) throw new KeydeckFailure({ code: 'INTERNAL', message: 'Refused to write a secret into the metadata store.' });
+      const path = this.backend.path;
+      const temp = `${path}.recovering`;
+      try {
+        if (existsSync(path)) copyFileSync(path, keptCopy, constants.COPYFILE_EXCL);
+        writeFileSync(temp, text, { mode: 0o600 });
+        renameSync(temp, path);
+      } catch (cause) {
+        rmSync(temp, { force: true });
+        throw new KeydeckFailure({ code: 'STORE_ERROR', message: `The rebuilt metadata could not be written (${path}); the damaged file is unchanged.` }, { cause });
+      }
+      this.cached = undefined;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /**

@@ -40,6 +40,12 @@ export class KeytarSecretStore implements SecretStore {
     return this.run(account, (k) => k.deletePassword(this.service, account));
   }
 
+  /** Every account of the service (recovery mode only). Bounded like every other call. */
+  async list(): Promise<{ account: string; secret: string }[]> {
+    const found = await this.bounded((k) => k.findCredentials(this.service));
+    return found.map((x) => ({ account: x.account, secret: x.password }));
+  }
+
   private run<T>(account: string, op: (k: Keytar) => Promise<T>): Promise<T> {
     const previous = this.queues.get(account) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.bounded(op));

@@ -13,4 +13,7 @@ export class MemorySecretStore implements SecretStore {
   async delete(account: string): Promise<boolean> {
     return this.entries.delete(account);
   }
+  async list(): Promise<{ account: string; secret: string }[]> {
+    return [...this.entries].map(([account, secret]) => ({ account, secret }));
+  }
 }

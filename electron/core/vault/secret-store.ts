@@ -12,6 +12,8 @@ export interface SecretStore {
   set(account: string, secret: string): Promise<void>;
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>;
+  /** Every account filed under the service, with its secret: used only by recovery mode to rebuild metadata. */
+  list?(): Promise<{ account: string; secret: string }[]>;
 }
 
 /**

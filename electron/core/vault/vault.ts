@@ -1,0 +1,118 @@
+import type { Environment } from '../../../shared/domain.js';
+import { fail, KeydeckFailure, type KeydeckError } from '../../../shared/errors.js';
+import type { VaultStatus } from '../../../shared/storage.js';
+import { keychainFailure, type SecretStore } from './secret-store.js';
+
+/** The account Keydeck reads to ask "is there a working keychain?". Never written. */
+export const PROBE_ACCOUNT = 'keydeck:probe';
+
+/** The environment an account name (`<provider>:<orgId>:<environment>:<credentialId>`) is filed under. */
+export function environmentOf(account: string): Environment | undefined {
+  const env = account.split(':')[2];
+  return env === 'live' || env === 'test' ? env : undefined;
+}
+
+export const LIVE_REFUSED_MESSAGE =
+  'Session-only mode keeps test keys only. A live key needs the OS keychain: install and start gnome-keyring or KWallet (or unlock your keychain), then restart Keydeck.';
+
+/**
+ * The secret store the core uses: the OS keychain, or, when none is available and the person asked
+ * for it, session-only memory. Session-only mode holds test keys in this process until it exits,
+ * refuses live keys, and never writes anything anywhere.
+ */
+export class Vault implements SecretStore {
+  private session: Map<string, string> | undefined;
+  private lastProblem: KeydeckError | undefined;
+  private checked = false;
+
+  constructor(readonly keychain: SecretStore) {}
+
+  get service(): string {
+    return this.keychain.service;
+  }
+
+  get sessionOnly(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Asks the keychain for an account that never exists: null means it answered. */
+  async check(): Promise<VaultStatus> {
+    try {
+      await this.keychain.get(PROBE_ACCOUNT);
+      this.lastProblem = undefined;
+    } catch (error) {
+      this.lastProblem = keychainFailure(error).error;
+    }
+    this.checked = true;
+    return this.status();
+  }
+
+  /** The last check's answer (checking first if there was none). */
+  async current(recheck = false): Promise<VaultStatus> {
+    return recheck || !this.checked ? this.check() : this.status();
+  }
+
+  private status(): VaultStatus {
+    const problem = this.lastProblem ? { code: this.lastProblem.code, message: this.lastProblem.message } : undefined;
+    return {
+      mode: this.session ? 'session' : 'keychain',
+      ...(problem ? { problem } : {}),
+      sessionOffered: !this.session && problem?.code === 'KEYCHAIN_UNAVAILABLE',
+      sessionKeys: this.session?.size ?? 0,
+    };
+  }
+
+  /** Turns session-only mode on; refused while a keychain answers (keys then belong in it). */
+  async useSession(): Promise<VaultStatus> {
+    if (this.session) return this.status();
+    const now = await this.check();
+    if (now.problem?.code !== 'KEYCHAIN_UNAVAILABLE') {
+      fail(
+        'CONFLICT',
+        now.problem
+          ? `Session-only mode is only for machines with no keychain at all. Yours is there but: ${now.problem.message}`
+          : 'Your OS keychain works, so Keydeck keeps keys there. Session-only mode is only for machines without one.',
+      );
+    }
+    this.session = new Map();
+    return this.status();
+  }
+
+  /** Refuses a live key up front (before anything is created at a provider) in session-only mode. */
+  assertCanKeep(environment: Environment): void {
+    if (this.session && environment === 'live') fail('LIVE_KEY_NEEDS_KEYCHAIN', LIVE_REFUSED_MESSAGE);
+  }
+
+  async get(account: string): Promise<string | null> {
+    if (!this.session) return this.keychain.get(account);
+    const held = this.session.get(account);
+    if (held !== undefined) return held;
+    // A key filed in the keychain before it went away: say so, rather than "missing".
+    if (this.lastProblem) throw new KeydeckFailure(this.lastProblem);
+    return null;
+  }
+
+  async set(account: string, secret: string): Promise<void> {
+    if (!this.session) return this.keychain.set(account, secret);
+    // Defence in depth: every path that stores a key ends here.
+    if (environmentOf(account) !== 'test') fail('LIVE_KEY_NEEDS_KEYCHAIN', LIVE_REFUSED_MESSAGE);
+    this.session.set(account, secret);
+  }
+
+  async delete(account: string): Promise<boolean> {
+    if (!this.session) return this.keychain.delete(account);
+    return this.session.delete(account);
+  }
+
+  async list(): Promise<{ account: string; secret: string }[]> {
+    if (!this.keychain.list) return [];
+    return this.keychain.list();
+  }
+
+  /** Forgets every session-only key (on quit). */
+  endSession(): number {
+    const n = this.session?.size ?? 0;
+    this.session?.clear();
+    return n;
+  }
+}
