@@ -23,23 +23,28 @@ export const ActivityEntry = z.object({
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
-/** The whole metadata document. Names, ids, prefixes, last 4, dates: never a secret. */
+/**
+ * The whole metadata document. Names, ids, prefixes, last 4, dates: never a secret. The order of
+ * the fields is the order in the file, most precious first: a file cut off by a crash or a full
+ * disk loses its tail, so the rotation journals come first and the (long, least needed) activity
+ * log last.
+ */
 export const MetaDoc = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  organizations: z.array(StoredOrganization),
-  credentials: z.array(Credential),
-  activity: z.array(ActivityEntry),
   /** Rotation journals, finished ones included (the latest 200). */
   rotations: z.array(Rotation),
+  organizations: z.array(StoredOrganization),
+  credentials: z.array(Credential),
   /** Deploy targets remembered per credential, for its next rotation. */
   deployPrefs: z.record(z.string(), z.array(DeployTarget)),
   /** The person's preferences. */
   settings: Settings,
+  activity: z.array(ActivityEntry),
 });
 export type MetaDoc = z.infer<typeof MetaDoc>;
 
 export function emptyDoc(): MetaDoc {
-  return { schemaVersion: SCHEMA_VERSION, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {}, settings: { ...DEFAULT_SETTINGS } };
+  return { schemaVersion: SCHEMA_VERSION, rotations: [], organizations: [], credentials: [], deployPrefs: {}, settings: { ...DEFAULT_SETTINGS }, activity: [] };
 }
 
 /** The activity log keeps this many entries; older ones roll off. */

@@ -48,11 +48,8 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     return `${provider}:${orgId}:${environment}:${credentialId}`;
   }
   async function dispose() {
-    const doc = ws.meta.read();
-    for (const c of doc.credentials) {
-      const org = doc.organizations.find((o) => o.id === c.orgId);
-      if (org) await secrets.delete(account(org.id, c.environment, c.id, org.provider));
-    }
+    // Everything in this test's own keychain service, whatever state the metadata was left in.
+    for (const entry of await secrets.list()) await secrets.delete(entry.account);
     await ws.dispose();
     await sandbox.close();
   }
