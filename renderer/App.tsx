@@ -11,6 +11,8 @@ import { ActivityView } from './features/activity/ActivityView.js';
 import { CommandPalette } from './features/palette/CommandPalette.js';
 import { ReminderBanner } from './features/usage/ReminderBanner.js';
 import { SettingsDialog } from './features/settings/SettingsDialog.js';
+import { RecoveryScreen } from './features/storage/RecoveryScreen.js';
+import { VaultBanner, useVaultStatus } from './features/storage/VaultBanner.js';
 import { UsageView, type Flag } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
@@ -20,6 +22,9 @@ import { useSelection } from './lib/selection.js';
 export function App() {
   const info = useQuery({ queryKey: ['info'], queryFn: () => unwrap(api.app.info({})), staleTime: Infinity });
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => unwrap(api.orgs.list({})) });
+  // Asked alongside the first list, not before it: a damaged data file puts Keydeck in recovery mode.
+  const store = useQuery({ queryKey: ['store'], queryFn: () => unwrap(api.store.status({})), staleTime: Infinity });
+  const vault = useVaultStatus();
   const queryClient = useQueryClient();
   const [selection, select] = useSelection();
   const [adding, setAdding] = useState(false);
@@ -88,6 +93,15 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [organizationsList, go]);
 
+  if (store.data?.state === 'corrupt') return <RecoveryScreen status={store.data} />;
+  if (store.data && store.data.state !== 'ok') {
+    return (
+      <main className="center">
+        <h1>Keydeck</h1>
+        <ErrorNotice error={{ code: 'STORE_ERROR', message: store.data.message }} title="Keydeck cannot open its data file" />
+      </main>
+    );
+  }
   if (info.isError || orgs.isError) {
     return (
       <main className="center">
@@ -111,8 +125,10 @@ export function App() {
       {organizations.length === 0 || adding ? (
         <main className="center first-run">
           <h1>{organizations.length === 0 ? 'Welcome to Keydeck' : 'Add an organization'}</h1>
+          <VaultBanner />
           <p className="lead">
-            Connect an organization by pasting one of its admin API keys. Keydeck verifies it with the provider and keeps it in your OS keychain ({info.data.keychainService}).
+            Connect an organization by pasting one of its admin API keys. Keydeck verifies it with the provider and{' '}
+            {vault.data?.mode === 'session' ? 'holds it in memory until you quit (session-only mode: test keys only).' : `keeps it in your OS keychain (${info.data.keychainService}).`}
           </p>
           <ConnectForm
             onConnected={(org, environment) => {
@@ -136,6 +152,7 @@ export function App() {
           {settings && <SettingsDialog onClose={() => setSettings(false)} />}
           <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={(orgId) => go.org(orgId)} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
           <div className="main-column">
+            <VaultBanner />
             <ReminderBanner
               onReview={() => {
                 setOverviewFlag((p) => ({ flag: 'due', n: (p?.n ?? 0) + 1 }));

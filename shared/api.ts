@@ -37,6 +37,8 @@ export interface KeydeckApi {
   deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
   rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
   clipboard: { copySecret: Call<'clipboard.copySecret'> };
+  vault: { status: Call<'vault.status'>; useSession: Call<'vault.useSession'> };
+  store: { status: Call<'store.status'>; recover: Call<'store.recover'> };
 }
 
 /**
@@ -74,5 +76,7 @@ export function buildApi(invoke: Invoke): KeydeckApi {
     deploy: { pickEnvFile: call('deploy.pickEnvFile') },
     rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },
     clipboard: { copySecret: call('clipboard.copySecret') },
+    vault: { status: call('vault.status'), useSession: call('vault.useSession') },
+    store: { status: call('store.status'), recover: call('store.recover') },
   } satisfies KeydeckApi;
 }

@@ -5,6 +5,9 @@ import { ApiError } from '../lib/api.js';
 const NEXT_STEP: Partial<Record<KeydeckError['code'], string>> = {
   KEYCHAIN_UNAVAILABLE: 'Keydeck keeps keys only in the OS keychain and could not reach it.',
   KEYCHAIN_LOCKED: 'Unlock your keychain, then try again.',
+  KEYCHAIN_TIMEOUT: 'Your keychain may be waiting for an unlock prompt: answer it, then try again.',
+  LIVE_KEY_NEEDS_KEYCHAIN: 'Connect test keys in this session, or start a keyring (gnome-keyring, KWallet) and restart Keydeck for live keys.',
+  SECRET_MISSING: 'If your keychain is locked, unlock it; otherwise connect the key again.',
   NETWORK_TIMEOUT: 'Check your connection and try again.',
   NETWORK_ERROR: 'Check your connection and the organization’s API URL.',
   PROVIDER_RATE_LIMITED: 'Wait, then try again.',

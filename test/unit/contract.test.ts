@@ -51,8 +51,12 @@ describe('the contract', () => {
         "rotation.start",
         "settings.get",
         "settings.update",
+        "store.recover",
+        "store.status",
         "usage.overview",
         "usage.quotas",
+        "vault.status",
+        "vault.useSession",
       ]
     `);
   });

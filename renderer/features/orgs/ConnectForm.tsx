@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { KeyInput, useKeyInspection } from './KeyInput.js';
+import { useVaultStatus } from '../storage/VaultBanner.js';
 
 /**
  * Connect an organization (first run, or "Add organization"), or connect the other environment of
@@ -16,6 +17,7 @@ import { KeyInput, useKeyInspection } from './KeyInput.js';
 export function ConnectForm({ existing, environment, onConnected }: { existing?: Organization; environment?: Environment; onConnected: (org: Organization, environment: Environment) => void }) {
   const queryClient = useQueryClient();
   const info = useAppInfo();
+  const sessionOnly = useVaultStatus().data?.mode === 'session';
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
   const [chosenProvider, setChosenProvider] = useState<ProviderId | ''>('');
@@ -134,7 +136,11 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
       <button type="submit" className="button-primary" disabled={!ready || connect.isPending}>
         {connect.isPending ? 'Verifying with the provider…' : 'Verify and connect'}
       </button>
-      <p className="fine-print">The key is checked with the provider, then stored in your OS keychain. It never touches a file.</p>
+      <p className="fine-print">
+        {sessionOnly
+          ? 'Session-only mode: the key is checked with the provider, then held in memory until you quit. It never touches a file. Test keys only.'
+          : 'The key is checked with the provider, then stored in your OS keychain. It never touches a file.'}
+      </p>
     </form>
   );
 }

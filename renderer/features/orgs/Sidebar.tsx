@@ -40,7 +40,11 @@ export function Sidebar({
         {organizations.map((org) => (
           <li key={org.id}>
             <button type="button" className={`org-button ${view === 'org' && org.id === selectedId ? 'selected' : ''}`} aria-current={view === 'org' && org.id === selectedId ? 'page' : undefined} onClick={() => onSelect(org.id)}>
-              <span className="org-name">{org.name}</span>
+              <span className="org-name">
+                {org.name}
+                {org.sessionOnly && <span className="badge badge-session" title="Held in memory until you quit Keydeck">session</span>}
+                {org.recovered && <span className="badge badge-recovered" title="Rebuilt from the keychain by recovery mode: check its name and settings">recovered</span>}
+              </span>
               <span className="org-provider">
                 {names[org.provider] ?? org.provider}
                 {org.environments.length > 0 && ` · ${org.environments.join(' + ')}`}
