@@ -25,6 +25,10 @@ const faults = sum('faults');
 const crashes = sum('crashes');
 const tls = sum('tls');
 const redirects = sum('redirects');
+const keychain = sum('keychain');
+const session = sum('session');
+const salvage = sum('salvage');
+const recovery = sum('recovery');
 let reviewed = 0;
 try {
   reviewed = JSON.parse(readFileSync('security/electronegativity-reviewed.json', 'utf8')).reviewed.length;
@@ -46,6 +50,10 @@ const rows = [
   ['Network faults × providers', `${n(faults.injected)} faults injected, ${n(faults.typedErrors)} ended in the right typed error within the deadline`],
   ['TLS', `${n(tls.refused)} bad certificates refused (self-signed, expired, wrong host) with TLS_ERROR, no request reached them`],
   ['Redirects', `${n(redirects.refused)} redirects refused (GET, POST, DELETE; 301/302/303/307/308); ${n(redirects.leaked)} requests reached the other origin`],
+  ['Keychain failures (the real keychain library in a broken environment)', `${n(keychain.typedErrors)} of ${n(keychain.scenarios - 1)} failure scenarios (no D-Bus session, no Secret Service, a locked keyring, a hung bus) ended in their typed error; ${n(keychain.operations)} concurrent keychain operations, ${n(keychain.lostUpdates)} lost updates`],
+  ['Session-only mode (no D-Bus: no keychain at all)', `${n(session.scenarios)} scenarios (quit, crash then start); ${n(session.liveRefused)} live keys refused before any provider call; ${n(session.canaries)} canary keys searched in ${n(session.files)} profile files: **${n(session.hits)} hits**`],
+  ['Damaged metadata: salvage (fast-check)', `${n(salvage.files)} damaged files (random cut points, random byte damage): ${n(salvage.crashes)} crashes, ${n(salvage.inventedRecords)} invented records; every journal before the cut kept`],
+  ['Damaged metadata: recovery mode (real keychain and providers)', `${n(recovery.scenarios)} scenarios: ${n(recovery.keysBack)} of ${n(recovery.keysBefore)} keys back, ${n(recovery.journalsKept)} of ${n(recovery.journalsBefore)} rotation journals kept; recovered keys checked with the provider: ${n(recovery.verified)} accepted, ${n(recovery.refused)} refused (revoked meanwhile)`],
   ['Crash injection (rotation)', `${n(crashes.sigkills)} SIGKILLs at step boundaries across ${n(crashes.files)} providers, ${n(crashes.resumed)} resumed to a correct end state`],
   ['Electronegativity', `gated on ${n(reviewed)} reviewed findings (security/electronegativity-reviewed.json); any new finding fails the run`],
 ];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonrepair } from 'jsonrepair';
 import { z } from 'zod';
@@ -193,8 +193,10 @@ export async function storeStatus(c: CoreContext): Promise<StoreStatus> {
   if (problem.kind !== 'corrupt') return { state: problem.kind, path, message: problem.message };
   const s = salvage(readDamaged(path));
   const keychain = await keychainEntries(c);
+  const older = lastGood(c);
   return {
     state: 'corrupt',
+    ...(older ? { lastGood: { takenAt: older.takenAt, organizations: older.s.counts.organizations, credentials: older.s.counts.credentials, rotations: older.s.counts.rotations } } : {}),
     path,
     problem: problem.message,
     salvage: s.counts,
@@ -203,6 +205,14 @@ export async function storeStatus(c: CoreContext): Promise<StoreStatus> {
     keychainEntries: keychain.entries.length,
     ...(keychain.problem ? { keychainProblem: { code: keychain.problem.code, message: keychain.problem.message } } : {}),
   };
+}
+
+/** The copy of the file Keydeck took when it last started with it whole (see MetaStore.lastGoodPath). */
+function lastGood(c: CoreContext): { s: Salvage; takenAt: string } | undefined {
+  const path = c.deps.meta.lastGoodPath;
+  if (!existsSync(path)) return undefined;
+  const s = salvage(readDamaged(path));
+  return { s, takenAt: statSync(path).mtime.toISOString() };
 }
 
 function readDamaged(path: string): string {
@@ -236,6 +246,43 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   const notes: string[] = [];
   const keychain = await keychainEntries(c);
   if (keychain.problem) notes.push(`The keychain could not be read (${keychain.problem.message}), so only the file was used. Open Keydeck again once the keychain works to connect your keys again.`);
+
+  // Second source: the copy taken at the last start. Its organizations (names, URLs, policies) and
+  // journals fill what the damaged file lost; its key records are used only where the keychain still
+  // holds the key (a record without its secret is a key since removed).
+  const older = lastGood(c);
+  const fromLastGood = { organizations: 0, credentials: 0, rotations: 0 };
+  if (older) {
+    const held = new Set(keychain.entries.map((e) => e.credentialId));
+    for (const org of older.s.doc.organizations) {
+      if (doc.organizations.some((o) => o.id === org.id)) continue;
+      if (!keychain.entries.some((e) => e.orgId === org.id) && !s.orphanCredentials.some((x) => x.orgId === org.id)) continue;
+      doc.organizations.push(org);
+      fromLastGood.organizations++;
+    }
+    for (const cred of [...older.s.doc.credentials, ...older.s.orphanCredentials]) {
+      if (doc.credentials.some((x) => x.id === cred.id) || !held.has(cred.id) || !doc.organizations.some((o) => o.id === cred.orgId)) continue;
+      doc.credentials.push(cred);
+      fromLastGood.credentials++;
+    }
+    for (const r of older.s.doc.rotations) {
+      if (doc.rotations.some((x) => x.id === r.id)) continue;
+      if (isFinished(r)) doc.rotations.push(r);
+      else {
+        // Steps after the copy was taken may be missing: never let it run on by itself.
+        doc.rotations.push({
+          ...r,
+          status: 'failed',
+          error: { code: 'STORE_ERROR', message: 'This journal was restored from the copy Keydeck took when it last started; steps after that may be missing. Check the keys at the provider, then resume or cancel.' },
+        });
+      }
+      fromLastGood.rotations++;
+    }
+    if (fromLastGood.organizations + fromLastGood.credentials + fromLastGood.rotations > 0) {
+      notes.push(`Taken back from the copy made when Keydeck last started (${older.takenAt.slice(0, 16).replace('T', ' ')} UTC): ${fromLastGood.organizations} organization(s), ${fromLastGood.credentials} key record(s), ${fromLastGood.rotations} rotation journal(s). Changes made after that (renames, new policies) may need redoing.`);
+    }
+    s.unreadableRotationIds = s.unreadableRotationIds.filter((id) => !doc.rotations.some((r) => r.id === id));
+  }
 
   const recoveredOrgs = new Set<string>();
   let recoveredCreds = 0;
@@ -348,6 +395,7 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   return {
     keptCopy,
     fromFile: s.counts,
+    fromLastGood,
     fromKeychain: { organizations: recoveredOrgs.size, credentials: recoveredCreds },
     verified,
     refused,

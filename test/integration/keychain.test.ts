@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { mapKeychainError } from '../../electron/core/vault/secret-store.js';
+import { recordFigure } from '../support/figures.js';
 
 const run = promisify(execFile);
 const service = `Keydeck Test ${process.pid}`;
@@ -62,6 +63,7 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
     await Promise.all(many.map((a, i) => store.set(a, `secret-${i}`)));
     const values = await Promise.all(many.map((a) => store.get(a)));
     expect(values).toEqual(many.map((_, i) => `secret-${i}`));
+    recordFigure('keychain', '50 concurrent writes', { scenarios: 1, operations: 100, lostUpdates: 0 });
   });
 
   it('maps "no D-Bus session" to KEYCHAIN_UNAVAILABLE', async () => {
@@ -71,12 +73,14 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
     const result = await probeWith(env);
     expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
     expect(result.message).toMatch(/never falls back to storing keys in a file/);
+    recordFigure('keychain', 'no D-Bus session', { scenarios: 1, typedErrors: 1 });
   });
 
   it('maps "no Secret Service on the bus" to KEYCHAIN_UNAVAILABLE', async () => {
     // A D-Bus session with no keyring daemon in it.
     const result = await probeWith({ ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-nokr-')) }, [service, 'set', '5000'], 'dbus-run-session --');
     expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
+    recordFigure('keychain', 'no Secret Service', { scenarios: 1, typedErrors: 1 });
   });
 
   it('maps a locked keyring to KEYCHAIN_LOCKED', async () => {
@@ -85,6 +89,7 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
       'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null && ';
     const result = await probeWith({ ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-locked-')) }, [service, 'set'], `dbus-run-session -- sh -c '${lock} "$@"' sh`);
     expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_LOCKED' });
+    recordFigure('keychain', 'locked keyring', { scenarios: 1, typedErrors: 1 });
   });
 
   it('times out a keychain call that hangs (a bus that accepts and never answers)', async () => {
@@ -94,6 +99,7 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
     try {
       const result = await probeWith({ ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` }, [service, 'set', '500']);
       expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
+      recordFigure('keychain', 'hung call', { scenarios: 1, typedErrors: 1 });
     } finally {
       hung.close();
     }

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecoveryReport, StoreStatus } from '../../shared/storage.js';
+import { confBackend } from '../../electron/core/store/conf-backend.js';
+import { MetaStore } from '../../electron/core/store/meta-store.js';
 import type { RotationView } from '../../shared/rotation.js';
 import { recordFigure } from '../support/figures.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
@@ -72,7 +74,7 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     await t.call('keys.list', { orgId: acme, environment: 'live' });
     const resumed = await t.call<RotationView>('rotation.get', { rotationId: rotation.id });
     expect(resumed).toMatchObject({ status: 'needs-user', orgName: 'Beta' });
-    recordFigure('recovery', 'cut off mid-write', { organizations: after.organizations.length, keys: after.credentials.length, journals: after.rotations.length, lostJournals: 0 });
+    recordFigure('recovery', 'cut off mid-write', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: before.rotations.length, journalsKept: after.rotations.length, verified: report.verified, refused: report.refused });
   });
 
   it('a file that is not JSON at all: every organization and key rebuilt from the keychain and checked with the provider; a revoked one is marked refused', async () => {
@@ -109,7 +111,32 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(report.notes.join('\n')).toMatch(/rebuilt from \d key\(s\) in the keychain/);
     expect(after.activity.filter((a) => a.action === 'org.recover')).toHaveLength(2);
     await t.call('keys.list', { orgId: beta, environment: 'live' });
-    recordFigure('recovery', 'not JSON', { organizations: after.organizations.length, keys: after.credentials.length, verified: report.verified, refused: report.refused });
+    recordFigure('recovery', 'not JSON', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: 0, journalsKept: 0, verified: report.verified, refused: report.refused });
+  });
+
+  it('the copy taken when Keydeck last started gives back the names and journals the damaged file lost; a restored journal waits for the person', async () => {
+    const { acme, beta, rotation } = await populate();
+    const before = t.ws.meta.read();
+    // Keydeck starts again: its first whole read of the file leaves a copy beside it.
+    const restarted = new MetaStore(confBackend(t.profileDir));
+    restarted.read();
+    expect(existsSync(restarted.lastGoodPath)).toBe(true);
+    expect(statSync(restarted.lastGoodPath).mode & 0o777).toBe(0o600);
+    writeFileSync(t.ws.meta.path, 'garbage');
+
+    const status = await t.call<Extract<StoreStatus, { state: 'corrupt' }>>('store.status', {});
+    expect(status.lastGood).toMatchObject({ organizations: 2, credentials: before.credentials.length, rotations: 1 });
+    const report = await t.call<RecoveryReport>('store.recover', {});
+    expect(report.fromLastGood).toEqual({ organizations: 2, credentials: before.credentials.length, rotations: 1 });
+    expect(report.fromKeychain).toEqual({ organizations: 0, credentials: 0 });
+    const after = t.ws.meta.read();
+    expect(after.organizations.map((o) => o.name).sort()).toEqual(['Acme', 'Beta']);
+    expect(after.credentials).toEqual(before.credentials);
+    const restored = await t.call<RotationView>('rotation.get', { rotationId: rotation.id });
+    expect(restored).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/restored from the copy/) } });
+    await t.call('keys.list', { orgId: acme, environment: 'live' });
+    await t.call('keys.list', { orgId: beta, environment: 'live' });
+    recordFigure('recovery', 'from the copy taken at start', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: before.rotations.length, journalsKept: after.rotations.length, verified: report.verified, refused: report.refused });
   });
 
   it('one bad record costs that record only, and its key comes back from the keychain', async () => {

@@ -62,7 +62,7 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     expect(files.length).toBeGreaterThan(0);
     const hits = files.flatMap((f) => canaries.filter((c) => f.text.includes(c)).map(() => f.path));
     expect(hits).toEqual([]);
-    recordFigure('keychain', 'session-only mode', { canaries: canaries.length, files: files.length, hits: hits.length, liveRefused: 2 });
+    recordFigure('session', 'session-only mode', { scenarios: 1, canaries: canaries.length, files: files.length, hits: hits.length, liveRefused: 2 });
   }, 90_000);
 
   it('after a crash, the next start removes the session-only organizations the crashed session left', async () => {
@@ -72,7 +72,10 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     const next = await noKeychain(profileDir, 'after');
     expect(next.orgsAtStart).toEqual({ ok: true, value: { organizations: [] } });
     expect(next.activity.value.entries[0]).toMatchObject({ action: 'org.remove', detail: expect.stringMatching(/session-only/) });
-    for (const f of filesUnder(profileDir)) for (const c of crashed.issued as string[]) expect(f.text).not.toContain(c);
+    const files = filesUnder(profileDir);
+    const canaries = crashed.issued as string[];
+    for (const f of files) for (const c of canaries) expect(f.text).not.toContain(c);
+    recordFigure('session', 'crash, then start', { scenarios: 1, canaries: canaries.length, files: files.length, hits: 0, liveRefused: 1 });
   }, 90_000);
 });
 

@@ -1,4 +1,5 @@
-import { copyFileSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { containsSecret } from '../log.js';
 import { emptyDoc, MetaDoc, SCHEMA_VERSION } from './schema.js';
@@ -63,7 +64,28 @@ export class MetaStore {
   /** The last document read or written, with the file identity it came from. */
   private cached: { stamp: string; doc: MetaDoc } | undefined;
 
+  /** Whether this process already copied the file to `lastGoodPath`. */
+  private backedUp = false;
+
   constructor(private readonly backend: DocumentBackend) {}
+
+  /**
+   * A copy of the file as it was the first time this process read it whole: recovery's second
+   * source (organization names, URLs, journals) if the file is later damaged. No secret, mode 0600.
+   */
+  get lastGoodPath(): string {
+    return join(dirname(this.backend.path), 'metadata.last-good.json');
+  }
+
+  private backUp(): void {
+    this.backedUp = true;
+    try {
+      copyFileSync(this.backend.path, this.lastGoodPath);
+      chmodSync(this.lastGoodPath, 0o600);
+    } catch {
+      // A missing copy only makes a later recovery rely on the keychain alone.
+    }
+  }
 
   /**
    * The file's identity: inode, mtime and size. Every write replaces the file (a new inode), so an
@@ -90,7 +112,10 @@ export class MetaStore {
     const stamp = this.stamp();
     if (stamp && this.cached?.stamp === stamp) return this.cached.doc;
     const doc = this.parse();
-    if (stamp) this.cached = { stamp, doc };
+    if (stamp) {
+      this.cached = { stamp, doc };
+      if (!this.backedUp) this.backUp();
+    }
     return doc;
   }
 

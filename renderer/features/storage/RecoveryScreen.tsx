@@ -38,6 +38,11 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
           <li>
             From the damaged file: {plural(r.fromFile.organizations, 'organization')}, {plural(r.fromFile.credentials, 'key')}, {plural(r.fromFile.rotations, 'rotation journal')} ({r.fromFile.unfinishedRotations} unfinished).
           </li>
+          {r.fromLastGood.organizations + r.fromLastGood.credentials + r.fromLastGood.rotations > 0 && (
+            <li>
+              From the copy taken when Keydeck last started: {plural(r.fromLastGood.organizations, 'organization')}, {plural(r.fromLastGood.credentials, 'key')}, {plural(r.fromLastGood.rotations, 'rotation journal')}.
+            </li>
+          )}
           <li>
             From your keychain: {plural(r.fromKeychain.organizations, 'organization')} and {plural(r.fromKeychain.credentials, 'key')} the file had lost. Checked with the providers: {r.verified} accepted, {r.refused} refused, {r.unchecked} not reachable now.
           </li>
@@ -80,6 +85,11 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
         <li>
           The file still holds {plural(s.organizations, 'organization')}, {plural(s.credentials, 'key record')}, {plural(s.rotations, 'rotation journal')} ({s.unfinishedRotations} unfinished) and {plural(s.activity, 'activity entry', 'activity entries')}.
         </li>
+        {status.lastGood && (
+          <li>
+            The copy Keydeck took when it last started ({new Date(status.lastGood.takenAt).toLocaleString()}) holds {plural(status.lastGood.organizations, 'organization')}, {plural(status.lastGood.credentials, 'key record')} and {plural(status.lastGood.rotations, 'rotation journal')}: it fills in what the damaged file lost.
+          </li>
+        )}
         <li>
           {status.keychainProblem ? (
             <>Your keychain cannot be read now ({status.keychainProblem.message}), so only the file can be used.</>
