@@ -380,7 +380,11 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     if (!org) continue;
     const info = adapterFor(org.provider).info;
     const n = doc.credentials.filter((x) => x.orgId === id).length;
-    notes.push(`${org.name}: rebuilt from ${n} key(s) in the keychain. Its name, API URL and policy were in the lost part of the file: rename it${info.defaultApiBaseUrl ? '' : ', and if it used its own API URL, connect it again'}.`);
+    notes.push(
+      `${org.name}: rebuilt from ${n} key(s) in the keychain. Its name and policy were in the lost part of the file: rename it and check its policy.${
+        info.defaultApiBaseUrl ? ' If it used its own API URL, that was lost too; Keydeck now calls the provider’s default host.' : ` ${info.displayName} has no default API host and the one you set was lost: remove this organization and connect it again with its key.`
+      }`,
+    );
     c.record(doc, { action: 'org.recover', orgId: id, detail: `rebuilt by recovery mode from ${n} key(s) in the keychain` });
   }
   if (s.unreadableRotationIds.length) {

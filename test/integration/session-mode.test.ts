@@ -25,6 +25,11 @@ async function noKeychain(profileDir: string, scenario: 'session' | 'crash' | 'a
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, any>;
 }
 
+/** How many live keys the session refused (connect and add-environment). */
+function liveRefusals(r: Record<string, { error?: { code?: string } }>): number {
+  return [r.connectLive, r.addLive].filter((x) => x?.error?.code === 'LIVE_KEY_NEEDS_KEYCHAIN').length;
+}
+
 function filesUnder(dir: string): { path: string; text: string }[] {
   return readdirSync(dir).flatMap((f) => {
     const path = join(dir, f);
@@ -62,7 +67,7 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     expect(files.length).toBeGreaterThan(0);
     const hits = files.flatMap((f) => canaries.filter((c) => f.text.includes(c)).map(() => f.path));
     expect(hits).toEqual([]);
-    recordFigure('session', 'session-only mode', { scenarios: 1, canaries: canaries.length, files: files.length, hits: hits.length, liveRefused: 2 });
+    recordFigure('session', 'session-only mode', { scenarios: 1, canaries: canaries.length, files: files.length, hits: hits.length, liveRefused: liveRefusals(r) });
   }, 90_000);
 
   it('after a crash, the next start removes the session-only organizations the crashed session left', async () => {
@@ -72,10 +77,11 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     const next = await noKeychain(profileDir, 'after');
     expect(next.orgsAtStart).toEqual({ ok: true, value: { organizations: [] } });
     expect(next.activity.value.entries[0]).toMatchObject({ action: 'org.remove', detail: expect.stringMatching(/session-only/) });
+    expect(liveRefusals(crashed)).toBe(2);
     const files = filesUnder(profileDir);
     const canaries = crashed.issued as string[];
     for (const f of files) for (const c of canaries) expect(f.text).not.toContain(c);
-    recordFigure('session', 'crash, then start', { scenarios: 1, canaries: canaries.length, files: files.length, hits: 0, liveRefused: 1 });
+    recordFigure('session', 'crash, then start', { scenarios: 1, canaries: canaries.length, files: files.length, hits: 0, liveRefused: liveRefusals(crashed) });
   }, 90_000);
 });
 

@@ -63,7 +63,7 @@ describe('salvage of a damaged metadata file', () => {
       }),
       { numRuns: 1000 },
     );
-    recordFigure('salvage', 'random cut points', { files: runs, crashes: 0, inventedRecords: 0 });
+    recordFigure('salvage', 'random cut points', { damaged: runs, crashes: 0, inventedRecords: 0 });
   }, 120_000);
 
   it('survives random byte damage anywhere in the file', () => {
@@ -80,7 +80,7 @@ describe('salvage of a damaged metadata file', () => {
       }),
       { numRuns: 300 },
     );
-    recordFigure('salvage', 'random byte damage', { files: runs, crashes: 0, inventedRecords: 0 });
+    recordFigure('salvage', 'random byte damage', { damaged: runs, crashes: 0, inventedRecords: 0 });
   }, 120_000);
 
   it('reads an older schema version through the migrations', () => {
