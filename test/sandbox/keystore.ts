@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { HostileKeyVariant } from './modes.js';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -24,12 +25,17 @@ export interface StoredKey {
   status: 'active' | 'revoked';
   createdAt: string;
   revokedAt?: string;
+  /** Last use as the API reports it (lags behind `actualLastUsedAt` in late-last-use mode). */
   lastUsedAt?: string;
+  /** When the key was really last used. */
+  actualLastUsedAt?: string;
   expiresAt?: string;
   /** sk-style restrictions: a read-only key may list but not revoke (403). */
   readOnly?: boolean;
   /** Calls made today (UTC), for daily limits. */
   usage: { day: string; calls: number };
+  /** Set when a hostile create answered this key's secret garbled (modes.ts). */
+  hostile?: HostileKeyVariant;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProviderSandbox } from './base.js';
-import { json, readJson, secondsToUtcMidnight } from './http-util.js';
+import { readJson, secondsToUtcMidnight } from './http-util.js';
 import { randomBody, type StoredKey } from './keystore.js';
+import type { EchoStatus } from './modes.js';
 
 /** Laghav's documented daily limit for `lgh_test_` keys. */
 export const TEST_DAILY_LIMIT = 100;
@@ -31,10 +32,14 @@ export class LaghavSandbox extends ProviderSandbox {
     return { id: k.id, name: k.name, app_id: k.scope ?? null, prefix: k.prefix, last4: k.last4, status: k.status, created_at: k.createdAt, revoked_at: k.revokedAt ?? null };
   }
 
+  protected override errorBody(status: EchoStatus, code: string, message: string): Record<string, unknown> {
+    return { error: status === 401 ? { code: 'INVALID_KEY', message: 'Invalid API key' } : { code, message } };
+  }
+
   async handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const method = req.method ?? 'GET';
     if (path === '/health' && method === 'GET') {
-      json(res, 200, { status: 'ok' });
+      this.send(req, res, 200, { status: 'ok' });
       return true;
     }
     const keyPath = /^\/api\/keys(?:\/([^/]+))?$/.exec(path);
@@ -47,14 +52,15 @@ export class LaghavSandbox extends ProviderSandbox {
         revoked: { code: 'KEY_REVOKED', message: 'This API key has been revoked' },
         expired: { code: 'INVALID_KEY', message: 'Invalid API key' },
       }[auth.problem];
-      json(res, 401, { error: body });
+      this.send(req, res, 401, { error: body });
       this.calls.push({ method, path, status: 401 });
       return true;
     }
     const caller = auth.key;
     if (caller.environment === 'test' && caller.usage.calls > TEST_DAILY_LIMIT) {
       caller.usage.calls -= 1; // a refused call does not count
-      json(
+      this.send(
+        req,
         res,
         429,
         { error: { code: 'RATE_LIMITED', message: `Test keys are limited to ${TEST_DAILY_LIMIT} calls/day` } },
@@ -73,34 +79,35 @@ export class LaghavSandbox extends ProviderSandbox {
       caller.environment === 'test' ? { 'x-ratelimit-limit': String(TEST_DAILY_LIMIT), 'x-ratelimit-remaining': String(TEST_DAILY_LIMIT - caller.usage.calls) } : {};
     const mine = (k: StoredKey) => k.orgId === caller.orgId && k.environment === caller.environment;
     if (!id && method === 'GET') {
-      json(res, 200, { data: this.keysOf(caller.orgId).filter(mine).map((k) => this.wire(k)) }, headers);
+      this.send(req, res, 200, { data: this.keysOf(caller.orgId).filter(mine).map((k) => this.wire(k)) }, headers);
       return 200;
     }
     if (!id && method === 'POST') {
       const body = (await readJson(req)) as { name?: unknown; app_id?: unknown } | undefined;
       if (!body || typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 200) {
-        json(res, 400, { error: { code: 'INVALID_REQUEST', message: '"name" is required (1-200 characters)' } }, headers);
+        this.send(req, res, 400, { error: { code: 'INVALID_REQUEST', message: '"name" is required (1-200 characters)' } }, headers);
         return 400;
       }
       if (body.app_id !== undefined && typeof body.app_id !== 'string') {
-        json(res, 400, { error: { code: 'INVALID_REQUEST', message: '"app_id" must be a string' } }, headers);
+        this.send(req, res, 400, { error: { code: 'INVALID_REQUEST', message: '"app_id" must be a string' } }, headers);
         return 400;
       }
-      const { key, secret } = this.mint(caller.orgId, body.name, caller.environment, { scope: body.app_id as string | undefined });
-      json(res, 201, { ...this.wire(key), key: secret }, headers);
+      // In hostile-create mode (modes.ts) `answer` is a garbled key; the record is real either way.
+      const { key, answer } = this.mintForApi(caller.orgId, body.name, caller.environment, { scope: body.app_id as string | undefined });
+      this.send(req, res, 201, { ...this.wire(key), key: answer }, headers);
       return 201;
     }
     if (id && method === 'DELETE') {
       const key = this.keys.byId.get(id);
       if (!key || !mine(key)) {
-        json(res, 404, { error: { code: 'NOT_FOUND', message: 'API key not found' } }, headers);
+        this.send(req, res, 404, { error: { code: 'NOT_FOUND', message: 'API key not found' } }, headers);
         return 404;
       }
       this.revoke(key);
-      json(res, 200, { id: key.id, status: 'revoked', revoked_at: key.revokedAt }, headers);
+      this.send(req, res, 200, { id: key.id, status: 'revoked', revoked_at: key.revokedAt }, headers);
       return 200;
     }
-    json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here` } }, headers);
+    this.send(req, res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here` } }, headers);
     return 405;
   }
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { maskFromParts } from '../../shared/keys.js';
 import { ProviderSandbox } from './base.js';
-import { json } from './http-util.js';
 import { randomBody } from './keystore.js';
+import type { EchoStatus } from './modes.js';
 
 /**
  * Leadey: `GET /v1/me` answers `{"data": …}`; a missing, malformed or revoked key gets the
@@ -24,19 +24,24 @@ export class LeadeySandbox extends ProviderSandbox {
     );
   }
 
+  /** Leadey's errors carry a message and `details`, no code. */
+  protected override errorBody(status: EchoStatus, _code: string, message: string): Record<string, unknown> {
+    return { error: { message: status === 401 ? 'Invalid or revoked API key.' : `${message}.`, details: null } };
+  }
+
   async handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (!path.startsWith('/v1/')) return false;
     const method = req.method ?? 'GET';
     const auth = this.authenticate(req);
     if ('problem' in auth) {
-      json(res, 401, { error: { message: 'Invalid or revoked API key.', details: null } });
+      this.send(req, res, 401, { error: { message: 'Invalid or revoked API key.', details: null } });
       this.calls.push({ method, path, status: 401 });
       return true;
     }
     const key = auth.key;
     if (path === '/v1/me' && method === 'GET') {
       const org = this.orgs.get(key.orgId);
-      json(res, 200, {
+      this.send(req, res, 200, {
         data: {
           organization: { id: org?.id, name: org?.name },
           api_key: { id: key.id, label: maskFromParts(key.prefix, key.last4), created_at: key.createdAt, last_used_at: key.lastUsedAt },
@@ -45,7 +50,7 @@ export class LeadeySandbox extends ProviderSandbox {
       this.calls.push({ method, path, keyId: key.id, status: 200 });
       return true;
     }
-    json(res, 404, { error: { message: 'Not found.', details: null } });
+    this.send(req, res, 404, { error: { message: 'Not found.', details: null } });
     return true;
   }
 }

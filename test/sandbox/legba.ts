@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProviderSandbox, type SandboxOrg } from './base.js';
-import { json } from './http-util.js';
+import type { EchoStatus } from './modes.js';
 import { randomBody } from './keystore.js';
 
 const UNAUTHORIZED = { error: { code: 'UNAUTHORIZED', message: 'Invalid or missing API key' } };
@@ -33,33 +33,37 @@ export class LegbaSandbox extends ProviderSandbox {
     return org;
   }
 
+  protected override errorBody(status: EchoStatus, code: string, message: string): Record<string, unknown> {
+    return status === 401 ? structuredClone(UNAUTHORIZED) : { error: { code, message } };
+  }
+
   async handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const m = /^\/orgs\/([^/]+)\/api\/([a-z_-]+)$/.exec(path);
     if (!m) return false;
     const method = req.method ?? 'GET';
     const auth = this.authenticate(req);
     if ('problem' in auth) {
-      json(res, 401, UNAUTHORIZED);
+      this.send(req, res, 401, UNAUTHORIZED);
       this.calls.push({ method, path, status: 401 });
       return true;
     }
     const orgId = decodeURIComponent(m[1] ?? '');
     if (!this.orgs.has(orgId)) {
-      json(res, 404, { error: { code: 'NOT_FOUND', message: 'Organization not found' } });
+      this.send(req, res, 404, { error: { code: 'NOT_FOUND', message: 'Organization not found' } });
       this.calls.push({ method, path, keyId: auth.key.id, status: 404 });
       return true;
     }
     if (auth.key.orgId !== orgId) {
-      json(res, 401, UNAUTHORIZED);
+      this.send(req, res, 401, UNAUTHORIZED);
       this.calls.push({ method, path, keyId: auth.key.id, status: 401 });
       return true;
     }
     if (m[2] === 'instances' && method === 'GET') {
-      json(res, 200, { data: [{ id: `inst_${orgId.slice(0, 8)}`, name: 'primary', status: 'running' }] });
+      this.send(req, res, 200, { data: [{ id: `inst_${orgId.slice(0, 8)}`, name: 'primary', status: 'running' }] });
       this.calls.push({ method, path, keyId: auth.key.id, status: 200 });
       return true;
     }
-    json(res, 404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
+    this.send(req, res, 404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
     return true;
   }
 }

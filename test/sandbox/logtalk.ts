@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProviderSandbox } from './base.js';
-import { json } from './http-util.js';
 import { lowerAlnum } from './keystore.js';
+import type { EchoStatus } from './modes.js';
 
 const DOCS = 'https://docs.logtalk.io/errors';
 
@@ -31,6 +31,11 @@ export class LogTalkSandbox extends ProviderSandbox {
     return { success: false, error, request_id: `req_${randomBytes(4).toString('hex')}_${randomBytes(6).toString('hex')}`, timestamp: this.now() };
   }
 
+  protected override errorBody(status: EchoStatus, code: string, message: string): Record<string, unknown> {
+    const codes: Record<EchoStatus, string> = { 401: 'INVALID_API_KEY', 403: 'API_ACCESS_DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMIT_EXCEEDED', 500: code };
+    return this.envelope({ code: codes[status], message, documentation_url: `${DOCS}/errors` });
+  }
+
   async handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (!path.startsWith('/v1/')) return false;
     const method = req.method ?? 'GET';
@@ -42,13 +47,14 @@ export class LogTalkSandbox extends ProviderSandbox {
         revoked: { code: 'INVALID_API_KEY', message: 'Invalid API key', documentation_url: `${DOCS}/authentication#invalid-key` },
         expired: { code: 'EXPIRED_API_KEY', message: 'API key has expired', documentation_url: `${DOCS}/authentication#expired-key` },
       }[auth.problem];
-      json(res, 401, this.envelope(error));
+      this.send(req, res, 401, this.envelope(error));
       this.calls.push({ method, path, status: 401 });
       return true;
     }
     const org = this.orgs.get(auth.key.orgId);
     if (org?.tier === 'starter') {
-      json(
+      this.send(
+        req,
         res,
         403,
         this.envelope({
@@ -62,11 +68,11 @@ export class LogTalkSandbox extends ProviderSandbox {
       return true;
     }
     if (path === '/v1/conversions' && method === 'GET') {
-      json(res, 200, { success: true, data: [], request_id: `req_${randomBytes(6).toString('hex')}`, timestamp: this.now() });
+      this.send(req, res, 200, { success: true, data: [], request_id: `req_${randomBytes(6).toString('hex')}`, timestamp: this.now() });
       this.calls.push({ method, path, keyId: auth.key.id, status: 200 });
       return true;
     }
-    json(res, 404, this.envelope({ code: 'NOT_FOUND', message: 'Not found' }));
+    this.send(req, res, 404, this.envelope({ code: 'NOT_FOUND', message: 'Not found' }));
     return true;
   }
 }

@@ -9,6 +9,7 @@ import { LaghavSandbox } from './laghav.js';
 import { LeadeySandbox } from './leadey.js';
 import { LegbaSandbox } from './legba.js';
 import { LogTalkSandbox } from './logtalk.js';
+import { parseModeRequest, type ModeRequest } from './modes.js';
 import { SkApiSandbox } from './skapi.js';
 
 export interface SandboxOptions {
@@ -39,17 +40,53 @@ export interface Sandbox {
   skapi: SkApiSandbox;
   /** Tells one provider's API to misbehave for its next `times` requests (default: until cleared). */
   fault(provider: ProviderId, fault: Fault, times?: number): void;
+  /** Switches one provider's misbehaviour (modes.ts): the typed twin of `POST /__sandbox/mode`. */
+  mode(provider: ProviderId, mode: ModeRequest): void;
   close(): Promise<void>;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Test control, for a test that drives a child process and must act as the person at the
  * provider's dashboard: `POST /__sandbox/mint {orgId,name,environment}` → `{id, secret}`;
- * `POST /__sandbox/revoke {secret}`. Loopback sandbox only; never part of any provider's API.
+ * `POST /__sandbox/revoke {secret}`. Misbehaviour and the provider's truth (modes.ts):
+ * `POST /__sandbox/mode <ModeRequest>` → `{ok, modes}`; `POST /__sandbox/keys {orgId?}` (or
+ * `GET /__sandbox/keys?orgId=`) → `{keys: TruthKey[], hostile: HostileKeyRecord[]}`;
+ * `POST /__sandbox/accepts {secret}` → `{accepted, id, status}`. Loopback callers only; never
+ * part of any provider's API.
  */
 async function control(sandbox: ProviderSandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-  if (!path.startsWith('/__sandbox/') || req.method !== 'POST') return false;
-  const body = ((await readJson(req)) ?? {}) as { orgId?: string; name?: string; environment?: 'live' | 'test'; secret?: string };
+  if (!path.startsWith('/__sandbox/')) return false;
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return (json(res, 403, { error: 'loopback only' }), true);
+  if (path === '/__sandbox/keys' && req.method === 'GET') {
+    const orgId = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('orgId') ?? undefined;
+    json(res, 200, { keys: sandbox.truth(orgId), hostile: sandbox.hostileKeys });
+    return true;
+  }
+  if (req.method !== 'POST') return false;
+  const raw = await readJson(req);
+  if (path === '/__sandbox/mode') {
+    const mode = parseModeRequest(raw);
+    if (!mode) return (json(res, 400, { error: 'bad mode request' }), true);
+    try {
+      sandbox.setMode(mode);
+    } catch (e) {
+      return (json(res, 400, { error: (e as Error).message }), true);
+    }
+    json(res, 200, { ok: true, modes: { ...sandbox.modes, backgroundUse: [...sandbox.modes.backgroundUse] } });
+    return true;
+  }
+  const body = (raw ?? {}) as { orgId?: string; name?: string; environment?: 'live' | 'test'; secret?: string };
+  if (path === '/__sandbox/keys') {
+    json(res, 200, { keys: sandbox.truth(typeof body.orgId === 'string' ? body.orgId : undefined), hostile: sandbox.hostileKeys });
+    return true;
+  }
+  if (path === '/__sandbox/accepts' && typeof body.secret === 'string') {
+    const key = sandbox.identify(body.secret);
+    json(res, 200, { accepted: sandbox.accepts(body.secret), id: key?.id ?? null, status: key?.status ?? null });
+    return true;
+  }
   if (path === '/__sandbox/mint' && body.orgId && sandbox.orgs.has(body.orgId)) {
     const { key, secret } = sandbox.mint(body.orgId, body.name ?? 'minted', body.environment === 'test' ? 'test' : 'live');
     json(res, 200, { id: key.id, secret });
@@ -74,6 +111,7 @@ async function serve(sandbox: ProviderSandbox, port: number) {
       if (await control(sandbox, req, res, path)) return;
       if (await dashboard.handle(req, res, path)) return;
       if (await faults.apply(req, res)) return;
+      if (sandbox.applyEchoFailure(req, res, path)) return;
       if (!(await sandbox.handleApi(req, res, path))) json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
     })().catch(() => {
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'sandbox error' } });
@@ -116,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     urls: Object.fromEntries(ids.map((id) => [id, servers[id].apiBaseUrl])) as Record<ProviderId, string>,
     dashboards: Object.fromEntries(ids.map((id) => [id, servers[id].dashboardUrl])) as Record<ProviderId, string>,
     fault: (provider, fault, times) => servers[provider].faults.add(fault, times),
+    mode: (provider, mode) => providers[provider].setMode(mode),
     close: async () => {
       await Promise.all(started.map((s) => s.close()));
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProviderSandbox } from './base.js';
-import { json } from './http-util.js';
 import { randomBody, type StoredKey } from './keystore.js';
+import type { EchoStatus } from './modes.js';
 
 /**
  * The sk-style API: `GET /v1/api-keys` → `{"success":true,"data":[{id,name,prefix,created_at,last_used}]}`
@@ -29,6 +29,10 @@ export class SkApiSandbox extends ProviderSandbox {
     return { id: k.id, name: k.name, prefix: k.prefix, created_at: k.createdAt, last_used: k.lastUsedAt ?? null };
   }
 
+  protected override errorBody(_status: EchoStatus, code: string, message: string): Record<string, unknown> {
+    return { success: false, error: { code: code.toLowerCase(), message } };
+  }
+
   async handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const m = /^\/v1\/api-keys(?:\/([^/]+))?$/.exec(path);
     if (!m) return false;
@@ -36,7 +40,7 @@ export class SkApiSandbox extends ProviderSandbox {
     const auth = this.authenticate(req);
     if ('problem' in auth) {
       const message = auth.problem === 'missing' ? 'Missing API key' : 'Invalid API key';
-      json(res, 401, { success: false, error: { code: 'unauthorized', message } });
+      this.send(req, res, 401, { success: false, error: { code: 'unauthorized', message } });
       this.calls.push({ method, path, status: 401 });
       return true;
     }
@@ -46,28 +50,28 @@ export class SkApiSandbox extends ProviderSandbox {
     if (!id && method === 'GET') {
       // Revoked keys disappear from the list.
       const data = this.keysOf(caller.orgId).filter((k) => k.environment === caller.environment && k.status === 'active');
-      json(res, 200, { success: true, data: data.map((k) => this.wire(k)) });
+      this.send(req, res, 200, { success: true, data: data.map((k) => this.wire(k)) });
       log(200);
       return true;
     }
     if (id && method === 'DELETE') {
       if (caller.readOnly) {
-        json(res, 403, { success: false, error: { code: 'forbidden', message: 'This API key does not have permission to access this resource' } });
+        this.send(req, res, 403, { success: false, error: { code: 'forbidden', message: 'This API key does not have permission to access this resource' } });
         log(403);
         return true;
       }
       const key = this.keys.byId.get(id);
       if (!key || key.orgId !== caller.orgId || key.environment !== caller.environment || key.status === 'revoked') {
-        json(res, 404, { success: false, error: { code: 'not_found', message: 'API key not found' } });
+        this.send(req, res, 404, { success: false, error: { code: 'not_found', message: 'API key not found' } });
         log(404);
         return true;
       }
       this.revoke(key);
-      json(res, 200, { success: true, message: 'API key revoked successfully' });
+      this.send(req, res, 200, { success: true, message: 'API key revoked successfully' });
       log(200);
       return true;
     }
-    json(res, 405, { success: false, error: { code: 'method_not_allowed', message: `${method} not allowed` } });
+    this.send(req, res, 405, { success: false, error: { code: 'method_not_allowed', message: `${method} not allowed` } });
     log(405);
     return true;
   }
