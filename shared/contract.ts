@@ -44,6 +44,40 @@ export const PastedKey = z.string().max(256 * 1024);
 export const BaseUrl = z.string().trim().url().max(2000);
 
 /**
+ * Error codes, in groups, for the `errors` list of each call. The lists are checked: the dispatcher
+ * reports any code a handler answers that its call does not declare, and the tests fail on it.
+ * Every call may also answer ALWAYS_ERRORS (a request that does not match its schema, an unreadable
+ * metadata file, a bug).
+ */
+export const ALWAYS_ERRORS: readonly ErrorCode[] = ['VALIDATION_FAILED', 'STORE_ERROR', 'INTERNAL'];
+/** Anything the OS keychain can answer. */
+const KEYCHAIN: ErrorCode[] = ['KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED', 'KEYCHAIN_TIMEOUT', 'KEYCHAIN_ERROR'];
+/** Anything a call to a provider can answer: its refusals, its failures, the network's. */
+const PROVIDER: ErrorCode[] = [
+  'KEY_INVALID',
+  'KEY_REVOKED',
+  'KEY_EXPIRED',
+  'UNAUTHORIZED',
+  'PROVIDER_FORBIDDEN',
+  'PROVIDER_RATE_LIMITED',
+  'PROVIDER_ERROR',
+  'PROVIDER_BAD_RESPONSE',
+  'NOT_FOUND',
+  'NETWORK_TIMEOUT',
+  'NETWORK_ERROR',
+  'REDIRECT_REFUSED',
+  'INSECURE_URL',
+  'TLS_ERROR',
+];
+/** A pasted key refused before anything is sent. */
+const PASTED: ErrorCode[] = ['KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH'];
+/** Storing a new key: refused in session-only mode, or an organization whose keychain is gone. */
+const STORING: ErrorCode[] = ['LIVE_KEY_NEEDS_KEYCHAIN', ...KEYCHAIN];
+/** A change that another change to the same thing may still be running (double click, second window). */
+const MUTATION: ErrorCode[] = ['BUSY', 'CONFLICT'];
+const errors = (...groups: (ErrorCode | ErrorCode[])[]): ErrorCode[] => [...new Set(groups.flat())];
+
+/**
  * The one contract between the renderer and the main process. Every call has a zod schema for its
  * input and output and the error codes it can answer with. The preload, the IPC handlers and the
  * preview host are all derived from this object, so they cannot drift.
@@ -61,13 +95,13 @@ export const contract = {
       /** Providers whose API and dashboard point at the local sandbox (the demo), so no host need be asked. */
       sandboxProviders: z.array(ProviderId),
     }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /** Every organization Keydeck knows, newest last. */
   'orgs.list': {
     input: z.object({}).strict(),
     output: z.object({ organizations: z.array(Organization) }),
-    errors: ['STORE_ERROR'] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * First-run and "add organization": detect the provider and environment from a pasted admin key,
@@ -90,36 +124,19 @@ export const contract = {
       })
       .strict(),
     output: z.object({ organization: Organization, credential: Credential }),
-    errors: [
-      'KEY_MALFORMED',
-      'KEY_UNKNOWN_PROVIDER',
-      'KEY_ENVIRONMENT_MISMATCH',
-      'KEY_INVALID',
-      'KEY_REVOKED',
-      'UNAUTHORIZED',
-      'CONFLICT',
-      'INSECURE_URL',
-      'NETWORK_TIMEOUT',
-      'NETWORK_ERROR',
-      'PROVIDER_RATE_LIMITED',
-      'PROVIDER_ERROR',
-      'PROVIDER_BAD_RESPONSE',
-      'KEYCHAIN_UNAVAILABLE',
-      'KEYCHAIN_LOCKED',
-      'KEYCHAIN_TIMEOUT',
-    ] as ErrorCode[],
+    errors: errors(PASTED, MUTATION, PROVIDER, STORING),
   },
   /** Connect the admin key of another environment (e.g. test after live) to an existing organization. */
   'orgs.connectEnvironment': {
     input: z.object({ orgId: LocalId, key: PastedKey, environment: Environment }).strict(),
     output: z.object({ organization: Organization, credential: Credential }),
-    errors: ['NOT_FOUND', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'KEY_INVALID', 'KEY_REVOKED', 'CONFLICT', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+    errors: errors(PASTED, MUTATION, PROVIDER, STORING),
   },
   /** Forget an organization: its metadata and every secret Keydeck holds for it. Nothing is revoked. */
   'orgs.remove': {
     input: z.object({ orgId: LocalId }).strict(),
     output: z.object({ removedSecrets: z.number().int().nonnegative() }),
-    errors: ['NOT_FOUND', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED', 'KEYCHAIN_TIMEOUT'] as ErrorCode[],
+    errors: errors('NOT_FOUND', MUTATION, KEYCHAIN),
   },
   /** The keys of one organization and environment, from the provider where it can list them. */
   'keys.list': {
@@ -130,7 +147,7 @@ export const contract = {
       source: z.enum(['provider', 'keydeck']),
       fetchedAt: z.string(),
     }),
-    errors: ['NOT_FOUND', 'SECRET_MISSING', 'KEY_INVALID', 'KEY_REVOKED', 'UNAUTHORIZED', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_BAD_RESPONSE', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+    errors: errors('SECRET_MISSING', PROVIDER, KEYCHAIN),
   },
   /**
    * Create a key at the provider. Its secret is returned once, here, and kept in the keychain only
@@ -153,14 +170,19 @@ export const contract = {
       heldCredentialId: LocalId.optional(),
       /** Set when `keep` was asked but the keychain refused; the key was still created and is shown. */
       keepError: KeydeckError.optional(),
+      /**
+       * Everything that went wrong after the provider created the key (keychain, activity log, a full
+       * disk): the key exists and its secret is still answered, once, here.
+       */
+      problems: z.array(KeydeckError).optional(),
     }),
-    errors: ['NOT_FOUND', 'UNSUPPORTED', 'PROVIDER_FORBIDDEN', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_BAD_RESPONSE', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+    errors: errors('UNSUPPORTED', 'SECRET_MISSING', MUTATION, PROVIDER, STORING),
   },
   /** Revoke a key at the provider (immediate and final) and forget any secret Keydeck held for it. */
   'keys.revoke': {
     input: z.object({ orgId: LocalId, environment: Environment, keyId: ProviderKeyId }).strict(),
     output: z.object({ keyId: ProviderKeyId, status: z.enum(['revoked']) }),
-    errors: ['NOT_FOUND', 'ADMIN_KEY_PROTECTED', 'UNSUPPORTED', 'PROVIDER_FORBIDDEN', 'PROVIDER_ERROR', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+    errors: errors('ADMIN_KEY_PROTECTED', 'KEY_IDENTITY_UNKNOWN', 'UNSUPPORTED', 'SECRET_MISSING', MUTATION, PROVIDER, KEYCHAIN),
   },
   /**
    * Take in a key the user created in the provider's dashboard: verify it with the provider, then
@@ -169,13 +191,13 @@ export const contract = {
   'keys.adopt': {
     input: z.object({ orgId: LocalId, environment: Environment, key: PastedKey, name: Label }).strict(),
     output: z.object({ key: KeyRecord, credentialId: LocalId }),
-    errors: ['NOT_FOUND', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'KEY_INVALID', 'KEY_REVOKED', 'KEY_EXPIRED', 'CONFLICT', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_LOCKED'] as ErrorCode[],
+    errors: errors(PASTED, MUTATION, PROVIDER, STORING),
   },
   /** Ask the provider whether a key Keydeck holds still works, and remember the answer. */
   'keys.check': {
     input: z.object({ orgId: LocalId, credentialId: LocalId }).strict(),
     output: z.object({ result: z.enum(['accepted', 'rejected']), code: z.string().optional(), checkedAt: z.string() }),
-    errors: ['NOT_FOUND', 'SECRET_MISSING', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+    errors: errors('SECRET_MISSING', MUTATION, PROVIDER, KEYCHAIN),
   },
   /**
    * After the user revoked a key in the provider's dashboard: call the provider with it, and only
@@ -185,7 +207,7 @@ export const contract = {
   'keys.confirmRevoked': {
     input: z.object({ orgId: LocalId, credentialId: LocalId }).strict(),
     output: z.object({ confirmed: z.boolean(), code: z.string().optional() }),
-    errors: ['NOT_FOUND', 'ADMIN_KEY_PROTECTED', 'SECRET_MISSING', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_RATE_LIMITED', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+    errors: errors('ADMIN_KEY_PROTECTED', 'SECRET_MISSING', MUTATION, PROVIDER, KEYCHAIN),
   },
   /**
    * Open the organization's dashboard in the system browser (https on the provider's hosts, or the
@@ -195,18 +217,18 @@ export const contract = {
   'dashboard.open': {
     input: z.object({ orgId: LocalId }).strict(),
     output: z.object({ url: z.string(), opened: z.boolean() }),
-    errors: ['NOT_FOUND', 'INSECURE_URL'] as ErrorCode[],
+    errors: errors('NOT_FOUND', 'INSECURE_URL'),
   },
   /** Rotations: unfinished ones first (offer Resume or Cancel on start), then recent finished ones. */
   'rotation.list': {
     input: z.object({}).strict(),
     output: z.object({ rotations: z.array(RotationView) }),
-    errors: ['STORE_ERROR'] as ErrorCode[],
+    errors: errors(),
   },
   'rotation.get': {
     input: z.object({ rotationId: RotationId }).strict(),
     output: RotationView,
-    errors: ['NOT_FOUND'] as ErrorCode[],
+    errors: errors('NOT_FOUND'),
   },
   /**
    * Start rotating a key Keydeck holds. A live key needs `confirmLive`. One rotation at a time per
@@ -215,19 +237,19 @@ export const contract = {
   'rotation.start': {
     input: z.object({ orgId: LocalId, credentialId: LocalId, confirmLive: z.boolean(), quietWindowMinutes: z.number().int().min(0).max(43_200).optional() }).strict(),
     output: RotationView,
-    errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'NETWORK_TIMEOUT', 'NETWORK_ERROR', 'PROVIDER_ERROR', 'KEYCHAIN_UNAVAILABLE'] as ErrorCode[],
+    errors: errors('SECRET_MISSING', MUTATION, PROVIDER, STORING),
   },
   /** The person's next move in a rotation (paste, deploy, confirm, resume, cancel); then the automatic steps run. */
   'rotation.act': {
     input: z.object({ rotationId: RotationId, action: RotationAction }).strict(),
     output: RotationView,
-    errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'KEY_MALFORMED', 'KEY_UNKNOWN_PROVIDER', 'KEY_ENVIRONMENT_MISMATCH', 'SECRET_MISSING'] as ErrorCode[],
+    errors: errors(PASTED, 'SECRET_MISSING', MUTATION, PROVIDER, KEYCHAIN),
   },
   /** The last list of one organization and environment, for an instant (and offline) display. */
   'keys.cached': {
     input: z.object({ orgId: LocalId, environment: Environment }).strict(),
     output: z.object({ list: z.object({ fetchedAt: z.string(), source: z.enum(['provider', 'keydeck']), environment: Environment, keys: z.array(KeyRecord) }).nullable() }),
-    errors: ['NOT_FOUND'] as ErrorCode[],
+    errors: errors('NOT_FOUND'),
   },
   /** Every key (of every organization, or one) with its flags and summary counts, from the last lists. */
   'usage.overview': {
@@ -247,7 +269,7 @@ export const contract = {
       /** The oldest list the overview is built from. */
       asOf: z.string().nullable(),
     }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Keydeck's own calls today per organization and environment, against the provider's documented
@@ -256,7 +278,7 @@ export const contract = {
   'usage.quotas': {
     input: z.object({ orgId: LocalId.optional() }).strict(),
     output: z.object({ quotas: z.array(QuotaView) }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Keys that are due or stale and have not been reminded of today, marked as reminded now (so each
@@ -265,35 +287,35 @@ export const contract = {
   'reminders.take': {
     input: z.object({}).strict(),
     output: z.object({ enabled: z.boolean(), due: z.number().int(), stale: z.number().int(), reminders: z.array(Reminder) }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   'settings.get': {
     input: z.object({}).strict(),
     output: z.object({ settings: Settings }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   'settings.update': {
     input: z.object({ reminders: z.boolean().optional() }).strict(),
     output: z.object({ settings: Settings }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /** Records that the person revealed a key shown to them (the secret itself is never sent here). */
   'activity.reveal': {
     input: KeyRef,
     output: z.object({}),
-    errors: ['NOT_FOUND'] as ErrorCode[],
+    errors: errors('NOT_FOUND'),
   },
   /** What Keydeck did, newest first (public facts only). */
   'activity.list': {
     input: z.object({ orgId: LocalId.optional(), action: ActivityAction.optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
     output: z.object({ entries: z.array(ActivityEntryView) }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /** Rename an organization or change when its keys count as due or stale. */
   'orgs.update': {
     input: z.object({ orgId: LocalId, name: Label.optional(), policy: UsagePolicy.optional() }).strict(),
     output: z.object({ organization: Organization }),
-    errors: ['NOT_FOUND'] as ErrorCode[],
+    errors: errors('NOT_FOUND'),
   },
   /**
    * Let the person pick a .env file with the system's file dialog. `supported` is false where
@@ -302,7 +324,7 @@ export const contract = {
   'deploy.pickEnvFile': {
     input: z.object({ suggestedName: z.string().max(200).optional() }).strict(),
     output: z.object({ supported: z.boolean(), path: z.string().max(4096).optional() }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Put a secret the user is looking at on the clipboard, from the main process, and clear it after
@@ -311,7 +333,7 @@ export const contract = {
   'clipboard.copySecret': {
     input: z.object({ secret: z.string().min(1).max(512), about: KeyRef.optional() }).strict(),
     output: z.object({ clearsAfterMs: z.number().int().nonnegative() }),
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Where keys are kept now: the OS keychain, or (when there is none) session-only memory.
@@ -320,7 +342,7 @@ export const contract = {
   'vault.status': {
     input: z.object({ recheck: z.boolean().optional() }).strict(),
     output: VaultStatus,
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Turn on session-only mode: test keys held in memory until Keydeck quits, live keys refused.
@@ -329,13 +351,13 @@ export const contract = {
   'vault.useSession': {
     input: z.object({}).strict(),
     output: VaultStatus,
-    errors: ['CONFLICT'] as ErrorCode[],
+    errors: errors('CONFLICT'),
   },
   /** The metadata file's health; `corrupt` means Keydeck is in recovery mode (nothing changed yet). */
   'store.status': {
     input: z.object({}).strict(),
     output: StoreStatus,
-    errors: [] as ErrorCode[],
+    errors: errors(),
   },
   /**
    * Recovery mode: keep the damaged file under a new name, rebuild the metadata from what it still
@@ -344,7 +366,7 @@ export const contract = {
   'store.recover': {
     input: z.object({}).strict(),
     output: RecoveryReport,
-    errors: ['CONFLICT', 'STORE_ERROR'] as ErrorCode[],
+    errors: errors('CONFLICT', KEYCHAIN),
   },
 } as const;
 

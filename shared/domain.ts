@@ -102,6 +102,12 @@ export const KeyRecord = z.object({
   isAdmin: z.boolean(),
   /** For keys known only to Keydeck: when the provider last accepted it. */
   verifiedAt: Timestamp.optional(),
+  /**
+   * A key Keydeck holds that the provider's list could not be matched to with evidence (the sk-style
+   * list has no last 4). Shown, never hidden; its `id` is then Keydeck's credential id, so nothing
+   * that needs the provider's id (revoke by API) is offered for it.
+   */
+  unmatched: z.boolean().optional(),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 

@@ -65,6 +65,16 @@ export const ErrorCode = z.enum([
   'INTERNAL',
   /** Session-only mode (no keychain) holds test keys only; a live key needs the OS keychain. */
   'LIVE_KEY_NEEDS_KEYCHAIN',
+  /**
+   * Another change to the same key, organization-environment or rotation is still running (a double
+   * click, a second window). Nothing was done; try again when it has finished.
+   */
+  'BUSY',
+  /**
+   * Keydeck cannot tell, with evidence from the provider, which of the provider's keys this is (the
+   * sk-style list has no last 4). Refused rather than guessed: acting on a guess could revoke another key.
+   */
+  'KEY_IDENTITY_UNKNOWN',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -30,6 +30,27 @@ export const DeployTarget = z.discriminatedUnion('kind', [
 ]);
 export type DeployTarget = z.infer<typeof DeployTarget>;
 
+/**
+ * What a deploy target held before the rotation first wrote to it, recorded once per rotation and
+ * target before that first write, so cancel can put things back. Never a secret: a file's previous
+ * value is described (the old key, nothing, or something else kept in the backup file).
+ */
+export const DeployRecord = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('envFile'),
+    /** The file as the person gave it, and the real file written (a symlink's target). */
+    path: z.string().min(1).max(4096),
+    variable: z.string().max(128),
+    /** `old-key`: it held the key being rotated. `absent`: no such variable. `other`: another value, kept in `backup`. */
+    previous: z.enum(['old-key', 'absent', 'other', 'missing-file']),
+    /** The copy of the file taken before the first write (mode 0600), removed when the rotation ends. */
+    backup: z.string().max(4200).optional(),
+    at: Timestamp,
+  }),
+  z.object({ kind: z.literal('clipboard'), at: Timestamp }),
+]);
+export type DeployRecord = z.infer<typeof DeployRecord>;
+
 const KeyFacts = z.object({
   credentialId: LocalId,
   providerKeyId: ProviderKeyId.optional(),
@@ -53,7 +74,7 @@ export const Rotation = z.object({
   /** Keys created at the provider whose answer was lost: found by listing, then revoked. */
   orphans: z.array(z.object({ providerKeyId: ProviderKeyId, foundAt: Timestamp, revokedAt: Timestamp.optional() })),
   /** The side effect about to happen; cleared once its outcome is recorded. */
-  intent: z.object({ action: z.enum(['create', 'revoke-old', 'revoke-new', 'revoke-orphan']), at: Timestamp }).optional(),
+  intent: z.object({ action: z.enum(['create', 'revoke-old', 'revoke-new', 'revoke-orphan', 'restore']), at: Timestamp }).optional(),
   step: RotationStep,
   status: RotationStatus,
   error: KeydeckError.optional(),
@@ -61,6 +82,10 @@ export const Rotation = z.object({
   waitingFor: z.string().max(1000).optional(),
   deployTargets: z.array(DeployTarget),
   deployResults: z.array(z.object({ at: Timestamp, target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) })),
+  /** What each target held before this rotation first wrote to it (see DeployRecord). */
+  deployRecords: z.array(DeployRecord).max(20).default([]),
+  /** What cancelling put back, and what it could not (file, variable, why). */
+  restoreResults: z.array(z.object({ target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) })).max(20).optional(),
   deployedAt: Timestamp.optional(),
   useConfirmedAt: Timestamp.optional(),
   useOverride: z.boolean().optional(),
@@ -110,6 +135,8 @@ export const RotationView = Rotation.extend({
   rememberedTargets: z.array(DeployTarget),
   /** The provider's env var convention, the default variable name for a .env target. */
   envVar: z.string(),
+  /** What Cancel would do now, in plain words, for the confirmation the person is asked. */
+  cancelPlan: z.array(z.string()),
   /** Where the provider reports last use: whether Keydeck recommends revoking the old key now, and why. */
   recommendation: z.object({ ready: z.boolean(), reason: z.string() }).optional(),
 });

@@ -1,8 +1,8 @@
 import type { Credential, Environment, Organization, ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
 import { checkApiUrl } from './http/url-policy.js';
-import type { HttpClient } from './http/client.js';
-import type { Logger } from './log.js';
+import type { HttpClient, HttpResponse } from './http/client.js';
+import { scrub, scrubDeep, type Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
 import { recordCall } from './usage/quota.js';
@@ -12,6 +12,14 @@ import type { MetaStore } from './store/meta-store.js';
 import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
 import { accountName, type SecretStore } from './vault/secret-store.js';
 import { Vault } from './vault/vault.js';
+
+/**
+ * A provider's answer with the caller's own secret removed from its text, parsed body and headers
+ * (the body is walked as parsed too: JSON escapes such as `\u0061` would hide the key from a text search).
+ */
+function withoutSecret(res: HttpResponse, secret: string): HttpResponse {
+  return { ...res, text: scrub(res.text, [secret], { keyShaped: false }), json: scrubDeep(res.json, [secret]), headers: scrubDeep(res.headers, [secret]) };
+}
 
 /** Everything the core needs from the outside world. Each transport builds one of these. */
 export interface CoreDeps {
@@ -42,6 +50,8 @@ export interface CoreDeps {
   cache?: KeyCache;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
+  /** Told when a call answers an error code its contract entry does not declare; the tests fail on it. */
+  onUndeclaredError?: (channel: string, code: string) => void;
 }
 
 /** Helpers shared by the core's domain modules. */
@@ -138,7 +148,10 @@ export class CoreContext {
   callContext(org: StoredOrganization, secret: string, environment: Environment): CallContext {
     const http = this.deps.http;
     const observe = (status: number, headers: Record<string, string>) => recordCall(this, org.id, environment, status, headers);
-    return { http: { send: (req) => http.send({ ...req, observe }) }, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
+    // A provider that echoes the caller's key (in an error, a header) must not hand it on: the
+    // adapter builds errors from the answer, so the answer loses the key before the adapter sees it.
+    const send: CallContext['http']['send'] = async (req) => withoutSecret(await http.send({ ...req, observe }), secret);
+    return { http: { send }, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
   }
 
   credential(doc: MetaDoc, org: StoredOrganization, credentialId: string): Credential {

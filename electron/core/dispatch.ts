@@ -1,6 +1,6 @@
-import { contract, isChannel, type Channel, type Output, type ParsedInput } from '../../shared/contract.js';
-import { KeydeckFailure, type Result } from '../../shared/errors.js';
-import type { Logger } from './log.js';
+import { ALWAYS_ERRORS, contract, isChannel, type Channel, type Output, type ParsedInput } from '../../shared/contract.js';
+import { KeydeckFailure, type KeydeckError, type Result } from '../../shared/errors.js';
+import { scrubDeep, type Logger } from './log.js';
 
 /** The core's implementation of every contract call. Throws KeydeckFailure for expected errors. */
 export type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<Output<C>> };
@@ -11,7 +11,14 @@ export type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<Outp
  * `__proto__` keys are refused), runs the handler, parses the output (so nothing beyond the
  * contract leaves), and turns every failure into an error value.
  */
-export async function dispatch(handlers: Handlers, channel: unknown, rawInput: unknown, logger: Logger): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: unknown,
+  rawInput: unknown,
+  logger: Logger,
+  /** Told of every error code a call answered that its contract entry does not declare (the tests fail on it). */
+  onUndeclared?: (channel: Channel, code: string) => void,
+): Promise<Result<unknown>> {
   if (!isChannel(channel)) {
     return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'Unknown call.' } };
   }
@@ -33,10 +40,25 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawInput: u
     return { ok: true, value: spec.output.parse(value) };
   } catch (error) {
     if (error instanceof KeydeckFailure) {
-      logger.log('warn', 'call.failed', { channel, code: error.error.code, message: error.error.message });
-      return { ok: false, error: error.error };
+      const answer = outgoing(error.error);
+      logger.log('warn', 'call.failed', { channel, code: answer.code, message: answer.message });
+      if (!declares(channel, answer.code)) {
+        logger.log('error', 'contract.undeclaredError', { channel, code: answer.code });
+        onUndeclared?.(channel, answer.code);
+      }
+      return { ok: false, error: answer };
     }
     logger.log('error', 'call.crashed', { channel, error });
     return { ok: false, error: { code: 'INTERNAL', message: `Keydeck hit an unexpected problem in ${channel}. Nothing was changed at the provider unless the list says so.` } };
   }
+}
+
+/** Whether the contract says `channel` may answer `code`. */
+export function declares(channel: Channel, code: string): boolean {
+  return ALWAYS_ERRORS.includes(code as never) || (contract[channel].errors as readonly string[]).includes(code);
+}
+
+/** The last line of defence: nothing key-shaped leaves the core in an error, whatever produced it. */
+function outgoing(error: KeydeckError): KeydeckError {
+  return scrubDeep(error, [], { keyShaped: true });
 }

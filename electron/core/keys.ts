@@ -1,9 +1,9 @@
 import type { Output, ParsedInput } from '../../shared/contract.js';
-import type { Credential, KeyRecord } from '../../shared/domain.js';
+import { KeyRecord, type Credential } from '../../shared/domain.js';
 import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
 import { maskFromParts } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
-import { checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
+import { checkFromProvider, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
 import { newId } from './ports.js';
 import { checkCredential, isRejection } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
@@ -74,7 +74,10 @@ async function listFromProvider(c: CoreContext, doc: MetaDoc, org: StoredOrganiz
     .filter((k) => (k.environment ?? environment) === environment)
     .map((k) => join(k, creds, admin.prefix));
   await learnIds(c, records);
-  return { keys: records, source: 'provider' as const };
+  // A key Keydeck holds is never hidden: one the list could not be matched to is shown as such.
+  const joined = new Set(records.map((r) => r.heldCredentialId));
+  const unmatched = creds.filter((x) => !joined.has(x.id)).map((x) => ({ ...fromCredential(x), id: x.id, unmatched: true }));
+  return { keys: [...records, ...unmatched], source: 'provider' as const };
 }
 
 export function keyHandlers(c: CoreContext) {
@@ -95,7 +98,19 @@ export function keyHandlers(c: CoreContext) {
       const { ctx, admin } = await c.callWith(doc, org, input.environment);
       // A create is never retried: the provider may have made the key even if the answer was lost.
       const created = await adapter.create(ctx, { name: input.name, scope: input.scope });
+      try {
+        checkFromProvider(created.secret, { provider: org.provider, environment: input.environment });
+      } catch (refused) {
+        // A key nobody can use safely is only a liability: revoke it, and say what happened.
+        const revoked = await adapter.revoke?.(ctx, created.key.id).then(() => true, () => false);
+        const what = revoked ? `Keydeck revoked it (id ${created.key.id}) and stored nothing.` : `Revoke it in the dashboard (id ${created.key.id}); Keydeck stored nothing.`;
+        fail('PROVIDER_BAD_RESPONSE', `${(refused as KeydeckFailure).error.message} ${what}`, { provider: (refused as KeydeckFailure).error.provider });
+      }
+      // From here the key exists at the provider and its secret is shown only now: nothing that
+      // fails below (keychain, a full disk) may cost the person the secret. Each failure is reported.
       const last4 = created.secret.slice(-4);
+      const problems: KeydeckError[] = [];
+      const failed = (error: unknown, message: string): KeydeckError => (error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL', message });
       let heldCredentialId: string | undefined;
       let keepError: KeydeckError | undefined;
       if (input.keep) {
@@ -115,22 +130,35 @@ export function keyHandlers(c: CoreContext) {
           await storeCredential(c, org, cred, created.secret, (d) => void d.credentials.push(cred));
           heldCredentialId = cred.id;
         } catch (error) {
-          // The key exists at the provider and its secret is shown only now: never lose it by
-          // failing the whole call. Report why it was not kept instead.
-          keepError = error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL', message: 'The key could not be kept in the keychain.' };
+          keepError = failed(error, 'The key could not be kept in the keychain.');
         }
       }
-      await c.deps.meta.update((d) => {
-        c.record(d, { action: 'key.create', orgId: org.id, environment: input.environment, keyId: created.key.id, last4, detail: input.keep ? (heldCredentialId ? 'kept in keychain' : 'keeping failed') : 'not kept' });
-      });
-      const creds = c.deps.meta.read().credentials.filter((x) => x.orgId === org.id);
-      return { key: join({ ...created.key, last4 }, creds, admin.prefix), secret: created.secret, heldCredentialId, keepError };
+      try {
+        await c.deps.meta.update((d) => {
+          c.record(d, { action: 'key.create', orgId: org.id, environment: input.environment, keyId: created.key.id, last4, detail: input.keep ? (heldCredentialId ? 'kept in keychain' : 'keeping failed') : 'not kept' });
+        });
+      } catch (error) {
+        problems.push(failed(error, 'The activity log could not be written.'));
+      }
+      let creds: Credential[] = [];
+      try {
+        creds = c.deps.meta.read().credentials.filter((x) => x.orgId === org.id);
+      } catch {
+        // Joining is cosmetic; the key and its secret are what matter.
+      }
+      const joined = KeyRecord.safeParse(join({ ...created.key, last4 }, creds, admin.prefix));
+      const key = joined.success ? joined.data : { id: created.key.id, name: input.name, masked: maskFromParts(created.key.prefix ?? admin.prefix, last4), environment: input.environment, status: 'active' as const, heldCredentialId, isAdmin: false };
+      return { key, secret: created.secret, heldCredentialId, keepError: keepError ?? problems[0], ...(problems.length ? { problems } : {}) };
     },
 
     async 'keys.revoke'(input: ParsedInput<'keys.revoke'>): Promise<Output<'keys.revoke'>> {
       let doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
       const adapter = c.apiAdapter(org, 'revoke');
+      const unmatched = doc.credentials.find((x) => x.orgId === org.id && x.id === input.keyId && !x.providerKeyId);
+      if (unmatched) {
+        fail('KEY_IDENTITY_UNKNOWN', `Keydeck cannot tell which of ${adapter.info.displayName}'s keys is ${unmatched.label} (…${unmatched.last4}), so it will not revoke anything for it. Revoke it in the dashboard, then let Keydeck check it is refused.`);
+      }
       let admin = c.admin(doc, org, input.environment);
       if (!admin.providerKeyId) {
         // Learn the admin key's id first, so Keydeck can refuse to saw off the branch it sits on.
@@ -138,8 +166,15 @@ export function keyHandlers(c: CoreContext) {
         doc = c.deps.meta.read();
         admin = c.admin(doc, org, input.environment);
       }
+      if (!admin.providerKeyId) {
+        // Never guess: the key asked for might be Keydeck's own admin key.
+        fail('KEY_IDENTITY_UNKNOWN', `Keydeck cannot yet tell which of ${adapter.info.displayName}'s keys is its own ${input.environment} admin key (…${admin.last4}), so it revokes nothing here: the key you chose might be that one. Add a second ${input.environment} key to Keydeck so it can tell them apart, or revoke in the dashboard.`);
+      }
       if (admin.providerKeyId === input.keyId) {
         fail('ADMIN_KEY_PROTECTED', `This is the ${input.environment} key Keydeck uses to manage ${org.name}. Revoking it would lock Keydeck out; connect another admin key first, or rotate it.`);
+      }
+      if (doc.rotations.some((r) => r.orgId === org.id && r.status !== 'done' && r.status !== 'cancelled' && (r.old.providerKeyId === input.keyId || r.newKey.providerKeyId === input.keyId))) {
+        fail('CONFLICT', 'This key is part of an unfinished rotation: finish or cancel the rotation instead.');
       }
       const { ctx } = await c.callWith(doc, org, input.environment);
       await adapter.revoke(ctx, input.keyId);

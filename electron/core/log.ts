@@ -1,4 +1,4 @@
-import { KEY_FORMATS } from '../../shared/keys.js';
+import { detectFormat, KEY_FORMATS } from '../../shared/keys.js';
 
 /** Anything that looks like a full key of a known format: a prefix followed by 8+ key characters. */
 const KEY_PATTERN = new RegExp(
@@ -19,6 +19,56 @@ export function redact(text: string): string {
   return text
     .replace(KEY_PATTERN, (_m, prefix: string, body: string) => `${prefix}••••${body.slice(-4)}`)
     .replace(BEARER_PATTERN, (_m, head: string) => `${head}••••`);
+}
+
+/** Shortest run of a secret's characters that counts as (part of) the secret when found in other text. */
+const SECRET_FRAGMENT = 12;
+
+/**
+ * Removes the given secrets from text a provider sent (an error message, a request id), whole or in
+ * part (any run of 12+ characters of a key's body, so a truncated echo is caught too), then, unless
+ * `keyShaped` is false, every key-shaped substring and bearer token. Knowing the caller's own secret
+ * is what finds a prefixless key (Legba), which is not key-shaped.
+ */
+export function scrub(text: string, secrets: readonly string[] = [], { keyShaped = true } = {}): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < SECRET_FRAGMENT || out.length < SECRET_FRAGMENT) continue;
+    const covered = new Uint8Array(out.length);
+    let any = false;
+    // Fragments start after the public prefix: another key of the same format shares the prefix only.
+    const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
+    for (let i = start; i + SECRET_FRAGMENT <= secret.length; i++) {
+      const fragment = secret.slice(i, i + SECRET_FRAGMENT);
+      for (let at = out.indexOf(fragment); at !== -1; at = out.indexOf(fragment, at + 1)) {
+        covered.fill(1, at, at + SECRET_FRAGMENT);
+        any = true;
+      }
+    }
+    if (!any) continue;
+    let rebuilt = '';
+    for (let i = 0; i < out.length; i++) {
+      if (!covered[i]) rebuilt += out[i];
+      else if (i === 0 || !covered[i - 1]) rebuilt += '••••';
+    }
+    out = rebuilt;
+  }
+  return keyShaped ? redact(out) : out;
+}
+
+/**
+ * The caller's own secrets removed from every string inside a JSON value (a provider's parsed
+ * answer), as a copy. Key-shaped strings are kept unless asked: a create answer carries the new key.
+ */
+export function scrubDeep<T>(value: T, secrets: readonly string[], options: { keyShaped?: boolean } = { keyShaped: false }): T {
+  if (typeof value === 'string') return scrub(value, secrets, options) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubDeep(v, secrets, options)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, options);
+    return out as T;
+  }
+  return value;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -29,6 +29,8 @@ export interface NodeWorkspaceOptions {
   clipboardClearMs?: number;
   baseUrlOverrides?: CoreDeps['baseUrlOverrides'];
   dashboardUrlOverrides?: CoreDeps['dashboardUrlOverrides'];
+  /** Tests: told when a call answers an error code its contract entry does not declare. */
+  onUndeclaredError?: CoreDeps['onUndeclaredError'];
   /** Crash tests only: called at every rotation step boundary. */
   boundary?: Boundary;
 }
@@ -61,6 +63,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
       cache: new KeyCache(confBackend(options.profileDir, 'cache', { clearInvalid: true })),
+      onUndeclaredError: options.onUndeclaredError,
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
     }, { boundary: options.boundary }),

@@ -32,6 +32,22 @@ export function checkPasted(key: string, expected: { provider?: ProviderId; envi
   return inspected;
 }
 
+/**
+ * A secret a provider sent (a create answer) passes the same checks as a pasted key, and must be
+ * exactly what was sent (nothing trimmed): a "key" with a newline or `;touch …` in it is refused
+ * before it is stored, verified or written to a file.
+ */
+export function checkFromProvider(secret: string, expected: { provider: ProviderId; environment: Environment }): Inspected {
+  const inspected = inspectKey(secret, expected, NAMES);
+  const name = NAMES[expected.provider];
+  if (!inspected.ok) fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key Keydeck refuses: ${inspected.message}`);
+  if (inspected.key !== secret) fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key that has spaces or line breaks around it; Keydeck refuses it.`);
+  if (inspected.environment !== expected.environment) {
+    fail('PROVIDER_BAD_RESPONSE', `${name} answered with a ${inspected.environment} key where a ${expected.environment} key was asked for; Keydeck refuses it.`);
+  }
+  return inspected;
+}
+
 /** Refuses a key Keydeck already holds, comparing secrets of the same provider and last 4 in the keychain. */
 export async function refuseDuplicate(c: CoreContext, key: Inspected): Promise<void> {
   const doc = c.deps.meta.read();
@@ -68,9 +84,20 @@ export async function storeCredential(
 
 /** Verifies a pasted key with the provider and describes it as a credential (not yet stored). */
 export async function verifiedCredential(c: CoreContext, org: StoredOrganization, key: Inspected, label: string, role: Credential['role']): Promise<Credential> {
-  const { providerKeyId } = await verifyAndIdentify(c, org, key);
+  const { providerKeyId } = await verifyAndIdentify(c, org, key, undefined, await observerFor(c, org, key.environment, key.key));
   const now = c.now();
   return { id: newId('cred'), orgId: org.id, environment: key.environment, label, prefix: key.prefix, last4: key.last4, providerKeyId, role, createdAt: now, verifiedAt: now };
+}
+
+/**
+ * The secret of the admin key of an organization-environment, when there is one other than `except`:
+ * the key that lists while another is identified by its last use. Undefined when there is none.
+ */
+export async function observerFor(c: CoreContext, org: StoredOrganization, environment: Environment, except: string): Promise<string | undefined> {
+  const admin = c.deps.meta.read().credentials.find((x) => x.orgId === org.id && x.environment === environment && x.role === 'admin');
+  if (!admin) return undefined;
+  const secret = await c.deps.secrets.get(c.account(org, admin)).catch(() => null);
+  return secret && secret !== except ? secret : undefined;
 }
 
 async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspected, isNewOrg: boolean) {
@@ -168,7 +195,11 @@ export function orgHandlers(c: CoreContext) {
       return connectAdmin(c, org, key, false);
     },
 
-    /** Deletes every secret first; metadata goes last so a keychain failure leaves a retryable state. */
+    /**
+     * Deletes every secret first; metadata goes last, and only once each secret is known to be gone
+     * from the keychain: a locked or missing keychain fails the call and keeps the organization, so
+     * no secret is left behind with nothing in Keydeck pointing at it.
+     */
     async 'orgs.remove'(input: ParsedInput<'orgs.remove'>): Promise<Output<'orgs.remove'>> {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);
@@ -176,7 +207,10 @@ export function orgHandlers(c: CoreContext) {
       if (open) fail('CONFLICT', `A rotation of ${org.name}'s key …${open.old.last4} is not finished. Finish or cancel it first, so no key is left behind at the provider.`);
       let removedSecrets = 0;
       for (const cred of doc.credentials.filter((x) => x.orgId === org.id)) {
-        if (await c.deps.secrets.delete(c.account(org, cred))) removedSecrets++;
+        const account = c.account(org, cred);
+        if (await c.deps.secrets.delete(account)) removedSecrets++;
+        // "Nothing deleted" must mean "nothing there": ask again, so a keychain that cannot answer fails here.
+        else if ((await c.deps.secrets.get(account)) !== null) fail('KEYCHAIN_ERROR', `The keychain kept ${org.name}'s ${cred.environment} key …${cred.last4}. Nothing was removed from Keydeck; unlock your keychain and try again.`);
       }
       c.cache.forgetOrg(org.id);
       await c.deps.meta.update((d) => {

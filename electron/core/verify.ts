@@ -1,6 +1,7 @@
 import type { Credential, Environment } from '../../shared/domain.js';
 import { KeydeckFailure } from '../../shared/errors.js';
 import type { CoreContext } from './context.js';
+import type { ProviderKey } from './providers/types.js';
 import type { StoredOrganization } from './store/schema.js';
 
 /** Keydeck codes that mean "the provider refused this key" (a 401), as opposed to "could not tell". */
@@ -11,10 +12,19 @@ export function isRejection(error: unknown): error is KeydeckFailure {
   return error instanceof KeydeckFailure && REJECTED_CODES.has(error.error.code) && error.error.provider?.status === 401;
 }
 
+/** Keydeck's calls with the key being identified, in the last-use pattern: called in these rounds, quiet in the others. */
+const PATTERN = [false, true, false, true, false] as const;
+
 /**
  * Verifies a key with the provider (throws when refused), then, where the provider lists keys,
- * finds the key's own id: by prefix and last 4 where the list gives them, or else as the only key
- * whose last use moved on this very call (the sk-style list has no last 4).
+ * finds the key's own id, only with evidence, never by guessing:
+ * - by prefix and last 4 where the list gives them (exactly one candidate);
+ * - where the list gives no last 4 (the sk-style API), by last use, and only when another key can
+ *   watch (`observer`): Keydeck lists with the observer between rounds, calling with this key in
+ *   some rounds and not in others. The key is the one candidate whose last use moved in exactly the
+ *   rounds Keydeck called with it. A key in use elsewhere moves in quiet rounds too; a provider that
+ *   reports late shifts the moves into quiet rounds; both leave the id unknown (fail closed).
+ * An unknown id is not an error: the key is kept as "not matched", and anything that needs the id refuses.
  */
 export async function verifyAndIdentify(
   c: CoreContext,
@@ -22,21 +32,40 @@ export async function verifyAndIdentify(
   key: { key: string; prefix: string; last4: string; environment: Environment },
   /** Provider ids of keys Keydeck already knows (default: from the metadata; recovery passes its own). */
   knownIds?: Set<string>,
+  /** Another working key of the same organization-environment to list with, for identification by last use. */
+  observer?: string,
 ): Promise<{ providerKeyId?: string }> {
-  // Keys Keydeck already knows by id cannot be this one (the admin key was likely used moments ago too).
   const known = knownIds ?? new Set(c.deps.meta.read().credentials.filter((x) => x.orgId === org.id && x.providerKeyId).map((x) => x.providerKeyId));
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
-  const since = Date.now() - 2000;
   await adapter.verify(ctx);
   if (!adapter.list || adapter.info.capabilities.list !== 'api') return {};
-  const keys = await adapter.list(ctx).catch(() => []);
-  const candidates = keys.filter((k) => k.status === 'active' && !known.has(k.id) && (k.environment ?? key.environment) === key.environment && (k.prefix ?? key.prefix) === key.prefix);
-  const byLast4 = candidates.filter((k) => k.last4 === key.last4);
-  if (byLast4.length === 1) return { providerKeyId: byLast4[0]?.id };
-  if (candidates.some((k) => k.last4 !== undefined)) return {};
-  const justUsed = candidates.filter((k) => k.lastUsedAt !== undefined && Date.parse(k.lastUsedAt) >= since);
-  return justUsed.length === 1 ? { providerKeyId: justUsed[0]?.id } : {};
+  const list = adapter.list.bind(adapter);
+  const candidatesOf = (keys: ProviderKey[]) =>
+    keys.filter((k) => k.status === 'active' && !known.has(k.id) && (k.environment ?? key.environment) === key.environment && (k.prefix ?? key.prefix) === key.prefix);
+  const keys = await list(ctx).catch(() => []);
+  const candidates = candidatesOf(keys);
+  if (candidates.some((k) => k.last4 !== undefined) || keys.some((k) => k.last4 !== undefined)) {
+    const byLast4 = candidates.filter((k) => k.last4 === key.last4);
+    return byLast4.length === 1 ? { providerKeyId: byLast4[0]?.id } : {};
+  }
+  if (!adapter.info.reportsLastUsed || !observer || observer === key.key) return {};
+  const watch = c.callContext(org, observer, key.environment);
+  try {
+    let before = new Map((await list(watch)).map((k) => [k.id, k.lastUsedAt]));
+    const movedIn: Set<string>[] = [];
+    for (const callWithKey of PATTERN) {
+      if (callWithKey) await adapter.verify(ctx);
+      const now = await list(watch);
+      movedIn.push(new Set(now.filter((k) => k.lastUsedAt !== undefined && k.lastUsedAt !== before.get(k.id)).map((k) => k.id)));
+      before = new Map(now.map((k) => [k.id, k.lastUsedAt]));
+    }
+    const matches = candidatesOf(keys).filter((k) => PATTERN.every((called, round) => movedIn[round]?.has(k.id) === called));
+    return matches.length === 1 ? { providerKeyId: matches[0]?.id } : {};
+  } catch {
+    // The key itself verified; only its identification failed: leave the id unknown.
+    return {};
+  }
 }
 
 /** Asks the provider about a held key and records the answer on the credential. */

@@ -6,6 +6,7 @@ import { CoreContext, type CoreDeps } from './context.js';
 import { redactUrl } from './http/client.js';
 import { checkDashboardUrl } from './http/url-policy.js';
 import { dispatch, type Handlers } from './dispatch.js';
+import { Exclusive, lockPlan } from './exclusive.js';
 import { keyHandlers } from './keys.js';
 import { endSession, orgHandlers } from './orgs.js';
 import { recover, storeStatus } from './recovery.js';
@@ -41,7 +42,9 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     pending.set(timer, secret);
     return { clearsAfterMs: clearMs };
   };
-  const rotation = rotationHandlers(c, copySecret, options.boundary);
+  // One change at a time per key, organization-environment and rotation (see exclusive.ts).
+  const guard = new Exclusive();
+  const rotation = rotationHandlers(c, copySecret, guard, options.boundary);
   // Organizations of a session-only session that ended without a clean quit (a crash) go first.
   const ready = endSession(c).catch(() => undefined);
 
@@ -106,6 +109,14 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     },
   };
 
+  for (const channel of Object.keys(handlers) as (keyof Handlers)[]) {
+    const run = handlers[channel] as (input: unknown) => Promise<unknown>;
+    (handlers as Record<string, (input: unknown) => Promise<unknown>>)[channel] = (input: unknown) => {
+      const plan = lockPlan(channel, input as Record<string, unknown>, () => deps.meta.read());
+      return plan ? guard.run(plan.locks, [channel, input], plan.what, () => run(input)) : run(input);
+    };
+  }
+
   return {
     handlers,
     /** The rotation engine, for resuming unfinished rotations at start. */
@@ -113,7 +124,7 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     /** Validates and runs one contract call; never throws. */
     call: async (channel: unknown, input: unknown): Promise<Result<unknown>> => {
       await ready;
-      return dispatch(handlers, channel, input, deps.logger);
+      return dispatch(handlers, channel, input, deps.logger, deps.onUndeclaredError);
     },
     /** The keychain, or session-only memory. */
     vault: c.vault,

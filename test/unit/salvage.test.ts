@@ -19,6 +19,7 @@ function rotation(i: number, done: boolean): Rotation {
     status: done ? 'done' : 'needs-user',
     deployTargets: [],
     deployResults: [],
+  deployRecords: [],
     quietWindowMinutes: 60,
     usage: { polls: 0, keydeckCalls: {} },
     startedAt: at,

@@ -1,6 +1,7 @@
 import { KeydeckFailure, type ErrorCode, type ProviderDetail } from '../../../shared/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { parseRetryAfter } from '../http/client.js';
+import { scrub } from '../log.js';
 
 /**
  * Turns a non-2xx response into a typed failure. `codeMap` maps the provider's own error codes onto
@@ -12,7 +13,11 @@ export function providerFailure(
   detail: Omit<ProviderDetail, 'status' | 'contentType'>,
   codeMap: Record<string, ErrorCode>,
 ): KeydeckFailure {
-  const provider: ProviderDetail = { status: res.status, contentType: res.contentType || undefined, ...detail };
+  // Provider text is untrusted: anything key-shaped in it is masked before it can reach an error, a
+  // journal, a log or the renderer (the caller's own key was already removed from the answer).
+  const clean = (v: string | undefined) => (v === undefined ? undefined : scrub(v));
+  detail = { code: clean(detail.code), message: clean(detail.message), requestId: clean(detail.requestId), documentationUrl: clean(detail.documentationUrl) };
+  const provider: ProviderDetail = { status: res.status, contentType: res.contentType || undefined, ...stripUndefined(detail) };
   const mapped = detail.code ? codeMap[detail.code] : undefined;
   const said = detail.message ? ` ${providerName} said: “${detail.message}”` : '';
   if (mapped) return new KeydeckFailure({ code: mapped, message: messageFor(mapped, providerName) + said, provider });
@@ -67,4 +72,8 @@ function formatWait(seconds: number): string {
   if (seconds < 90) return `${seconds} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${Math.round(seconds / 3600)} h`;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -13,7 +13,7 @@ export function describeTarget(t: DeployTarget): string {
  * Sends the new key to one target. A failure is reported in the result (the rotation goes on; the
  * person can pick another target), never thrown.
  */
-export async function deployTo(target: DeployTarget, secret: string, copySecret: (secret: string) => Promise<unknown>, at: string) {
+export async function deployTo(target: DeployTarget, secret: string, copySecret: (secret: string) => Promise<unknown>, at: string, options: { backupPath?: string } = {}) {
   const name = describeTarget(target);
   try {
     if (target.kind === 'clipboard') {
@@ -21,7 +21,7 @@ export async function deployTo(target: DeployTarget, secret: string, copySecret:
       return { at, target: name, ok: true, message: 'Copied; the clipboard is cleared after the timeout if it still holds the key.' };
     }
     if (target.kind === 'envFile') {
-      const { backup, replaced } = await writeEnvFile(target.path, target.variable, secret);
+      const { backup, replaced } = await writeEnvFile(target.path, target.variable, secret, options);
       const how = replaced ? `replaced ${replaced} assignment${replaced > 1 ? 's' : ''}` : 'added the variable';
       return { at, target: name, ok: true, message: `Wrote the file (${how}, mode 0600)${backup ? `; the previous version is in ${backup}` : ''}.` };
     }

@@ -1,13 +1,16 @@
 import { removeEnvBackup } from './env-file.js';
 import type { Credential } from '../../../shared/domain.js';
 import { fail, KeydeckFailure } from '../../../shared/errors.js';
-import { maskFromParts } from '../../../shared/keys.js';
+import { inspectKey, maskFromParts, maskKey } from '../../../shared/keys.js';
+import { lock, type Exclusive } from '../exclusive.js';
+import { scrubDeep } from '../log.js';
 import { POINT_OF_NO_RETURN, type Rotation, type RotationAction } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
-import { checkPasted, refuseDuplicate } from '../orgs.js';
+import { checkFromProvider, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
 import type { MetaDoc, StoredOrganization } from '../store/schema.js';
 import { isRejection, verifyAndIdentify } from '../verify.js';
 import { deployTo } from './deploy.js';
+import { describeEnvTarget, recordOf, removeBackups, restoreTargets } from './rollback.js';
 import { observeUsage, recommendation } from './usage.js';
 
 /**
@@ -29,20 +32,21 @@ export type Boundary = (name: string) => void | Promise<void>;
  * only forgotten after the provider refuses it (401).
  */
 export class RotationEngine {
-  private readonly locks = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly c: CoreContext,
     private readonly copySecret: (secret: string) => Promise<unknown>,
+    /** The core's one-change-at-a-time guard, shared with every other mutating call. */
+    private readonly guard: Exclusive,
     private readonly boundary: Boundary = () => undefined,
   ) {}
 
-  /** Runs one operation per rotation at a time; others wait their turn. */
-  exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(op);
-    this.locks.set(id, next);
-    return next;
+  /**
+   * Runs one operation on a rotation holding its lock and its organization-environment's: the same
+   * action twice at once (a double click) gets the first one's answer; anything else meanwhile is BUSY.
+   */
+  private exclusive<T>(id: string, identity: unknown, op: () => Promise<T>): Promise<T> {
+    const r = this.get(id);
+    return this.guard.run([lock.rotation(id), lock.orgEnv(r.orgId, r.environment)], identity, 'working on this rotation', op);
   }
 
   get(id: string, doc: MetaDoc = this.c.deps.meta.read()): Rotation {
@@ -56,6 +60,8 @@ export class RotationEngine {
     return this.c.deps.meta.update((doc) => {
       const r = this.get(id, doc);
       change(r, doc);
+      // Errors carry provider text: nothing key-shaped goes into the journal, whatever produced it.
+      if (r.error) r.error = scrubDeep(r.error, [], { keyShaped: true });
       r.updatedAt = this.c.now();
       if (event) {
         r.history.push({ at: r.updatedAt, step: r.step, event });
@@ -84,8 +90,8 @@ export class RotationEngine {
   }
 
   /** Applies a person's action, then runs whatever Keydeck can do by itself. */
-  act(id: string, action: RotationAction): Promise<Rotation> {
-    return this.exclusive(id, async () => {
+  async act(id: string, action: RotationAction): Promise<Rotation> {
+    return this.exclusive(id, ['rotation.act', id, action], async () => {
       let r = this.get(id);
       if (r.status === 'done' || r.status === 'cancelled') fail('CONFLICT', 'This rotation is already over.');
       r = await this.apply(r, action);
@@ -93,9 +99,14 @@ export class RotationEngine {
     });
   }
 
-  /** Resumes the automatic steps (used on start for unfinished rotations, and by `act`). */
-  run(id: string): Promise<Rotation> {
-    return this.exclusive(id, () => this.drive(id));
+  /** Resumes the automatic steps of an unfinished rotation. */
+  async run(id: string): Promise<Rotation> {
+    return this.exclusive(id, ['rotation.run', id], () => this.drive(id));
+  }
+
+  /** Runs the first automatic steps of a rotation just planned; the caller holds its organization-environment's lock. */
+  async runNew(id: string): Promise<Rotation> {
+    return this.guard.run([lock.rotation(id)], ['rotation.run', id], 'starting this rotation', () => this.drive(id));
   }
 
   private async apply(r: Rotation, action: RotationAction): Promise<Rotation> {
@@ -146,7 +157,25 @@ export class RotationEngine {
         const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
         if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain; cancel this rotation and start again.');
         const results: Awaited<ReturnType<typeof deployTo>>[] = [];
-        for (const target of action.targets) results.push(await deployTo(target, secret, this.copySecret, this.c.now()));
+        for (const target of action.targets) {
+          const at = this.c.now();
+          // What the target holds is recorded once per rotation, before the first write, so cancel can put it back.
+          let record = recordOf(r, target);
+          if (!record && target.kind === 'envFile') {
+            try {
+              record = await describeEnvTarget(target, r.id, await this.c.deps.secrets.get(this.oldAccount(org, r)), at);
+            } catch (error) {
+              results.push({ at, target: `${target.variable} in ${target.path}`, ok: false, message: error instanceof KeydeckFailure ? error.error.message : `Could not read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+              continue;
+            }
+          }
+          if (!record && target.kind === 'clipboard') record = { kind: 'clipboard', at };
+          if (record && !recordOf(r, target)) {
+            const kept = record;
+            r = await this.save(r.id, (x) => void x.deployRecords.push(kept));
+          }
+          results.push(await deployTo(target, secret, this.copySecret, at, record?.kind === 'envFile' ? { backupPath: record.backup } : {}));
+        }
         return this.save(r.id, (x, doc) => {
           x.deployResults.push(...results);
           x.deployTargets = action.targets;
@@ -287,6 +316,16 @@ export class RotationEngine {
     // Never retried blindly: if the answer is lost, resume lists the provider's keys by this name.
     const created = await adapter.create(await this.adminCtx(org, r), { name: r.newKey.name, scope: r.newKey.scope });
     await this.boundary('create:response');
+    try {
+      checkFromProvider(created.secret, { provider: org.provider, environment: r.environment });
+    } catch (refused) {
+      // Never stored, verified or deployed: the key the provider made is revoked as an orphan.
+      await this.save(r.id, (x) => {
+        x.orphans.push({ providerKeyId: created.key.id, foundAt: this.c.now() });
+      }, `the provider answered the create with a key Keydeck refuses (id ${created.key.id}); revoking it`);
+      await this.revokeLostCreates(org, this.get(r.id));
+      throw refused;
+    }
     await this.c.deps.secrets.set(this.newAccount(org, r), created.secret);
     await this.boundary('create:keychain');
     await this.save(r.id, (x, doc) => {
@@ -306,6 +345,18 @@ export class RotationEngine {
   private async adoptStoredNew(org: StoredOrganization, r: Rotation): Promise<boolean> {
     const adapter = this.c.adapter(org);
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
+    if (secret && !isUsableKey(secret, org, r)) {
+      // Not a key Keydeck can use (an older version stored a provider's hostile answer): forget it,
+      // and revoke the key behind it as an orphan when its id is known.
+      await this.c.deps.secrets.delete(this.newAccount(org, r));
+      const id = r.newKey.providerKeyId;
+      await this.save(r.id, (x, doc) => {
+        if (id && !x.orphans.some((o) => o.providerKeyId === id)) x.orphans.push({ providerKeyId: id, foundAt: this.c.now() });
+        doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
+        x.newKey = { credentialId: x.newKey.credentialId, name: x.newKey.name, scope: x.newKey.scope };
+      }, 'the stored new key is not a valid key; Keydeck forgot it');
+      return false;
+    }
     if (secret) {
       const key = checkPasted(secret, { provider: org.provider, environment: r.environment });
       let providerKeyId = r.newKey.providerKeyId;
@@ -340,32 +391,40 @@ export class RotationEngine {
           x.orphans.push({ providerKeyId: orphan.id, foundAt: this.c.now() });
         }, `resumed: found ${orphan.id} (“${orphan.name}”), created but its answer was lost`);
       }
-      const pending = this.get(r.id).orphans.filter((o) => !o.revokedAt);
-      if (pending.length && adapter.revoke && adapter.info.capabilities.revoke === 'api') {
-        for (const orphan of pending) {
-          await this.save(r.id, (x) => {
-            x.intent = { action: 'revoke-orphan', at: this.c.now() };
-          });
-          await adapter.revoke(ctx, orphan.providerKeyId).catch((e: unknown) => {
-            if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
-          });
-          await this.save(r.id, (x) => {
-            const o = x.orphans.find((y) => y.providerKeyId === orphan.providerKeyId);
-            if (o) o.revokedAt = this.c.now();
-          }, `revoked ${orphan.providerKeyId}: nobody holds its secret`);
-        }
-      }
+      await this.revokePendingOrphans(org, this.get(r.id));
     }
     await this.save(r.id, (x) => {
       delete x.intent;
     });
   }
 
+  /** Revokes, through the API, every key the journal lists as created but held by nobody. */
+  private async revokePendingOrphans(org: StoredOrganization, r: Rotation): Promise<void> {
+    const adapter = this.c.adapter(org);
+    const pending = r.orphans.filter((o) => !o.revokedAt);
+    if (!pending.length || !adapter.revoke || adapter.info.capabilities.revoke !== 'api') return;
+    const ctx = await this.adminCtx(org, r);
+    for (const orphan of pending) {
+      await this.save(r.id, (x) => {
+        x.intent = { action: 'revoke-orphan', at: this.c.now() };
+      });
+      await adapter.revoke(ctx, orphan.providerKeyId).catch((e: unknown) => {
+        if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
+      });
+      await this.save(r.id, (x) => {
+        const o = x.orphans.find((y) => y.providerKeyId === orphan.providerKeyId);
+        if (o) o.revokedAt = this.c.now();
+        delete x.intent;
+      }, `revoked ${orphan.providerKeyId}: nobody holds its secret`);
+    }
+  }
+
   private async verifyNew(org: StoredOrganization, r: Rotation): Promise<void> {
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
     if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain. Cancel this rotation and start again.');
     // Only a 2xx with the provider's documented shape counts (the adapter's verify is strict).
-    const { providerKeyId } = await verifyAndIdentify(this.c, org, { key: secret, prefix: r.newKey.prefix ?? '', last4: r.newKey.last4 ?? '', environment: r.environment });
+    const key = { key: secret, prefix: r.newKey.prefix ?? '', last4: r.newKey.last4 ?? '', environment: r.environment };
+    const { providerKeyId } = await verifyAndIdentify(this.c, org, key, undefined, await observerFor(this.c, org, r.environment, secret));
     const info = this.c.adapter(org).info;
     await this.save(r.id, (x, doc) => {
       const now = this.c.now();
@@ -461,6 +520,8 @@ export class RotationEngine {
     await this.c.deps.secrets.delete(this.oldAccount(org, r));
     await this.boundary('finish:keychain');
     // The .env backups hold the old key, now dead: remove them rather than leave copies of it on disk.
+    await removeBackups(r);
+    // Backups named the old way (`<file>.keydeck.bak`, before per-rotation backups) go too.
     for (const t of r.deployTargets) if (t.kind === 'envFile') await removeEnvBackup(t.path);
     await this.save(r.id, (x, doc) => {
       doc.credentials = doc.credentials.filter((c) => c.id !== x.old.credentialId);
@@ -481,11 +542,36 @@ export class RotationEngine {
     await this.boundary('done');
   }
 
-  /** Rolls back before the old key is touched: the new key is revoked (or the person is guided to), the old one stays. */
+  /**
+   * Rolls back before the old key is touched. First what the deploys replaced is put back (so the
+   * person's app holds a working key throughout), then the new key is revoked (or the person is
+   * guided to) and checked dead, then forgotten. The old key stays current.
+   */
   private async cancel(org: StoredOrganization, r: Rotation): Promise<void> {
     const adapter = this.c.adapter(org);
     if (r.intent?.action === 'create' || r.intent?.action === 'revoke-orphan') {
       if (!(await this.adoptStoredNew(org, r))) await this.revokeLostCreates(org, r);
+      r = this.get(r.id);
+    }
+    if (r.deployRecords.length > 0 && !r.restoreResults) {
+      await this.save(r.id, (x) => {
+        x.intent = { action: 'restore', at: this.c.now() };
+      }, 'putting back what the deploy replaced');
+      await this.boundary('cancel:restore');
+      const keys = { newSecret: await this.c.deps.secrets.get(this.newAccount(org, r)), oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)) };
+      const results = await restoreTargets(r, keys, this.c.deps.clipboard);
+      r = await this.save(r.id, (x) => {
+        x.restoreResults = results;
+        delete x.intent;
+      }, results.map((x) => x.message).join(' ').slice(0, 480));
+    }
+    const stored = await this.c.deps.secrets.get(this.newAccount(org, r));
+    if (stored && !isUsableKey(stored, org, r)) {
+      await this.adoptStoredNew(org, r);
+      r = this.get(r.id);
+    }
+    if (r.orphans.some((o) => !o.revokedAt)) {
+      await this.revokePendingOrphans(org, r);
       r = this.get(r.id);
     }
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
@@ -497,7 +583,7 @@ export class RotationEngine {
       if (!apiRevoke && !r.cancelRevokeClaimedAt && !alreadyDead) {
         await this.save(r.id, (x) => {
           x.status = 'needs-user';
-          x.waitingFor = `To cancel, revoke the new key ${maskFromParts(x.newKey.prefix ?? '', x.newKey.last4 ?? '')} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused. The old key stays current.`;
+          x.waitingFor = `To cancel, revoke the new key ${maskKey(secret)} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused. The old key stays current.`;
         });
         return;
       }
@@ -517,7 +603,7 @@ export class RotationEngine {
             x.status = apiRevoke ? 'failed' : 'needs-user';
           delete x.cancelRevokeClaimedAt;
           if (apiRevoke) x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the new key. Retry cancelling in a moment.` };
-          else x.waitingFor = `${adapter.info.displayName} still accepts the new key: revoke it in the dashboard, then check again.`;
+          else x.waitingFor = `${adapter.info.displayName} still accepts the new key ${maskKey(secret)}: revoke it in the dashboard, then check again.`;
           }, 'the new key still works');
           return;
         } catch (error) {
@@ -537,4 +623,10 @@ export class RotationEngine {
     }, exists ? 'cancelled: the new key is revoked and forgotten; the old key stays current' : 'cancelled before a new key existed');
     await this.boundary('cancelled');
   }
+}
+
+/** Whether a stored secret is a key Keydeck may use: the same checks as a pasted key, exactly as stored. */
+function isUsableKey(secret: string, org: StoredOrganization, r: Rotation): boolean {
+  const inspected = inspectKey(secret, { provider: org.provider, environment: r.environment });
+  return inspected.ok && inspected.key === secret && inspected.environment === r.environment;
 }

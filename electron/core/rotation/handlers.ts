@@ -6,13 +6,15 @@ import { randomId } from '../ports.js';
 import type { Boundary } from './engine.js';
 import { RotationEngine } from './engine.js';
 import { recommendation } from './usage.js';
+import { cancelPlan } from './rollback.js';
+import type { Exclusive } from '../exclusive.js';
 
 /** Rotations kept in the journal once finished (unfinished ones are always kept). */
 const KEEP_FINISHED = 200;
 
 /** The rotation calls of the contract, over one engine. */
-export function rotationHandlers(c: CoreContext, copySecret: (secret: string) => Promise<unknown>, boundary?: Boundary) {
-  const engine = new RotationEngine(c, copySecret, boundary);
+export function rotationHandlers(c: CoreContext, copySecret: (secret: string) => Promise<unknown>, guard: Exclusive, boundary?: Boundary) {
+  const engine = new RotationEngine(c, copySecret, guard, boundary);
 
   function view(r: Rotation): RotationView {
     const doc = c.deps.meta.read();
@@ -26,6 +28,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
       rememberedTargets: doc.deployPrefs[r.old.credentialId] ?? [],
       envVar: info.envVar,
       recommendation: r.step === 'confirmUse' ? recommendation(r, info, c.deps.clock()) : undefined,
+      cancelPlan: cancelPlan(r, { displayName: info.displayName, revokesByApi: info.capabilities.revoke === 'api' && Boolean(r.newKey.providerKeyId) }),
     };
   }
 
@@ -81,6 +84,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           status: 'running',
           deployTargets: [],
           deployResults: [],
+          deployRecords: [],
           quietWindowMinutes: input.quietWindowMinutes ?? 60,
           usage: { polls: 0, keydeckCalls: { old: cred.role === 'admin' ? now : undefined } },
           liveConfirmedAt: cred.environment === 'live' ? now : undefined,
@@ -89,6 +93,10 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           history: [{ at: now, step: 'plan', event: `planned: replace ${cred.label} (…${cred.last4})` }],
         };
         await c.deps.meta.update((d) => {
+          // Checked again inside the write: one unfinished rotation per key, whatever ran meanwhile.
+          if (d.rotations.some((x) => x.old.credentialId === cred.id && x.status !== 'done' && x.status !== 'cancelled')) {
+            fail('CONFLICT', 'This key is already being rotated: resume or cancel that rotation first.');
+          }
           d.rotations.push(rotation);
           const finished = d.rotations.filter((r) => r.status === 'done' || r.status === 'cancelled');
           const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)).map((r) => r.id));
@@ -96,7 +104,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           c.record(d, { action: 'rotation.start', orgId: org.id, environment: cred.environment, keyId: cred.providerKeyId, last4: cred.last4, detail: rotation.id });
         });
         await boundary?.('plan');
-        return view(await engine.run(rotation.id));
+        return view(await engine.runNew(rotation.id));
       },
 
       async 'rotation.act'(input: ParsedInput<'rotation.act'>): Promise<Output<'rotation.act'>> {

@@ -15,6 +15,8 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
   const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-ws-'));
   const secrets = new KeytarSecretStore(`Keydeck WS ${process.pid} ${++n}`);
   const clipboard = new MemoryClipboard();
+  /** Error codes a call answered that its contract entry does not declare: each fails the test at dispose. */
+  const undeclared: string[] = [];
   const ws = createNodeWorkspace({
     profileDir,
     keychainService: secrets.service,
@@ -25,6 +27,7 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     clipboardClearMs: options.clipboardClearMs,
     clock: options.clock,
     http: { deadlineMs: options.deadlineMs, sleep: async () => undefined },
+    onUndeclaredError: (channel, code) => undeclared.push(`${channel} answered ${code}`),
     baseUrlOverrides: options.sandboxDefaults ? sandbox.urls : undefined,
     dashboardUrlOverrides: options.sandboxDefaults ? sandbox.dashboards : undefined,
   });
@@ -52,7 +55,8 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     for (const entry of await secrets.list()) await secrets.delete(entry.account);
     await ws.dispose();
     await sandbox.close();
+    if (undeclared.length) throw new Error(`The contract does not declare: ${[...new Set(undeclared)].join(', ')}`);
   }
-  return { sandbox: sandbox as Sandbox, profileDir, secrets, clipboard, ws, call, callErr, files, account, dispose };
+  return { undeclared, sandbox: sandbox as Sandbox, profileDir, secrets, clipboard, ws, call, callErr, files, account, dispose };
 }
 export type TestWorkspace = Awaited<ReturnType<typeof testWorkspace>>;

@@ -1,0 +1,127 @@
+import type { DeployRecord, DeployTarget, Rotation } from '../../../shared/rotation.js';
+import { KeydeckFailure } from '../../../shared/errors.js';
+import { maskFromParts } from '../../../shared/keys.js';
+import type { Clipboard } from '../ports.js';
+import { readEnvVariable, removeBackup, restoreEnvVariable } from './env-file.js';
+
+/**
+ * Rolling back a rotation's deploys. Before a rotation first writes to a target it records what the
+ * target held (`DeployRecord`: the old key, nothing, or another value kept in a backup file); cancel
+ * then puts that back wherever the target still holds the new key, before the new key is revoked,
+ * so the person's app never holds a dead key. Never a secret in a record or a message.
+ */
+
+/** The backup of a `.env` file for one rotation: beside the file, named after the rotation, so it never collides. */
+export function backupPath(path: string, rotationId: string): string {
+  return `${path}.keydeck-${rotationId}.bak`;
+}
+
+/** What a .env target holds now, described against the rotation's two keys; how it will be recorded. */
+export async function describeEnvTarget(
+  target: Extract<DeployTarget, { kind: 'envFile' }>,
+  rotationId: string,
+  oldSecret: string | null,
+  at: string,
+): Promise<DeployRecord> {
+  const now = await readEnvVariable(target.path, target.variable);
+  const previous = now.kind === 'missing-file' ? 'missing-file' : now.kind === 'absent' ? 'absent' : oldSecret !== null && now.value === oldSecret ? 'old-key' : 'other';
+  return {
+    kind: 'envFile',
+    path: target.path,
+    variable: target.variable,
+    previous,
+    backup: previous === 'missing-file' ? undefined : backupPath(target.path, rotationId),
+    at,
+  };
+}
+
+/** The record of a target, if this rotation already wrote to it. */
+export function recordOf(r: Rotation, target: DeployTarget): DeployRecord | undefined {
+  return r.deployRecords.find((d) => (target.kind === 'envFile' ? d.kind === 'envFile' && d.path === target.path && d.variable === target.variable : d.kind === target.kind));
+}
+
+export interface RestoreResult {
+  target: string;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Puts back what each target held before the rotation, where it still holds the new key. Runs again
+ * safely after a crash: a file already holding its earlier value counts as restored.
+ */
+export async function restoreTargets(r: Rotation, keys: { newSecret: string | null; oldSecret: string | null }, clipboard: Clipboard): Promise<RestoreResult[]> {
+  const results: RestoreResult[] = [];
+  for (const record of r.deployRecords) {
+    if (record.kind === 'clipboard') {
+      const holds = keys.newSecret !== null && (await clipboard.readText().catch(() => '')) === keys.newSecret;
+      if (holds) await clipboard.clear().catch(() => undefined);
+      results.push({ target: 'the clipboard', ok: true, message: holds ? 'Cleared the clipboard, which still held the new key.' : 'The clipboard no longer held the new key; left as it is.' });
+      continue;
+    }
+    results.push(await restoreEnvFile(record, keys));
+  }
+  return results;
+}
+
+async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>, keys: { newSecret: string | null; oldSecret: string | null }): Promise<RestoreResult> {
+  const target = `${record.variable} in ${record.path}`;
+  const keepBackup = record.backup ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.` : '';
+  try {
+    let restore: { kind: 'value'; value: string } | { kind: 'absent' } | undefined;
+    if (record.previous === 'old-key') restore = keys.oldSecret !== null ? { kind: 'value', value: keys.oldSecret } : undefined;
+    else if (record.previous === 'absent' || record.previous === 'missing-file') restore = { kind: 'absent' };
+    else if (record.backup) {
+      const before = await readEnvVariable(record.backup, record.variable);
+      restore = before.kind === 'value' ? before : undefined;
+    }
+    if (!restore) {
+      return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keepBackup}` };
+    }
+    const now = await readEnvVariable(record.path, record.variable);
+    const already = restore.kind === 'absent' ? now.kind !== 'value' : now.kind === 'value' && now.value === restore.value;
+    if (!already) {
+      if (keys.newSecret === null) return { target, ok: false, message: `Could not check ${record.variable}: the new key is no longer in the keychain.${keepBackup}` };
+      const done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
+      if (!done.restored) return { target, ok: false, message: `Left ${record.variable} as it is: ${done.reason ?? 'it no longer holds the new key'}.${keepBackup}` };
+    }
+    if (record.backup) await removeBackup(record.backup);
+    const what =
+      record.previous === 'old-key'
+        ? `Put the old key back into ${record.variable}`
+        : restore.kind === 'absent'
+          ? `Removed ${record.variable}, which Keydeck had added,`
+          : `Put ${record.variable}'s earlier value back`;
+    return { target, ok: true, message: `${what} in ${record.path}.` };
+  } catch (error) {
+    const why = error instanceof KeydeckFailure ? error.error.message : `the file could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    return { target, ok: false, message: `Could not restore ${record.variable}: ${why}${keepBackup}` };
+  }
+}
+
+/** Removes the backups a rotation made, once its new key is current (the old key in them is dead). */
+export async function removeBackups(r: Rotation): Promise<void> {
+  for (const record of r.deployRecords) if (record.kind === 'envFile' && record.backup) await removeBackup(record.backup);
+}
+
+/** What Cancel would do now, in plain words, for the confirmation the person is asked. */
+export function cancelPlan(r: Rotation, provider: { displayName: string; revokesByApi: boolean }): string[] {
+  const plan: string[] = [];
+  for (const record of r.deployRecords) {
+    if (record.kind === 'clipboard') plan.push('Clear the clipboard if it still holds the new key.');
+    else if (record.previous === 'old-key') plan.push(`Put the old key back into ${record.variable} in ${record.path}, where it still holds the new key.`);
+    else if (record.previous === 'other') plan.push(`Put ${record.variable}'s earlier value back into ${record.path} (from its backup), where it still holds the new key.`);
+    else plan.push(`Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`);
+  }
+  const created = r.newKey.storedAt || r.newKey.providerKeyId || r.intent?.action === 'create';
+  if (created) {
+    const mask = r.newKey.last4 ? maskFromParts(r.newKey.prefix ?? '', r.newKey.last4) : 'the new key';
+    plan.push(
+      provider.revokesByApi
+        ? `Revoke ${mask} at ${provider.displayName}, then check ${provider.displayName} refuses it.`
+        : `Ask you to revoke ${mask} in the ${provider.displayName} dashboard, then check ${provider.displayName} refuses it.`,
+    );
+  }
+  plan.push(`Keep the old key ${maskFromParts(r.old.prefix, r.old.last4)} as the current key.`);
+  return plan;
+}
