@@ -147,7 +147,7 @@ export function echoInto(body: unknown, token: string, where: readonly EchoField
   if (!body || typeof body !== 'object') return body;
   const out = structuredClone(body) as Body;
   const error = (out.error && typeof out.error === 'object' ? out.error : (out.error = {})) as Record<string, unknown>;
-  if (where.includes('message') || where.length === 0) error.message = `${typeof error.message === 'string' ? error.message : 'Error'}: ${token}`;
+  if (where.includes('message') || where.length === 0) error.message = `${typeof error.message === 'string' ? error.message.replace(/\.$/, '') : 'Error'}: ${token}`;
   if (where.includes('request_id')) {
     if ('request_id' in out) out.request_id = `req_${token}`;
     else error.request_id = `req_${token}`;
