@@ -23,7 +23,8 @@ const PATTERN = [false, true, false, true, false] as const;
  *   watch (`observer`): Keydeck lists with the observer between rounds, calling with this key in
  *   some rounds and not in others. The key is the one candidate whose last use moved in exactly the
  *   rounds Keydeck called with it. A key in use elsewhere moves in quiet rounds too; a provider that
- *   reports late shifts the moves into quiet rounds; both leave the id unknown (fail closed).
+ *   reports late (or in coarse steps) is caught by the observer's own use, which must move in every
+ *   round; each leaves the id unknown (fail closed).
  * An unknown id is not an error: the key is kept as "not matched", and anything that needs the id refuses.
  */
 export async function verifyAndIdentify(
@@ -60,6 +61,10 @@ export async function verifyAndIdentify(
       movedIn.push(new Set(now.filter((k) => k.lastUsedAt !== undefined && k.lastUsedAt !== before.get(k.id)).map((k) => k.id)));
       before = new Map(now.map((k) => [k.id, k.lastUsedAt]));
     }
+    // The observer lists in every round, so its own last use must move in every round: if no key
+    // did, the provider's usage data lags or is coarse, and no pattern read from it is evidence.
+    const everyRound = [...(movedIn[0] ?? [])].filter((id) => movedIn.every((m) => m.has(id)));
+    if (everyRound.length === 0) return {};
     const matches = candidatesOf(keys).filter((k) => PATTERN.every((called, round) => movedIn[round]?.has(k.id) === called));
     return matches.length === 1 ? { providerKeyId: matches[0]?.id } : {};
   } catch {

@@ -73,8 +73,10 @@ function createdKey(json: unknown): { wire: WireKey; secret: string } | undefine
   const parsed = WireKey.safeParse(body);
   if (!parsed.success) return undefined;
   const record = body as Record<string, unknown>;
-  const secret = SECRET_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.length >= 9 && v.length <= 512);
-  return secret ? { wire: parsed.data, secret } : undefined;
+  // Whatever the secret looks like, the key was made and has an id: the caller checks the secret
+  // like a pasted key and revokes the key by its id when it is refused. A missing secret is ''.
+  const secret = SECRET_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string') ?? '';
+  return { wire: parsed.data, secret: secret.slice(0, 4096) };
 }
 
 function toFailure(res: HttpResponse) {
