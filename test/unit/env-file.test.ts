@@ -42,24 +42,26 @@ describe('setEnvVariable keeps every other line', () => {
 describe('writeEnvFile', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'keydeck-env-'));
 
-  it('writes atomically with mode 0600 and keeps the previous version as a 0600 backup', async () => {
+  it('writes atomically, keeps the mode, and keeps the previous version as a 0600 backup when asked', async () => {
     const d = dir();
     const path = join(d, '.env');
     writeFileSync(path, '# app\nLAGHAV_API_KEY=old\nPORT=3000\n', { mode: 0o644 });
-    const result = await writeEnvFile(path, 'LAGHAV_API_KEY', 'lgh_live_new');
+    const backupPath = `${path}.keydeck-rot_abc12345.bak`;
+    const result = await writeEnvFile(path, 'LAGHAV_API_KEY', 'lgh_live_new', { backupPath });
     expect(readFileSync(path, 'utf8')).toBe('# app\nLAGHAV_API_KEY=lgh_live_new\nPORT=3000\n');
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(result.backup).toBe(`${path}.keydeck.bak`);
-    expect(readFileSync(`${path}.keydeck.bak`, 'utf8')).toBe('# app\nLAGHAV_API_KEY=old\nPORT=3000\n');
-    expect(statSync(`${path}.keydeck.bak`).mode & 0o777).toBe(0o600);
+    expect(statSync(path).mode & 0o777).toBe(0o644);
+    expect(result).toEqual({ backup: backupPath, replaced: 1, previous: { kind: 'value', value: 'old' } });
+    expect(readFileSync(backupPath, 'utf8')).toBe('# app\nLAGHAV_API_KEY=old\nPORT=3000\n');
+    expect(statSync(backupPath).mode & 0o777).toBe(0o600);
     // No temporary file is left behind.
-    expect(readdirSync(d).sort()).toEqual(['.env', '.env.keydeck.bak']);
+    expect(readdirSync(d).sort()).toEqual(['.env', '.env.keydeck-rot_abc12345.bak']);
   });
 
-  it('creates a missing file', async () => {
+  it('creates a missing file, mode 0600', async () => {
     const path = join(dir(), '.env.production');
-    expect(await writeEnvFile(path, 'API_KEY', 'sk_live_x')).toEqual({ backup: undefined, replaced: 0 });
+    expect(await writeEnvFile(path, 'API_KEY', 'sk_live_x')).toEqual({ backup: undefined, replaced: 0, previous: { kind: 'missing-file' } });
     expect(readFileSync(path, 'utf8')).toBe('API_KEY=sk_live_x\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it.each(['/etc/passwd', 'relative/.env', '/tmp/notes.txt', '/home/u/.bashrc', '/tmp/.envrc'])('refuses %s', async (path) => {
