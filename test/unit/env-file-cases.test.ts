@@ -329,6 +329,8 @@ describe('writeEnvFile keeps owner and mode, and refuses files that are not ours
     chownSync(file, 65534, 65534);
     await expectRefused(writeEnvFile(file, 'API_KEY', KEY), file, /\.env belongs to another user/);
     expect(statSync(file)).toMatchObject({ uid: 65534, gid: 65534 });
+    // Reading it is fine.
+    expect(await readEnvVariable(file, 'API_KEY')).toEqual({ kind: 'value', value: 'old' });
   });
 
   it("keeps the original's mode and group after the rename", async () => {
@@ -365,6 +367,15 @@ describe('writeEnvFile backups', () => {
     const backupPath = join(d, '.env.keydeck-rot_abc12345.bak');
     expect((await writeEnvFile(join(d, '.env'), 'API_KEY', KEY, { backupPath })).backup).toBeUndefined();
     expect(readdirSync(d)).toEqual(['.env']);
+  });
+
+  it('refuses a backup path that is the file itself (or its link target)', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'real.env'), 'API_KEY=old\n');
+    symlinkSync('real.env', join(d, '.env'));
+    for (const backupPath of [join(d, '.env'), join(d, 'real.env')]) {
+      await expectRefused(writeEnvFile(join(d, '.env'), 'API_KEY', KEY, { backupPath }), join(d, 'real.env'), /cannot be the file itself/);
+    }
   });
 
   const planted: [string, (path: string, d: string) => void, RegExp][] = [

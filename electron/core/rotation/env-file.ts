@@ -81,7 +81,8 @@ function split(text: string): { bom: string; lines: Line[] } {
  * on its line, where `\q` may be an escaped quote or (backtracking, as dotenv's regex does) a backslash
  * ending the value. It may span lines. Sticky, so it runs on the whole text without copying it.
  */
-const QUOTED = { '"': /((?:\\"|[^"])*)"([ \t]*(?:#[^\n]*)?)(?=\n|$)/y, "'": /((?:\\'|[^'])*)'([ \t]*(?:#[^\n]*)?)(?=\n|$)/y, '`': /((?:\\`|[^`])*)`([ \t]*(?:#[^\n]*)?)(?=\n|$)/y };
+const quoted = (q: string) => new RegExp(`((?:\\\\${q}|[^${q}])*)${q}([ \\t]*(?:#[^\\n]*)?)(?=\\n|$)`, 'y');
+const QUOTED = { '"': quoted('"'), "'": quoted("'"), '`': quoted('`') };
 
 /**
  * Every assignment in the file, in order. A quoted value may span lines (dotenv and bash both read
@@ -409,6 +410,7 @@ export async function writeEnvFile(
   const previous: EnvRead = file.st ? readValue(text, variable) : { kind: 'missing-file' };
   // Computed (and the value checked) before anything is touched.
   const next = setEnvVariable(text, variable, value);
+  if (options.backupPath === path || options.backupPath === file.real) fail('VALIDATION_FAILED', `The backup of ${file.name} cannot be the file itself.`);
   const backup = options.backupPath && file.st ? await keepBackup(options.backupPath, file.bytes, file.name) : undefined;
   if (!file.st || next.text !== text) await save(file, Buffer.from(next.text, 'latin1'));
   return { replaced: next.replaced, backup, previous };
