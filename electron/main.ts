@@ -8,6 +8,7 @@ import { fileLogger } from './core/node-workspace.js';
 import { systemClock } from './core/ports.js';
 import { KeyCache } from './core/store/key-cache.js';
 import { lazyBackend, MetaStore } from './core/store/meta-store.js';
+import { acquireProfileLock, ProfileLockedError, type ProfileLock } from './core/store/profile-lock.js';
 import { KeytarSecretStore } from './core/vault/keytar-store.js';
 import { scheduleReminders } from './core/usage/reminder-schedule.js';
 import { createWorkspace } from './core/workspace.js';
@@ -34,7 +35,27 @@ const trusted: TrustedOrigins = {
 const windowIds = new Set<number>();
 
 // One Keydeck at a time: a second launch focuses the first and exits before touching anything.
+// (Electron's lock covers the app only; the profile lock below also covers the preview host, the demo and scripts.)
 if (!app.requestSingleInstanceLock()) app.exit(0);
+
+/** Takes the profile lock, or says who holds it and quits (one Keydeck process per profile). */
+function lockProfile(userData: string, meta: MetaStore): ProfileLock | undefined {
+  try {
+    return acquireProfileLock(userData, {
+      kind: 'electron',
+      onCompromised: (error) => {
+        meta.refuseWrites(error.message);
+        dialog.showErrorBox('Keydeck stopped saving', error.message);
+      },
+    });
+  } catch (error) {
+    const message = error instanceof ProfileLockedError ? error.message : `Keydeck could not lock its profile folder ${userData}: ${String(error)}`;
+    console.error(message);
+    dialog.showErrorBox('Keydeck is already using this profile', message);
+    app.exit(1);
+    return undefined;
+  }
+}
 
 /** Keeps only known providers with loopback URLs from `{"<provider>":"http://127.0.0.1:…"}`. */
 function loopbackOnly(value: unknown): Partial<Record<ProviderId, string>> {
@@ -105,11 +126,15 @@ function createWindow(): BrowserWindow {
 
 void app.whenReady().then(() => {
   const userData = app.getPath('userData');
-  // Built on first use, so a damaged file opens recovery mode instead of failing the start.
+  // Built on first use, so a damaged file opens recovery mode instead of failing the start (and
+  // nothing is read before the profile lock is taken).
   const backend = lazyBackend(join(userData, 'metadata.json'), () => new Store<Record<string, unknown>>({ name: 'metadata', clearInvalidConfig: false, configFileMode: 0o600 }));
+  const meta = new MetaStore(backend);
+  const profileLock = lockProfile(userData, meta);
+  if (!profileLock) return;
   const workspace = createWorkspace({
     secrets: new KeytarSecretStore(keychainService),
-    meta: new MetaStore(backend),
+    meta,
     cache: new KeyCache(new Store<Record<string, unknown>>({ name: 'cache', clearInvalidConfig: true, configFileMode: 0o600 })),
     http: new HttpClient({ userAgent: `Keydeck/${app.getVersion()}` }),
     clipboard: { writeText: (t) => clipboard.writeText(t), readText: () => clipboard.readText(), clear: async () => clipboard.clear() },
@@ -140,7 +165,11 @@ void app.whenReady().then(() => {
     // Clear a secret Keydeck put on the clipboard before the process goes.
     event.preventDefault();
     disposed = true;
-    void workspace.dispose().finally(() => app.quit());
+    void workspace.dispose().finally(() => {
+      meta.refuseWrites('Keydeck is quitting.');
+      profileLock.release();
+      app.quit();
+    });
   });
 
   Menu.setApplicationMenu(

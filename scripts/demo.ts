@@ -63,7 +63,8 @@ const yours = {
   skapi: sandbox.skapi.seedOrg('Umbrella Payments'),
 };
 
-const workspace = createNodeWorkspace({ profileDir, keychainService: SERVICE, transport: 'preview', version, demo: true, baseUrlOverrides: sandbox.urls, dashboardUrlOverrides: sandbox.dashboards });
+// Takes the profile lock (a fresh folder, so never held); released before Electron opens the profile.
+const workspace = createNodeWorkspace({ profileDir, keychainService: SERVICE, transport: 'preview', lockKind: 'demo', version, demo: true, baseUrlOverrides: sandbox.urls, dashboardUrlOverrides: sandbox.dashboards });
 for (const [provider, { org, admin }] of Object.entries(seeded) as [ProviderId, (typeof seeded)[keyof typeof seeded]][]) {
   // Providers that publish no key prefix, or need their own org id, are told so, as the UI asks the user.
   const info = adapterFor(provider).info;
@@ -93,6 +94,7 @@ for (const [provider, { org, admin }] of Object.entries(yours) as [ProviderId, (
 }
 
 if (electronBinary) {
+  // Frees the profile lock: the app takes it (one Keydeck process per profile).
   await workspace.dispose();
   const child = spawn(electronBinary, [root], {
     stdio: 'inherit',

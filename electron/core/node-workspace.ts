@@ -6,6 +6,7 @@ import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './port
 import { confBackend } from './store/conf-backend.js';
 import { KeyCache } from './store/key-cache.js';
 import { MetaStore } from './store/meta-store.js';
+import { acquireProfileLock, type ProfileLock, type ProfileLockKind } from './store/profile-lock.js';
 import { KeytarSecretStore } from './vault/keytar-store.js';
 import type { SecretStore } from './vault/secret-store.js';
 import type { CoreDeps } from './context.js';
@@ -33,6 +34,15 @@ export interface NodeWorkspaceOptions {
   onUndeclaredError?: CoreDeps['onUndeclaredError'];
   /** Crash tests only: called at every rotation step boundary. */
   boundary?: Boundary;
+  /** Who takes the profile lock, for the message a second process shows (default `node`: a script or test). */
+  lockKind?: ProfileLockKind;
+  /**
+   * A lock the caller already holds (or borrowed from its parent, in crash-test children). The
+   * workspace then does not take one, and does not release it on dispose.
+   */
+  profileLock?: ProfileLock;
+  /** How long a lock whose holder stopped refreshing it stays in force (default 10 s; tests shorten it). */
+  profileLockStaleMs?: number;
 }
 
 /** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
@@ -49,15 +59,30 @@ export function fileLogger(profileDir: string): Logger {
  */
 export function createNodeWorkspace(options: NodeWorkspaceOptions) {
   mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? fileLogger(options.profileDir);
+  // Built lazily: nothing is read before the lock is taken.
   const meta = new MetaStore(confBackend(options.profileDir));
-  return Object.assign(
-    createWorkspace({
+  // One process per profile: taken before anything reads or writes it; throws ProfileLockedError.
+  const ownLock = options.profileLock === undefined;
+  const lock =
+    options.profileLock ??
+    acquireProfileLock(options.profileDir, {
+      kind: options.lockKind ?? 'node',
+      staleMs: options.profileLockStaleMs,
+      onCompromised: (error) => {
+        meta.refuseWrites(error.message);
+        logger.log('error', 'profile.lock.lost', { error });
+      },
+    });
+  let workspace: ReturnType<typeof createWorkspace>;
+  try {
+    workspace = createWorkspace({
       secrets: options.secrets ?? new KeytarSecretStore(options.keychainService, options.keychainTimeoutMs),
       meta,
       http: new HttpClient(options.http),
       clipboard: options.clipboard ?? new MemoryClipboard(),
       clock: options.clock ?? systemClock,
-      logger: options.logger ?? fileLogger(options.profileDir),
+      logger,
       transport: options.transport,
       version: options.version,
       demo: options.demo ?? false,
@@ -66,7 +91,25 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       onUndeclaredError: options.onUndeclaredError,
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
-    }, { boundary: options.boundary }),
-    { meta },
-  );
+    }, { boundary: options.boundary });
+  } catch (error) {
+    if (ownLock) lock.release();
+    throw error;
+  }
+  const closeWorkspace = workspace.dispose;
+  return Object.assign(workspace, {
+    meta,
+    profileLock: lock,
+    /** Clears the clipboard and session keys, then frees the profile for the next process; writes are refused after. */
+    async dispose(): Promise<void> {
+      try {
+        await closeWorkspace();
+      } finally {
+        if (ownLock && lock.state !== 'released') {
+          meta.refuseWrites(`This Keydeck workspace was closed; its profile folder ${lock.profileDir} is no longer locked by it.`);
+          lock.release();
+        }
+      }
+    },
+  });
 }

@@ -67,7 +67,22 @@ export class MetaStore {
   /** Whether this process already copied the file to `lastGoodPath`. */
   private backedUp = false;
 
+  /** Set when this process may no longer write the profile (its profile lock was lost or released). */
+  private refusal: string | undefined;
+
   constructor(private readonly backend: DocumentBackend) {}
+
+  /**
+   * From now on every write fails with STORE_ERROR and `message`; reads still work. Called when the
+   * profile lock is lost (another process may be writing) or released: refusing is safe, merging is not.
+   */
+  refuseWrites(message: string): void {
+    this.refusal ??= message;
+  }
+
+  private assertWritable(): void {
+    if (this.refusal !== undefined) throw new KeydeckFailure({ code: 'STORE_ERROR', message: this.refusal });
+  }
 
   /**
    * A copy of the file as it was the first time this process read it whole: recovery's second
@@ -181,6 +196,7 @@ export class MetaStore {
    */
   replaceDamaged(doc: MetaDoc, keptCopy: string): Promise<void> {
     const run = async () => {
+      this.assertWritable();
       const valid = MetaDoc.parse(doc);
       const text = JSON.stringify(valid, undefined, '\t');
       if (containsSecret(text)) throw new KeydeckFailure({ code: 'INTERNAL', message: 'Refused to write a secret into the metadata store.' });
@@ -207,6 +223,7 @@ export class MetaStore {
    */
   update<T>(change: (doc: MetaDoc) => T): Promise<T> {
     const run = async () => {
+      this.assertWritable();
       const doc = structuredClone(this.read());
       const result = change(doc);
       const valid = MetaDoc.parse(doc);

@@ -4,6 +4,7 @@
  * or a killed app would. The spec arrives as JSON in KEYDECK_CRASH_SPEC.
  */
 import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { borrowParentProfileLock } from '../../../electron/core/store/profile-lock.js';
 import { KeytarSecretStore } from '../../../electron/core/vault/keytar-store.js';
 import type { RotationView } from '../../../shared/rotation.js';
 import { playRotation, sandboxHands } from './rotation-driver.js';
@@ -28,6 +29,8 @@ const ws = createNodeWorkspace({
   transport: 'preview',
   version: 'test',
   secrets,
+  // The crash test holds this profile's lock and waits for this child: run under the parent's lock.
+  profileLock: borrowParentProfileLock(spec.profileDir),
   baseUrlOverrides: spec.urls,
   dashboardUrlOverrides: spec.dashboards,
   boundary: (name) => {
