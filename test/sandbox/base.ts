@@ -211,10 +211,10 @@ export abstract class ProviderSandbox {
       const { key, secret } = this.mint(orgId, name, environment, extra);
       return { key, answer: secret };
     }
-    const { answer, secret, canary } = hostileKey(variant, environment, this.spec.generate);
+    const { answer, secret, canaries } = hostileKey(variant, environment, this.spec.generate);
     const { prefix } = this.spec.generate(environment);
     const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra, hostile: variant }, this.spec.idPrefix);
-    if (canary) this.issued.push(canary);
+    this.issued.push(...canaries);
     this.hostileKeys.push({ variant, id: key.id, key: answer, environment, createdAt: key.createdAt });
     return { key, answer };
   }

@@ -17,8 +17,13 @@ import { randomBody } from './keystore.js';
  * - `non-string`: a number
  * - `null`: `null`
  * - `object`: `{"value": "lgh_live_…"}` (the secret the record is filed under, nested)
- * - `whitespace`: a valid key with a leading space and a trailing tab + newline
- * - `zero-width`: a valid key with a U+200B inside
+ * - `whitespace`: a valid key with a leading space and a trailing tab + newline (the record is
+ *   filed under the clean key: trimming gives a key the provider accepts)
+ * - `zero-width`: a valid key with a U+200B after 16 body characters (filed under the clean key)
+ *
+ * Every other string answer is itself the secret the record is filed under (the provider accepts
+ * it); `empty`, `non-string` and `null` are filed under a secret nobody ever sees. Printable
+ * answers (and clean keys) are pushed to `issued`, the secret-hygiene canaries.
  */
 export const HOSTILE_KEY_VARIANTS = ['shell-injection', 'newline', 'wrong-environment', 'foreign-prefix', 'huge', 'empty', 'non-string', 'null', 'object', 'whitespace', 'zero-width'] as const;
 export type HostileKeyVariant = (typeof HOSTILE_KEY_VARIANTS)[number];
@@ -93,11 +98,11 @@ export function hostileKey(
   variant: HostileKeyVariant,
   environment: 'live' | 'test',
   generate: (env: 'live' | 'test') => { secret: string; prefix: string },
-): { answer: unknown; secret: string; canary?: string } {
+): { answer: unknown; secret: string; canaries: string[] } {
   const { prefix } = generate(environment);
   const valid = () => generate(environment).secret;
   const other = environment === 'live' ? 'test' : 'live';
-  const str = (s: string) => ({ answer: s, secret: s, canary: s });
+  const str = (s: string) => ({ answer: s, secret: s, canaries: [s] });
   switch (variant) {
     case 'shell-injection':
       return str(`${prefix}${randomBody(24)};touch\${IFS}/tmp/keydeck-pwned`);
@@ -109,23 +114,27 @@ export function hostileKey(
       return str(`${prefix.startsWith('sk_') ? 'lgh_live_' : 'sk_live_'}${randomBody(32)}`);
     case 'huge':
       return str(`${prefix}${randomBody(10_000 - prefix.length)}`);
-    case 'whitespace':
-      return str(` ${valid()}\t\n`);
+    // The key issued is the clean one; the answer wraps it in whitespace / splits it with U+200B.
+    case 'whitespace': {
+      const secret = valid();
+      return { answer: ` ${secret}\t\n`, secret, canaries: [` ${secret}\t\n`, secret] };
+    }
     case 'zero-width': {
-      const body = randomBody(32);
-      return str(`${prefix}${body.slice(0, 16)}\u200b${body.slice(16)}`);
+      const secret = valid();
+      const answer = `${secret.slice(0, prefix.length + 16)}\u200b${secret.slice(prefix.length + 16)}`;
+      return { answer, secret, canaries: [answer, secret] };
     }
     case 'object': {
       const secret = valid();
-      return { answer: { value: secret }, secret, canary: secret };
+      return { answer: { value: secret }, secret, canaries: [secret] };
     }
     // No usable secret reaches the caller: the record is filed under one nobody ever sees.
     case 'empty':
-      return { answer: '', secret: valid() };
+      return { answer: '', secret: valid(), canaries: [] };
     case 'non-string':
-      return { answer: 4_242_424_242, secret: valid() };
+      return { answer: 4_242_424_242, secret: valid(), canaries: [] };
     case 'null':
-      return { answer: null, secret: valid() };
+      return { answer: null, secret: valid(), canaries: [] };
   }
 }
 
