@@ -11,6 +11,7 @@ const NEXT_STEP: Partial<Record<KeydeckError['code'], string>> = {
   NETWORK_TIMEOUT: 'Check your connection and try again.',
   NETWORK_ERROR: 'Check your connection and the organization’s API URL.',
   PROVIDER_RATE_LIMITED: 'Wait, then try again.',
+  KEY_IDENTITY_UNKNOWN: 'Revoke it in the provider’s dashboard; Keydeck then checks that the provider refuses it.',
 };
 
 /** Turns anything thrown by a query or mutation into a typed error. */
@@ -25,8 +26,10 @@ export function asKeydeckError(error: unknown): KeydeckError {
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
   const e = asKeydeckError(error);
   const next = NEXT_STEP[e.code];
+  // BUSY is not a failure: the same change is still running (a double click, another window). Said plainly.
+  const busy = e.code === 'BUSY';
   return (
-    <div className="notice notice-error" role="alert">
+    <div className={busy ? 'notice notice-busy' : 'notice notice-error'} role={busy ? 'status' : 'alert'} data-code={e.code}>
       {title && <strong className="notice-title">{title}</strong>}
       <p>{e.message}</p>
       {next && <p>{next}</p>}

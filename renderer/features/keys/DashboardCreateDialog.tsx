@@ -1,9 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
 import { DashboardLink } from './DashboardLink.js';
 
@@ -17,13 +18,13 @@ export function DashboardCreateDialog({ org, environment, provider, onClose }: {
   const [key, setKey] = useState('');
   const nameId = useId();
   const inspection = useKeyInspection(key, { provider: org.provider, environment });
-  const adopt = useMutation({
+  const adopt = useAction({
     mutationFn: () => unwrap(api.keys.adopt({ orgId: org.id, environment, key, name: name.trim() })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (inspection?.ok && name.trim()) adopt.mutate();
+    if (inspection?.ok && name.trim()) adopt.run();
   };
   return (
     <Dialog title={`New ${environment === 'live' ? 'LIVE' : 'test'} key for ${org.name}`} onClose={onClose}>
@@ -57,8 +58,8 @@ export function DashboardCreateDialog({ org, environment, provider, onClose }: {
             <button type="button" className="button-quiet" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="button-primary" disabled={!inspection?.ok || !name.trim() || adopt.isPending}>
-              {adopt.isPending ? 'Verifying…' : 'Verify and keep'}
+            <button type="submit" className="button-primary" disabled={!inspection?.ok || !name.trim() || adopt.busy}>
+              {adopt.busy ? 'Verifying…' : 'Verify and keep'}
             </button>
           </div>
         </form>

@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
 import type { Organization } from '../../../shared/domain.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 /**
  * Opens the organization's dashboard in the system browser (main checks the URL against the
@@ -9,10 +9,10 @@ import { api, unwrap } from '../../lib/api.js';
  * checked link to follow instead.
  */
 export function DashboardLink({ org, providerName }: { org: Organization; providerName: string }) {
-  const open = useMutation({ mutationFn: () => unwrap(api.dashboard.open({ orgId: org.id })) });
+  const open = useAction({ mutationFn: () => unwrap(api.dashboard.open({ orgId: org.id })) });
   return (
     <div className="dashboard-link">
-      <button type="button" className="button-quiet" onClick={() => open.mutate()} disabled={open.isPending}>
+      <button type="button" className="button-quiet" onClick={() => open.run()} disabled={open.busy}>
         Open the {providerName} dashboard
       </button>
       {open.isSuccess &&

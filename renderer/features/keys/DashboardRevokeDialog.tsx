@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import type { Environment, KeyRecord, Organization, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 import { DashboardLink } from './DashboardLink.js';
 
 /**
@@ -24,7 +25,7 @@ export function DashboardRevokeDialog({
 }) {
   const queryClient = useQueryClient();
   const label = keyRecord.name || keyRecord.masked;
-  const confirm = useMutation({
+  const confirm = useAction({
     mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
     onSuccess: async (value) => {
       await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
@@ -37,6 +38,12 @@ export function DashboardRevokeDialog({
         {provider.displayName} revokes keys only in its dashboard. Revoke <strong>{label}</strong> (<code>{keyRecord.masked}</code>) in the{' '}
         <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong> environment of <strong>{org.name}</strong>:
       </p>
+      {keyRecord.unmatched && (
+        <p className="notice notice-warn">
+          Keydeck holds this key but cannot tell which of {provider.displayName}’s keys it is, so it will not revoke anything through the API. In the dashboard, find the key ending in{' '}
+          <code>{keyRecord.masked.slice(-4)}</code> and revoke it there; Keydeck then checks that {provider.displayName} refuses it.
+        </p>
+      )}
       <ol className="steps">
         {(provider.dashboardSteps.revoke ?? []).map((step) => (
           <li key={step}>{step}</li>
@@ -53,8 +60,8 @@ export function DashboardRevokeDialog({
         <button type="button" className="button-quiet" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button-danger" onClick={() => confirm.mutate()} disabled={confirm.isPending}>
-          {confirm.isPending ? 'Checking…' : 'I revoked it: check'}
+        <button type="button" className="button-danger" onClick={() => confirm.run()} disabled={confirm.busy}>
+          {confirm.busy ? 'Checking…' : 'I revoked it: check'}
         </button>
       </div>
     </Dialog>

@@ -1,10 +1,15 @@
 import type { KeyRecord, ProviderInfo } from '../../../shared/domain.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 
+/** Why a key Keydeck holds has no provider id: said next to its badge, in words. */
+const UNMATCHED = 'Keydeck holds this key but cannot tell which of the provider’s keys it is; revoke it in the dashboard.';
+
 export interface KeyActions {
   onRevoke: (key: KeyRecord) => void;
   onCheck: (key: KeyRecord) => void;
   onRotate: (key: KeyRecord) => void;
+  /** A check is in flight: the Check buttons wait for it. */
+  checking?: boolean;
 }
 
 /**
@@ -18,7 +23,10 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
       ? `All keys ${provider.displayName} reports for this environment`
       : `Keys known to Keydeck: ${provider.displayName} lists keys only in its dashboard, so keys created elsewhere are not shown here`;
   if (keys.length === 0) return <p className="empty">No keys yet.</p>;
-  const revokeLabel = provider.capabilities.revoke === 'api' ? 'Revoke' : 'Revoke in dashboard…';
+  const revokeLabelOf = (k: KeyRecord) => (provider.capabilities.revoke === 'api' && !k.unmatched ? 'Revoke' : 'Revoke in dashboard…');
+  /** Revoke by API needs the provider's id for the key: never offered for a key Keydeck could not match. */
+  const canRevoke = (k: KeyRecord) =>
+    !k.isAdmin && (provider.capabilities.revoke === 'api' && !k.unmatched ? k.status === 'active' && source === 'provider' : Boolean(k.heldCredentialId));
   return (
     <table className="key-table">
       <caption>{caption}</caption>
@@ -56,7 +64,18 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
             <td>
               <span className={`status status-${k.status}`}>{k.status}</span>
             </td>
-            <td>{k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}</td>
+            <td>
+              {k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}
+              {k.unmatched && (
+                <>
+                  {' '}
+                  <span className="badge badge-unmatched" title={UNMATCHED}>
+                    not matched
+                  </span>
+                  <span className="hint unmatched-help">{UNMATCHED}</span>
+                </>
+              )}
+            </td>
             <td>
               <div className="row-actions">
               {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
@@ -65,13 +84,13 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
                 </button>
               )}
               {source === 'keydeck' && k.heldCredentialId && (
-                <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
+                <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} disabled={actions.checking} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
                   Check
                 </button>
               )}
-              {!k.isAdmin && (provider.capabilities.revoke === 'api' ? k.status === 'active' && source === 'provider' : Boolean(k.heldCredentialId)) && (
-                <button type="button" className="button-danger-quiet" onClick={() => actions.onRevoke(k)} aria-label={`${revokeLabel.replace('…', '')} ${k.name || k.masked}`}>
-                  {revokeLabel}
+              {canRevoke(k) && (
+                <button type="button" className="button-danger-quiet" onClick={() => actions.onRevoke(k)} aria-label={`${revokeLabelOf(k).replace('…', '')} ${k.name || k.masked}`}>
+                  {revokeLabelOf(k)}
                 </button>
               )}
               </div>

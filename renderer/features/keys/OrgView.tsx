@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 import { ConnectForm } from '../orgs/ConnectForm.js';
 import { CreateKeyDialog } from './CreateKeyDialog.js';
 import { DashboardCreateDialog } from './DashboardCreateDialog.js';
@@ -73,11 +74,11 @@ export function OrgView({
     if (!keys.dataUpdatedAt) return;
     for (const queryKey of [['usage'], ['quotas'], ['reminders']]) void queryClient.invalidateQueries({ queryKey });
   }, [keys.dataUpdatedAt, queryClient]);
-  const check = useMutation({
+  const check = useAction({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
   });
-  const remove = useMutation({
+  const remove = useAction({
     mutationFn: () => unwrap(api.orgs.remove({ orgId: org.id })),
     onSuccess: async () => {
       setRemoving(false);
@@ -165,7 +166,7 @@ export function OrgView({
               {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key (${check.data.code}).`}
             </p>
           )}
-          <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.mutate(k), onRotate: setRotating }} />
+          <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }} />
         </section>
       )}
 
@@ -176,7 +177,7 @@ export function OrgView({
           <DashboardCreateDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />
         ))}
       {revoking &&
-        (provider.capabilities.revoke === 'api' ? (
+        (provider.capabilities.revoke === 'api' && !revoking.unmatched ? (
           <RevokeDialog org={org} environment={environment} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
         ) : (
           <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
@@ -200,7 +201,7 @@ export function OrgView({
             <button type="button" className="button-quiet" onClick={() => setRemoving(false)}>
               Cancel
             </button>
-            <button type="button" className="button-danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+            <button type="button" className="button-danger" onClick={() => remove.run()} disabled={remove.busy}>
               Remove organization
             </button>
           </div>

@@ -1,9 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 /**
  * Revoke, behind a confirmation that names the key, the organization and the environment. A live
@@ -16,7 +17,7 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
   const label = keyRecord.name || keyRecord.masked;
   const needsTyping = environment === 'live';
   const confirmed = !needsTyping || typed.trim() === label;
-  const revoke = useMutation({
+  const revoke = useAction({
     mutationFn: () => unwrap(api.keys.revoke({ orgId: org.id, environment, keyId: keyRecord.id })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
@@ -25,7 +26,7 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (confirmed) revoke.mutate();
+    if (confirmed) revoke.run();
   };
   return (
     <Dialog title={`Revoke “${label}”?`} onClose={onClose} tone="danger">
@@ -47,8 +48,8 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
           <button type="button" className="button-quiet" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-danger" disabled={!confirmed || revoke.isPending}>
-            {revoke.isPending ? 'Revoking…' : `Revoke ${environment} key`}
+          <button type="submit" className="button-danger" disabled={!confirmed || revoke.busy}>
+            {revoke.busy ? 'Revoking…' : `Revoke ${environment} key`}
           </button>
         </div>
       </form>

@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Input } from '../../../shared/contract.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 /**
  * A new key's secret, shown this once. Copy goes through the main process, which clears the
@@ -9,7 +9,7 @@ import { api, unwrap } from '../../lib/api.js';
  */
 export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: string; about?: Input<'activity.reveal'> }) {
   const [revealed, setRevealed] = useState(false);
-  const copy = useMutation({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret, about })) });
+  const copy = useAction({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret, about })) });
   const toggle = () => {
     // Revealing is logged (which key, never the key); hiding is not.
     if (!revealed && about) void api.activity.reveal(about);
@@ -25,7 +25,7 @@ export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: 
         <button type="button" className="button-quiet" onClick={toggle} aria-pressed={revealed}>
           {revealed ? 'Hide' : 'Reveal'}
         </button>
-        <button type="button" className="button-primary" onClick={() => copy.mutate()}>
+        <button type="button" className="button-primary" onClick={() => copy.run()} disabled={copy.busy}>
           Copy
         </button>
       </div>

@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderId } from '../../../shared/domain.js';
 import { PREFIXLESS_PROVIDERS } from '../../../shared/keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
+import { useAction } from '../../lib/use-action.js';
 import { KeyInput, useKeyInspection } from './KeyInput.js';
 import { useVaultStatus } from '../storage/VaultBanner.js';
 
@@ -38,7 +39,7 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
   const orgIdValid = !needsOrgId || new RegExp(needsOrgId.pattern).test(providerOrgId.trim());
   const ready = inspection?.ok === true && orgIdValid && (!needsHost || apiBaseUrl.trim() !== '');
 
-  const connect = useMutation({
+  const connect = useAction({
     mutationFn: () =>
       existing && environment
         ? unwrap(api.orgs.connectEnvironment({ orgId: existing.id, key, environment }))
@@ -61,7 +62,7 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (ready) connect.mutate();
+    if (ready) connect.run();
   };
   return (
     <form className="connect-form" onSubmit={submit} aria-label={existing ? `Connect ${environment} key` : 'Connect an organization'}>
@@ -133,8 +134,8 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
         </>
       )}
       {connect.isError && <ErrorNotice error={connect.error} title="Not connected. Nothing was stored." />}
-      <button type="submit" className="button-primary" disabled={!ready || connect.isPending}>
-        {connect.isPending ? 'Verifying with the provider…' : 'Verify and connect'}
+      <button type="submit" className="button-primary" disabled={!ready || connect.busy}>
+        {connect.busy ? 'Verifying with the provider…' : 'Verify and connect'}
       </button>
       <p className="fine-print">
         {sessionOnly

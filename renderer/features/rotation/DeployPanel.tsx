@@ -1,6 +1,6 @@
-import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 import type { DeployTarget, RotationView } from '../../../shared/rotation.js';
 
 /** Where the new key goes: clipboard, a .env file, or "I deployed it myself" (several at once). Remembered per key. */
@@ -16,7 +16,7 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
   const targets: DeployTarget[] = [...(clipboard ? [{ kind: 'clipboard' as const }] : []), ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []), ...(manual ? [{ kind: 'manual' as const }] : [])];
   const valid = targets.length > 0 && (!envFile || (path.trim().startsWith('/') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.trim())));
   const deployedOnce = rotation.deployResults.some((d) => d.ok);
-  const pick = useMutation({
+  const pick = useAction({
     mutationFn: () => unwrap(api.deploy.pickEnvFile({ suggestedName: '.env' })),
     onSuccess: (picked) => {
       if (picked.path) setPath(picked.path);
@@ -41,7 +41,7 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
               <div className="key-input">
                 <input id={ids.path} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/project/.env" spellCheck={false} />
                 {pick.data?.supported !== false && (
-                  <button type="button" className="button-quiet" onClick={() => pick.mutate()} disabled={pick.isPending}>
+                  <button type="button" className="button-quiet" onClick={() => pick.run()} disabled={pick.busy}>
                     Choose…
                   </button>
                 )}

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIsMutating, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { Organization } from '../../../shared/domain.js';
 import type { RotationAction, RotationView } from '../../../shared/rotation.js';
@@ -7,10 +7,13 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 import { DashboardLink } from '../keys/DashboardLink.js';
 import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
 import { DeployPanel } from './DeployPanel.js';
+import { CancelRotationDialog } from './CancelRotationDialog.js';
 import { Stepper } from './Stepper.js';
+import { STEP_WORDS, rotationActKey } from './words.js';
 
 /**
  * The rotation wizard: the steps and their state, what Keydeck did, what the person must do now,
@@ -20,74 +23,140 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
   const queryClient = useQueryClient();
   const provider = useAppInfo().provider(org.provider);
   const rotation = useQuery({ queryKey: ['rotation', rotationId], queryFn: () => unwrap(api.rotation.get({ rotationId })) });
-  const act = useMutation({
+  const act = useAction({
+    mutationKey: rotationActKey(rotationId),
     mutationFn: (action: RotationAction) => unwrap(api.rotation.act({ rotationId, action })),
     onSuccess: (value) => queryClient.setQueryData(['rotation', rotationId], value),
     onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['keys', org.id] }), queryClient.invalidateQueries({ queryKey: ['orgs'] }), queryClient.invalidateQueries({ queryKey: ['rotations'] })]),
   });
+  // The unfinished-rotations banner acts on this rotation too (Resume): wait for it as for our own.
+  const elsewhere = useIsMutating({ mutationKey: rotationActKey(rotationId) });
+  const busy = act.busy || elsewhere > 0;
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [cancelError, setCancelError] = useState<unknown>();
   const r = rotation.data;
   const watching = r?.step === 'confirmUse' && r.recommendation !== undefined;
   // Where the provider reports last use, look again every 15 s while the person is on this step.
   useEffect(() => {
     if (!watching) return;
-    const poll = () => act.mutate({ kind: 'refreshUsage' });
+    const poll = () => act.run({ kind: 'refreshUsage' });
     poll();
     const timer = setInterval(poll, 15_000);
     return () => clearInterval(timer);
   }, [watching]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const title = r ? `Rotate ${r.old.label} (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
+  const cancel = () => {
+    setCancelError(undefined);
+    act.run({ kind: 'cancel' }, { onSuccess: () => setConfirmingCancel(false), onError: setCancelError });
+  };
   return (
-    <Dialog title={title} onClose={onClose}>
-      {rotation.isError && <ErrorNotice error={rotation.error} title="Could not load the rotation" />}
-      {r && (
-        <div className="wizard">
-          <Stepper rotation={r} />
-          <section className="wizard-body" aria-live="polite">
-            {r.status === 'done' && (
-              <p className="notice notice-ok" role="status">
-                Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {r.provider} ({r.oldRejectedCode}), and deleted from your keychain.
-              </p>
-            )}
-            {r.status === 'cancelled' && (
-              <p className="notice" role="status">
-                Cancelled. The old key (…{r.old.last4}) is still current.
-              </p>
-            )}
-            {r.status === 'failed' && r.error && <ErrorNotice error={r.error} title={`The “${r.step}” step failed. Nothing was lost; retry, or cancel if it is still possible.`} />}
-            {r.status === 'needs-user' && r.waitingFor && <p className="waiting-for">{r.waitingFor}</p>}
-            {r.status === 'needs-user' && <StepPanel rotation={r} org={org} providerName={provider.displayName} busy={act.isPending} act={(a) => act.mutate(a)} />}
-            {act.isError && <ErrorNotice error={act.error} title="That did not work" />}
-            {act.isPending && <p role="status">Working…</p>}
-          </section>
-          <details className="wizard-history">
-            <summary>What Keydeck did ({r.history.length})</summary>
-            <ol>
-              {r.history.map((h) => (
-                <li key={`${h.at}-${h.event}`}>
-                  <time dateTime={h.at}>{formatDateTime(h.at)}</time> {h.event}
-                </li>
-              ))}
-            </ol>
-          </details>
-          <div className="dialog-actions">
-            {r.status === 'failed' && (
-              <button type="button" className="button-primary" onClick={() => act.mutate({ kind: 'resume' })} disabled={act.isPending}>
-                Retry
+    <>
+      <Dialog title={title} onClose={onClose}>
+        {rotation.isError && <ErrorNotice error={rotation.error} title="Could not load the rotation" />}
+        {r && (
+          <div className="wizard">
+            <Stepper rotation={r} />
+            <section className="wizard-body" aria-live="polite">
+              {r.status === 'done' && (
+                <p className="notice notice-ok" role="status">
+                  Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {r.provider} ({r.oldRejectedCode}), and deleted from your keychain.
+                </p>
+              )}
+              {(r.status === 'cancelled' || (r.step === 'cancelling' && r.restoreResults)) && <CancelledReport rotation={r} />}
+              {r.status === 'failed' && r.error && (
+                <ErrorNotice
+                  error={r.error}
+                  title={`Keydeck stopped while ${STEP_WORDS[r.step]}. Nothing was lost; retry${r.canCancel && r.step !== 'cancelling' ? ', or cancel the rotation' : ''}.`}
+                />
+              )}
+              {r.status === 'needs-user' && r.waitingFor && <p className="waiting-for">{r.waitingFor}</p>}
+              {r.status === 'needs-user' && <StepPanel rotation={r} org={org} providerName={provider.displayName} busy={busy} act={(a) => act.run(a)} />}
+              {act.isError && <ErrorNotice error={act.error} title="That did not work" />}
+              {busy && <p role="status">Working…</p>}
+            </section>
+            <details className="wizard-history">
+              <summary>What Keydeck did ({r.history.length})</summary>
+              <ol>
+                {r.history.map((h) => (
+                  <li key={`${h.at}-${h.event}`}>
+                    <time dateTime={h.at}>{formatDateTime(h.at)}</time> {h.event}
+                  </li>
+                ))}
+              </ol>
+            </details>
+            <div className="dialog-actions">
+              {r.status === 'failed' && (
+                <button type="button" className="button-primary" onClick={() => act.run({ kind: 'resume' })} disabled={busy}>
+                  Retry
+                </button>
+              )}
+              {r.canCancel && r.step !== 'cancelling' && (
+                <button
+                  type="button"
+                  className="button-quiet"
+                  onClick={() => {
+                    setCancelError(undefined);
+                    setConfirmingCancel(true);
+                  }}
+                  disabled={busy || confirmingCancel}
+                >
+                  Cancel rotation…
+                </button>
+              )}
+              <button type="button" className="button-quiet" onClick={onClose}>
+                {r.status === 'done' || r.status === 'cancelled' ? 'Close' : 'Close (resume later)'}
               </button>
-            )}
-            {r.canCancel && r.step !== 'cancelling' && (
-              <button type="button" className="button-quiet" onClick={() => act.mutate({ kind: 'cancel' })} disabled={act.isPending}>
-                Cancel rotation
-              </button>
-            )}
-            <button type="button" className="button-quiet" onClick={onClose}>
-              {r.status === 'done' || r.status === 'cancelled' ? 'Close' : 'Close (resume later)'}
-            </button>
+            </div>
           </div>
+        )}
+      </Dialog>
+      {r && confirmingCancel && r.canCancel && (
+        <CancelRotationDialog rotation={r} busy={busy} error={cancelError} onConfirm={cancel} onBack={() => setConfirmingCancel(false)} />
+      )}
+    </>
+  );
+}
+
+/** After a cancel: the old key is current, and exactly what was put back and what could not be. */
+function CancelledReport({ rotation: r }: { rotation: RotationView }) {
+  const restored = (r.restoreResults ?? []).filter((x) => x.ok);
+  const failed = (r.restoreResults ?? []).filter((x) => !x.ok);
+  const newKeyExisted = Boolean(r.newKey.storedAt || r.newKey.providerKeyId);
+  return (
+    <div data-testid="cancel-report">
+      {r.status === 'cancelled' && (
+        <p className="notice" role="status">
+          Cancelled. The old key (…{r.old.last4}) is still current
+          {newKeyExisted ? `; the new key${r.newKey.last4 ? ` (…${r.newKey.last4})` : ''} is revoked and forgotten` : ''}.
+        </p>
+      )}
+      {restored.length > 0 && (
+        <>
+          <p>What Keydeck put back:</p>
+          <ul className="restore-results" aria-label="Restored">
+            {restored.map((x) => (
+              <li key={`${x.target}-${x.message}`} className="hint-ok">
+                ✓ {x.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {failed.length > 0 && (
+        <div className="notice notice-warn" role="alert">
+          <strong className="notice-title">Keydeck could not put everything back</strong>
+          <ul className="restore-results" aria-label="Not restored">
+            {failed.map((x) => (
+              <li key={`${x.target}-${x.message}`}>
+                <strong>{x.target}</strong>: {x.message}
+              </li>
+            ))}
+          </ul>
+          <p>Check these yourself: they may still hold the new key, which no longer works.</p>
         </div>
       )}
-    </Dialog>
+    </div>
   );
 }
 

@@ -1,16 +1,16 @@
-import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 /** Start a rotation; a LIVE key needs an explicit extra confirmation. */
 export function StartRotationDialog({ org, keyRecord, onStarted, onClose }: { org: Organization; keyRecord: KeyRecord; onStarted: (rotationId: string) => void; onClose: () => void }) {
   const live = keyRecord.environment === 'live';
   const [confirmLive, setConfirmLive] = useState(false);
   const confirmId = useId();
-  const start = useMutation({
+  const start = useAction({
     mutationFn: () => unwrap(api.rotation.start({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '', confirmLive })),
     onSuccess: (r) => onStarted(r.id),
   });
@@ -32,7 +32,7 @@ export function StartRotationDialog({ org, keyRecord, onStarted, onClose }: { or
         <button type="button" className="button-quiet" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button-primary" disabled={(live && !confirmLive) || start.isPending} onClick={() => start.mutate()}>
+        <button type="button" className="button-primary" disabled={(live && !confirmLive) || start.busy} onClick={() => start.run()}>
           Start rotation
         </button>
       </div>

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { StoreStatus } from '../../../shared/storage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 type Corrupt = Extract<StoreStatus, { state: 'corrupt' }>;
 
@@ -16,7 +17,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 export function RecoveryScreen({ status }: { status: Corrupt }) {
   const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
-  const rebuild = useMutation({ mutationFn: () => unwrap(api.store.recover({})) });
+  const rebuild = useAction({ mutationFn: () => unwrap(api.store.recover({})) });
   useEffect(() => heading.current?.focus(), [rebuild.isSuccess]);
   const s = status.salvage;
   const lost = status.unreadable;
@@ -108,8 +109,8 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
         Rebuilding keeps the damaged file beside the new one (<code>{status.path}</code> is copied, not deleted).
       </p>
       <div className="banner-actions">
-        <button type="button" className="button-primary" onClick={() => rebuild.mutate()} disabled={rebuild.isPending}>
-          {rebuild.isPending ? 'Rebuilding and checking keys…' : 'Rebuild Keydeck’s data'}
+        <button type="button" className="button-primary" onClick={() => rebuild.run()} disabled={rebuild.busy}>
+          {rebuild.busy ? 'Rebuilding and checking keys…' : 'Rebuild Keydeck’s data'}
         </button>
       </div>
       {rebuild.isError && <ErrorNotice error={rebuild.error} title="The rebuild did not finish; the damaged file is unchanged" />}

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { VaultStatus } from '../../../shared/storage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 
 /** What to do about each keychain problem, in plain words. */
 const WHAT_TO_DO: Record<string, { title: string; todo: string }> = {
@@ -26,11 +27,11 @@ export function useVaultStatus() {
 export function VaultBanner() {
   const queryClient = useQueryClient();
   const status = useVaultStatus();
-  const recheck = useMutation({
+  const recheck = useAction({
     mutationFn: () => unwrap(api.vault.status({ recheck: true })),
     onSuccess: (value) => queryClient.setQueryData(['vault'], value),
   });
-  const session = useMutation({
+  const session = useAction({
     mutationFn: () => unwrap(api.vault.useSession({})),
     onSuccess: (value) => queryClient.setQueryData(['vault'], value),
   });
@@ -61,11 +62,11 @@ export function VaultBanner() {
         </p>
       )}
       <div className="banner-actions">
-        <button type="button" className="button-quiet" onClick={() => recheck.mutate()} disabled={recheck.isPending}>
-          {recheck.isPending ? 'Checking…' : 'Check again'}
+        <button type="button" className="button-quiet" onClick={() => recheck.run()} disabled={recheck.busy}>
+          {recheck.busy ? 'Checking…' : 'Check again'}
         </button>
         {vault.sessionOffered && (
-          <button type="button" className="button-primary" onClick={() => session.mutate()} disabled={session.isPending}>
+          <button type="button" className="button-primary" onClick={() => session.run()} disabled={session.busy}>
             Use session-only mode for test keys
           </button>
         )}

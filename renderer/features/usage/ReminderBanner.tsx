@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAction } from '../../lib/use-action.js';
 import { useAppInfo } from '../../lib/app-info.js';
 
 /** How often the preview looks for keys that became due or stale (the app's main process does the same). */
@@ -30,7 +31,7 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: () => void;
   });
   const batch = take.data && take.data.reminders.length > 0 && take.data !== dismissed ? take.data : undefined;
   const dismiss = () => setDismissed(take.data);
-  const turnOff = useMutation({
+  const turnOff = useAction({
     mutationFn: () => unwrap(api.settings.update({ reminders: false })),
     onSuccess: (value) => {
       queryClient.setQueryData(['settings'], value);
@@ -60,7 +61,7 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: () => void;
         >
           Review
         </button>
-        <button type="button" className="button-quiet" onClick={() => turnOff.mutate()} disabled={turnOff.isPending}>
+        <button type="button" className="button-quiet" onClick={() => turnOff.run()} disabled={turnOff.busy}>
           Turn reminders off
         </button>
         <button type="button" className="button-quiet" onClick={onSettings}>
