@@ -5,7 +5,7 @@ import { maskFromParts } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
 import { checkFromProvider, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
 import { newId } from './ports.js';
-import { checkCredential, isRejection } from './verify.js';
+import { checkCredential, isRejection, learnId } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
 import type { MetaDoc, StoredOrganization } from './store/schema.js';
 
@@ -201,6 +201,9 @@ export function keyHandlers(c: CoreContext) {
         d.credentials.push(cred);
         c.record(d, { action: 'key.create', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4, detail: 'created in the provider dashboard, verified and kept' });
       });
+      // A second key can watch the admin key: learn its id if it was never proven (sk-style).
+      const admin = c.deps.meta.read().credentials.find((x) => x.orgId === org.id && x.environment === key.environment && x.role === 'admin');
+      if (providerKeyId && admin && !admin.providerKeyId) await learnId(c, org, admin.id, key.key);
       return { key: fromCredential(cred), credentialId: cred.id };
     },
 

@@ -99,3 +99,25 @@ export async function checkCredential(c: CoreContext, org: StoredOrganization, c
   });
   return { ...outcome, checkedAt };
 }
+
+/**
+ * Learns the provider's id of a key Keydeck holds whose id is unknown, watched by another key
+ * (`observer`), with the same evidence rules as verifyAndIdentify. Best effort: an id that cannot be
+ * proven stays unknown. Used once a second key exists, so the admin key's id (which protects it from
+ * being revoked) is learnt as soon as there is evidence.
+ */
+export async function learnId(c: CoreContext, org: StoredOrganization, credentialId: string, observer: string): Promise<void> {
+  try {
+    const cred = c.deps.meta.read().credentials.find((x) => x.id === credentialId);
+    if (!cred || cred.providerKeyId || !c.adapter(org).info.reportsLastUsed) return;
+    const secret = await c.secretOf(org, cred);
+    const { providerKeyId } = await verifyAndIdentify(c, org, { key: secret, prefix: cred.prefix, last4: cred.last4, environment: cred.environment }, undefined, observer);
+    if (!providerKeyId) return;
+    await c.deps.meta.update((doc) => {
+      const stored = doc.credentials.find((x) => x.id === credentialId);
+      if (stored && !stored.providerKeyId && !doc.credentials.some((x) => x.orgId === org.id && x.providerKeyId === providerKeyId)) stored.providerKeyId = providerKeyId;
+    });
+  } catch {
+    // Learning is a bonus: the key keeps working as "not matched".
+  }
+}

@@ -8,7 +8,7 @@ import { POINT_OF_NO_RETURN, type Rotation, type RotationAction } from '../../..
 import type { CoreContext } from '../context.js';
 import { checkFromProvider, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
 import type { MetaDoc, StoredOrganization } from '../store/schema.js';
-import { isRejection, verifyAndIdentify } from '../verify.js';
+import { isRejection, learnId, verifyAndIdentify } from '../verify.js';
 import { deployTo } from './deploy.js';
 import { describeEnvTarget, recordOf, removeBackups, restoreTargets } from './rollback.js';
 import { observeUsage, recommendation } from './usage.js';
@@ -440,6 +440,13 @@ export class RotationEngine {
       x.status = 'needs-user';
       x.waitingFor = `Deploy the new key where the old one is used (clipboard, a .env file such as ${info.envVar}, or by hand), then confirm.`;
     }, `${info.displayName} accepted the new key`);
+    // The new key can watch the old one: learn the old key's id if it was never proven (sk-style),
+    // so it can be revoked through the API rather than in the dashboard.
+    if (providerKeyId && !r.old.providerKeyId) {
+      await learnId(this.c, org, r.old.credentialId, secret);
+      const learnt = this.c.deps.meta.read().credentials.find((x) => x.id === r.old.credentialId)?.providerKeyId;
+      if (learnt) await this.save(r.id, (x) => void (x.old.providerKeyId ??= learnt), `learnt ${info.displayName}'s id for the old key (${learnt})`);
+    }
     await this.boundary('verify');
   }
 
