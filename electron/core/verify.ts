@@ -14,6 +14,7 @@ export function isRejection(error: unknown): error is KeydeckFailure {
 
 /** Keydeck's calls with the key being identified, in the last-use pattern: called in these rounds, quiet in the others. */
 const PATTERN = [false, true, false, true, false] as const;
+const ROUND_GAP_MS = 3;
 
 /**
  * Verifies a key with the provider (throws when refused), then, where the provider lists keys,
@@ -56,6 +57,9 @@ export async function verifyAndIdentify(
     let before = new Map((await list(watch)).map((k) => [k.id, k.lastUsedAt]));
     const movedIn: Set<string>[] = [];
     for (const callWithKey of PATTERN) {
+      // Rounds a few milliseconds apart, so each use gets a timestamp of its own at a provider that
+      // reports milliseconds; coarser timestamps leave the id unknown.
+      await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
       if (callWithKey) await adapter.verify(ctx);
       const now = await list(watch);
       movedIn.push(new Set(now.filter((k) => k.lastUsedAt !== undefined && k.lastUsedAt !== before.get(k.id)).map((k) => k.id)));

@@ -40,12 +40,21 @@ describe('connecting every provider (real keychain, sandbox as the provider)', (
     expect(t.ws.meta.read().organizations).toEqual([]);
   });
 
-  it('sk-style: the admin key is recognised in the list by its own last use', async () => {
-    const { admin } = t.sandbox.skapi.seedOrg('Acme', [{ name: 'Production Key', environment: 'live' }]);
+  it('sk-style: the admin key is never guessed; it is shown as not matched until a second key can watch it', async () => {
+    const { admin, org } = t.sandbox.skapi.seedOrg('Acme', [{ name: 'Production Key', environment: 'live' }]);
     const r = await t.call<Connected>('orgs.connect', { key: admin.live });
-    expect(r.credential.providerKeyId).toBe(t.sandbox.skapi.keys.lookup(admin.live)?.id);
-    const listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
+    // The list gives no last 4 and no other key can watch: no evidence, so no id (the old heuristic guessed).
+    expect(r.credential.providerKeyId).toBeUndefined();
+    let listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
     expect(listed.source).toBe('provider');
+    expect(listed.keys.find((k) => k.isAdmin)).toMatchObject({ unmatched: true, heldCredentialId: r.credential.id });
+    // A second key (made in the dashboard, pasted back) watches the admin key's last use: its id is learnt.
+    const made = t.sandbox.skapi.mint(org.id, 'Deploy bot', 'live');
+    await t.call('keys.adopt', { orgId: r.organization.id, environment: 'live', key: made.secret, name: 'Deploy bot' });
+    listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
+    const own = listed.keys.find((k) => k.isAdmin);
+    expect(own?.id).toBe(t.sandbox.skapi.keys.lookup(admin.live)?.id);
+    expect(own?.unmatched).toBeUndefined();
     expect(listed.keys.find((k) => k.isAdmin)?.name).toBe('Keydeck admin (live)');
   });
 });

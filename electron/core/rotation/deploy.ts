@@ -23,7 +23,7 @@ export async function deployTo(target: DeployTarget, secret: string, copySecret:
     if (target.kind === 'envFile') {
       const { backup, replaced } = await writeEnvFile(target.path, target.variable, secret, options);
       const how = replaced ? `replaced ${replaced} assignment${replaced > 1 ? 's' : ''}` : 'added the variable';
-      return { at, target: name, ok: true, message: `Wrote the file (${how}, mode 0600)${backup ? `; the previous version is in ${backup}` : ''}.` };
+      return { at, target: name, ok: true, message: `Wrote the file (${how}; its owner and mode kept, a new file is 0600)${backup ? `; the previous version is in ${backup}` : ''}.` };
     }
     return { at, target: name, ok: true, message: 'You deploy it yourself.' };
   } catch (error) {

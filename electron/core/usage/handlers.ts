@@ -28,6 +28,8 @@ function usageRows(c: CoreContext, orgId?: string, only?: Environment): ReturnTy
       }
       if (!asOf || list.fetchedAt < asOf) asOf = list.fetchedAt;
       for (const key of list.keys) {
+        // A held key Keydeck cannot match is one of the provider's rows already: count it once.
+        if (key.unmatched) continue;
         rows.push({ orgId: org.id, orgName: org.name, provider: org.provider, environment, key, flags: computeFlags(key, policy, info.reportsLastUsed, now) });
       }
     }
