@@ -21,6 +21,11 @@ export interface PreviewHostOptions {
   port?: number;
   /** Fixed token for tests; random by default. */
   token?: string;
+  /**
+   * Told of a connection that failed (a malformed frame, a reset mid-handshake); that connection is
+   * closed and the host keeps serving. Default: one line on stderr.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface PreviewHost {
@@ -65,6 +70,8 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const token = options.token ?? randomBytes(32).toString('hex');
   const root = normalize(options.rendererDir);
   let origin = '';
+  // Only the error's message: a frame error names the fault (e.g. "MASK must be set"), never the payload.
+  const connectionError = options.onConnectionError ?? ((error: Error) => console.warn(`Keydeck preview: a connection failed and was closed: ${error.message}`));
 
   const server: Server = createServer((req, res) => {
     const headers = {
@@ -103,7 +110,15 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     maxPayload: 1024 * 1024,
     handleProtocols: (protocols) => (protocols.has(RPC_PROTOCOL) ? RPC_PROTOCOL : false),
   });
+  // Without these, one bad client (a malformed frame, a reset socket) would be an uncaught 'error' and end the host.
+  wss.on('error', connectionError);
   server.on('upgrade', (req, socket, head) => {
+    // Until the upgrade completes (or is refused); then the WebSocket's own handler below takes over.
+    const onSocketError = (error: Error) => {
+      connectionError(error);
+      socket.destroy();
+    };
+    socket.on('error', onSocketError);
     let path = '';
     try {
       path = new URL(req.url ?? '/', origin).pathname;
@@ -114,10 +129,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.removeListener('error', onSocketError);
+      serve(ws);
+    });
   });
 
   function serve(ws: WebSocket): void {
+    ws.on('error', (error) => {
+      connectionError(error);
+      ws.terminate();
+    });
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let id: unknown = null;
