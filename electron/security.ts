@@ -22,7 +22,9 @@ export function isAppUrl(url: unknown, trusted: TrustedOrigins): boolean {
   }
   if (parsed.protocol === 'file:') {
     const app = new URL(trusted.appFileUrl);
-    return parsed.pathname === app.pathname;
+    // The host too: `file://evil-host/<same path>` is a file on another machine (a UNC share on
+    // Windows), not the bundled page. The app's own URL has an empty host (`file://localhost/` parses to one too).
+    return app.protocol === 'file:' && parsed.host === app.host && parsed.pathname === app.pathname;
   }
   if (trusted.devServerUrl) {
     return parsed.origin === new URL(trusted.devServerUrl).origin;

@@ -17,11 +17,31 @@ describe('isAppUrl', () => {
     ['javascript:alert(1)', false],
     ['data:text/html,<script>alert(1)</script>', false],
     ['http://localhost:5173/', false],
+    // The same path on another host: a file share, not the bundled page.
+    ['file://evil-host/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://evil-host/opt/Keydeck/resources/app.asar/out/renderer/index.html#/keys', false],
+    ['FILE://EVIL-HOST/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://127.0.0.1/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://[::1]/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://%65vil/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://evil-host:445/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file:\\\\evil-host\\opt\\Keydeck\\resources\\app.asar\\out\\renderer\\index.html', false],
+    ['file:////evil-host/opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    ['file://evil-host//opt/Keydeck/resources/app.asar/out/renderer/index.html', false],
+    // `localhost` is the empty host in a file URL (WHATWG), so this is the same local file.
+    ['file://localhost/opt/Keydeck/resources/app.asar/out/renderer/index.html', true],
     ['', false],
     [null, false],
     [42, false],
   ])('%s → %s', (url, expected) => {
     expect(isAppUrl(url, trusted)).toBe(expected);
+  });
+
+  it('an app installed on a share (file://server/…) accepts its own host only', () => {
+    const unc: TrustedOrigins = { appFileUrl: 'file://server/share/Keydeck/out/renderer/index.html' };
+    expect(isAppUrl('file://server/share/Keydeck/out/renderer/index.html', unc)).toBe(true);
+    expect(isAppUrl('file:///share/Keydeck/out/renderer/index.html', unc)).toBe(false);
+    expect(isAppUrl('file://evil-host/share/Keydeck/out/renderer/index.html', unc)).toBe(false);
   });
 
   it('accepts the dev server only when configured', () => {
