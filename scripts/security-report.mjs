@@ -30,6 +30,7 @@ const keychain = sum('keychain');
 const session = sum('session');
 const salvage = sum('salvage');
 const recovery = sum('recovery');
+const model = sum('model');
 let reviewed = 0;
 try {
   reviewed = JSON.parse(readFileSync('security/electronegativity-reviewed.json', 'utf8')).reviewed.length;
@@ -55,6 +56,7 @@ const rows = [
   ['Session-only mode (no D-Bus: no keychain at all)', `${n(session.scenarios)} scenarios (quit, crash then start); ${n(session.liveRefused)} live keys refused before any provider call; ${n(session.canaries)} canary keys searched in ${n(session.files)} profile files: **${n(session.hits)} hits**`],
   ['Damaged metadata: salvage (fast-check)', `${n(salvage.damaged)} damaged files (random cut points, random byte damage): ${n(salvage.crashes)} crashes, ${n(salvage.inventedRecords)} invented records; every journal before the cut kept`],
   ['Damaged metadata: recovery mode (real keychain and providers)', `${n(recovery.scenarios)} scenarios: ${n(recovery.keysBack)} of ${n(recovery.keysBefore)} keys back, ${n(recovery.journalsKept)} of ${n(recovery.journalsBefore)} rotation journals kept; recovered keys checked with the provider: ${n(recovery.verified)} accepted, ${n(recovery.refused)} refused (revoked meanwhile)`],
+  ['Model-based test: random user actions (create, rotate, deploy, cancel, resume, revoke), each sometimes twice at once, hostile creates, kills mid-step', `${n(model.runs)} sequences, ${n(model.commands)} actions, ${n(model.calls)} calls; ${n(model.kills)} processes killed at ${n(model.killPoints)} different step boundaries and restarted; after every action: at most one open rotation per key, no unknown key created, the .env holds a key the provider accepts, no backup left, no key on disk, no undeclared error code`],
   ['Crash injection (rotation)', `${n(crashes.sigkills)} SIGKILLs at step boundaries across ${n(crashes.records)} providers, ${n(crashes.resumed)} resumed to a correct end state`],
   ['Electronegativity', `gated on ${n(reviewed)} reviewed findings (security/electronegativity-reviewed.json); any new finding fails the run`],
 ];

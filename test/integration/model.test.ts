@@ -25,7 +25,7 @@ import { recordFigure } from '../support/figures.js';
  * 5. no call answers an error code its contract entry does not declare.
  */
 
-const RUNS = Number(process.env.KEYDECK_MODEL_RUNS ?? 30);
+const RUNS = Number(process.env.KEYDECK_MODEL_RUNS ?? 60);
 const ENV_VAR = 'LAGHAV_API_KEY';
 
 interface Real {
@@ -266,7 +266,7 @@ const commands = [
 
 const totals = { runs: 0, commands: 0, calls: 0, kills: 0, killedAt: new Set<string>() };
 afterAll(() => {
-  recordFigure('model', 'model-based', { runs: totals.runs, commands: totals.commands, calls: totals.calls, kills: totals.kills, 'kill points': totals.killedAt.size });
+  recordFigure('model', 'model-based', { runs: totals.runs, commands: totals.commands, calls: totals.calls, kills: totals.kills, killPoints: totals.killedAt.size });
 });
 
 /** Runs one sequence of commands on a fresh workspace, checking the promises after each, and counts it. */
