@@ -102,7 +102,11 @@ export function createLogger(sink: (line: string) => void, minLevel: LogLevel = 
       const rendered = Object.entries(fields)
         .map(([k, v]) => `${k}=${describe(v)}`)
         .join(' ');
-      sink(redact(`${new Date().toISOString()} ${level.toUpperCase()} ${event}${rendered ? ` ${rendered}` : ''}`));
+      try {
+        sink(redact(`${new Date().toISOString()} ${level.toUpperCase()} ${event}${rendered ? ` ${rendered}` : ''}`));
+      } catch {
+        // A log that cannot be written (a full disk, a removed folder) must never fail what it describes.
+      }
     },
   };
 }

@@ -117,6 +117,26 @@ describe('dispatch (the validation every transport shares)', () => {
   });
 });
 
+describe('the error lists are checked', () => {
+  it('reports a code a call answers that its entry does not declare, and not a declared one', async () => {
+    const { fail } = await import('../../shared/errors.js');
+    const seen: string[] = [];
+    const handlers = { 'orgs.update': async () => fail('KEY_REVOKED', 'not a thing orgs.update can say'), 'orgs.remove': async () => fail('BUSY', 'declared') } as unknown as Handlers;
+    const undeclared = await dispatch(handlers, 'orgs.update', { orgId: 'org_abcdefgh' }, silentLogger, (channel, code) => seen.push(`${channel}:${code}`));
+    expect(undeclared).toMatchObject({ ok: false, error: { code: 'KEY_REVOKED' } });
+    await dispatch(handlers, 'orgs.remove', { orgId: 'org_abcdefgh' }, silentLogger, (channel, code) => seen.push(`${channel}:${code}`));
+    expect(seen).toEqual(['orgs.update:KEY_REVOKED']);
+  });
+
+  it('masks anything key-shaped in an error, whatever produced it', async () => {
+    const { fail } = await import('../../shared/errors.js');
+    const handlers = { 'orgs.remove': async () => fail('KEYCHAIN_ERROR', 'echo lgh_live_abcdefghijklmnop1234', { provider: { message: 'Bearer sk_live_zzzzzzzzzzzz9876' } }) } as unknown as Handlers;
+    const result = await dispatch(handlers, 'orgs.remove', { orgId: 'org_abcdefgh' }, silentLogger);
+    expect(JSON.stringify(result)).not.toMatch(/abcdefghijklmnop|zzzzzzzzzzzz/);
+    expect(JSON.stringify(result)).toContain('lgh_live_••••1234');
+  });
+});
+
 describe('deploy.pickEnvFile with a system dialog', () => {
   it('returns the picked .env path, and refuses any other file', async () => {
     const { createWorkspace } = await import('../../electron/core/workspace.js');
