@@ -10,10 +10,36 @@ export interface SecretStore {
   readonly service: string;
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
-  /** True when something was deleted. */
+  /**
+   * True when something was deleted; false only when the keychain answered that no such item
+   * exists. A keychain that is locked or cannot be reached throws (KEYCHAIN_LOCKED, …): a caller
+   * must never read "not deleted" as "gone".
+   */
   delete(account: string): Promise<boolean>;
   /** Every account filed under the service, with its secret: used only by recovery mode to rebuild metadata. */
   list?(): Promise<{ account: string; secret: string }[]>;
+  /**
+   * Throws a typed KeydeckFailure unless the keychain can be used now: it answers, and it is not
+   * locked. Never shows an unlock prompt. Stores without it are probed with `get(PROBE_ACCOUNT)`.
+   */
+  probe?(): Promise<void>;
+}
+
+/**
+ * The account Keydeck reads to ask "is there a working keychain?". It never holds a secret: where
+ * the lock state of the keychain cannot be read over D-Bus, KeytarSecretStore writes PROBE_VALUE
+ * there (a write into a locked collection fails at once, without a prompt, where a read would
+ * ask to unlock).
+ */
+export const PROBE_ACCOUNT = 'keydeck:probe';
+export const PROBE_VALUE = 'keydeck keychain probe (not a secret)';
+
+export const LOCKED_MESSAGE =
+  'Your keychain is locked. Unlock it (log in to your desktop session or open your keyring app, e.g. Passwords and Keys), then try again.';
+
+/** A KEYCHAIN_LOCKED failure with the message that says what to do. */
+export function lockedFailure(cause?: unknown): KeydeckFailure {
+  return new KeydeckFailure({ code: 'KEYCHAIN_LOCKED', message: LOCKED_MESSAGE }, cause === undefined ? undefined : { cause });
 }
 
 /**
@@ -33,10 +59,7 @@ export function accountName(provider: ProviderId, orgId: string, environment: En
 export function mapKeychainError(error: unknown): { code: ErrorCode; message: string } {
   const text = error instanceof Error ? error.message : String(error);
   if (/locked collection|is locked|prompt.*dismiss|user canceled|errSecInteractionNotAllowed|-25308/i.test(text)) {
-    return {
-      code: 'KEYCHAIN_LOCKED',
-      message: 'Your keychain is locked. Unlock it (log in to your desktop session or open your keyring app), then try again.',
-    };
+    return { code: 'KEYCHAIN_LOCKED', message: LOCKED_MESSAGE };
   }
   if (
     /autolaunch D-Bus|Object does not exist at path|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|org\.freedesktop\.DBus|ServiceUnknown|Secret Service|No such interface|libsecret|Cannot find module|keytar\.node|ERR_DLOPEN_FAILED/i.test(

@@ -1,10 +1,9 @@
 import type { Environment } from '../../../shared/domain.js';
 import { fail, KeydeckFailure, type KeydeckError } from '../../../shared/errors.js';
 import type { VaultStatus } from '../../../shared/storage.js';
-import { keychainFailure, type SecretStore } from './secret-store.js';
+import { keychainFailure, PROBE_ACCOUNT, type SecretStore } from './secret-store.js';
 
-/** The account Keydeck reads to ask "is there a working keychain?". Never written. */
-export const PROBE_ACCOUNT = 'keydeck:probe';
+export { PROBE_ACCOUNT };
 
 /** The environment an account name (`<provider>:<orgId>:<environment>:<credentialId>`) is filed under. */
 export function environmentOf(account: string): Environment | undefined {
@@ -35,10 +34,16 @@ export class Vault implements SecretStore {
     return this.session !== undefined;
   }
 
-  /** Asks the keychain for an account that never exists: null means it answered. */
+  /**
+   * Is the keychain usable: it answers and is not locked (the store's probe, which never prompts;
+   * see KeytarSecretStore.probe). A store without a probe is asked for an account that never
+   * exists: null means it answered. Each call asks afresh, so "Check again" sees a keychain that
+   * was unlocked or a daemon that came back.
+   */
   async check(): Promise<VaultStatus> {
     try {
-      await this.keychain.get(PROBE_ACCOUNT);
+      if (this.keychain.probe) await this.keychain.probe();
+      else await this.keychain.get(PROBE_ACCOUNT);
       this.lastProblem = undefined;
     } catch (error) {
       this.lastProblem = keychainFailure(error).error;
