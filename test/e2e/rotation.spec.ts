@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -39,7 +39,7 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     const seeded = await connect(page, keydeck, 'laghav', 'Acme');
     const envDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-env-'));
     const envPath = join(envDir, '.env');
-    writeFileSync(envPath, `# app config\nLAGHAV_API_KEY=${seeded.admin.live}\nPORT=3000\n`);
+    writeFileSync(envPath, `# app config\nLAGHAV_API_KEY=${seeded.admin.live}\nPORT=3000\n`, { mode: 0o640 });
 
     const wizard = await startRotation(page, /Keydeck admin \(live\)/);
     await expect(wizard.getByRole('listitem').filter({ hasText: 'Verify new key' })).toContainText('done');
@@ -57,8 +57,12 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     const written = readFileSync(envPath, 'utf8');
     const newKey = /LAGHAV_API_KEY=(lgh_live_\w+)/.exec(written)?.[1] ?? '';
     expect(written).toBe(`# app config\nLAGHAV_API_KEY=${newKey}\nPORT=3000\n`);
-    expect(statSync(envPath).mode & 0o777).toBe(0o600);
-    expect(readFileSync(`${envPath}.keydeck.bak`, 'utf8')).toContain(seeded.admin.live);
+    // The person's file keeps its own mode (Keydeck creates new files 0600).
+    expect(statSync(envPath).mode & 0o777).toBe(0o640);
+    // The file as it was is kept beside it, once per rotation, until the rotation ends.
+    const record = keydeck.meta().rotations[0]?.deployRecords[0];
+    const backup = record?.kind === 'envFile' ? (record.backup ?? '') : '';
+    expect(readFileSync(backup, 'utf8')).toBe(`# app config\nLAGHAV_API_KEY=${seeded.admin.live}\nPORT=3000\n`);
     expect(keydeck.sandbox.laghav.keys.lookup(newKey)?.name).toMatch(/^Keydeck admin \(live\) \(rotated \d{4}-\d{2}-\d{2}\)$/);
 
     await wizard.getByRole('button', { name: 'It is deployed everywhere: continue' }).click();
@@ -71,7 +75,7 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expectNoAxeViolations(page, 'rotation wizard: done');
     expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('revoked');
     // The backup held the old key: once it is dead, Keydeck removes it rather than leave a copy on disk.
-    expect(existsSync(`${envPath}.keydeck.bak`)).toBe(false);
+    expect(readdirSync(envDir)).toEqual(['.env']);
     await wizard.getByRole('button', { name: 'Close', exact: true }).click();
     // Keydeck goes on working with the new key.
     await page.getByRole('button', { name: 'Refresh' }).click();
@@ -135,7 +139,7 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
 
   await page.reload();
   const banner = page.getByRole('region', { name: 'Unfinished rotations' });
-  await expect(banner).toContainText('stopped at “deploy”');
+  await expect(banner).toContainText('stopped while deploying the new key');
   await expectNoAxeViolations(page, 'unfinished rotation banner');
   await banner.getByRole('button', { name: 'Resume' }).click();
   wizard = page.getByRole('dialog', { name: /^Rotate .* \(LIVE\) in Acme/ });
@@ -144,6 +148,15 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
   expect(pendingKey).toBeDefined();
 
   await wizard.getByRole('button', { name: 'Cancel rotation' }).click();
+  // Nothing is cancelled until the person confirms, having read what Cancel will do.
+  const confirm = page.getByRole('dialog', { name: /^Cancel the rotation of / });
+  await expect(confirm.getByRole('list', { name: 'What cancelling will do' })).toContainText('Keep the old key');
+  expect(keydeck.meta().rotations[0]?.status).toBe('needs-user');
+  await confirm.getByRole('button', { name: 'Keep rotating' }).click();
+  await expect(confirm).toBeHidden();
+  expect(keydeck.meta().rotations[0]?.step).toBe('deploy');
+  await wizard.getByRole('button', { name: 'Cancel rotation' }).click();
+  await confirm.getByRole('button', { name: 'Cancel the rotation' }).click();
   await expect(wizard.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
   expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('active');
   expect(keydeck.meta().credentials.map((c) => c.role)).toEqual(['admin']);
@@ -151,4 +164,65 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
   expect(created.map((k) => k.status)).toEqual(['revoked']);
   await wizard.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(banner).toBeHidden();
+});
+
+test('cancel after a deploy to a .env: asked first with the plan, the old key goes back, the stepper shows what ran', async ({ page, keydeck }) => {
+  const seeded = await connect(page, keydeck, 'laghav', 'Acme');
+  const envDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-cancel-'));
+  const envPath = join(envDir, '.env');
+  const original = `# app config\nexport LAGHAV_API_KEY=${seeded.admin.live}\nPORT=3000\n`;
+  writeFileSync(envPath, original);
+
+  const wizard = await startRotation(page, /Keydeck admin \(live\)/);
+  await wizard.getByLabel('The clipboard').uncheck();
+  await wizard.getByLabel('A .env file').check();
+  await wizard.getByLabel('File (full path)').fill(envPath);
+  await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(wizard.getByLabel('Deploy results')).toContainText(`LAGHAV_API_KEY in ${envPath}`);
+  const newKey = /LAGHAV_API_KEY=(lgh_live_\w+)/.exec(readFileSync(envPath, 'utf8'))?.[1] ?? '';
+  expect(newKey).toMatch(/^lgh_live_/);
+  expect(newKey).not.toBe(seeded.admin.live);
+
+  // Cancel asks first, listing what it will do now.
+  await wizard.getByRole('button', { name: 'Cancel rotation' }).click();
+  const confirm = page.getByRole('dialog', { name: /^Cancel the rotation of .+\?$/ });
+  const plan = confirm.getByRole('list', { name: 'What cancelling will do' });
+  await expect(confirm.getByText('Cancelling will:')).toBeVisible();
+  await expect(plan).toContainText(`Put the old key back into LAGHAV_API_KEY in ${envPath}`);
+  await expect(plan).toContainText(`Revoke lgh_live_••••${newKey.slice(-4)} at Laghav`);
+  await expect(plan).toContainText(`Keep the old key lgh_live_••••${seeded.admin.live.slice(-4)} as the current key`);
+  await expect(confirm.getByRole('button', { name: 'Keep rotating' })).toBeVisible();
+  await expectNoAxeViolations(page, 'cancel rotation confirmation');
+  expect(readFileSync(envPath, 'utf8')).toContain(newKey);
+
+  await confirm.getByRole('button', { name: 'Cancel the rotation' }).click();
+  await expect(wizard.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
+  await expect(confirm).toBeHidden();
+  // The .env holds the old key again, byte for byte, and the provider accepts it; the new key is dead.
+  expect(readFileSync(envPath, 'utf8')).toBe(original);
+  expect(keydeck.sandbox.laghav.accepts(seeded.admin.live)).toBe(true);
+  expect(keydeck.sandbox.laghav.accepts(newKey)).toBe(false);
+  expect(keydeck.sandbox.laghav.identify(newKey)?.status).toBe('revoked');
+  // The wizard says what was put back.
+  await expect(wizard.getByRole('list', { name: 'Restored' })).toContainText(`Put the old key back into LAGHAV_API_KEY in ${envPath}.`);
+  await expect(wizard.getByRole('list', { name: 'Not restored' })).toHaveCount(0);
+  // No backup holding a key is left beside the file.
+  for (const name of readdirSync(envDir).filter((n) => n !== '.env')) {
+    const text = readFileSync(join(envDir, name), 'utf8');
+    expect(text.includes(seeded.admin.live) || text.includes(newKey), `${name} holds a key`).toBe(false);
+  }
+  expect(readdirSync(envDir).filter((n) => n.endsWith('.bak'))).toEqual([]);
+
+  // The stepper shows what ran, then the cancel; never "skipped".
+  const step = (label: string) => wizard.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem').filter({ hasText: label });
+  for (const label of ['Plan', 'Create new key', 'Store in keychain', 'Verify new key', 'Deploy']) await expect(step(label)).toContainText('done');
+  for (const label of ['Confirm in use', 'Revoke old key', 'Confirm old key is dead']) await expect(step(label)).toContainText('not run');
+  await expect(step('Cancel and roll back')).toContainText('done');
+  await expect(wizard.getByRole('list', { name: 'Rotation steps' })).not.toContainText('skipped');
+  await expectNoAxeViolations(page, 'rotation wizard: cancelled');
+
+  expect(keydeck.meta().credentials.map((c) => c.role)).toEqual(['admin']);
+  expect(keydeck.meta().rotations[0]?.restoreResults?.map((x) => x.ok)).toEqual([true]);
+  await wizard.getByRole('button', { name: 'Close', exact: true }).click();
+  rmSync(envDir, { recursive: true, force: true });
 });

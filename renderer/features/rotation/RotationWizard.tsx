@@ -37,12 +37,20 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
   const r = rotation.data;
   const watching = r?.step === 'confirmUse' && r.recommendation !== undefined;
   // Where the provider reports last use, look again every 15 s while the person is on this step.
+  // A look that finds another action still running (the one that reached this step) comes back shortly.
   useEffect(() => {
     if (!watching) return;
-    const poll = () => act.run({ kind: 'refreshUsage' });
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const poll = () => {
+      clearTimeout(retry);
+      if (!act.run({ kind: 'refreshUsage' })) retry = setTimeout(poll, 500);
+    };
     poll();
     const timer = setInterval(poll, 15_000);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(retry);
+    };
   }, [watching]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const title = r ? `Rotate ${r.old.label} (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
