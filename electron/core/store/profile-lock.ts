@@ -224,8 +224,16 @@ export function acquireProfileLock(profileDir: string, options: ProfileLockOptio
       token: randomBytes(16).toString('hex'),
     };
     const temp = join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
-    writeFileSync(temp, JSON.stringify(owner), { mode: 0o600 });
-    renameSync(temp, join(dir, OWNER_FILE));
+    try {
+      writeFileSync(temp, JSON.stringify(owner), { mode: 0o600 });
+      renameSync(temp, join(dir, OWNER_FILE));
+    } catch (error) {
+      // A lock nobody can name is worse than none: give it back and fail the start.
+      owner = undefined;
+      rmSync(temp, { force: true });
+      release?.();
+      throw error;
+    }
   };
 
   const removeOwnerFile = () => {
