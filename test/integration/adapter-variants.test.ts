@@ -72,8 +72,15 @@ describe('Laghav create: where the secret may be', () => {
     expect(created?.secret).toBe('lgh_live_abcdefghijkl');
     expect(created?.key).toMatchObject({ id: 'key_1', environment: 'live', last4: 'ijkl' });
   });
-  it('refuses a create answer without a secret', async () => {
-    const f = await failure(adapterFor('laghav').create?.(ctx(await answering(201, '{"id":"key_1","name":"n"}')), { name: 'n' }));
+  it('a create answer without a secret still names the key it made (so it can be revoked), and its empty secret is refused', async () => {
+    const created = await adapterFor('laghav').create?.(ctx(await answering(201, '{"id":"key_1","name":"n"}')), { name: 'n' });
+    expect(created?.key.id).toBe('key_1');
+    expect(created?.secret).toBe('');
+    const { checkFromProvider } = await import('../../electron/core/orgs.js');
+    expect(() => checkFromProvider(created?.secret ?? '', { provider: 'laghav', environment: 'live' })).toThrow(/refuses/);
+  });
+  it('refuses a create answer that names no key', async () => {
+    const f = await failure(adapterFor('laghav').create?.(ctx(await answering(201, '{"name":"n","key":"lgh_live_abcdefghijkl"}')), { name: 'n' }));
     expect(f.error.code).toBe('PROVIDER_BAD_RESPONSE');
   });
 });

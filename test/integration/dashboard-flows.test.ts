@@ -8,7 +8,7 @@ beforeEach(async () => {
 afterEach(() => t.dispose());
 
 type Connected = { organization: { id: string; environments: string[]; provider: string }; credential: { id: string; providerKeyId?: string } };
-type Listed = { source: string; keys: { id: string; name: string; status: string; heldCredentialId?: string; isAdmin: boolean; masked: string; verifiedAt?: string }[] };
+type Listed = { source: string; keys: { id: string; name: string; status: string; heldCredentialId?: string; isAdmin: boolean; masked: string; verifiedAt?: string; unmatched?: boolean }[] };
 
 describe('connecting every provider (real keychain, sandbox as the provider)', () => {
   it('Legba: the user says it is Legba, gives the org UUID and host; nothing is detected from the key', async () => {

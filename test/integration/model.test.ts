@@ -90,9 +90,9 @@ async function setUp(): Promise<Real> {
     undeclared: [] as string[],
     calls: 0,
     kills: 0,
-    killedAt: [],
+    killedAt: [] as string[],
     orgId: '',
-  } as Real;
+  } as Omit<Real, 'ws'> as Real;
   real.ws = open(real);
   const connected = await real.ws.call('orgs.connect', { key: seeded.admin.live });
   if (!connected.ok) throw new Error(connected.error.message);
