@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { platformSecretServiceReader, type DefaultCollectionState, type SecretServiceReader } from './secret-service-bus.js';
-import { keychainFailure, lockedFailure, PROBE_ACCOUNT, PROBE_VALUE, type SecretStore } from './secret-store.js';
+import { keychainFailure, lockedFailure, PROBE_ACCOUNT, type SecretStore } from './secret-store.js';
 
 import type * as KeytarModule from 'keytar';
 
@@ -83,6 +83,9 @@ process.stdin.on('data', (chunk) => {
 });
 process.stdin.on('end', () => process.exit(0));
 `;
+
+/** The keychain's own answer, as the helper got it (not a failure to run the helper). */
+class HelperAnswer extends Error {}
 
 /** The helper process ended before answering: a crash (signal) or an exit. */
 class HelperStopped extends Error {
@@ -170,7 +173,7 @@ class KeychainHelper {
       this.waiting.delete(m.id);
       clearTimeout(w.timer);
       if (m.ok) w.resolve(m.value ?? null);
-      else w.reject(new Error(m.message ?? 'keychain helper error'));
+      else w.reject(new HelperAnswer(m.message ?? 'keychain helper error'));
     }
     if (this.waiting.size === 0 && this.retired) (this.child.stdin as Socket).end();
     else if (this.waiting.size === 0) {
@@ -228,8 +231,8 @@ function curable(error: unknown): boolean {
 export interface KeytarStoreOptions {
   /**
    * Reads the Secret Service's lock state over D-Bus (never prompts). Default: the D-Bus reader on
-   * Linux and the BSDs, none on macOS and Windows. `null` turns lock checks off (tests of the
-   * fallbacks).
+   * Linux and the BSDs, none on macOS and Windows. `null` turns lock checks off (a test of the
+   * helper's crash isolation).
    */
   secretService?: SecretServiceReader | null;
 }
@@ -260,7 +263,7 @@ export class KeytarSecretStore implements SecretStore {
   get(account: string): Promise<string | null> {
     return this.run(account, async (deadline) => {
       const value = (await this.keytar({ op: 'get', account }, deadline)) as string | null;
-      if (value === null && (await this.matching({ account }, deadline))?.locked.length) throw lockedFailure();
+      if (value === null && (await this.leftBehind(account, deadline)) === 'locked') throw lockedFailure();
       return value;
     });
   }
@@ -275,9 +278,9 @@ export class KeytarSecretStore implements SecretStore {
   delete(account: string): Promise<boolean> {
     return this.run(account, async (deadline) => {
       if ((await this.keytar({ op: 'delete', account }, deadline)) === true) return true;
-      const left = await this.matching({ account }, deadline);
-      if (left?.locked.length) throw lockedFailure();
-      if (left?.unlocked.length) {
+      const left = await this.leftBehind(account, deadline);
+      if (left === 'locked') throw lockedFailure();
+      if (left === 'unlocked') {
         throw new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The OS keychain did not delete the key. Try again; if it keeps failing, check your keyring app.' });
       }
       return false;
@@ -309,16 +312,16 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   /**
-   * Is the keychain usable now? Reads the default collection's `Locked` property over D-Bus (no
-   * prompt, ever) and asks keytar for PROBE_ACCOUNT, which holds nothing, so the read never prompts
-   * either. Where the lock state cannot be read at all (a bus address this reader cannot use), it
-   * writes PROBE_VALUE under PROBE_ACCOUNT first: that write fails at once on a locked collection.
+   * Is the keychain usable now? Reads the default collection's `Locked` property over D-Bus, which
+   * never prompts, then asks keytar for PROBE_ACCOUNT, which holds nothing, so that read never
+   * prompts either (libsecret asks to unlock only for an item it found locked). No probe item is
+   * written: libsecret's store asks the Secret Service to unlock a locked collection first, which
+   * is a prompt on a desktop. Where the lock state cannot be read, keytar's answer stands.
    */
   probe(): Promise<void> {
     return this.within(async (deadline) => {
       const before = await this.lockState(deadline);
       if (before === 'locked') throw lockedFailure();
-      if (before === undefined && this.bus) await this.keytar({ op: 'set', account: PROBE_ACCOUNT, secret: PROBE_VALUE }, deadline);
       await this.keytar({ op: 'get', account: PROBE_ACCOUNT }, deadline);
       // keytar may have started the daemon itself (D-Bus activation), with its keyring locked.
       if (before === 'no-service' && (await this.lockState(deadline)) === 'locked') throw lockedFailure();
@@ -328,6 +331,17 @@ export class KeytarSecretStore implements SecretStore {
   private lockState(deadline: number): Promise<DefaultCollectionState | undefined> {
     if (!this.bus) return Promise.resolve(undefined);
     return this.bus.defaultCollectionState(Math.min(LOCK_CHECK_MS, deadline - Date.now()));
+  }
+
+  /**
+   * After keytar answered "no such item": is there one after all, and is it locked? Asks the Secret
+   * Service (SearchItems, no prompt). Undefined where that cannot be read (macOS, Windows, a bus this
+   * reader cannot reach): keytar's answer then stands.
+   */
+  private async leftBehind(account: string, deadline: number): Promise<'locked' | 'unlocked' | 'none' | undefined> {
+    const found = await this.matching({ account }, deadline);
+    if (!found) return undefined;
+    return found.locked.length ? 'locked' : found.unlocked.length ? 'unlocked' : 'none';
   }
 
   private async matching(attributes: Record<string, string>, deadline: number) {
@@ -346,8 +360,10 @@ export class KeytarSecretStore implements SecretStore {
       let value: unknown;
       try {
         value = await freshHelper(since).request(this.service, r, deadline, this.timeoutMs);
-      } catch {
-        throw error; // the helper fared no better: this process's answer stands
+      } catch (helperError) {
+        // The keychain's answer to a fresh connection is the truth about it now (e.g. "no Secret
+        // Service" while a daemon is down); a helper that could not run leaves this process's answer.
+        throw helperError instanceof HelperAnswer || helperError instanceof KeydeckFailure ? helperError : error;
       }
       inProcessStale = true;
       return value;

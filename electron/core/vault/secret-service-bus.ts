@@ -103,9 +103,11 @@ export class DbusSecretServiceReader implements SecretServiceReader {
 }
 
 /**
- * The socket path of the session bus: the first `unix:path=` or `unix:abstract=` address in
- * DBUS_SESSION_BUS_ADDRESS, else `$XDG_RUNTIME_DIR/bus` (where GLib looks too). Other transports
- * (tcp, launchd) answer undefined: unknown, not an error.
+ * The socket path of the session bus: the first `unix:path=` address in DBUS_SESSION_BUS_ADDRESS,
+ * else `$XDG_RUNTIME_DIR/bus` (where GLib looks too). Other transports answer undefined: unknown,
+ * not an error. That includes `unix:abstract=` (older dbus-daemons): Node 20 cannot connect to an
+ * abstract socket (measured: ECONNREFUSED where libdbus connects), so there the lock state is
+ * unknown and keytar's answers stand.
  */
 export function sessionBusPath(env: NodeJS.ProcessEnv): string | undefined {
   const value = env.DBUS_SESSION_BUS_ADDRESS;
@@ -121,8 +123,6 @@ export function sessionBusPath(env: NodeJS.ProcessEnv): string | undefined {
       );
       const path = keys.get('path');
       if (path) return path;
-      const abstract = keys.get('abstract');
-      if (abstract && process.platform === 'linux') return `\0${abstract}`;
     }
     return undefined;
   }

@@ -26,13 +26,10 @@ export interface SecretStore {
 }
 
 /**
- * The account Keydeck reads to ask "is there a working keychain?". It never holds a secret: where
- * the lock state of the keychain cannot be read over D-Bus, KeytarSecretStore writes PROBE_VALUE
- * there (a write into a locked collection fails at once, without a prompt, where a read would
- * ask to unlock).
+ * The account Keydeck reads to ask "is there a working keychain?". Never written, so reading it
+ * never finds a locked item and never makes libsecret ask to unlock.
  */
 export const PROBE_ACCOUNT = 'keydeck:probe';
-export const PROBE_VALUE = 'keydeck keychain probe (not a secret)';
 
 export const LOCKED_MESSAGE =
   'Your keychain is locked. Unlock it (log in to your desktop session or open your keyring app, e.g. Passwords and Keys), then try again.';
