@@ -13,6 +13,14 @@ type Keytar = typeof KeytarModule;
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 10_000;
 /** Longest a lock-state question over D-Bus may take (within the call's own bound) before it counts as unknown. */
 const LOCK_CHECK_MS = 2_000;
+/**
+ * Whether this executable can run the helper as plain Node. Not in the Electron app: its RunAsNode
+ * fuse is off (electron-builder.yml), so `ELECTRON_RUN_AS_NODE` would start a second Keydeck instead.
+ * There a daemon restart still needs a Keydeck restart. Node (the preview host, the demo, the tests)
+ * has the helper.
+ */
+const HELPER_ALLOWED = !process.versions.electron;
+
 /** A helper process with nothing to do ends after this long; the next call starts another. */
 const HELPER_IDLE_MS = 30_000;
 
@@ -356,7 +364,7 @@ export class KeytarSecretStore implements SecretStore {
     try {
       return await inProcess(await loadKeytar(), this.service, r);
     } catch (error) {
-      if (!curable(error)) throw error;
+      if (!curable(error) || !HELPER_ALLOWED) throw error;
       let value: unknown;
       try {
         value = await freshHelper(since).request(this.service, r, deadline, this.timeoutMs);
@@ -371,6 +379,9 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   private async viaHelper(r: Request, deadline: number): Promise<unknown> {
+    // No helper where this executable cannot run as plain Node: the call runs here (list() has
+    // already refused a locked keychain, the case that crashes findCredentials).
+    if (!HELPER_ALLOWED) return inProcess(await loadKeytar(), this.service, r);
     const used = liveHelper();
     try {
       return await used.request(this.service, r, deadline, this.timeoutMs);
