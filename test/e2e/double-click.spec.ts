@@ -22,7 +22,9 @@ const STYLES = {
   'dblclick()': (button: Locator) => button.dblclick(),
   burst: async (button: Locator) => {
     await button.click({ trial: true });
-    await button.evaluate((el: HTMLElement) => {
+    // In the page (typed structurally: this config has no DOM types).
+    await button.evaluate((el: { click(): void; dispatchEvent(event: unknown): boolean }) => {
+      const { MouseEvent } = globalThis as unknown as { MouseEvent: new (type: string, init: object) => unknown };
       el.click();
       el.click();
       el.dispatchEvent(new MouseEvent('dblclick', { bubbles: true, cancelable: true, detail: 2 }));
