@@ -13,6 +13,21 @@ export const ROTATION_STEPS = ['create', 'store', 'verify', 'deploy', 'confirmUs
 export const RotationStep = z.enum([...ROTATION_STEPS, 'cancelling', 'cancelled']);
 export type RotationStep = z.infer<typeof RotationStep>;
 
+/** Each step in words, for sentences such as "stopped while …" (in the core's messages and the UI). Never the step's id. */
+export const STEP_WORDS: Record<RotationStep, string> = {
+  create: 'creating the new key',
+  store: 'storing the new key in your keychain',
+  verify: 'verifying the new key',
+  deploy: 'deploying the new key',
+  confirmUse: 'confirming the new key is in use',
+  revoke: 'revoking the old key',
+  confirmRevoked: 'confirming the old key is dead',
+  finish: 'making the new key current',
+  done: 'finishing',
+  cancelling: 'cancelling the rotation',
+  cancelled: 'cancelling the rotation',
+};
+
 /** `running`: Keydeck can go on by itself. `needs-user`: waiting for the person. `failed`: an error to retry or cancel. */
 export const RotationStatus = z.enum(['running', 'needs-user', 'failed', 'done', 'cancelled']);
 export type RotationStatus = z.infer<typeof RotationStatus>;

@@ -135,6 +135,9 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     await expect(own.getByText('Keydeck’s admin key')).toBeVisible();
     await expect(own.getByText('not matched', { exact: true })).toHaveAttribute('title', /cannot tell which of the provider’s keys it is; revoke it in the dashboard/);
     await expect(own.getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
+    // Any listed key might be that one: no API revoke is offered, and the list says why and what helps.
+    await expect(page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' })).toBeVisible();
+    await expect(page.getByRole('row', { name: /Production Key/ }).getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
     await expectNoAxeViolations(page, 'sk-style list with a key not matched');
 
     await page.getByRole('button', { name: 'New key' }).click();
@@ -148,6 +151,8 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     await dialog.getByRole('button', { name: 'Done' }).click();
     const row = page.getByRole('row', { name: /Webhooks/ });
     await expect(row.getByText('Held')).toBeVisible();
+    // The second key watched the admin key's last use: Keydeck now knows which key is its own.
+    await expect(page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' })).toHaveCount(0);
 
     await row.getByRole('button', { name: 'Revoke Webhooks' }).click();
     const revoke = page.getByRole('dialog', { name: 'Revoke “Webhooks”?' });

@@ -4,7 +4,7 @@ import { fail, KeydeckFailure } from '../../../shared/errors.js';
 import { inspectKey, maskFromParts, maskKey } from '../../../shared/keys.js';
 import { lock, type Exclusive } from '../exclusive.js';
 import { scrubDeep } from '../log.js';
-import { POINT_OF_NO_RETURN, type Rotation, type RotationAction } from '../../../shared/rotation.js';
+import { POINT_OF_NO_RETURN, STEP_WORDS, type Rotation, type RotationAction } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
 import { checkFromProvider, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
 import type { MetaDoc, StoredOrganization } from '../store/schema.js';
@@ -113,7 +113,7 @@ export class RotationEngine {
     const org = this.org(r);
     const info = this.c.adapter(org).info;
     const expect = (steps: Rotation['step'][], what: string) => {
-      if (!steps.includes(r.step)) fail('CONFLICT', `Not now: ${what} belongs to another step (this rotation is at “${r.step}”).`);
+      if (!steps.includes(r.step)) fail('CONFLICT', `Not now: ${what} belongs to another step (this rotation is ${STEP_WORDS[r.step]}).`);
     };
     switch (action.kind) {
       case 'resume':

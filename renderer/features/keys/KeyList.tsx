@@ -24,10 +24,22 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
       : `Keys known to Keydeck: ${provider.displayName} lists keys only in its dashboard, so keys created elsewhere are not shown here`;
   if (keys.length === 0) return <p className="empty">No keys yet.</p>;
   const revokeLabelOf = (k: KeyRecord) => (provider.capabilities.revoke === 'api' && !k.unmatched ? 'Revoke' : 'Revoke in dashboard…');
+  // While Keydeck cannot tell which listed key is its own admin key, the core refuses every API revoke
+  // here (any of them might be that key): offer none, and say why and what helps.
+  const adminUnmatched = keys.some((k) => k.isAdmin && k.unmatched);
   /** Revoke by API needs the provider's id for the key: never offered for a key Keydeck could not match. */
   const canRevoke = (k: KeyRecord) =>
-    !k.isAdmin && (provider.capabilities.revoke === 'api' && !k.unmatched ? k.status === 'active' && source === 'provider' : Boolean(k.heldCredentialId));
+    !k.isAdmin &&
+    (provider.capabilities.revoke === 'api' && !k.unmatched ? k.status === 'active' && source === 'provider' && !adminUnmatched : Boolean(k.heldCredentialId));
   return (
+    <>
+    {adminUnmatched && provider.capabilities.revoke === 'api' && (
+      <p className="hint admin-unmatched" role="note">
+        Keydeck cannot yet tell which of these keys is its own admin key ({provider.displayName}'s list gives no last 4), so it revokes nothing
+        here through the API: the key you chose might be that one. Add a second key of this environment to Keydeck and it will tell them apart,
+        or revoke in the {provider.displayName} dashboard.
+      </p>
+    )}
     <table className="key-table">
       <caption>{caption}</caption>
       <thead>
@@ -99,5 +111,6 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
         ))}
       </tbody>
     </table>
+    </>
   );
 }
