@@ -1,5 +1,23 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './electron/security.js';
+
+/**
+ * Writes the page's meta CSP from the one policy in electron/security.ts (the header the app://
+ * handler and the preview host send, minus the directives a meta tag cannot carry), so the page and
+ * the header cannot drift apart.
+ */
+function metaCsp(): Plugin {
+  const meta = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/i;
+  return {
+    name: 'keydeck-meta-csp',
+    transformIndexHtml(html) {
+      if (meta.test(html)) return html.replace(meta, `$1${META_CONTENT_SECURITY_POLICY}$2`);
+      return { html, tags: [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }] };
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -17,7 +35,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [react()],
+    plugins: [react(), metaCsp()],
     build: {
       outDir: 'out/renderer',
       minify: true,

@@ -1,7 +1,6 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, protocol, session, shell, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { HttpClient } from './core/http/client.js';
 import { checkApiUrl, isLoopbackHost } from './core/http/url-policy.js';
 import { fileLogger } from './core/node-workspace.js';
@@ -17,6 +16,8 @@ import type { Result } from '../shared/errors.js';
 import { ProviderId } from '../shared/domain.js';
 import { registerIpc } from './ipc/index.js';
 import { isAppUrl, type TrustedOrigins } from './security.js';
+import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app/protocol.js';
+import { menuTemplate } from './app/menu.js';
 
 // Thin glue: window, menu, lifecycle and wiring. Everything Keydeck does lives in core/.
 
@@ -27,11 +28,15 @@ const keychainService = process.env.KEYDECK_KEYCHAIN_SERVICE || 'Keydeck';
 /** The demo points providers at its loopback sandbox; honoured only in a demo profile and only for loopback. */
 const sandbox = profileOverride ? parseSandboxUrls(process.env.KEYDECK_SANDBOX_URLS) : undefined;
 
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+/** The built renderer (electron-vite's out/renderer), served as app://keydeck/ (electron/app/protocol.ts). */
+const rendererRoot = join(import.meta.dirname, '../renderer');
 const trusted: TrustedOrigins = {
-  appFileUrl: pathToFileURL(rendererFile).href,
+  appOrigin: APP_ORIGIN,
   devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
 };
+// Before ready: a standard, secure scheme gives the page a real origin, so its module script loads
+// with the file-protocol fuse off (ARCHITECTURE.md rule 11).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 const windowIds = new Set<number>();
 
 // One Keydeck at a time: a second launch focuses the first and exits before touching anything.
@@ -88,6 +93,14 @@ function lockDown(contents: WebContents): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // devTools is off in a packaged build; should anything still open them, close them at once.
+  if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools());
+}
+
+/** The app:// handler: the pure decision in app/protocol.ts, turned into a Response. */
+async function appProtocolResponse(request: Request): Promise<Response> {
+  const answer = await serveAppRequest({ url: request.url, method: request.method }, rendererRoot);
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 function createWindow(): BrowserWindow {
@@ -112,6 +125,7 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !app.isPackaged,
       disableBlinkFeatures: 'Auxclick',
     },
   });
@@ -119,12 +133,12 @@ function createWindow(): BrowserWindow {
   const id = win.webContents.id;
   win.on('closed', () => windowIds.delete(id));
   win.once('ready-to-show', () => win.show());
-  if (trusted.devServerUrl) void win.loadURL(trusted.devServerUrl);
-  else void win.loadFile(rendererFile);
+  void win.loadURL(trusted.devServerUrl ?? APP_URL);
   return win;
 }
 
 void app.whenReady().then(() => {
+  protocol.handle(APP_SCHEME, appProtocolResponse);
   const userData = app.getPath('userData');
   // Built on first use, so a damaged file opens recovery mode instead of failing the start (and
   // nothing is read before the profile lock is taken).
@@ -172,15 +186,7 @@ void app.whenReady().then(() => {
     });
   });
 
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
-  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ packaged: app.isPackaged, platform: process.platform })));
 
   let main = createWindow();
   app.on('second-instance', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkApiUrl, checkDashboardUrl, hostMatches } from '../../electron/core/http/url-policy.js';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isTrustedSender, type TrustedOrigins } from '../../electron/security.js';
+import { CONTENT_SECURITY_POLICY, isAppUrl, isTrustedSender, META_CONTENT_SECURITY_POLICY, type TrustedOrigins } from '../../electron/security.js';
+import { APP_ORIGIN } from '../../electron/app/protocol.js';
 import { isAllowedUpgrade } from '../../electron/preview/host.js';
 
 const trusted: TrustedOrigins = { appFileUrl: 'file:///opt/Keydeck/resources/app.asar/out/renderer/index.html' };
@@ -47,6 +48,61 @@ describe('isAppUrl', () => {
   it('accepts the dev server only when configured', () => {
     expect(isAppUrl('http://localhost:5173/', { ...trusted, devServerUrl: 'http://localhost:5173' })).toBe(true);
     expect(isAppUrl('http://localhost:5174/', { ...trusted, devServerUrl: 'http://localhost:5173' })).toBe(false);
+  });
+});
+
+describe('isAppUrl keyed to the app:// origin (what main.ts uses)', () => {
+  const appTrusted: TrustedOrigins = { appOrigin: APP_ORIGIN };
+  it.each([
+    ['app://keydeck/', true],
+    ['app://keydeck', true],
+    ['app://keydeck/#/keys', true],
+    ['app://keydeck/index.html?x=1', true],
+    ['app://keydeck/assets/index-abc.js', true],
+    ['app://evil/', false],
+    ['app://keydeck.evil/', false],
+    ['app://evil.keydeck/', false],
+    ['app://keydeck:8080/', false],
+    ['app://keydeck@evil/', false],
+    ['app://user:pw@keydeck/', false],
+    ['app://KEYDECK/', false],
+    ['app:///', false],
+    ['app:keydeck', false],
+    ['app:/keydeck/', false],
+    ['apps://keydeck/', false],
+    ['https://keydeck/', false],
+    ['http://keydeck/', false],
+    // The bundled file is not the app any more: the page is only ever served over app://.
+    [app, false],
+    ['file:///etc/passwd', false],
+    ['http://localhost:5173/', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,<script>alert(1)</script>', false],
+    ['blob:app://keydeck/1234', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → %s', (url, expected) => {
+    expect(isAppUrl(url, appTrusted)).toBe(expected);
+  });
+
+  it('development: the dev server as well, never a look-alike', () => {
+    const dev: TrustedOrigins = { appOrigin: APP_ORIGIN, devServerUrl: 'http://localhost:5173' };
+    expect(isAppUrl('http://localhost:5173/', dev)).toBe(true);
+    expect(isAppUrl('app://keydeck/', dev)).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
+    expect(isAppUrl('http://localhost.evil:5173/', dev)).toBe(false);
+    expect(isAppUrl('app://evil/', dev)).toBe(false);
+  });
+
+  it('an IPC sender is trusted only as the main frame of our window on app://keydeck', () => {
+    const ids = new Set([7]);
+    const appTrusted: TrustedOrigins = { appOrigin: APP_ORIGIN };
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(true);
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: false, webContentsId: 7 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 8 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: null, isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'app://evil/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: app, isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
   });
 });
 
@@ -112,25 +168,44 @@ describe('the window options and CSP as written', () => {
     expect(main).toMatch(/nodeIntegration: false,/);
     expect(main).toMatch(/webviewTag: false,/);
     expect(main).not.toMatch(/webSecurity: false|allowRunningInsecureContent: true/);
+    expect(main).toContain('devTools: !app.isPackaged,');
+  });
+  it('serves the renderer over app://, registered as privileged before ready, never from file://', () => {
+    expect(main).not.toContain('loadFile(');
+    expect(main).toContain('win.loadURL(trusted.devServerUrl ?? APP_URL)');
+    expect(main).toContain('appOrigin: APP_ORIGIN');
+    const registered = main.indexOf('protocol.registerSchemesAsPrivileged(');
+    expect(registered).toBeGreaterThan(-1);
+    expect(registered).toBeLessThan(main.indexOf('app.whenReady()'));
+    expect(main).toContain('protocol.handle(APP_SCHEME, appProtocolResponse)');
+    expect(main.indexOf('protocol.handle(')).toBeLessThan(main.indexOf('createWindow();'));
+    // The dev server is trusted only in an unpackaged run.
+    expect(main).toContain('devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined');
+  });
+  it('builds its menu from menuTemplate, so a packaged build has no DevTools item', () => {
+    expect(main).toContain('menuTemplate({ packaged: app.isPackaged, platform: process.platform })');
+    expect(main).not.toMatch(/toggleDevTools|openDevTools|role: 'viewMenu'/);
   });
   it('denies navigation, new windows and permission requests', () => {
     expect(main).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
     expect(main).toContain("contents.on('will-navigate'");
     expect(main).toContain('setPermissionRequestHandler((_wc, _permission, callback) => callback(false))');
   });
-  it('ships a strict CSP in the page, identical to the one the preview host sends', () => {
+  it('ships a strict CSP in the page, the one the app:// handler and the preview host send (minus frame-ancestors)', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
     expect(meta).toContain("script-src 'self'");
     expect(meta).toContain("object-src 'none'");
     expect(meta).not.toMatch(/unsafe-inline|unsafe-eval/);
     for (const directive of meta.split(';').map((d) => d.trim())) expect(CONTENT_SECURITY_POLICY).toContain(directive);
+    // The build rewrites the meta from security.ts (electron.vite.config.ts); this is what it writes.
+    expect(META_CONTENT_SECURITY_POLICY.split('; ')).toEqual(CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')));
   });
 });
 
 describe('packaging', () => {
   const yml = readFileSync('electron-builder.yml', 'utf8');
   it('flips the Electron fuses', () => {
-    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true']) {
+    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true', 'grantFileProtocolExtraPrivileges: false']) {
       expect(yml).toContain(line);
     }
   });
@@ -138,6 +213,22 @@ describe('packaging', () => {
     const files = /files:\n((?:\s+- .+\n)+)/.exec(yml)?.[1] ?? '';
     expect(files).toContain('out/main/**');
     expect(files).not.toMatch(/preview|test|sandbox|scripts|electron\/\*\*/);
+  });
+  it("passes electron-builder's own checks (the ones its packager runs first), and those checks catch a bad option", async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    type Config = Record<string, unknown>;
+    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      getConfig(projectDir: string, configPath: string, fromOptions: null): Promise<Config>;
+      validateConfiguration(config: Config, logger: { isEnabled: boolean; add(): void }): Promise<void>;
+    };
+    const logger = { isEnabled: false, add() {} };
+    const config = await getConfig(process.cwd(), 'electron-builder.yml', null);
+    await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
+    const fuses = config.electronFuses as Config;
+    // A misspelt fuse would silently leave file:// privileged: the schema refuses it.
+    await expect(validateConfiguration({ ...config, electronFuses: { ...fuses, grantFileProtocolExtraPriviliges: false } }, logger)).rejects.toThrow(/Invalid configuration/);
+    await expect(validateConfiguration({ ...config, asar: 'yes' }, logger)).rejects.toThrow(/Invalid configuration/);
   });
 });
 
