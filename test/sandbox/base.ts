@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProviderId } from '../../shared/domain.js';
-import { HashedKeyStore, type StoredKey } from './keystore.js';
+import { HashedKeyStore, type KeyStoreState, type StoredKey } from './keystore.js';
 import { bearer, json } from './http-util.js';
 import {
   echoInto,
@@ -67,6 +67,13 @@ const FAIL_MESSAGES: Record<EchoStatus, [string, string]> = {
   500: ['INTERNAL_ERROR', 'Internal server error'],
 };
 
+/** One provider's state as saved to disk (`npm run demo -- --keep`): organizations and hashed keys, never a secret. */
+export interface ProviderState {
+  provider: ProviderId;
+  orgs: SandboxOrg[];
+  keys: KeyStoreState;
+}
+
 export type AuthResult = { key: StoredKey } | { problem: 'missing' | 'invalid' | 'revoked' | 'expired' };
 
 /**
@@ -86,6 +93,12 @@ export abstract class ProviderSandbox {
   /** API requests seen (for late-last-use). */
   private requests = 0;
   private readonly pendingUses: { key: StoredKey; at: string; dueRequest?: number; dueMs?: number }[] = [];
+  /**
+   * Told, synchronously, after every change to organizations or keys (a key minted, revoked or
+   * used), before any answer about it is sent: the demo's `--keep` saves the state here, so a
+   * process killed right after a create still knows the key at the next start. Off by default.
+   */
+  onChange: (() => void) | undefined;
 
   constructor(
     readonly spec: SandboxSpec,
@@ -103,7 +116,26 @@ export abstract class ProviderSandbox {
   addOrg(name: string, extra: Partial<SandboxOrg> = {}): SandboxOrg {
     const org: SandboxOrg = { id: this.newOrgId(), name, ...extra };
     this.orgs.set(org.id, org);
+    this.changed();
     return org;
+  }
+
+  /** Tells `onChange` (if set) that organizations or keys changed. */
+  protected changed(): void {
+    this.onChange?.();
+  }
+
+  /** Organizations and hashed keys, to save (see ProviderState). */
+  exportState(): ProviderState {
+    return { provider: this.spec.provider, orgs: [...this.orgs.values()].map((o) => ({ ...o })), keys: this.keys.exportState() };
+  }
+
+  /** Replaces organizations and keys with a saved state; modes, call log and issued secrets start empty. */
+  importState(state: ProviderState): void {
+    if (state.provider !== this.spec.provider) throw new Error(`sandbox: state of ${state.provider} given to ${this.spec.provider}`);
+    this.orgs.clear();
+    for (const org of state.orgs) this.orgs.set(org.id, { ...org });
+    this.keys.importState(state.keys);
   }
 
   /** Mints a key and returns its secret once. */
@@ -111,6 +143,7 @@ export abstract class ProviderSandbox {
     const { secret, prefix } = this.spec.generate(environment);
     const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra }, this.spec.idPrefix);
     this.issued.push(secret);
+    this.changed();
     return { key, secret };
   }
 
@@ -127,6 +160,7 @@ export abstract class ProviderSandbox {
     if (key.status !== 'revoked') {
       key.status = 'revoked';
       key.revokedAt = this.now();
+      this.changed();
     }
   }
 
@@ -163,6 +197,7 @@ export abstract class ProviderSandbox {
     const late = this.modes.lateLastUse;
     if (!late) {
       key.lastUsedAt = at;
+      this.changed();
       return;
     }
     this.pendingUses.push({
@@ -172,11 +207,13 @@ export abstract class ProviderSandbox {
       dueMs: late.afterMs === undefined ? undefined : Date.parse(at) + late.afterMs,
     });
     this.settleLastUse();
+    this.changed();
   }
 
   /** Makes the lagging uses that are due visible (all of them when `all`). */
   private settleLastUse(all = false): void {
     const nowMs = this.clock().getTime();
+    let settled = false;
     for (let i = 0; i < this.pendingUses.length; ) {
       const p = this.pendingUses[i];
       if (!p) break;
@@ -184,8 +221,10 @@ export abstract class ProviderSandbox {
       if (due) {
         if (!p.key.lastUsedAt || p.at > p.key.lastUsedAt) p.key.lastUsedAt = p.at;
         this.pendingUses.splice(i, 1);
+        settled = true;
       } else i += 1;
     }
+    if (settled) this.changed();
   }
 
   // ---- Modes (modes.ts): misbehaviour a test switches on. ----
@@ -216,6 +255,7 @@ export abstract class ProviderSandbox {
     const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra, hostile: variant }, this.spec.idPrefix);
     this.issued.push(...canaries);
     this.hostileKeys.push({ variant, id: key.id, key: answer, environment, createdAt: key.createdAt });
+    this.changed();
     return { key, answer };
   }
 

@@ -44,7 +44,7 @@ export interface StoredKey {
  * looks keys up by that hash.
  */
 export class HashedKeyStore {
-  private readonly pepper = randomBytes(32);
+  private pepper = randomBytes(32);
   private readonly byHash = new Map<string, StoredKey>();
   readonly byId = new Map<string, StoredKey>();
   private seq = 0;
@@ -65,4 +65,32 @@ export class HashedKeyStore {
   lookup(secret: string): StoredKey | undefined {
     return this.byHash.get(this.hash(secret));
   }
+
+  /**
+   * Everything needed to accept the same keys after a restart (`npm run demo -- --keep`): the
+   * pepper and each key's record under its HMAC. Never a secret: keys stay hashed on disk too.
+   */
+  exportState(): KeyStoreState {
+    return { pepper: this.pepper.toString('hex'), seq: this.seq, keys: [...this.byHash].map(([hash, key]) => ({ hash, key: structuredClone(key) })) };
+  }
+
+  /** Replaces every key with a saved state (see exportState). */
+  importState(state: KeyStoreState): void {
+    this.pepper = Buffer.from(state.pepper, 'hex');
+    this.seq = state.seq;
+    this.byHash.clear();
+    this.byId.clear();
+    for (const { hash, key } of state.keys) {
+      const copy = structuredClone(key);
+      this.byHash.set(hash, copy);
+      this.byId.set(copy.id, copy);
+    }
+  }
+}
+
+/** A HashedKeyStore as saved to disk: hashes and key records only, no secret. */
+export interface KeyStoreState {
+  pepper: string;
+  seq: number;
+  keys: { hash: string; key: StoredKey }[];
 }

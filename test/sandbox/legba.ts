@@ -30,6 +30,7 @@ export class LegbaSandbox extends ProviderSandbox {
     // Legba organizations are addressed by UUID in every API path.
     const org: SandboxOrg = { id: randomUUID(), name, ...extra };
     this.orgs.set(org.id, org);
+    this.changed();
     return org;
   }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderId } from '../../shared/domain.js';
-import type { ProviderSandbox } from './base.js';
+import type { ProviderSandbox, ProviderState } from './base.js';
 import { Dashboard } from './dashboard.js';
 import { FaultInjector, type Fault } from './faults.js';
 import { json, readJson } from './http-util.js';
@@ -16,6 +16,16 @@ export interface SandboxOptions {
   clock?: () => Date;
   /** Fixed ports per provider (default 0: any free port). */
   ports?: Partial<Record<ProviderId, number>>;
+  /** Organizations and hashed keys saved by `exportState()` (the demo's `--keep`), restored before serving. */
+  state?: SandboxState;
+  /** Called synchronously after every change to organizations or keys, before any answer about it is sent. */
+  onChange?: () => void;
+}
+
+/** What `exportState()` returns: per provider, organizations and hashed keys (never a secret). */
+export interface SandboxState {
+  version: 1;
+  providers: Partial<Record<ProviderId, ProviderState>>;
 }
 
 /** One provider's server: its API at its documented paths, its dashboard, its fault queue. */
@@ -42,6 +52,8 @@ export interface Sandbox {
   fault(provider: ProviderId, fault: Fault, times?: number): void;
   /** Switches one provider's misbehaviour (modes.ts): the typed twin of `POST /__sandbox/mode`. */
   mode(provider: ProviderId, mode: ModeRequest): void;
+  /** Organizations and hashed keys of every provider, to restore with `startSandbox({ state })`. */
+  exportState(): SandboxState;
   close(): Promise<void>;
 }
 
@@ -146,7 +158,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     skapi: new SkApiSandbox(options.clock),
   } satisfies Record<ProviderId, ProviderSandbox>;
   const ids = Object.keys(providers) as ProviderId[];
-  const started = await Promise.all(ids.map((id) => serve(providers[id], options.ports?.[id] ?? 0)));
+  for (const id of ids) {
+    const saved = options.state?.providers[id];
+    if (saved) providers[id].importState(saved);
+    providers[id].onChange = options.onChange;
+  }
+  const attempts = await Promise.allSettled(ids.map((id) => serve(providers[id], options.ports?.[id] ?? 0)));
+  const failed = attempts.find((a) => a.status === 'rejected');
+  if (failed) {
+    // A fixed port in use: close the servers that did start, then say why.
+    await Promise.all(attempts.map((a) => (a.status === 'fulfilled' ? a.value.close() : undefined)));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const started = attempts.map((a) => (a as PromiseFulfilledResult<Awaited<ReturnType<typeof serve>>>).value);
   const servers = Object.fromEntries(ids.map((id, i) => [id, started[i]?.entry])) as Record<ProviderId, ProviderServer>;
   return {
     ...providers,
@@ -155,6 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dashboards: Object.fromEntries(ids.map((id) => [id, servers[id].dashboardUrl])) as Record<ProviderId, string>,
     fault: (provider, fault, times) => servers[provider].faults.add(fault, times),
     mode: (provider, mode) => providers[provider].setMode(mode),
+    exportState: () => ({ version: 1, providers: Object.fromEntries(ids.map((id) => [id, providers[id].exportState()])) }),
     close: async () => {
       await Promise.all(started.map((s) => s.close()));
     },
