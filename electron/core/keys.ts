@@ -3,7 +3,7 @@ import { KeyRecord, type Credential } from '../../shared/domain.js';
 import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
 import { maskFromParts } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
-import { checkFromProvider, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
+import { checkCreated, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
 import { newId } from './ports.js';
 import { checkCredential, isRejection, learnId } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
@@ -99,8 +99,9 @@ export function keyHandlers(c: CoreContext) {
       // A create is never retried: the provider may have made the key even if the answer was lost.
       const created = await adapter.create(ctx, { name: input.name, scope: input.scope });
       try {
-        checkFromProvider(created.secret, { provider: org.provider, environment: input.environment });
+        await checkCreated(c, created.secret, { provider: org.provider, environment: input.environment });
       } catch (refused) {
+        if (!(refused instanceof KeydeckFailure && refused.error.code === 'PROVIDER_BAD_RESPONSE')) throw refused;
         // A key nobody can use safely is only a liability: revoke it, and say what happened.
         const revoked = await adapter.revoke?.(ctx, created.key.id).then(() => true, () => false);
         const what = revoked ? `Keydeck revoked it (id ${created.key.id}) and stored nothing.` : `Revoke it in the dashboard (id ${created.key.id}); Keydeck stored nothing.`;
@@ -219,6 +220,9 @@ export function keyHandlers(c: CoreContext) {
       const cred = c.credential(doc, org, input.credentialId);
       if (cred.role === 'admin') {
         fail('ADMIN_KEY_PROTECTED', `This is the ${cred.environment} key Keydeck uses to manage ${org.name}; connect another admin key before retiring it.`);
+      }
+      if (doc.rotations.some((r) => r.status !== 'done' && r.status !== 'cancelled' && (r.old.credentialId === cred.id || r.newKey.credentialId === cred.id))) {
+        fail('CONFLICT', 'This key is part of an unfinished rotation: confirm its revocation in the rotation instead (Resume, then “I revoked it: check”).');
       }
       const secret = await c.secretOf(org, cred);
       try {

@@ -32,15 +32,20 @@ const SECRET_FRAGMENT = 12;
  */
 export function scrub(text: string, secrets: readonly string[] = [], { keyShaped = true } = {}): string {
   let out = text;
-  for (const secret of secrets) {
+  // The key as sent, and as a provider might echo it: percent-encoded (a Legba key may hold `+/=`),
+  // or in another letter case (matched case-insensitively below).
+  const forms = secrets.flatMap((s) => [s, encodeURIComponent(s)]).filter((s, i, all) => all.indexOf(s) === i);
+  for (const secret of forms) {
     if (secret.length < SECRET_FRAGMENT || out.length < SECRET_FRAGMENT) continue;
     const covered = new Uint8Array(out.length);
     let any = false;
+    // ASCII-only lower case keeps every index where it was.
+    const haystack = asciiLower(out);
     // Fragments start after the public prefix: another key of the same format shares the prefix only.
     const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
     for (let i = start; i + SECRET_FRAGMENT <= secret.length; i++) {
-      const fragment = secret.slice(i, i + SECRET_FRAGMENT);
-      for (let at = out.indexOf(fragment); at !== -1; at = out.indexOf(fragment, at + 1)) {
+      const fragment = asciiLower(secret.slice(i, i + SECRET_FRAGMENT));
+      for (let at = haystack.indexOf(fragment); at !== -1; at = haystack.indexOf(fragment, at + 1)) {
         covered.fill(1, at, at + SECRET_FRAGMENT);
         any = true;
       }
@@ -69,6 +74,10 @@ export function scrubDeep<T>(value: T, secrets: readonly string[], options: { ke
     return out as T;
   }
   return value;
+}
+
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,6 +1,6 @@
 import type { Output, ParsedInput } from '../../shared/contract.js';
 import type { Credential, Environment, ProviderId } from '../../shared/domain.js';
-import { fail } from '../../shared/errors.js';
+import { fail, KeydeckFailure } from '../../shared/errors.js';
 import { inspectKey, type KeyInspection } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
 import { checkApiUrl, checkDashboardUrl } from './http/url-policy.js';
@@ -46,6 +46,24 @@ export function checkFromProvider(secret: string, expected: { provider: Provider
     fail('PROVIDER_BAD_RESPONSE', `${name} answered with a ${inspected.environment} key where a ${expected.environment} key was asked for; Keydeck refuses it.`);
   }
   return inspected;
+}
+
+/**
+ * A created key checked like a pasted one, including "Keydeck already holds it": a provider that hands
+ * back a key Keydeck has (a bug, or worse) would otherwise leave two credentials on one secret, and
+ * revoking one would lock Keydeck out. Refused as a bad answer.
+ */
+export async function checkCreated(c: CoreContext, secret: string, expected: { provider: ProviderId; environment: Environment }): Promise<Inspected> {
+  const key = checkFromProvider(secret, expected);
+  try {
+    await refuseDuplicate(c, key);
+  } catch (error) {
+    if (error instanceof KeydeckFailure && error.error.code === 'CONFLICT') {
+      fail('PROVIDER_BAD_RESPONSE', `${NAMES[expected.provider]} answered the create with a key Keydeck already holds (${key.masked}); Keydeck refuses it.`);
+    }
+    throw error;
+  }
+  return key;
 }
 
 /** Refuses a key Keydeck already holds, comparing secrets of the same provider and last 4 in the keychain. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -107,6 +107,83 @@ describe('the same action twice at once', () => {
     expect(readFileSync(file, 'utf8')).toBe(`# app\nLAGHAV_API_KEY=${seeded.admin.live}\nOTHER=1\n`);
     // No backup holding a key outlives the rotation.
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
+  });
+});
+
+describe('cancel puts back exactly what was there (found by a red-team review)', () => {
+  async function deployThenCancel(content: string, variables: string[]) {
+    const { orgId, adminId } = await laghav();
+    const dir = mkdtempSync(join(tmpdir(), 'keydeck-restore-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, content);
+    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: variables.map((variable) => ({ kind: 'envFile', path: file, variable })) } });
+    expect(r.deployResults.every((d) => d.ok)).toBe(true);
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    return { r, file, dir };
+  }
+
+  it.each([
+    ['a placeholder', 'LAGHAV_API_KEY="your key here"\nPORT=1\n'],
+    ['a multi-line value', 'A=1\nLAGHAV_API_KEY="line1\nline2"\nB=2\n'],
+    ['a reference to another variable', 'LAGHAV_API_KEY="${LAGHAV_KEY_PROD}"\n'],
+    ['an empty value', 'LAGHAV_API_KEY=\n# end\n'],
+    ['CRLF and a comment', 'X=1\r\nexport LAGHAV_API_KEY=abc # prod\r\n'],
+  ])('%s comes back byte for byte, and the new key is revoked only then', async (_what, content) => {
+    const { r, file, dir } = await deployThenCancel(content, ['LAGHAV_API_KEY']);
+    expect(r.status).toBe('cancelled');
+    expect(readFileSync(file, 'utf8')).toBe(content);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toEqual([]);
+  });
+
+  it('two variables of one file both come back (they share one backup)', async () => {
+    const content = 'LAGHAV_API_KEY=placeholder-value\nNEXT_PUBLIC_KEY=something-else-123\n';
+    const { r, file, dir } = await deployThenCancel(content, ['LAGHAV_API_KEY', 'NEXT_PUBLIC_KEY']);
+    expect(r.status).toBe('cancelled');
+    expect(readFileSync(file, 'utf8')).toBe(content);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toEqual([]);
+  });
+
+  it('when a target cannot be put back, the new key is not revoked and the backup is kept; Retry finishes once it is fixed', async () => {
+    const { seeded, orgId, adminId } = await laghav();
+    const dir = mkdtempSync(join(tmpdir(), 'keydeck-restore-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'LAGHAV_API_KEY=placeholder\n');
+    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    const newSecret = parse(readFileSync(file)).LAGHAV_API_KEY ?? '';
+    chmodSync(file, 0o444);
+    // Root may write anyway; Keydeck refuses a read-only file whoever it runs as.
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(r.status).toBe('failed');
+    expect(r.restoreResults?.some((x) => !x.ok)).toBe(true);
+    expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
+    chmodSync(file, 0o644);
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
+    expect(r.status).toBe('cancelled');
+    expect(readFileSync(file, 'utf8')).toBe('LAGHAV_API_KEY=placeholder\n');
+    expect(t.sandbox.laghav.accepts(newSecret)).toBe(false);
+    expect(t.sandbox.laghav.accepts(seeded.admin.live)).toBe(true);
+  });
+
+  it('a key in an unfinished rotation cannot be retired from the key list', async () => {
+    const seeded = t.sandbox.leadey.seedOrg('Dash');
+    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const made = t.sandbox.leadey.mint(seeded.org.id, 'Held', 'live');
+    const held = await t.call<{ credentialId: string }>('keys.adopt', { orgId: c.organization.id, environment: 'live', key: made.secret, name: 'Held' });
+    await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: held.credentialId, confirmLive: true });
+    const refused = await t.callErr('keys.confirmRevoked', { orgId: c.organization.id, credentialId: held.credentialId });
+    expect(refused.code).toBe('CONFLICT');
+  });
+
+  it('a create answer that hands back a key Keydeck already holds is refused', async () => {
+    const { orgId } = await laghav();
+    const kept = await t.call<Created>('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
+    t.sandbox.fault('laghav', { kind: 'json', status: 201, body: JSON.stringify({ id: 'key_replayed1', name: 'x', key: kept.secret }) }, 1);
+    const error = await t.callErr('keys.create', { orgId, environment: 'live', name: 'Again', keep: true });
+    expect(error.code).toBe('PROVIDER_BAD_RESPONSE');
+    expect(t.ws.meta.read().credentials.filter((x) => x.last4 === kept.secret.slice(-4))).toHaveLength(1);
   });
 });
 

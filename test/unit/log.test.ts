@@ -40,3 +40,17 @@ describe('redaction', () => {
     expect(containsSecret('lgh_live_••••AbCd and lgh_live_')).toBe(false);
   });
 });
+
+describe('scrub: provider text that echoes the caller’s key', () => {
+  it('removes the key whole, cut short, percent-encoded or in another case, and keeps other keys of the same format', async () => {
+    const { scrub } = await import('../../electron/core/log.js');
+    const legba = 'AbCdEfGh+ijkl/mnopQRST=uvwx0123';
+    for (const echo of [legba, legba.slice(0, 20), encodeURIComponent(legba), legba.toUpperCase(), legba.toLowerCase()]) {
+      const out = scrub(`Invalid key ${echo} (request 42)`, [legba], { keyShaped: false });
+      expect(out, echo).not.toContain(echo.slice(0, 16));
+      expect(out).toContain('(request 42)');
+    }
+    const other = 'lgh_live_zzzzzzzzzzzzzzzzzzzz';
+    expect(scrub(`new key ${other}`, ['lgh_live_abcdefghijklmnopqrst'], { keyShaped: false })).toContain(other);
+  });
+});

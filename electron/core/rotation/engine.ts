@@ -6,11 +6,11 @@ import { lock, type Exclusive } from '../exclusive.js';
 import { scrubDeep } from '../log.js';
 import { POINT_OF_NO_RETURN, STEP_WORDS, type Rotation, type RotationAction } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
-import { checkFromProvider, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
+import { checkCreated, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
 import type { MetaDoc, StoredOrganization } from '../store/schema.js';
 import { isRejection, learnId, verifyAndIdentify } from '../verify.js';
 import { deployTo } from './deploy.js';
-import { describeEnvTarget, recordOf, removeBackups, restoreTargets } from './rollback.js';
+import { allRestored, describeEnvTarget, recordOf, removeBackups, restoreTargets } from './rollback.js';
 import { observeUsage, recommendation } from './usage.js';
 
 /**
@@ -317,8 +317,9 @@ export class RotationEngine {
     const created = await adapter.create(await this.adminCtx(org, r), { name: r.newKey.name, scope: r.newKey.scope });
     await this.boundary('create:response');
     try {
-      checkFromProvider(created.secret, { provider: org.provider, environment: r.environment });
+      await checkCreated(this.c, created.secret, { provider: org.provider, environment: r.environment });
     } catch (refused) {
+      if (!(refused instanceof KeydeckFailure && refused.error.code === 'PROVIDER_BAD_RESPONSE')) throw refused;
       // Never stored, verified or deployed: the key the provider made is revoked as an orphan.
       await this.save(r.id, (x) => {
         x.orphans.push({ providerKeyId: created.key.id, foundAt: this.c.now() });
@@ -560,7 +561,7 @@ export class RotationEngine {
       if (!(await this.adoptStoredNew(org, r))) await this.revokeLostCreates(org, r);
       r = this.get(r.id);
     }
-    if (r.deployRecords.length > 0 && !r.restoreResults) {
+    if (r.deployRecords.length > 0 && !(r.restoreResults && allRestored(r.restoreResults))) {
       await this.save(r.id, (x) => {
         x.intent = { action: 'restore', at: this.c.now() };
       }, 'putting back what the deploy replaced');
@@ -571,6 +572,18 @@ export class RotationEngine {
         x.restoreResults = results;
         delete x.intent;
       }, results.map((x) => x.message).join(' ').slice(0, 480));
+      if (!allRestored(results)) {
+        // Revoking the new key now would leave the person's app with a dead key: stop here, say
+        // what is left to fix, and let Retry try again.
+        await this.save(r.id, (x) => {
+          x.status = 'failed';
+          x.error = {
+            code: 'CONFLICT',
+            message: 'Keydeck could not put everything back (see below), so it has not revoked the new key: your app keeps a working key. Fix the file as described, then Retry to finish cancelling.',
+          };
+        }, 'cancelling paused: a target could not be put back');
+        return;
+      }
     }
     const stored = await this.c.deps.secrets.get(this.newAccount(org, r));
     if (stored && !isUsableKey(stored, org, r)) {

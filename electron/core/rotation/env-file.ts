@@ -178,6 +178,14 @@ function rewrite(text: string, variable: string, change: (a: Assignment) => stri
   return { text: out.join(''), changed, lines };
 }
 
+/** Each assignment of `variable` in the text, as its exact lines (a multi-line value's inner line endings kept, the last one not). */
+function spans(text: string, variable: string): string[] {
+  const { lines } = split(text);
+  return assignments(lines)
+    .filter((a) => a.name === variable)
+    .map((a) => lines.slice(a.first, a.last + 1).map((l, i, all) => l.body + (i < all.length - 1 ? l.eol : '')).join(''));
+}
+
 /**
  * Sets `variable` in the text of a .env file (its bytes as a 'latin1' string), keeping every other
  * line as it was. Every assignment of the variable is updated, so a later duplicate cannot shadow the
@@ -424,7 +432,7 @@ export async function writeEnvFile(
 export async function restoreEnvVariable(
   path: string,
   variable: string,
-  options: { expect: string; restore: EnvValue },
+  options: { expect: string; restore: EnvValue | { kind: 'original'; backup: string } },
 ): Promise<{ restored: boolean; reason?: string }> {
   checkVariable(variable);
   const file = await load(path);
@@ -435,8 +443,21 @@ export async function restoreEnvVariable(
   if (now.value !== options.expect) return { restored: false, reason: `${variable} in ${file.name} was changed since Keydeck wrote it` };
   checkWritable(file);
   const { restore } = options;
+  // `original`: the assignment lines exactly as the backup holds them (byte for byte: quotes,
+  // `${VAR}` references, several lines), one for each assignment Keydeck rewrote, in order.
+  let originals: string[] | undefined;
+  if (restore.kind === 'original') {
+    const backup = await load(restore.backup);
+    if (!backup.st) return { restored: false, reason: `its backup ${basename(restore.backup)} no longer exists` };
+    originals = spans(backup.bytes.toString('latin1'), variable);
+    const current = assignments(split(text).lines).filter((a) => a.name === variable).length;
+    if (originals.length !== current) return { restored: false, reason: `${variable} appears ${current} time(s) in ${file.name} but ${originals.length} time(s) in its backup, so Keydeck cannot tell which line was which` };
+  }
+  let index = -1;
   const next = rewrite(text, variable, (a) => {
+    index++;
     if (valueOf(a) !== options.expect) return undefined;
+    if (restore.kind === 'original') return originals?.[index] ?? null;
     return restore.kind === 'absent' ? null : a.head + render(restore.value, a.quote) + a.comment;
   });
   await save(file, Buffer.from(next.text, 'latin1'));

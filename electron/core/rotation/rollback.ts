@@ -52,6 +52,7 @@ export interface RestoreResult {
  */
 export async function restoreTargets(r: Rotation, keys: { newSecret: string | null; oldSecret: string | null }, clipboard: Clipboard): Promise<RestoreResult[]> {
   const results: RestoreResult[] = [];
+  const failedBackups = new Set<string>();
   for (const record of r.deployRecords) {
     if (record.kind === 'clipboard') {
       const holds = keys.newSecret !== null && (await clipboard.readText().catch(() => '')) === keys.newSecret;
@@ -59,33 +60,39 @@ export async function restoreTargets(r: Rotation, keys: { newSecret: string | nu
       results.push({ target: 'the clipboard', ok: true, message: holds ? 'Cleared the clipboard, which still held the new key.' : 'The clipboard no longer held the new key; left as it is.' });
       continue;
     }
-    results.push(await restoreEnvFile(record, keys));
+    const result = await restoreEnvFile(record, keys);
+    if (!result.ok && record.backup) failedBackups.add(record.backup);
+    results.push(result);
+  }
+  // A backup goes only once every variable restored from it is back (several may share one file).
+  for (const record of r.deployRecords) {
+    if (record.kind === 'envFile' && record.backup && !failedBackups.has(record.backup)) await removeBackup(record.backup);
   }
   return results;
 }
 
+/** Whether every target was put back (or no longer held the new key). */
+export function allRestored(results: readonly RestoreResult[]): boolean {
+  return results.every((x) => x.ok);
+}
+
 async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>, keys: { newSecret: string | null; oldSecret: string | null }): Promise<RestoreResult> {
   const target = `${record.variable} in ${record.path}`;
-  const keepBackup = record.backup ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.` : '';
+  const keptIn = record.backup ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.` : '';
   try {
-    let restore: { kind: 'value'; value: string } | { kind: 'absent' } | undefined;
-    if (record.previous === 'old-key') restore = keys.oldSecret !== null ? { kind: 'value', value: keys.oldSecret } : undefined;
-    else if (record.previous === 'absent' || record.previous === 'missing-file') restore = { kind: 'absent' };
-    else if (record.backup) {
-      const before = await readEnvVariable(record.backup, record.variable);
-      restore = before.kind === 'value' ? before : undefined;
-    }
-    if (!restore) {
-      return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keepBackup}` };
-    }
     const now = await readEnvVariable(record.path, record.variable);
-    const already = restore.kind === 'absent' ? now.kind !== 'value' : now.kind === 'value' && now.value === restore.value;
-    if (!already) {
-      if (keys.newSecret === null) return { target, ok: false, message: `Could not check ${record.variable}: the new key is no longer in the keychain.${keepBackup}` };
-      const done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
-      if (!done.restored) return { target, ok: false, message: `Left ${record.variable} as it is: ${done.reason ?? 'it no longer holds the new key'}.${keepBackup}` };
+    if (now.kind !== 'value' || keys.newSecret === null || now.value !== keys.newSecret) {
+      // Nothing of the rotation's is there any more (changed by hand, removed): nothing to undo.
+      return { target, ok: true, message: `${record.variable} in ${record.path} no longer holds the new key; left as it is.` };
     }
-    if (record.backup) await removeBackup(record.backup);
+    // The variable's lines exactly as they were (from the backup), or, for a variable Keydeck added, none.
+    let restore: Parameters<typeof restoreEnvVariable>[2]['restore'] | undefined;
+    if (record.previous === 'absent' || record.previous === 'missing-file') restore = { kind: 'absent' };
+    else if (record.backup) restore = { kind: 'original', backup: record.backup };
+    else if (record.previous === 'old-key' && keys.oldSecret !== null) restore = { kind: 'value', value: keys.oldSecret };
+    if (!restore) return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keptIn}` };
+    const done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
+    if (!done.restored) return { target, ok: false, message: `Could not put back ${record.variable}: ${done.reason ?? 'the file could not be written'}.${keptIn}` };
     const what =
       record.previous === 'old-key'
         ? `Put the old key back into ${record.variable}`
@@ -95,7 +102,7 @@ async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>
     return { target, ok: true, message: `${what} in ${record.path}.` };
   } catch (error) {
     const why = error instanceof KeydeckFailure ? error.error.message : `the file could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-    return { target, ok: false, message: `Could not restore ${record.variable}: ${why}${keepBackup}` };
+    return { target, ok: false, message: `Could not put back ${record.variable}: ${why}${keptIn}` };
   }
 }
 
