@@ -166,6 +166,20 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
   await expect(banner).toBeHidden();
 });
 
+test('cancelling from the banner refreshes the key list: the revoked new key is no longer shown as held', async ({ page, keydeck }) => {
+  await connect(page, keydeck, 'laghav', 'Acme');
+  const wizard = await startRotation(page, /Keydeck admin \(live\)/);
+  await wizard.getByRole('button', { name: 'Close (resume later)' }).click();
+  await page.reload();
+  const row = page.getByRole('row', { name: /\(rotated / });
+  await expect(row).toContainText('Held');
+  const banner = page.getByRole('region', { name: 'Unfinished rotations' });
+  await banner.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog', { name: /^Cancel the rotation of / }).getByRole('button', { name: 'Cancel the rotation' }).click();
+  await expect(row).not.toContainText('Held');
+  await expect(row).toContainText(/revoked/i);
+});
+
 test('cancel after a deploy to a .env: asked first with the plan, the old key goes back, the stepper shows what ran', async ({ page, keydeck }) => {
   const seeded = await connect(page, keydeck, 'laghav', 'Acme');
   const envDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-cancel-'));

@@ -1,4 +1,4 @@
-import { useIsMutating, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIsMutating, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { Organization } from '../../../shared/domain.js';
 import type { RotationAction, RotationView } from '../../../shared/rotation.js';
@@ -7,12 +7,12 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
-import { useAction } from '../../lib/use-action.js';
 import { DashboardLink } from '../keys/DashboardLink.js';
 import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
 import { DeployPanel } from './DeployPanel.js';
 import { CancelRotationDialog } from './CancelRotationDialog.js';
 import { Stepper } from './Stepper.js';
+import { useRotationAct } from './use-rotation-act.js';
 import { STEP_WORDS, rotationActKey } from './words.js';
 
 /**
@@ -20,15 +20,9 @@ import { STEP_WORDS, rotationActKey } from './words.js';
  * and what to do when a step fails. Everything it shows comes from the journal in the core.
  */
 export function RotationWizard({ rotationId, org, onClose }: { rotationId: string; org: Organization; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const provider = useAppInfo().provider(org.provider);
   const rotation = useQuery({ queryKey: ['rotation', rotationId], queryFn: () => unwrap(api.rotation.get({ rotationId })) });
-  const act = useAction({
-    mutationKey: rotationActKey(rotationId),
-    mutationFn: (action: RotationAction) => unwrap(api.rotation.act({ rotationId, action })),
-    onSuccess: (value) => queryClient.setQueryData(['rotation', rotationId], value),
-    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['keys', org.id] }), queryClient.invalidateQueries({ queryKey: ['orgs'] }), queryClient.invalidateQueries({ queryKey: ['rotations'] })]),
-  });
+  const act = useRotationAct(rotationId, org.id);
   // The unfinished-rotations banner acts on this rotation too (Resume): wait for it as for our own.
   const elsewhere = useIsMutating({ mutationKey: rotationActKey(rotationId) });
   const busy = act.busy || elsewhere > 0;

@@ -1,11 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { RotationAction, RotationView } from '../../../shared/rotation.js';
+import type { RotationView } from '../../../shared/rotation.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
-import { useAction } from '../../lib/use-action.js';
 import { CancelRotationDialog } from './CancelRotationDialog.js';
-import { STEP_WORDS, rotationActKey } from './words.js';
+import { useRotationAct } from './use-rotation-act.js';
+import { STEP_WORDS } from './words.js';
 
 type Open = (rotationId: string, orgId: string) => void;
 
@@ -28,16 +28,10 @@ export function UnfinishedRotations({ onOpen }: { onOpen: Open }) {
 
 /** One unfinished rotation: Resume opens the wizard as it goes on; Cancel asks first, then shows what was put back. */
 function UnfinishedRotation({ rotation: r, onOpen }: { rotation: RotationView; onOpen: Open }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>();
   // Keyed like the wizard's own actions, so the wizard waits while this one runs.
-  const act = useAction({
-    mutationKey: rotationActKey(r.id),
-    mutationFn: (action: RotationAction) => unwrap(api.rotation.act({ rotationId: r.id, action })),
-    onSuccess: (value) => queryClient.setQueryData(['rotation', value.id], value),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['rotations'] }),
-  });
+  const act = useRotationAct(r.id, r.orgId);
   const resume = () => {
     if (act.run({ kind: 'resume' })) onOpen(r.id, r.orgId);
   };
