@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpClient, type HttpClientOptions } from './http/client.js';
-import { createLogger, type Logger } from './log.js';
+import { type Logger } from './log.js';
+import { rotatingFileLogger } from './log-file.js';
 import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './ports.js';
 import { confBackend } from './store/conf-backend.js';
 import { KeyCache } from './store/key-cache.js';
@@ -45,12 +46,12 @@ export interface NodeWorkspaceOptions {
   profileLockStaleMs?: number;
 }
 
-/** A file logger in `<profile>/logs/keydeck.log`; every line is redacted before it is written. */
-export function fileLogger(profileDir: string): Logger {
-  const dir = join(profileDir, 'logs');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, 'keydeck.log');
-  return createLogger((line) => appendFileSync(file, `${line}\n`, { mode: 0o600 }));
+/**
+ * A file logger in `<profile>/logs/` (a file a day, `keydeck-YYYY-MM-DD.log`, 14 kept, written
+ * asynchronously; core/log-file.ts); every line is redacted before it is written.
+ */
+export function fileLogger(profileDir: string): Logger & { flush(): Promise<void> } {
+  return rotatingFileLogger({ dir: join(profileDir, 'logs') });
 }
 
 /**
