@@ -295,7 +295,7 @@ export const contract = {
     errors: errors(),
   },
   'settings.update': {
-    input: z.object({ reminders: z.boolean().optional() }).strict(),
+    input: z.object({ reminders: z.boolean().optional(), tray: z.boolean().optional() }).strict(),
     output: z.object({ settings: Settings }),
     errors: errors(),
   },

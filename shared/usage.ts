@@ -74,6 +74,17 @@ export type Reminder = z.infer<typeof Reminder>;
 export const Settings = z.object({
   /** Remind (a desktop notification, or a banner in the preview) when keys become due or stale. */
   reminders: z.boolean(),
+  /**
+   * Keep Keydeck in the tray when its last window closes, so reminders keep firing (the app only).
+   * Absent until the person chooses: then the platform's default (`trayOn`). Optional, so files
+   * written before it parse unchanged and no schema migration is needed.
+   */
+  tray: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = { reminders: true };
+
+/** Whether the tray is on: the person's choice, else off on Linux (trays are unreliable there) and on elsewhere. */
+export function trayOn(settings: Pick<Settings, 'tray'>, platform: string): boolean {
+  return settings.tray ?? platform !== 'linux';
+}

@@ -82,6 +82,7 @@ export function usageHandlers(c: CoreContext) {
     async 'settings.update'(input: ParsedInput<'settings.update'>): Promise<Output<'settings.update'>> {
       return c.deps.meta.update((doc) => {
         if (input.reminders !== undefined) doc.settings.reminders = input.reminders;
+        if (input.tray !== undefined) doc.settings.tray = input.tray;
         return { settings: { ...doc.settings } };
       });
     },

@@ -4,26 +4,33 @@ import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
+import { trayOn, type Settings } from '../../../shared/usage.js';
 
-/** The person's preferences: for now, whether Keydeck reminds them of due and stale keys. */
+/** The platform as far as the tray default needs it: Linux or not (the sandboxed page has no `process`). */
+const platform = /Linux/i.test(navigator.userAgent) ? 'linux' : 'other';
+
+/** The person's preferences: reminders of due and stale keys, and (in the app) the tray icon. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const info = useAppInfo();
   const queryClient = useQueryClient();
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => unwrap(api.settings.get({})) });
   const update = useMutation({
-    mutationFn: (reminders: boolean) => unwrap(api.settings.update({ reminders })),
+    // Only the setting that changed is sent.
+    mutationFn: (change: Partial<Settings>) => unwrap(api.settings.update(change)),
     // The box follows the click at once; a failed save puts back what is stored.
-    onMutate: (reminders) => queryClient.setQueryData(['settings'], { settings: { reminders } }),
+    onMutate: (change) => queryClient.setQueryData<{ settings: Settings }>(['settings'], (old) => ({ settings: { reminders: false, ...old?.settings, ...change } })),
     onSuccess: (value) => queryClient.setQueryData(['settings'], value),
     onError: () => queryClient.invalidateQueries({ queryKey: ['settings'] }),
   });
   const id = useId();
+  const trayId = useId();
   const on = settings.data?.settings.reminders ?? false;
+  const tray = settings.data ? trayOn(settings.data.settings, platform) : false;
   return (
     <Dialog title="Settings" onClose={onClose}>
       {settings.isError && <ErrorNotice error={settings.error} title="Could not read the settings" />}
       <div className="setting">
-        <input id={id} type="checkbox" checked={on} disabled={!settings.data} onChange={(e) => update.mutate(e.target.checked)} />
+        <input id={id} type="checkbox" checked={on} disabled={!settings.data} onChange={(e) => update.mutate({ reminders: e.target.checked })} />
         <label htmlFor={id}>
           Remind me when keys become due for rotation or stale
           <span className="muted small setting-help">
@@ -31,6 +38,17 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           </span>
         </label>
       </div>
+      {info.transport === 'electron' && (
+        <div className="setting">
+          <input id={trayId} type="checkbox" checked={tray} disabled={!settings.data} onChange={(e) => update.mutate({ tray: e.target.checked })} />
+          <label htmlFor={trayId}>
+            Keep Keydeck in the tray when its window is closed
+            <span className="muted small setting-help">
+              Reminders keep coming with the window closed; quit from the tray icon’s menu. {platform === 'linux' ? 'Off unless you turn it on: some Linux desktops show no tray.' : ''}
+            </span>
+          </label>
+        </div>
+      )}
       {update.isError && <ErrorNotice error={update.error} title="The setting was not saved" />}
       <div className="dialog-actions">
         <button type="button" className="button-primary" onClick={onClose}>
