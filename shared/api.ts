@@ -32,13 +32,14 @@ export interface KeydeckApi {
   usage: { overview: Call<'usage.overview'>; quotas: Call<'usage.quotas'> };
   reminders: { take: Call<'reminders.take'> };
   settings: { get: Call<'settings.get'>; update: Call<'settings.update'> };
-  activity: { list: Call<'activity.list'>; reveal: Call<'activity.reveal'> };
+  activity: { list: Call<'activity.list'>; reveal: Call<'activity.reveal'>; copied: Call<'activity.copied'> };
   dashboard: { open: Call<'dashboard.open'> };
   deploy: { pickEnvFile: Call<'deploy.pickEnvFile'> };
   rotation: { list: Call<'rotation.list'>; get: Call<'rotation.get'>; start: Call<'rotation.start'>; act: Call<'rotation.act'> };
   clipboard: { copySecret: Call<'clipboard.copySecret'> };
   vault: { status: Call<'vault.status'>; useSession: Call<'vault.useSession'> };
   store: { status: Call<'store.status'>; recover: Call<'store.recover'> };
+  data: { removeAll: Call<'data.removeAll'> };
 }
 
 /**
@@ -71,12 +72,13 @@ export function buildApi(invoke: Invoke): KeydeckApi {
     usage: { overview: call('usage.overview'), quotas: call('usage.quotas') },
     reminders: { take: call('reminders.take') },
     settings: { get: call('settings.get'), update: call('settings.update') },
-    activity: { list: call('activity.list'), reveal: call('activity.reveal') },
+    activity: { list: call('activity.list'), reveal: call('activity.reveal'), copied: call('activity.copied') },
     dashboard: { open: call('dashboard.open') },
     deploy: { pickEnvFile: call('deploy.pickEnvFile') },
     rotation: { list: call('rotation.list'), get: call('rotation.get'), start: call('rotation.start'), act: call('rotation.act') },
     clipboard: { copySecret: call('clipboard.copySecret') },
     vault: { status: call('vault.status'), useSession: call('vault.useSession') },
     store: { status: call('store.status'), recover: call('store.recover') },
+    data: { removeAll: call('data.removeAll') },
   } satisfies KeydeckApi;
 }

@@ -31,6 +31,9 @@ export const ActivityEntryView = z.object({
   detail: z.string().optional(),
 });
 
+/** What the person types to confirm Settings → Remove all Keydeck data. */
+export const REMOVE_ALL_PHRASE = 'remove everything';
+
 const RotationId = z.string().regex(/^rot_[A-Za-z0-9]{8,40}$/);
 
 /**
@@ -305,6 +308,16 @@ export const contract = {
     output: z.object({}),
     errors: errors('NOT_FOUND'),
   },
+  /**
+   * Records that the person copied a key shown to them with the browser's own clipboard (the preview
+   * transport, where Keydeck's core cannot reach the person's clipboard): the same `key.copy` entry
+   * `clipboard.copySecret` records with `about`. The secret itself is never sent here.
+   */
+  'activity.copied': {
+    input: KeyRef,
+    output: z.object({}),
+    errors: errors('NOT_FOUND'),
+  },
   /** What Keydeck did, newest first (public facts only). */
   'activity.list': {
     input: z.object({ orgId: LocalId.optional(), action: ActivityAction.optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
@@ -367,6 +380,31 @@ export const contract = {
     input: z.object({}).strict(),
     output: RecoveryReport,
     errors: errors('CONFLICT', KEYCHAIN),
+  },
+  /**
+   * Settings → Remove all Keydeck data. Deletes every keychain item filed under Keydeck's keychain
+   * service, then empties the metadata file (organizations, credentials, journals, deploy targets,
+   * settings, activity) and deletes its last-good and damaged copies, the key-list cache and the logs.
+   * Revokes nothing at any provider: the keys keep working there. Fails closed: a keychain that is
+   * locked or cannot be reached (KEYCHAIN_*), or an item it will not delete, leaves the metadata
+   * untouched, and the message says what is left. Refused (CONFLICT) while a rotation is unfinished,
+   * since its new key would be left at the provider unknown to anyone; BUSY while any other change
+   * runs. The profile folder and its lock stay until Keydeck quits. `confirm` is the phrase the
+   * person typed.
+   */
+  'data.removeAll': {
+    input: z.object({ confirm: z.literal(REMOVE_ALL_PHRASE) }).strict(),
+    output: z.object({
+      /** Keychain items deleted under `keychainService`. */
+      removedSecrets: z.number().int().nonnegative(),
+      removedOrganizations: z.number().int().nonnegative(),
+      keychainService: z.string(),
+      /** Files deleted from the profile folder (the metadata file itself is emptied, not deleted). */
+      removedFiles: z.array(z.string()),
+      /** What stays, in words (the profile folder and its lock until quit). */
+      kept: z.array(z.string()),
+    }),
+    errors: errors('CONFLICT', 'BUSY', KEYCHAIN),
   },
 } as const;
 

@@ -28,7 +28,12 @@ export class Exclusive {
     const fingerprint = createHash('sha256').update(JSON.stringify(identity) ?? '').digest('hex');
     const same = this.running.get(fingerprint);
     if (same) return same as Promise<T>;
-    const busy = locks.map((l) => this.held.get(l)).find((w) => w !== undefined);
+    // EVERYTHING (removing all data) waits for nothing and lets nothing else start while it runs.
+    const busy = locks.includes(EVERYTHING)
+      ? this.held.values().next().value
+      : locks.length > 0
+        ? (this.held.get(EVERYTHING) ?? locks.map((l) => this.held.get(l)).find((w) => w !== undefined))
+        : undefined;
     if (busy !== undefined) {
       return Promise.reject(new KeydeckFailure({ code: 'BUSY', message: `Keydeck is still ${busy}. Nothing else was done; try again when it has finished.` }));
     }
@@ -49,7 +54,18 @@ export class Exclusive {
   isBusy(...locks: string[]): boolean {
     return locks.some((l) => this.held.has(l));
   }
+
+  /** Whether any lock at all is held: something is changing somewhere. */
+  isAnyBusy(): boolean {
+    return this.held.size > 0;
+  }
 }
+
+/**
+ * The lock of a change to everything (Settings → Remove all Keydeck data): refused while any other
+ * lock is held, and while it is held every other call that takes a lock is refused with BUSY.
+ */
+export const EVERYTHING = 'everything';
 
 /** Lock names, so every caller spells them the same way. */
 export const lock = {
@@ -101,6 +117,8 @@ export function lockPlan(channel: string, input: Record<string, unknown>, read: 
       return { locks: [], what: 'checking this key' };
     case 'rotation.start':
       return { locks: [lock.orgEnv(str(input.orgId), credEnv())], what: `changing keys of ${where(input.orgId, credEnv())}` };
+    case 'data.removeAll':
+      return { locks: [EVERYTHING, 'store'], what: 'removing all Keydeck data' };
     case 'store.recover':
       return { locks: ['store'], what: 'rebuilding the metadata' };
     default:

@@ -3,6 +3,7 @@ import type { Result } from '../../shared/errors.js';
 import type { ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
+import { dataHandlers, type DataPlaces } from './data.js';
 import { redactUrl } from './http/client.js';
 import { checkDashboardUrl } from './http/url-policy.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -23,7 +24,14 @@ export const CLIPBOARD_CLEAR_MS = 30_000;
  * The workspace: the facade every transport calls. Build it once per process with its ports
  * (keychain, metadata store, HTTP, clipboard, clock, logger), then `call(channel, input)`.
  */
-export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary } = {}) {
+export function createWorkspace(
+  deps: CoreDeps,
+  options: {
+    boundary?: Boundary;
+    /** Where this transport keeps logs, for Settings → Remove all Keydeck data (default `<profile>/logs`). */
+    dataPlaces?: DataPlaces;
+  } = {},
+) {
   const c = new CoreContext(deps);
   const clearMs = deps.clipboardClearMs ?? CLIPBOARD_CLEAR_MS;
   const pending = new Map<NodeJS.Timeout, string>();
@@ -63,6 +71,14 @@ export function createWorkspace(deps: CoreDeps, options: { boundary?: Boundary }
     },
     ...orgHandlers(c),
     ...keyHandlers(c),
+    ...dataHandlers(c, options.dataPlaces),
+    async 'activity.copied'(input: ParsedInput<'activity.copied'>): Promise<Output<'activity.copied'>> {
+      await deps.meta.update((doc) => {
+        c.org(doc, input.orgId);
+        c.record(doc, { action: 'key.copy', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+      });
+      return {};
+    },
     async 'vault.status'(input: ParsedInput<'vault.status'>): Promise<Output<'vault.status'>> {
       return c.vault.current(input.recheck ?? false);
     },

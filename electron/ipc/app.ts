@@ -9,4 +9,5 @@ export function registerAppIpc(deps: IpcDeps): void {
   handle(deps, 'vault.useSession');
   handle(deps, 'store.status');
   handle(deps, 'store.recover');
+  handle(deps, 'data.removeAll');
 }

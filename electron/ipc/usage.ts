@@ -6,6 +6,7 @@ export function registerUsageIpc(deps: IpcDeps): void {
   handle(deps, 'usage.overview');
   handle(deps, 'activity.list');
   handle(deps, 'activity.reveal');
+  handle(deps, 'activity.copied');
   handle(deps, 'usage.quotas');
   // In the app the main process shows reminders itself; the channel is there for the preview host's banner.
   handle(deps, 'reminders.take');

@@ -26,11 +26,13 @@ describe('the contract', () => {
     expect(surface(api)).toEqual([...CHANNELS].sort());
     expect(surface(api)).toMatchInlineSnapshot(`
       [
+        "activity.copied",
         "activity.list",
         "activity.reveal",
         "app.info",
         "clipboard.copySecret",
         "dashboard.open",
+        "data.removeAll",
         "deploy.pickEnvFile",
         "keys.adopt",
         "keys.cached",
