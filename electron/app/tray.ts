@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { trayOn, type Settings } from '../../shared/usage.js';
+import type { Result } from '../../shared/errors.js';
+import { Settings, trayOn } from '../../shared/usage.js';
 
 /**
  * Whether the app quits when its last window closes. macOS keeps apps running (the dock); elsewhere
@@ -21,4 +22,26 @@ export function trayMenuTemplate(actions: { open(): void; quit(): void }): MenuI
     { type: 'separator' },
     { label: 'Quit Keydeck', click: () => actions.quit() },
   ];
+}
+
+/** The core's one entry point, as the IPC layer sees it. */
+export interface CallEntry {
+  call(channel: unknown, input: unknown): Promise<Result<unknown>>;
+}
+
+/**
+ * The core as handed to the IPC layer, telling main about every settings change that was saved
+ * (so the tray appears or goes at once); every call still goes through the core unchanged.
+ */
+export function watchSettings(core: CallEntry, onSettings: (settings: Settings) => void): CallEntry {
+  return {
+    async call(channel, input) {
+      const result = await core.call(channel, input);
+      if (channel === 'settings.update' && result.ok) {
+        const parsed = Settings.safeParse((result.value as { settings?: unknown } | null)?.settings);
+        if (parsed.success) onSettings(parsed.data);
+      }
+      return result;
+    },
+  };
 }

@@ -113,6 +113,48 @@ test('unpackaged: the app opens one hardened window over app://keydeck/ exposing
   }
 });
 
+test('desktop conventions: window size and position remembered across a restart, Help menu, logs in the logs folder', async () => {
+  if (!binary) console.log(`SKIPPED: Electron desktop conventions: ${SKIP_REASON}`);
+  test.skip(!binary, SKIP_REASON);
+  const profile = mkdtempSync(join(tmpdir(), 'keydeck-electron-'));
+  const stateFile = join(profile, 'window-state.json');
+  try {
+    const first = await electron.launch({ executablePath: binary, args: ['.', '--no-sandbox'], env: launchEnv(profile) });
+    let wanted: { width: number; height: number };
+    try {
+      await first.firstWindow();
+      wanted = await first.evaluate(({ BrowserWindow, screen }) => {
+        const area = screen.getPrimaryDisplay().workArea;
+        const bounds = { x: area.x + 10, y: area.y + 10, width: Math.min(900, area.width), height: Math.min(640, area.height) };
+        BrowserWindow.getAllWindows()[0]?.setBounds(bounds);
+        return { width: bounds.width, height: bounds.height };
+      });
+      // Written (debounced) after the resize settles, before any close.
+      await expect.poll(() => existsSync(stateFile), { timeout: 10_000 }).toBe(true);
+
+      const shell = await first.evaluate(({ app, Menu }) => ({
+        logs: app.getPath('logs'),
+        help: Menu.getApplicationMenu()?.items.find((item) => item.label === 'Help')?.submenu?.items.map((item) => item.label).filter(Boolean) ?? [],
+      }));
+      expect(shell.logs).toBe(join(profile, 'logs'));
+      expect(shell.help).toEqual(expect.arrayContaining(['Keydeck Documentation', 'Show Logs Folder', 'Report a Problem…']));
+      if (process.platform !== 'darwin') expect(shell.help).toContain('About Keydeck');
+    } finally {
+      await first.close();
+    }
+    const second = await electron.launch({ executablePath: binary, args: ['.', '--no-sandbox'], env: launchEnv(profile) });
+    try {
+      await second.firstWindow();
+      const size = await second.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getBounds());
+      expect(size).toMatchObject(wanted);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
 /** The packaged executable electron-builder wrote under `dir` (linux-unpacked, win-unpacked, mac*). */
 function packagedExecutable(dir: string): string | undefined {
   for (const sub of readdirSync(dir)) {
@@ -132,6 +174,9 @@ test('packaged with the fuses flipped: renders over app:// (file:// has no extra
   if (!existsSync('out/renderer/index.html')) throw new Error('out/ is missing: run `npx electron-vite build` first.');
   const output = mkdtempSync(join(tmpdir(), 'keydeck-packaged-'));
   const profile = mkdtempSync(join(tmpdir(), 'keydeck-electron-'));
+  // The icons electron-builder.yml names are generated, as `npm run dist` does first.
+  const icons = spawnSync('node', ['scripts/icons.mjs'], { encoding: 'utf8' });
+  expect(icons.status, `scripts/icons.mjs failed:\n${icons.stderr}`).toBe(0);
   // electron-builder as `npm run dist` runs it (electron-builder.yml: asar, fuses), from the binary
   // already here, into a temp folder. One fuse stays on: Playwright attaches through `--inspect`,
   // which `enableNodeCliInspectArguments: false` removes; every other fuse is as shipped.

@@ -2,7 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { aboutPanelOptions, DOCS_URL, isHelpUrl, problemReportUrl, PROJECT_URL, type ProblemFacts } from '../../electron/app/help.js';
 import { menuTemplate, rolesIn, type HelpActions } from '../../electron/app/menu.js';
-import { quitWhenAllWindowsClosed, trayMenuTemplate, wantsTray } from '../../electron/app/tray.js';
+import { quitWhenAllWindowsClosed, trayMenuTemplate, wantsTray, watchSettings } from '../../electron/app/tray.js';
 import { containsSecret, silentLogger } from '../../electron/core/log.js';
 import { trayOn } from '../../shared/usage.js';
 
@@ -181,5 +181,22 @@ describe('the tray setting through the core', () => {
     expect(await ws.call('settings.update', { reminders: false })).toEqual({ ok: true, value: { settings: { reminders: false, tray: true } } });
     expect((backend.store as { settings: unknown }).settings).toEqual({ reminders: false, tray: true });
     expect(await ws.call('settings.update', { tray: 'yes' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+});
+
+describe('watchSettings', () => {
+  it('tells main about a saved settings change, and nothing else; answers pass through unchanged', async () => {
+    const answers: Record<string, unknown> = {
+      'settings.update': { ok: true, value: { settings: { reminders: true, tray: true } } },
+      'settings.get': { ok: true, value: { settings: { reminders: true, tray: false } } },
+      'orgs.list': { ok: true, value: { organizations: [] } },
+    };
+    const seen: unknown[] = [];
+    const core = watchSettings({ call: async (channel) => answers[channel as string] as never }, (s) => seen.push(s));
+    for (const channel of Object.keys(answers)) expect(await core.call(channel, {})).toBe(answers[channel]);
+    expect(seen).toEqual([{ reminders: true, tray: true }]);
+    const failing = watchSettings({ call: async () => ({ ok: false, error: { code: 'STORE_ERROR', message: 'x' } }) }, (s) => seen.push(s));
+    await failing.call('settings.update', { tray: false });
+    expect(seen).toHaveLength(1);
   });
 });
