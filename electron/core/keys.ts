@@ -180,9 +180,20 @@ export function keyHandlers(c: CoreContext) {
       const { ctx } = await c.callWith(doc, org, input.environment);
       await adapter.revoke(ctx, input.keyId);
       const held = doc.credentials.filter((x) => x.orgId === org.id && x.providerKeyId === input.keyId);
-      for (const cred of held) await c.deps.secrets.delete(c.account(org, cred)).catch(() => false);
+      // The key is dead now; its secret goes from the keychain. One that cannot go yet (a locked
+      // keychain) keeps its record, marked refused, so it is never left in the keychain unseen.
+      const kept = new Set<string>();
+      for (const cred of held) {
+        await c.deps.secrets.delete(c.account(org, cred)).catch(() => kept.add(cred.id));
+      }
       await c.deps.meta.update((d) => {
-        d.credentials = d.credentials.filter((x) => !(x.orgId === org.id && x.providerKeyId === input.keyId));
+        for (const x of d.credentials) {
+          if (kept.has(x.id)) {
+            x.rejectedAt = c.now();
+            x.rejectedCode = 'KEY_REVOKED';
+          }
+        }
+        d.credentials = d.credentials.filter((x) => kept.has(x.id) || !(x.orgId === org.id && x.providerKeyId === input.keyId));
         // The last 4 from the key Keydeck held, else from the last list the person revoked it from.
         const listed = c.cache.get(org.id, input.environment)?.keys.find((k) => k.id === input.keyId);
         const last4 = held[0]?.last4 ?? (listed && /•{4}(.{4})$/.exec(listed.masked)?.[1]);

@@ -224,11 +224,19 @@ export function orgHandlers(c: CoreContext) {
       const open = doc.rotations.find((r) => r.orgId === org.id && r.status !== 'done' && r.status !== 'cancelled');
       if (open) fail('CONFLICT', `A rotation of ${org.name}'s key …${open.old.last4} is not finished. Finish or cancel it first, so no key is left behind at the provider.`);
       let removedSecrets = 0;
-      for (const cred of doc.credentials.filter((x) => x.orgId === org.id)) {
+      const creds = doc.credentials.filter((x) => x.orgId === org.id);
+      for (const cred of creds) {
         const account = c.account(org, cred);
-        if (await c.deps.secrets.delete(account)) removedSecrets++;
-        // "Nothing deleted" must mean "nothing there": ask again, so a keychain that cannot answer fails here.
-        else if ((await c.deps.secrets.get(account)) !== null) fail('KEYCHAIN_ERROR', `The keychain kept ${org.name}'s ${cred.environment} key …${cred.last4}. Nothing was removed from Keydeck; unlock your keychain and try again.`);
+        try {
+          if (await c.deps.secrets.delete(account)) removedSecrets++;
+          // "Nothing deleted" must mean "nothing there": ask again, so a keychain that cannot answer fails here.
+          else if ((await c.deps.secrets.get(account)) !== null) fail('KEYCHAIN_ERROR', `The keychain kept ${org.name}'s ${cred.environment} key …${cred.last4}.`);
+        } catch (error) {
+          // Say how far it got: keys already deleted are gone from the keychain, the rest is still there.
+          const failure = error instanceof KeydeckFailure ? error.error : { code: 'KEYCHAIN_ERROR' as const, message: 'The keychain refused.' };
+          const done = removedSecrets ? ` ${removedSecrets} of ${creds.length} of its keys were already deleted from the keychain, so Keydeck cannot use them any more;` : '';
+          fail(failure.code, `${failure.message}${done} ${org.name} stays in Keydeck until every key is deleted. Unlock your keychain and remove it again to finish.`);
+        }
       }
       c.cache.forgetOrg(org.id);
       await c.deps.meta.update((d) => {

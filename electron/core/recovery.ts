@@ -245,7 +245,10 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   const now = c.now();
   const notes: string[] = [];
   const keychain = await keychainEntries(c);
-  if (keychain.problem) notes.push(`The keychain could not be read (${keychain.problem.message}), so only the file was used. Open Keydeck again once the keychain works to connect your keys again.`);
+  // Rebuilding without the keychain would keep only records whose secrets it cannot see, and leave the
+  // rest of the keychain with nothing pointing at it, in a file that then looks healthy: refuse instead,
+  // and change nothing, until the keychain can be read.
+  if (keychain.problem) fail(keychain.problem.code, `Keydeck cannot rebuild its metadata without reading the keychain: ${keychain.problem.message} Nothing was changed; unlock the keychain and choose Rebuild again.`);
 
   // Second source: the copy taken at the last start. Its organizations (names, URLs, policies) and
   // journals fill what the damaged file lost; its key records are used only where the keychain still

@@ -187,6 +187,53 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
   });
 });
 
+describe('round two of the red-team review', () => {
+  it('a file planted at the backup path is refused, never taken for the backup', async () => {
+    const { seeded, orgId, adminId } = await laghav();
+    const dir = mkdtempSync(join(tmpdir(), 'keydeck-plant-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, `LAGHAV_API_KEY=${seeded.admin.live}\n`);
+    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    writeFileSync(`${file}.keydeck-${r.id}.bak`, 'LAGHAV_API_KEY=PLANTED_VALUE\n');
+    const target = { kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' };
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [target] } });
+    expect(r.deployResults.at(-1)?.ok).toBe(false);
+    expect(r.deployRecords).toEqual([]);
+    expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
+    // A renderer that names a backup as a target is refused too.
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ ...target, path: `${file}.keydeck-${r.id}.bak` }] } });
+    expect(r.deployResults.at(-1)?.message).toContain('the name Keydeck gives its backups');
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(r.status).toBe('cancelled');
+    expect(readFileSync(file, 'utf8')).toBe(`LAGHAV_API_KEY=${seeded.admin.live}\n`);
+  });
+
+  it('one pasted key never becomes two credentials, whatever races (paste in a rotation vs connect)', async () => {
+    const seeded = t.sandbox.skapi.seedOrg('Race');
+    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const r = await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    expect(r.step).toBe('create');
+    const k = t.sandbox.skapi.mint(seeded.org.id, r.newKey.name, 'live');
+    const [paste, connect] = await Promise.all([
+      t.ws.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: k.secret } }),
+      t.ws.call('orgs.connect', { key: k.secret, name: 'Dup' }),
+    ]);
+    expect([paste.ok, connect.ok].filter(Boolean).length).toBeLessThanOrEqual(1);
+    const holding = (await t.secrets.list()).filter((e) => e.secret === k.secret);
+    expect(holding.length).toBeLessThanOrEqual(1);
+  });
+
+  it('cancel revokes a new key whose secret is gone from the keychain, by its id', async () => {
+    const { orgId, adminId } = await laghav();
+    const r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    const id = r.newKey.providerKeyId ?? '';
+    await t.secrets.delete(t.account(orgId, 'live', r.newKey.credentialId));
+    const done = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(done.status).toBe('cancelled');
+    expect(t.sandbox.laghav.truthById(id)?.status).toBe('revoked');
+  });
+});
+
 describe('a hostile or broken create answer is never trusted', () => {
   it.each(HOSTILE_KEY_VARIANTS)('keys.create, %s: refused, the key it made is revoked, nothing stored', async (variant) => {
     const { orgId } = await laghav();

@@ -13,7 +13,7 @@ export function describeTarget(t: DeployTarget): string {
  * Sends the new key to one target. A failure is reported in the result (the rotation goes on; the
  * person can pick another target), never thrown.
  */
-export async function deployTo(target: DeployTarget, secret: string, copySecret: (secret: string) => Promise<unknown>, at: string, options: { backupPath?: string } = {}) {
+export async function deployTo(target: DeployTarget, secret: string, copySecret: (secret: string) => Promise<unknown>, at: string, options: { backupPath?: string; existingBackup?: 'keep' | 'refuse' } = {}) {
   const name = describeTarget(target);
   try {
     if (target.kind === 'clipboard') {

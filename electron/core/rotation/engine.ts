@@ -44,9 +44,9 @@ export class RotationEngine {
    * Runs one operation on a rotation holding its lock and its organization-environment's: the same
    * action twice at once (a double click) gets the first one's answer; anything else meanwhile is BUSY.
    */
-  private exclusive<T>(id: string, identity: unknown, op: () => Promise<T>): Promise<T> {
+  private exclusive<T>(id: string, identity: unknown, op: () => Promise<T>, extra: string[] = []): Promise<T> {
     const r = this.get(id);
-    return this.guard.run([lock.rotation(id), lock.orgEnv(r.orgId, r.environment)], identity, 'working on this rotation', op);
+    return this.guard.run([lock.rotation(id), lock.orgEnv(r.orgId, r.environment), ...extra], identity, 'working on this rotation', op);
   }
 
   get(id: string, doc: MetaDoc = this.c.deps.meta.read()): Rotation {
@@ -91,12 +91,14 @@ export class RotationEngine {
 
   /** Applies a person's action, then runs whatever Keydeck can do by itself. */
   async act(id: string, action: RotationAction): Promise<Rotation> {
+    // A pasted key is locked by its hash too, as for connect and adopt: one key never becomes two credentials.
+    const extra = action.kind === 'pasteNew' ? [lock.key(action.key.trim())] : [];
     return this.exclusive(id, ['rotation.act', id, action], async () => {
       let r = this.get(id);
       if (r.status === 'done' || r.status === 'cancelled') fail('CONFLICT', 'This rotation is already over.');
       r = await this.apply(r, action);
       return this.drive(r.id);
-    });
+    }, extra);
   }
 
   /** Resumes the automatic steps of an unfinished rotation. */
@@ -170,11 +172,25 @@ export class RotationEngine {
             }
           }
           if (!record && target.kind === 'clipboard') record = { kind: 'clipboard', at };
-          if (record && !recordOf(r, target)) {
+          const first = Boolean(record && !recordOf(r, target));
+          // Whether this rotation already made the backup at that path (another variable of the same file).
+          const backupMade = record?.kind === 'envFile' && r.deployRecords.some((d) => d.kind === 'envFile' && d.backup === record.backup && !(d.path === record.path && d.variable === record.variable));
+          if (record && first) {
             const kept = record;
             r = await this.save(r.id, (x) => void x.deployRecords.push(kept));
           }
-          results.push(await deployTo(target, secret, this.copySecret, at, record?.kind === 'envFile' ? { backupPath: record.backup } : {}));
+          // The backup is this rotation's only if this rotation made it: on the first write any file
+          // already at its path is refused; later writes keep the one the first made.
+          const backup = record?.kind === 'envFile' ? { backupPath: record.backup, existingBackup: first && !backupMade ? ('refuse' as const) : ('keep' as const) } : {};
+          const result = await deployTo(target, secret, this.copySecret, at, backup);
+          results.push(result);
+          if (first && !result.ok && record?.kind === 'envFile') {
+            // Nothing was written: the record (and a backup path that may hold someone else's file) goes.
+            const { path, variable } = record;
+            r = await this.save(r.id, (x) => {
+              x.deployRecords = x.deployRecords.filter((d) => !(d.kind === 'envFile' && d.path === path && d.variable === variable));
+            });
+          }
         }
         return this.save(r.id, (x, doc) => {
           x.deployResults.push(...results);
@@ -629,6 +645,25 @@ export class RotationEngine {
         } catch (error) {
           if (!isRejection(error)) throw error;
         }
+      }
+    }
+    if (!secret && r.newKey.providerKeyId) {
+      // The new key exists at the provider but its secret is gone from the keychain: it cannot be
+      // checked, but it must still be revoked, by its id, or by the person in the dashboard.
+      const id = r.newKey.providerKeyId;
+      if (adapter.revoke && adapter.info.capabilities.revoke === 'api') {
+        await this.save(r.id, (x) => {
+          x.intent = { action: 'revoke-new', at: this.c.now() };
+        }, `revoking the new key (${id}) to cancel; its secret is no longer in the keychain`);
+        await adapter.revoke(await this.adminCtx(org, r), id).catch((e: unknown) => {
+          if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
+        });
+      } else if (!r.cancelRevokeClaimedAt) {
+        await this.save(r.id, (x) => {
+          x.status = 'needs-user';
+          x.waitingFor = `To cancel, revoke the new key (${adapter.info.displayName} id ${id}) in the dashboard, then confirm. Its secret is no longer in the keychain, so Keydeck cannot check it. The old key stays current.`;
+        });
+        return;
       }
     }
     await this.c.deps.secrets.delete(this.newAccount(org, r));

@@ -31,6 +31,11 @@ export type EnvRead = EnvValue | { kind: 'missing-file' };
  * Only files named like env files: `.env`, `.env.production`, `production.env`, `app.env.local`.
  * A renderer that asked Keydeck to write a key anywhere else is refused.
  */
+/** A name Keydeck gives its own backups (`<file>.keydeck.bak`, `<file>.keydeck-<rotation>.bak`): never a deploy target. */
+export function isBackupName(path: string): boolean {
+  return /\.keydeck(-[A-Za-z0-9_]+)?\.bak$/.test(basename(path));
+}
+
 export function isEnvFileName(path: string): boolean {
   const name = basename(path);
   return /^\.env(\.[A-Za-z0-9_-]+)*$/.test(name) || /^[A-Za-z0-9_-]+\.env(\.[A-Za-z0-9_-]+)*$/.test(name);
@@ -366,7 +371,7 @@ async function save(file: EnvFile, bytes: Buffer): Promise<void> {
  * A regular file of ours already there is the original from an earlier write of the same rotation
  * (a second deploy, or a crash), so it is kept, not overwritten; anything else there is refused.
  */
-async function keepBackup(backupPath: string, bytes: Buffer, name: string): Promise<string> {
+async function keepBackup(backupPath: string, bytes: Buffer, name: string, existing: 'keep' | 'refuse' = 'keep'): Promise<string> {
   if (!isAbsolute(backupPath) || backupPath.includes('\0')) fail('VALIDATION_FAILED', 'The backup of the .env file needs a full path.');
   const handle = await open(backupPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600).catch((e: unknown) => (code(e) === 'EEXIST' ? undefined : Promise.reject(e)));
   if (handle) {
@@ -383,7 +388,9 @@ async function keepBackup(backupPath: string, bytes: Buffer, name: string): Prom
   }
   const st = await lstat(backupPath);
   const uid = process.getuid?.();
-  if (st.isFile() && st.nlink === 1 && (uid === undefined || st.uid === uid)) return backupPath;
+  // An existing backup is kept only where the caller knows it made it (a later write of the same
+  // rotation); on a first write, a file already there was planted or left, and is refused.
+  if (existing === 'keep' && st.isFile() && st.nlink === 1 && (uid === undefined || st.uid === uid)) return backupPath;
   const kind = st.isFile() ? 'a file Keydeck did not make' : what(st);
   return fail('VALIDATION_FAILED', `${basename(backupPath)}, where Keydeck keeps the backup of ${name}, is ${kind}; nothing was written. Remove it and try again.`);
 }
@@ -407,7 +414,7 @@ export async function writeEnvFile(
   path: string,
   variable: string,
   value: string,
-  options: { backupPath?: string } = {},
+  options: { backupPath?: string; existingBackup?: 'keep' | 'refuse' } = {},
 ): Promise<{ replaced: number; backup?: string; previous: EnvRead }> {
   checkVariable(variable);
   if (value === '') fail('VALIDATION_FAILED', 'The key to write is empty.');
@@ -419,7 +426,7 @@ export async function writeEnvFile(
   // Computed (and the value checked) before anything is touched.
   const next = setEnvVariable(text, variable, value);
   if (options.backupPath === path || options.backupPath === file.real) fail('VALIDATION_FAILED', `The backup of ${file.name} cannot be the file itself.`);
-  const backup = options.backupPath && file.st ? await keepBackup(options.backupPath, file.bytes, file.name) : undefined;
+  const backup = options.backupPath && file.st ? await keepBackup(options.backupPath, file.bytes, file.name, options.existingBackup) : undefined;
   if (!file.st || next.text !== text) await save(file, Buffer.from(next.text, 'latin1'));
   return { replaced: next.replaced, backup, previous };
 }

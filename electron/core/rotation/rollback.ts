@@ -1,8 +1,9 @@
 import type { DeployRecord, DeployTarget, Rotation } from '../../../shared/rotation.js';
-import { KeydeckFailure } from '../../../shared/errors.js';
+import { fail, KeydeckFailure } from '../../../shared/errors.js';
 import { maskFromParts } from '../../../shared/keys.js';
 import type { Clipboard } from '../ports.js';
-import { readEnvVariable, removeBackup, restoreEnvVariable } from './env-file.js';
+import { basename } from 'node:path';
+import { isBackupName, readEnvVariable, removeBackup, restoreEnvVariable } from './env-file.js';
 
 /**
  * Rolling back a rotation's deploys. Before a rotation first writes to a target it records what the
@@ -23,6 +24,7 @@ export async function describeEnvTarget(
   oldSecret: string | null,
   at: string,
 ): Promise<DeployRecord> {
+  if (isBackupName(target.path)) fail('VALIDATION_FAILED', `${basename(target.path)} is the name Keydeck gives its backups; choose the .env file itself.`);
   const now = await readEnvVariable(target.path, target.variable);
   const previous = now.kind === 'missing-file' ? 'missing-file' : now.kind === 'absent' ? 'absent' : oldSecret !== null && now.value === oldSecret ? 'old-key' : 'other';
   return {
@@ -91,7 +93,12 @@ async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>
     else if (record.backup) restore = { kind: 'original', backup: record.backup };
     else if (record.previous === 'old-key' && keys.oldSecret !== null) restore = { kind: 'value', value: keys.oldSecret };
     if (!restore) return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keptIn}` };
-    const done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
+    let done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
+    if (!done.restored && restore.kind === 'original' && record.previous === 'old-key' && keys.oldSecret !== null) {
+      // The backup is gone or does not match: the old key itself is in the keychain.
+      restore = { kind: 'value', value: keys.oldSecret };
+      done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
+    }
     if (!done.restored) return { target, ok: false, message: `Could not put back ${record.variable}: ${done.reason ?? 'the file could not be written'}.${keptIn}` };
     const what =
       record.previous === 'old-key'

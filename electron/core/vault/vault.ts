@@ -23,6 +23,7 @@ export class Vault implements SecretStore {
   private session: Map<string, string> | undefined;
   private lastProblem: KeydeckError | undefined;
   private checked = false;
+  private checkedAt = 0;
 
   constructor(readonly keychain: SecretStore) {}
 
@@ -49,12 +50,14 @@ export class Vault implements SecretStore {
       this.lastProblem = keychainFailure(error).error;
     }
     this.checked = true;
+    this.checkedAt = Date.now();
     return this.status();
   }
 
   /** The last check's answer (checking first if there was none). */
   async current(recheck = false): Promise<VaultStatus> {
-    return recheck || !this.checked ? this.check() : this.status();
+    // A status older than half a minute is asked again: a keychain can lock at any time.
+    return recheck || !this.checked || Date.now() - this.checkedAt > 30_000 ? this.check() : this.status();
   }
 
   private status(): VaultStatus {
@@ -88,8 +91,28 @@ export class Vault implements SecretStore {
     if (this.session && environment === 'live') fail('LIVE_KEY_NEEDS_KEYCHAIN', LIVE_REFUSED_MESSAGE);
   }
 
+  /**
+   * A keychain call, whose outcome keeps the status current: a locked or missing keychain seen by any
+   * call shows in `vault.status` (and so the banner) at once, not only after "Check again".
+   */
+  private async watched<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const value = await call();
+      // A keychain that answered works again (unlocked, restarted): the banner may go.
+      this.lastProblem = undefined;
+      return value;
+    } catch (error) {
+      const failure = keychainFailure(error);
+      if (failure.error.code.startsWith('KEYCHAIN_')) {
+        this.lastProblem = failure.error;
+        this.checked = true;
+      }
+      throw failure;
+    }
+  }
+
   async get(account: string): Promise<string | null> {
-    if (!this.session) return this.keychain.get(account);
+    if (!this.session) return this.watched(() => this.keychain.get(account));
     const held = this.session.get(account);
     if (held !== undefined) return held;
     // A key filed in the keychain before it went away: say so, rather than "missing".
@@ -98,20 +121,21 @@ export class Vault implements SecretStore {
   }
 
   async set(account: string, secret: string): Promise<void> {
-    if (!this.session) return this.keychain.set(account, secret);
+    if (!this.session) return this.watched(() => this.keychain.set(account, secret));
     // Defence in depth: every path that stores a key ends here.
     if (environmentOf(account) !== 'test') fail('LIVE_KEY_NEEDS_KEYCHAIN', LIVE_REFUSED_MESSAGE);
     this.session.set(account, secret);
   }
 
   async delete(account: string): Promise<boolean> {
-    if (!this.session) return this.keychain.delete(account);
+    if (!this.session) return this.watched(() => this.keychain.delete(account));
     return this.session.delete(account);
   }
 
   async list(): Promise<{ account: string; secret: string }[]> {
-    if (!this.keychain.list) return [];
-    return this.keychain.list();
+    const list = this.keychain.list?.bind(this.keychain);
+    if (!list) return [];
+    return this.watched(list);
   }
 
   /** Forgets every session-only key (on quit). */

@@ -16,7 +16,9 @@ const WHAT_TO_DO: Record<string, { title: string; todo: string }> = {
 };
 
 export function useVaultStatus() {
-  return useQuery<VaultStatus>({ queryKey: ['vault'], queryFn: () => unwrap(api.vault.status({})), staleTime: Infinity, refetchOnWindowFocus: false });
+  // Asked again now and then and when the window comes back, so a keychain locked mid-session (with
+  // the screen, say) shows its banner without waiting for a failed call.
+  return useQuery<VaultStatus>({ queryKey: ['vault'], queryFn: () => unwrap(api.vault.status({})), staleTime: 30_000, refetchInterval: 60_000, refetchOnWindowFocus: true });
 }
 
 /**
