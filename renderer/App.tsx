@@ -11,12 +11,14 @@ import { ActivityView } from './features/activity/ActivityView.js';
 import { CommandPalette } from './features/palette/CommandPalette.js';
 import { ReminderBanner } from './features/usage/ReminderBanner.js';
 import { SettingsDialog } from './features/settings/SettingsDialog.js';
+import { RemovedNotice } from './features/settings/RemoveAllData.js';
 import { RecoveryScreen } from './features/storage/RecoveryScreen.js';
 import { VaultBanner, useVaultStatus } from './features/storage/VaultBanner.js';
 import { UsageView, type Flag } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
-import { useSelection } from './lib/selection.js';
+import { announceRemoved, useRemovedData } from './lib/data-removed.js';
+import { environmentToShow, preferredEnvironment, useSelection } from './lib/selection.js';
 
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
@@ -27,6 +29,7 @@ export function App() {
   const vault = useVaultStatus();
   const queryClient = useQueryClient();
   const [selection, select] = useSelection();
+  const removed = useRemovedData();
   const [adding, setAdding] = useState(false);
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
   const [palette, setPalette] = useState(false);
@@ -40,16 +43,15 @@ export function App() {
   }, [organizationsList]);
   const go = useMemo(
     () => ({
-      // Opening an organization keeps the current environment when it has it, else shows the one it has.
+      // Opening an organization shows an environment it has connected, preferring the one last shown there.
       org: (orgId: string, environment?: Environment) =>
         select((current) => {
-          const envs = orgsRef.current?.find((o) => o.id === orgId)?.environments ?? [];
-          const keep = current.environment && envs.includes(current.environment) ? current.environment : envs[0];
-          const chosen = environment ?? keep;
-          return { orgId, view: 'org', ...(chosen ? { environment: chosen } : {}) };
+          const org = orgsRef.current?.find((o) => o.id === orgId);
+          const chosen = environment ?? (org ? preferredEnvironment(org, current) : undefined);
+          return { orgId, view: 'org', pinned: environment !== undefined, ...(chosen ? { environment: chosen } : {}) };
         }),
       view: (view: 'overview' | 'activity') => select({ view }),
-      env: (environment: Environment) => select({ environment, view: 'org' }),
+      env: (environment: Environment) => select({ environment, view: 'org', pinned: true }),
       add: () => setAdding(true),
       settings: () => setSettings(true),
     }),
@@ -93,6 +95,16 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [organizationsList, go]);
 
+  // The environment shown becomes the selection, and is remembered as this organization's last one.
+  const shownOrg = organizationsList?.find((o) => o.id === selection.orgId) ?? organizationsList?.[0];
+  const shownEnv = shownOrg ? environmentToShow(shownOrg, selection) : undefined;
+  useEffect(() => {
+    if (!shownOrg || !shownEnv) return;
+    const connected = shownOrg.environments.includes(shownEnv);
+    if (selection.orgId === shownOrg.id && selection.environment === shownEnv && (!connected || selection.lastEnv?.[shownOrg.id] === shownEnv)) return;
+    select((current) => ({ orgId: shownOrg.id, environment: shownEnv, ...(connected ? { lastEnv: { ...current.lastEnv, [shownOrg.id]: shownEnv } } : {}) }));
+  }, [shownOrg, shownEnv, selection, select]);
+
   if (store.data?.state === 'corrupt') return <RecoveryScreen status={store.data} />;
   if (store.data && store.data.state !== 'ok') {
     return (
@@ -119,12 +131,14 @@ export function App() {
   }
   const organizations = orgs.data.organizations;
   const selected = organizations.find((o) => o.id === selection.orgId) ?? organizations[0];
+  const environment = selected ? environmentToShow(selected, selection) : selection.environment;
 
   return (
     <AppInfoProvider info={info.data}>
       {organizations.length === 0 || adding ? (
         <main className="center first-run">
           <h1>{organizations.length === 0 ? 'Welcome to Keydeck' : 'Add an organization'}</h1>
+          {removed && organizations.length === 0 && <RemovedNotice removed={removed} onDismiss={() => announceRemoved(undefined)} />}
           <VaultBanner />
           <p className="lead">
             Connect an organization by pasting one of its admin API keys. Keydeck verifies it with the provider and{' '}
@@ -172,8 +186,8 @@ export function App() {
               <OrgView
                 key={selected.id}
                 org={selected}
-                environment={selection.environment}
-                onEnvironment={(environment) => select({ environment })}
+                environment={environment}
+                onEnvironment={(chosen) => select({ orgId: selected.id, environment: chosen, pinned: true })}
                 onRemoved={() => select({ orgId: undefined, view: 'org' })}
                 onRotationStarted={(rotationId) => setWizard({ rotationId, orgId: selected.id })}
               />

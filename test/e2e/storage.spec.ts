@@ -89,6 +89,22 @@ test('with no keychain: the problem is explained, session-only mode keeps test k
     await expect(page.getByRole('navigation').getByText('session')).toBeVisible();
     await expect(page.getByRole('row', { name: /CI pipeline/ })).toBeVisible();
     await expectNoAxeViolations(page, 'session-only mode');
+
+    // Opened afresh (a new window: the default selection is LIVE), the test-only organization opens
+    // on the environment it has, not on a LIVE one session-only mode cannot connect.
+    await page.evaluate(`localStorage.setItem('keydeck.selection', '{"environment":"live","view":"org"}')`);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Acme', level: 1 })).toBeVisible();
+    await expect(page.getByRole('row', { name: /CI pipeline/ })).toBeVisible();
+    await expect(page.getByText('LIVE environment: real data, real money')).toHaveCount(0);
+    await expect(page.getByText(/Connect a live key/i)).toHaveCount(0);
+    // Choosing LIVE on purpose still shows it (with what it takes), and a reload keeps that choice.
+    await page.getByRole('radiogroup', { name: 'Environment' }).getByRole('radio', { name: 'LIVE' }).click();
+    await expect(page.getByText('LIVE environment: real data, real money')).toBeVisible();
+    await page.reload();
+    await expect(page.getByText('LIVE environment: real data, real money')).toBeVisible();
+    await page.getByRole('radiogroup', { name: 'Environment' }).getByRole('radio', { name: 'Test' }).click();
+    await expect(page.getByRole('row', { name: /CI pipeline/ })).toBeVisible();
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
