@@ -4,6 +4,7 @@ import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
+import { RemoveAllData } from './RemoveAllData.js';
 import { trayOn, type Settings } from '../../../shared/usage.js';
 
 /** The platform as far as the tray default needs it: Linux or not (the sandboxed page has no `process`). */
@@ -50,6 +51,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {update.isError && <ErrorNotice error={update.error} title="The setting was not saved" />}
+      <RemoveAllData onRemoved={onClose} />
       <div className="dialog-actions">
         <button type="button" className="button-primary" onClick={onClose}>
           Done
