@@ -1,15 +1,19 @@
 import { useState } from 'react';
 import type { Input } from '../../../shared/contract.js';
-import { api, unwrap } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
+import { copySecret } from '../../lib/copy.js';
 import { useAction } from '../../lib/use-action.js';
 
 /**
- * A new key's secret, shown this once. Copy goes through the main process, which clears the
- * clipboard after 30 s if it still holds the key.
+ * A new key's secret, shown this once. In the app, Copy goes through the main process, which clears
+ * the clipboard after 30 s if it still holds the key; in the browser preview the page copies it with
+ * the browser's clipboard, which nothing clears later (see lib/copy.ts).
  */
 export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: string; about?: Input<'activity.reveal'> }) {
   const [revealed, setRevealed] = useState(false);
-  const copy = useAction({ mutationFn: () => unwrap(api.clipboard.copySecret({ secret, about })) });
+  const { transport } = useAppInfo();
+  const copy = useAction({ mutationFn: () => copySecret(transport, secret, about) });
   const toggle = () => {
     // Revealing is logged (which key, never the key); hiding is not.
     if (!revealed && about) void api.activity.reveal(about);
@@ -30,7 +34,7 @@ export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: 
         </button>
       </div>
       <p role="status" className="hint">
-        {copy.isSuccess ? `Copied. The clipboard is cleared in ${Math.round(copy.data.clearsAfterMs / 1000)} s.` : copy.isError ? 'Could not copy; reveal the key and copy it by hand.' : ''}
+        {copy.isSuccess ? copy.data.message : copy.isError ? 'Could not copy; reveal the key and copy it by hand.' : ''}
       </p>
     </div>
   );

@@ -1,19 +1,28 @@
 import { useId, useState } from 'react';
 import { api, unwrap } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
 import { useAction } from '../../lib/use-action.js';
 import type { DeployTarget, RotationView } from '../../../shared/rotation.js';
 
-/** Where the new key goes: clipboard, a .env file, or "I deployed it myself" (several at once). Remembered per key. */
+/**
+ * Where the new key goes: clipboard, a .env file, or "I deployed it myself" (several at once). Remembered per key.
+ *
+ * The clipboard target is the main process writing the system clipboard, so it exists in the app only.
+ * In the browser preview the core's clipboard is not the person's, and the wizard never sends the new
+ * key to the page (so the page cannot copy it either): the panel says so instead of offering a copy
+ * that would go nowhere.
+ */
 export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation: RotationView; busy: boolean; onDeploy: (targets: DeployTarget[]) => void; onDeployed: () => void }) {
+  const canClipboard = useAppInfo().transport === 'electron';
   const remembered = rotation.rememberedTargets;
   const rememberedEnv = remembered.find((t): t is Extract<DeployTarget, { kind: 'envFile' }> => t.kind === 'envFile');
-  const [clipboard, setClipboard] = useState(remembered.length === 0 || remembered.some((t) => t.kind === 'clipboard'));
+  const [clipboard, setClipboard] = useState(canClipboard && (remembered.length === 0 || remembered.some((t) => t.kind === 'clipboard')));
   const [envFile, setEnvFile] = useState(Boolean(rememberedEnv));
   const [manual, setManual] = useState(remembered.some((t) => t.kind === 'manual'));
   const [path, setPath] = useState(rememberedEnv?.path ?? '');
   const [variable, setVariable] = useState(rememberedEnv?.variable ?? rotation.envVar);
   const ids = { clip: useId(), env: useId(), manual: useId(), path: useId(), variable: useId() };
-  const targets: DeployTarget[] = [...(clipboard ? [{ kind: 'clipboard' as const }] : []), ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []), ...(manual ? [{ kind: 'manual' as const }] : [])];
+  const targets: DeployTarget[] = [...(clipboard && canClipboard ? [{ kind: 'clipboard' as const }] : []), ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []), ...(manual ? [{ kind: 'manual' as const }] : [])];
   const valid = targets.length > 0 && (!envFile || (path.trim().startsWith('/') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.trim())));
   const deployedOnce = rotation.deployResults.some((d) => d.ok);
   const pick = useAction({
@@ -26,10 +35,17 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
     <div className="deploy-panel">
       <fieldset>
         <legend>Send the new key to</legend>
-        <div className="field-inline">
-          <input id={ids.clip} type="checkbox" checked={clipboard} onChange={(e) => setClipboard(e.target.checked)} />
-          <label htmlFor={ids.clip}>The clipboard (cleared after 30 s if it still holds the key)</label>
-        </div>
+        {canClipboard ? (
+          <div className="field-inline">
+            <input id={ids.clip} type="checkbox" checked={clipboard} onChange={(e) => setClipboard(e.target.checked)} />
+            <label htmlFor={ids.clip}>The clipboard (cleared after 30 s if it still holds the key)</label>
+          </div>
+        ) : (
+          <p className="hint" data-testid="no-clipboard-target">
+            No clipboard here: in the browser preview Keydeck’s server cannot reach your clipboard, and the wizard never sends the new key to this page. Use a .env file, or deploy it
+            yourself; the desktop app can also copy it for you.
+          </p>
+        )}
         <div className="field-inline">
           <input id={ids.env} type="checkbox" checked={envFile} onChange={(e) => setEnvFile(e.target.checked)} />
           <label htmlFor={ids.env}>A .env file</label>
