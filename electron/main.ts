@@ -221,7 +221,7 @@ void app.whenReady().then(() => {
       const picked = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
       return picked.canceled ? undefined : picked.filePath;
     },
-  });
+  }, { dataPlaces: { logDirs: [app.getPath('logs')] } });
   registerIpc({ ipcMain, core: watchSettings(workspace, (settings) => applyTray(settings)), windowIds, trusted });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

@@ -379,7 +379,7 @@ export const contract = {
   'store.recover': {
     input: z.object({}).strict(),
     output: RecoveryReport,
-    errors: errors('CONFLICT', KEYCHAIN),
+    errors: errors(MUTATION, KEYCHAIN),
   },
   /**
    * Settings → Remove all Keydeck data. Deletes every keychain item filed under Keydeck's keychain

@@ -15,7 +15,7 @@ export interface DataPlaces {
 
 /** Profile files that hold Keydeck's data, besides `metadata.json` itself (which is emptied, not deleted). */
 function isProfileDataFile(name: string): boolean {
-  return name === 'metadata.last-good.json' || name === 'cache.json' || /^metadata\.damaged-.*\.json$/.test(name) || /^metadata\.json\.recovering$/.test(name);
+  return name === 'metadata.last-good.json' || name === 'cache.json' || name === 'window-state.json' || /^metadata\.damaged-.*\.json$/.test(name) || /^metadata\.json\.recovering$/.test(name);
 }
 
 /** Every file under `dir` (logs may be rotated into numbered or dated files). */

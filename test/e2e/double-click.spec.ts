@@ -121,7 +121,6 @@ for (const [style, dbl] of Object.entries(STYLES)) {
 
     // Deploy to a .env: written once; its backup holds the original content, not the new key.
     let acts = answers(keydeck, 'rotation.act');
-    await wizard.getByLabel('The clipboard').uncheck();
     await wizard.getByLabel('A .env file').check();
     await wizard.getByLabel('File (full path)').fill(env.path);
     await dbl(wizard.getByRole('button', { name: 'Deploy', exact: true }));
@@ -174,7 +173,6 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     await start.getByLabel(/I understand this rotates a LIVE key/).check();
     await start.getByRole('button', { name: 'Start rotation' }).click();
     let wizard = page.getByRole('dialog', { name: /^Rotate .* \(LIVE\) in Acme/ });
-    await wizard.getByLabel('The clipboard').uncheck();
     await wizard.getByLabel('A .env file').check();
     await wizard.getByLabel('File (full path)').fill(env.path);
     await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();

@@ -45,7 +45,6 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expect(wizard.getByRole('listitem').filter({ hasText: 'Verify new key' })).toContainText('done');
     await expect(wizard.getByRole('listitem').filter({ hasText: 'Deploy' })).toContainText('needs you');
     await expectNoAxeViolations(page, 'rotation wizard: deploy');
-    await wizard.getByLabel('The clipboard').uncheck();
     await wizard.getByLabel('A .env file').check();
     // The browser preview cannot show the system file dialog (the app does): it says so, and takes a typed path.
     await wizard.getByRole('button', { name: 'Choose…' }).click();
@@ -100,9 +99,12 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
       await wizard.getByLabel('The new key').fill(secret);
       await wizard.getByRole('button', { name: 'Store and verify' }).click();
       await expect(wizard.getByRole('listitem').filter({ hasText: 'Deploy' })).toContainText('needs you');
+      // The browser preview offers no clipboard target (the server cannot reach the person's clipboard).
+      await expect(wizard.getByTestId('no-clipboard-target')).toBeVisible();
+      await wizard.getByLabel('I deploy it myself').check();
       await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();
-      await expect(wizard.getByLabel('Deploy results')).toContainText('the clipboard');
-      expect(keydeck.clipboard.text).toBe(secret);
+      await expect(wizard.getByLabel('Deploy results')).toContainText('by hand');
+      expect(keydeck.clipboard.text).not.toBe(secret);
       await wizard.getByRole('button', { name: 'It is deployed everywhere: continue' }).click();
 
       if (provider === 'skapi') {
@@ -188,7 +190,6 @@ test('cancel after a deploy to a .env: asked first with the plan, the old key go
   writeFileSync(envPath, original);
 
   const wizard = await startRotation(page, /Keydeck admin \(live\)/);
-  await wizard.getByLabel('The clipboard').uncheck();
   await wizard.getByLabel('A .env file').check();
   await wizard.getByLabel('File (full path)').fill(envPath);
   await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();
