@@ -178,12 +178,13 @@ describe('the window options and CSP as written', () => {
     expect(registered).toBeGreaterThan(-1);
     expect(registered).toBeLessThan(main.indexOf('app.whenReady()'));
     expect(main).toContain('protocol.handle(APP_SCHEME, appProtocolResponse)');
-    expect(main.indexOf('protocol.handle(')).toBeLessThan(main.indexOf('createWindow();'));
+    expect(main.indexOf('protocol.handle(')).toBeLessThan(main.indexOf('= createWindow('));
+    expect(main.indexOf('= createWindow(')).toBeGreaterThan(-1);
     // The dev server is trusted only in an unpackaged run.
     expect(main).toContain('devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined');
   });
   it('builds its menu from menuTemplate, so a packaged build has no DevTools item', () => {
-    expect(main).toContain('menuTemplate({ packaged: app.isPackaged, platform: process.platform })');
+    expect(main).toContain('menuTemplate({ packaged: app.isPackaged, platform: process.platform');
     expect(main).not.toMatch(/toggleDevTools|openDevTools|role: 'viewMenu'/);
   });
   it('denies navigation, new windows and permission requests', () => {
