@@ -182,7 +182,7 @@ for (const [style, dbl] of Object.entries(STYLES)) {
 
     await page.reload();
     const banner = page.getByRole('region', { name: 'Unfinished rotations' });
-    await expect(banner).toContainText('stopped while deploying the new key');
+    await expect(banner).toContainText('waiting for you while deploying the new key');
     await expect(banner).not.toContainText('“deploy”');
     const from = keydeck.recording.frames.length;
     await dbl(banner.getByRole('button', { name: 'Resume' }));

@@ -141,7 +141,7 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
 
   await page.reload();
   const banner = page.getByRole('region', { name: 'Unfinished rotations' });
-  await expect(banner).toContainText('stopped while deploying the new key');
+  await expect(banner).toContainText('waiting for you while deploying the new key');
   await expectNoAxeViolations(page, 'unfinished rotation banner');
   await banner.getByRole('button', { name: 'Resume' }).click();
   wizard = page.getByRole('dialog', { name: /^Rotate .* \(LIVE\) in Acme/ });

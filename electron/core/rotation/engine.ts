@@ -455,7 +455,7 @@ export class RotationEngine {
       }
       x.step = 'deploy';
       x.status = 'needs-user';
-      x.waitingFor = `Deploy the new key where the old one is used (clipboard, a .env file such as ${info.envVar}, or by hand), then confirm.`;
+      x.waitingFor = `Deploy the new key where the old one is used (a .env file such as ${info.envVar}, or by hand), then confirm.`;
     }, `${info.displayName} accepted the new key`);
     // The new key can watch the old one: learn the old key's id if it was never proven (sk-style),
     // so it can be revoked through the API rather than in the dashboard.

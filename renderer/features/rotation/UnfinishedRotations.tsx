@@ -51,7 +51,7 @@ function UnfinishedRotation({ rotation: r, onOpen }: { rotation: RotationView; o
   };
   return (
     <li>
-      {r.old.label} (…{r.old.last4}, {r.environment}) in {r.orgName}: stopped while {STEP_WORDS[r.step]}
+      {r.old.label} (…{r.old.last4}, {r.environment}) in {r.orgName}: {r.status === 'needs-user' ? 'waiting for you while' : 'stopped while'} {STEP_WORDS[r.step]}
       {r.status === 'failed' ? ', after an error' : ''}.{' '}
       <button type="button" className="button-primary button-small" onClick={resume} disabled={act.busy}>
         Resume

@@ -122,7 +122,7 @@ export function UsageView({
           <Heading id="usage-title">{title}</Heading>
           {s && (
             <p className="summary" data-testid="usage-summary">
-              {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization{s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} keys)
+              {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization{s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} key{s.keys === 1 ? '' : 's'})
               {s.lastUsedUnknown > 0 && `; last use unknown for ${s.lastUsedUnknown}`}
               {s.unlisted > 0 && `; ${s.unlisted} not listed yet`}
             </p>
