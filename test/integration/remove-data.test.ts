@@ -15,7 +15,7 @@ import type { SecretStore } from '../../electron/core/vault/secret-store.js';
 import type { RotationView } from '../../shared/rotation.js';
 import { KeydeckFailure } from '../../shared/errors.js';
 import { startSandbox } from '../sandbox/server.js';
-import { keyringControlSkipReason, lockLogin, loginLocked, serviceRunning, startDaemonUnlocked } from './helpers/keyring-control.js';
+import { keyringControlSkipReason, lockLogin, loginLocked, serviceRunning, startDaemonUnlocked, waitFor } from './helpers/keyring-control.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
@@ -49,8 +49,8 @@ async function populate() {
   writeFileSync(join(t.profileDir, 'metadata.damaged-2026-01-01T00-00-00Z.json'), '{"cut');
   // The copy a start with a whole file takes (this process wrote the file first, so it took none).
   writeFileSync(join(t.profileDir, 'metadata.last-good.json'), readFileSync(join(t.profileDir, 'metadata.json')));
-  // The key-list cache is written on a short timer.
-  await new Promise((r) => setTimeout(r, 400));
+  // The key-list cache is written on a short timer: wait until it is there.
+  await waitFor('cache.json written', () => existsSync(join(t.profileDir, 'cache.json')), 5_000);
   return { acme, beta, a, b, created: created.secret };
 }
 
