@@ -23,12 +23,25 @@ import { environmentToShow, preferredEnvironment, useSelection } from './lib/sel
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
   const info = useQuery({ queryKey: ['info'], queryFn: () => unwrap(api.app.info({})), staleTime: Infinity });
-  const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => unwrap(api.orgs.list({})) });
+  const queryClient = useQueryClient();
+  const [selection, select] = useSelection();
+  // The first screen in one round trip: the organization list carries the last list of the
+  // organization and environment the window opens on, put where that screen's query looks for it.
+  const orgs = useQuery({
+    queryKey: ['orgs'],
+    queryFn: async () => {
+      const environment = selection.orgId ? (selection.lastEnv?.[selection.orgId] ?? selection.environment) : selection.environment;
+      const value = await unwrap(api.orgs.list({ show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment } }));
+      const shown = value.shown;
+      if (shown && queryClient.getQueryData(['keys-cached', shown.orgId, shown.environment]) === undefined) {
+        queryClient.setQueryData(['keys-cached', shown.orgId, shown.environment], { list: shown.list });
+      }
+      return value;
+    },
+  });
   // Asked alongside the first list, not before it: a damaged data file puts Keydeck in recovery mode.
   const store = useQuery({ queryKey: ['store'], queryFn: () => unwrap(api.store.status({})), staleTime: Infinity });
   const vault = useVaultStatus();
-  const queryClient = useQueryClient();
-  const [selection, select] = useSelection();
   const removed = useRemovedData();
   const [adding, setAdding] = useState(false);
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();

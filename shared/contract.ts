@@ -85,6 +85,9 @@ const errors = (...groups: (ErrorCode | ErrorCode[])[]): ErrorCode[] => [...new 
  * input and output and the error codes it can answer with. The preload, the IPC handlers and the
  * preview host are all derived from this object, so they cannot drift.
  */
+/** A key list as Keydeck last saw it, and when: what lists show at once and offline. */
+const CachedKeyList = z.object({ fetchedAt: z.string(), source: z.enum(['provider', 'keydeck']), environment: Environment, keys: z.array(KeyRecord) });
+
 export const contract = {
   /** Which transport is serving, the keychain service in use, and the providers Keydeck supports. */
   'app.info': {
@@ -101,9 +104,17 @@ export const contract = {
     errors: errors(),
   },
   /** Every organization Keydeck knows, newest last. */
+  /**
+   * Every organization. With `show`, the answer also carries the last list of the organization and
+   * environment the window will open on (the one asked for when it exists, else the first), so the
+   * first screen needs one round trip, not two in a row.
+   */
   'orgs.list': {
-    input: z.object({}).strict(),
-    output: z.object({ organizations: z.array(Organization) }),
+    input: z.object({ show: z.object({ orgId: LocalId.optional(), environment: Environment.optional() }).strict().optional() }).strict(),
+    output: z.object({
+      organizations: z.array(Organization),
+      shown: z.object({ orgId: LocalId, environment: Environment, list: CachedKeyList.nullable() }).optional(),
+    }),
     errors: errors(),
   },
   /**
@@ -251,7 +262,7 @@ export const contract = {
   /** The last list of one organization and environment, for an instant (and offline) display. */
   'keys.cached': {
     input: z.object({ orgId: LocalId, environment: Environment }).strict(),
-    output: z.object({ list: z.object({ fetchedAt: z.string(), source: z.enum(['provider', 'keydeck']), environment: Environment, keys: z.array(KeyRecord) }).nullable() }),
+    output: z.object({ list: CachedKeyList.nullable() }),
     errors: errors('NOT_FOUND'),
   },
   /** Every key (of every organization, or one) with its flags and summary counts, from the last lists. */

@@ -13,6 +13,13 @@ export interface RefreshOutcome extends RefreshTarget {
 }
 
 /**
+ * How many lists a Refresh all asks for at once: the UI's button and the benchmark run this same
+ * path with this same bound (the providers' documented rate limits are per key, and each
+ * organization-environment has its own key, so 16 in flight stays far below any of them).
+ */
+export const REFRESH_CONCURRENCY = 16;
+
+/**
  * "Refresh all": lists every organization-environment with bounded concurrency, reporting progress
  * as each one settles. Each call has its own deadline in the core, so one slow or failing provider
  * never holds up the others; a failure is recorded, never thrown.
@@ -22,7 +29,7 @@ export async function refreshAll(
   list: (t: RefreshTarget) => Promise<Result<unknown>>,
   options: { concurrency?: number; onProgress?: (done: number, total: number, outcome: RefreshOutcome) => void } = {},
 ): Promise<RefreshOutcome[]> {
-  const limit = pLimit(options.concurrency ?? 8);
+  const limit = pLimit(options.concurrency ?? REFRESH_CONCURRENCY);
   let done = 0;
   return Promise.all(
     targets.map((t) =>

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Environment, LocalId, ProviderKeyId, Timestamp } from './domain.js';
 import { KeydeckError } from './errors.js';
+import { ROTATION_STEPS } from './plain.js';
+
+export { ROTATION_STEPS };
 
 /**
  * A rotation's journal: everything Keydeck needs to resume it after a crash at any point, and
@@ -8,25 +11,10 @@ import { KeydeckError } from './errors.js';
  * what may have happened at the provider and checks before acting again.
  */
 
-/** The steps, in order. `store` is the keychain write of the new key; `finish` makes it current. */
-export const ROTATION_STEPS = ['create', 'store', 'verify', 'deploy', 'confirmUse', 'revoke', 'confirmRevoked', 'finish', 'done'] as const;
 export const RotationStep = z.enum([...ROTATION_STEPS, 'cancelling', 'cancelled']);
 export type RotationStep = z.infer<typeof RotationStep>;
 
-/** Each step in words, for sentences such as "stopped while …" (in the core's messages and the UI). Never the step's id. */
-export const STEP_WORDS: Record<RotationStep, string> = {
-  create: 'creating the new key',
-  store: 'storing the new key in your keychain',
-  verify: 'verifying the new key',
-  deploy: 'deploying the new key',
-  confirmUse: 'confirming the new key is in use',
-  revoke: 'revoking the old key',
-  confirmRevoked: 'confirming the old key is dead',
-  finish: 'making the new key current',
-  done: 'finishing',
-  cancelling: 'cancelling the rotation',
-  cancelled: 'cancelling the rotation',
-};
+export { STEP_WORDS } from './plain.js';
 
 /** `running`: Keydeck can go on by itself. `needs-user`: waiting for the person. `failed`: an error to retry or cancel. */
 export const RotationStatus = z.enum(['running', 'needs-user', 'failed', 'done', 'cancelled']);

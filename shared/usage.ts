@@ -7,7 +7,7 @@ export const UsagePolicy = z.object({
   staleAfterDays: z.number().int().min(1).max(3650),
 });
 export type UsagePolicy = z.infer<typeof UsagePolicy>;
-export const DEFAULT_POLICY: UsagePolicy = { rotateAfterDays: 90, staleAfterDays: 30 };
+export { DEFAULT_POLICY, trayOn } from './plain.js';
 
 /** What Keydeck concludes about one key. */
 export const KeyFlags = z.object({
@@ -84,7 +84,3 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = { reminders: true };
 
-/** Whether the tray is on: the person's choice, else off on Linux (trays are unreliable there) and on elsewhere. */
-export function trayOn(settings: Pick<Settings, 'tray'>, platform: string): boolean {
-  return settings.tray ?? platform !== 'linux';
-}

@@ -169,9 +169,16 @@ export async function endSession(c: CoreContext): Promise<{ organizations: numbe
 
 export function orgHandlers(c: CoreContext) {
   return {
-    async 'orgs.list'(): Promise<Output<'orgs.list'>> {
+    async 'orgs.list'(input: ParsedInput<'orgs.list'>): Promise<Output<'orgs.list'>> {
       const doc = c.deps.meta.read();
-      return { organizations: doc.organizations.map((o) => c.present(doc, o)) };
+      const organizations = doc.organizations.map((o) => c.present(doc, o));
+      if (!input.show) return { organizations };
+      // The window opens on the organization asked for when it still exists, else the first, and on
+      // the environment asked for when that one is connected there, else the first connected one.
+      const org = organizations.find((o) => o.id === input.show?.orgId) ?? organizations[0];
+      const environment = org && (input.show.environment && org.environments.includes(input.show.environment) ? input.show.environment : org.environments[0]);
+      if (!org || !environment) return { organizations };
+      return { organizations, shown: { orgId: org.id, environment, list: c.cache.get(org.id, environment) ?? null } };
     },
 
     async 'orgs.connect'(input: ParsedInput<'orgs.connect'>): Promise<Output<'orgs.connect'>> {

@@ -58,6 +58,32 @@ describe('usage overview, from the cached lists', () => {
     for (const text of t.files()) expect(text).not.toContain(lg.admin.live);
     t.sandbox.servers.laghav.faults.clear();
   });
+
+  it('answers the first screen in one call: orgs.list with `show` carries the last list of the organization the window opens on', async () => {
+    const one = t.sandbox.laghav.seedOrg('One', [{ name: 'CI', environment: 'test' }]);
+    const two = t.sandbox.laghav.seedOrg('Two');
+    const a = await t.call<Connected>('orgs.connect', { key: one.admin.live, name: 'One' });
+    await t.call('orgs.connectEnvironment', { orgId: a.organization.id, environment: 'test', key: one.admin.test });
+    const b = await t.call<Connected>('orgs.connect', { key: two.admin.live, name: 'Two' });
+    // Nothing listed yet: the organization and environment are named, with no list.
+    let first = await t.call<Output<'orgs.list'>>('orgs.list', { show: {} });
+    expect(first.shown).toEqual({ orgId: a.organization.id, environment: 'live', list: null });
+    const fresh = await t.call<{ fetchedAt: string }>('keys.list', { orgId: a.organization.id, environment: 'test' });
+    // The environment asked for, when connected there; the list is the one keys.cached answers.
+    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: a.organization.id, environment: 'test' } });
+    expect(first.shown?.environment).toBe('test');
+    expect(first.shown?.list?.fetchedAt).toBe(fresh.fetchedAt);
+    expect(first.shown?.list).toEqual((await t.call<Output<'keys.cached'>>('keys.cached', { orgId: a.organization.id, environment: 'test' })).list);
+    // An environment not connected there falls back to the first connected one; an organization
+    // that no longer exists falls back to the first.
+    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: b.organization.id, environment: 'test' } });
+    expect(first.shown).toMatchObject({ orgId: b.organization.id, environment: 'live' });
+    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: 'org_gone0000', environment: 'test' } });
+    expect(first.shown).toMatchObject({ orgId: a.organization.id, environment: 'test' });
+    // Without `show`, nothing more than the organizations.
+    expect((await t.call<Output<'orgs.list'>>('orgs.list', {})).shown).toBeUndefined();
+    for (const text of [JSON.stringify(first), ...t.files()]) expect(text).not.toContain(one.admin.test);
+  });
 });
 
 describe('activity log', () => {

@@ -1,4 +1,5 @@
 import type { KeyRecord, ProviderInfo } from '../../../shared/domain.js';
+import { memo } from 'react';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 
 /** Why a key Keydeck holds has no provider id: said next to its badge, in words. */
@@ -57,60 +58,84 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
       </thead>
       <tbody>
         {keys.map((k) => (
-          <tr key={k.heldCredentialId ?? k.id} data-key-id={k.id} className={k.status !== 'active' ? 'inactive' : undefined}>
-            <th scope="row" className="key-name">
-              {k.name || <span className="muted">(unnamed)</span>}
-              {k.scope && <span className="scope">{k.scope}</span>}
-            </th>
-            <td>
-              <code className="masked">{k.masked}</code>
-            </td>
-            <td title={formatDateTime(k.createdAt)}>{formatDate(k.createdAt)}</td>
-            {source === 'provider' ? (
-              <td title={provider.reportsLastUsed ? formatDateTime(k.lastUsedAt) : `${provider.displayName} does not report last use`}>
-                {provider.reportsLastUsed ? (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never') : <span className="muted">Not reported</span>}
-              </td>
-            ) : (
-              <td title={formatDateTime(k.verifiedAt)}>{k.verifiedAt ? formatDate(k.verifiedAt) : <span className="muted">Never</span>}</td>
-            )}
-            <td>
-              <span className={`status status-${k.status}`}>{k.status}</span>
-            </td>
-            <td>
-              {k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}
-              {k.unmatched && (
-                <>
-                  {' '}
-                  <span className="badge badge-unmatched" title={UNMATCHED}>
-                    not matched
-                  </span>
-                  <span className="hint unmatched-help">{UNMATCHED}</span>
-                </>
-              )}
-            </td>
-            <td>
-              <div className="row-actions">
-              {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
-                <button type="button" className="button-quiet button-small" onClick={() => actions.onRotate(k)} aria-label={`Rotate ${k.name || k.masked}`}>
-                  Rotate…
-                </button>
-              )}
-              {source === 'keydeck' && k.heldCredentialId && (
-                <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} disabled={actions.checking} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
-                  Check
-                </button>
-              )}
-              {canRevoke(k) && (
-                <button type="button" className="button-danger-quiet" onClick={() => actions.onRevoke(k)} aria-label={`${revokeLabelOf(k).replace('…', '')} ${k.name || k.masked}`}>
-                  {revokeLabelOf(k)}
-                </button>
-              )}
-              </div>
-            </td>
-          </tr>
+          <KeyRow key={k.heldCredentialId ?? k.id} k={k} source={source} provider={provider} actions={actions} revokeLabel={revokeLabelOf(k)} canRevoke={canRevoke(k)} />
         ))}
       </tbody>
     </table>
     </>
   );
 }
+
+/**
+ * One key's row. Its own memoised component, so a list re-renders only the rows whose key changed,
+ * and so the benchmark's React floor renders exactly this row.
+ */
+export const KeyRow = memo(function KeyRow({
+  k,
+  source,
+  provider,
+  actions,
+  revokeLabel,
+  canRevoke,
+}: {
+  k: KeyRecord;
+  source: 'provider' | 'keydeck';
+  provider: ProviderInfo;
+  actions: KeyActions;
+  revokeLabel: string;
+  canRevoke: boolean;
+}) {
+  return (
+    <tr data-key-id={k.id} className={k.status !== 'active' ? 'inactive' : undefined}>
+      <th scope="row" className="key-name">
+        {k.name || <span className="muted">(unnamed)</span>}
+        {k.scope && <span className="scope">{k.scope}</span>}
+      </th>
+      <td>
+        <code className="masked">{k.masked}</code>
+      </td>
+      <td title={formatDateTime(k.createdAt)}>{formatDate(k.createdAt)}</td>
+      {source === 'provider' ? (
+        <td title={provider.reportsLastUsed ? formatDateTime(k.lastUsedAt) : `${provider.displayName} does not report last use`}>
+          {provider.reportsLastUsed ? (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never') : <span className="muted">Not reported</span>}
+        </td>
+      ) : (
+        <td title={formatDateTime(k.verifiedAt)}>{k.verifiedAt ? formatDate(k.verifiedAt) : <span className="muted">Never</span>}</td>
+      )}
+      <td>
+        <span className={`status status-${k.status}`}>{k.status}</span>
+      </td>
+      <td>
+        {k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}
+        {k.unmatched && (
+          <>
+            {' '}
+            <span className="badge badge-unmatched" title={UNMATCHED}>
+              not matched
+            </span>
+            <span className="hint unmatched-help">{UNMATCHED}</span>
+          </>
+        )}
+      </td>
+      <td>
+        <div className="row-actions">
+        {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
+          <button type="button" className="button-quiet button-small" onClick={() => actions.onRotate(k)} aria-label={`Rotate ${k.name || k.masked}`}>
+            Rotate…
+          </button>
+        )}
+        {source === 'keydeck' && k.heldCredentialId && (
+          <button type="button" className="button-quiet button-small" onClick={() => actions.onCheck(k)} disabled={actions.checking} aria-label={`Check ${k.name || k.masked} with ${provider.displayName}`}>
+            Check
+          </button>
+        )}
+        {canRevoke && (
+          <button type="button" className="button-danger-quiet" onClick={() => actions.onRevoke(k)} aria-label={`${revokeLabel.replace('…', '')} ${k.name || k.masked}`}>
+            {revokeLabel}
+          </button>
+        )}
+        </div>
+      </td>
+    </tr>
+  );
+});

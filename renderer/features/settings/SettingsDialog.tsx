@@ -5,7 +5,8 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { RemoveAllData } from './RemoveAllData.js';
-import { trayOn, type Settings } from '../../../shared/usage.js';
+import { trayOn } from '../../../shared/plain.js';
+import type { Settings } from '../../../shared/usage.js';
 
 /** The platform as far as the tray default needs it: Linux or not (the sandboxed page has no `process`). */
 const platform = /Linux/i.test(navigator.userAgent) ? 'linux' : 'other';

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { DEFAULT_POLICY, type UsagePolicy } from '../../../shared/usage.js';
+import { DEFAULT_POLICY } from '../../../shared/plain.js';
+import type { UsagePolicy } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';

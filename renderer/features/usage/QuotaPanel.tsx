@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -5,9 +6,10 @@ import { relativeTime } from '../../lib/relative.js';
 
 /**
  * Keydeck's own calls today against each limit it knows: the provider's documented daily limit
- * (Laghav test keys: 100 a day) or the rate-limit headers it last sent.
+ * (Laghav test keys: 100 a day) or the rate-limit headers it last sent. Memoised: the overview
+ * re-renders on every Refresh all progress frame, and this table does not change with it.
  */
-export function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLevel: 2 | 3 }) {
+export const QuotaPanel = memo(function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLevel: 2 | 3 }) {
   const quotas = useQuery({ queryKey: ['quotas', orgId ?? 'all'], queryFn: () => unwrap(api.usage.quotas({ orgId })) });
   const rows = quotas.data?.quotas ?? [];
   if (rows.length === 0) return null;
@@ -58,4 +60,4 @@ export function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLev
       </table>
     </section>
   );
-}
+});

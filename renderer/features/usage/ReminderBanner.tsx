@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
@@ -7,6 +7,9 @@ import { useAppInfo } from '../../lib/app-info.js';
 
 /** How often the preview looks for keys that became due or stale (the app's main process does the same). */
 const INTERVAL_MS = 15 * 60_000;
+
+/** How long after the window opens the first look for reminders waits. */
+const START_DELAY_MS = 1500;
 
 type Batch = Output<'reminders.take'>;
 
@@ -19,11 +22,25 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: () => void;
   const preview = info.transport === 'preview';
   const queryClient = useQueryClient();
   const [dismissed, setDismissed] = useState<Batch>();
+  // Looked for once the first screen is up, not before: a take scans every key, and the core
+  // answers one call at a time, so asking at start would hold the first list back.
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    let idle: number | undefined;
+    const timer = setTimeout(() => {
+      idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => setSettled(true), { timeout: 2000 }) : undefined;
+      if (idle === undefined) setSettled(true);
+    }, START_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      if (idle !== undefined) cancelIdleCallback(idle);
+    };
+  }, []);
   // Each take marks its keys as reminded, so a batch is kept until dismissed, not replaced by the next (empty) one.
   const take = useQuery<Batch>({
     queryKey: ['reminders'],
     queryFn: () => unwrap(api.reminders.take({})),
-    enabled: preview,
+    enabled: preview && settled,
     staleTime: Infinity,
     refetchInterval: INTERVAL_MS,
     refetchOnWindowFocus: false,
