@@ -52,6 +52,9 @@ export function previewInvoke(token: string): Invoke {
     return opened;
   };
 
+  // Open the socket now, while the page renders, so the first calls do not wait for the handshake.
+  connect().catch(() => undefined);
+
   return async (channel, input) => {
     let ws: WebSocket;
     try {

@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { nearLimit } from '../../lib/quota.js';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -9,15 +10,34 @@ import { relativeTime } from '../../lib/relative.js';
  * (Laghav test keys: 100 a day) or the rate-limit headers it last sent. Memoised: the overview
  * re-renders on every Refresh all progress frame, and this table does not change with it.
  */
+/** Above this many rows, the all-organizations table lists only those near a limit until asked. */
+const COLLAPSE_ABOVE = 6;
+
 export const QuotaPanel = memo(function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLevel: 2 | 3 }) {
   const quotas = useQuery({ queryKey: ['quotas', orgId ?? 'all'], queryFn: () => unwrap(api.usage.quotas({ orgId })) });
-  const rows = quotas.data?.quotas ?? [];
-  if (rows.length === 0) return null;
+  const [showAll, setShowAll] = useState(false);
+  const all = quotas.data?.quotas ?? [];
+  if (all.length === 0) return null;
+  // Across every organization only the ones near or over a limit are listed, unless asked: at 500
+  // organizations the full table would push the keys a screen's height down a thousand rows.
+  const collapsible = !orgId && all.length > COLLAPSE_ABOVE;
+  const near = collapsible ? all.filter(nearLimit) : all;
+  const rows = collapsible && !showAll ? near : all;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <section className="quota-panel" aria-labelledby="quota-title" data-testid="quota-panel">
       <Heading id="quota-title">Keydeck’s calls today</Heading>
-      <table className="quota-table">
+      {collapsible && (
+        <p className="quota-summary" data-testid="quota-summary">
+          {near.length === 0
+            ? `None of the ${all.length.toLocaleString()} organization-environments is near a limit.`
+            : `${near.length.toLocaleString()} of ${all.length.toLocaleString()} organization-environments ${near.length === 1 ? 'is' : 'are'} near or over a limit.`}{' '}
+          <button type="button" className="button-quiet button-small" aria-expanded={showAll} onClick={() => setShowAll(!showAll)}>
+            {showAll ? 'Show only those near a limit' : `Show all ${all.length.toLocaleString()}`}
+          </button>
+        </p>
+      )}
+      {rows.length > 0 && <table className="quota-table">
         <thead>
           <tr>
             {!orgId && <th scope="col">Organization</th>}
@@ -57,7 +77,7 @@ export const QuotaPanel = memo(function QuotaPanel({ orgId, headingLevel }: { or
             );
           })}
         </tbody>
-      </table>
+      </table>}
     </section>
   );
 });

@@ -173,7 +173,6 @@ export function UsageView({
       )}
       {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
       {orgId && <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />}
-      <QuotaPanel orgId={orgId} headingLevel={embedded ? 3 : 2} />
       {chart && overview.data && overview.data.rows.length > 0 && (
         <Suspense fallback={<p className="muted usage-chart-placeholder">Drawing the chart…</p>}>
           <UsageChart rows={overview.data.rows} policy={orgId ? (policy ?? DEFAULT_POLICY) : undefined} now={overview.dataUpdatedAt} />
@@ -219,6 +218,8 @@ export function UsageView({
         </div>
       </div>
       {overview.data && rows.length === 0 && <p className="empty">{overview.data.rows.length === 0 ? 'No lists yet: press Refresh all.' : 'No key matches.'}</p>}
+      {/* After the keys: the summary and the keys come first, however many organizations there are. */}
+      <QuotaPanel orgId={orgId} headingLevel={embedded ? 3 : 2} />
     </Container>
   );
 }
