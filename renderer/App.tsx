@@ -177,7 +177,7 @@ export function App() {
           )}
           {palette && <CommandPalette organizations={organizations} onClose={() => setPalette(false)} go={go} />}
           {settings && <SettingsDialog onClose={() => setSettings(false)} />}
-          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={(orgId) => go.org(orgId)} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
+          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={go.org} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
           <div className="main-column">
             <VaultBanner />
             <ReminderBanner
