@@ -108,6 +108,18 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [organizationsList, go]);
 
+  // Opening another organization or view starts at its top, with focus on its heading (so a screen
+  // reader says where you are and the LIVE banner is in sight), never mid-list where the last one was.
+  const place = `${selection.view}:${selection.view === 'org' ? (selection.orgId ?? '') : ''}`;
+  const lastPlace = useRef(place);
+  useEffect(() => {
+    if (lastPlace.current === place) return;
+    lastPlace.current = place;
+    window.scrollTo({ top: 0 });
+    const heading = document.getElementById(selection.view === 'org' ? 'org-title' : selection.view === 'overview' ? 'usage-title' : 'activity-title');
+    heading?.focus({ preventScroll: true });
+  }, [place, selection.view]);
+
   // The environment shown becomes the selection, and is remembered as this organization's last one.
   const shownOrg = organizationsList?.find((o) => o.id === selection.orgId) ?? organizationsList?.[0];
   const shownEnv = shownOrg ? environmentToShow(shownOrg, selection) : undefined;

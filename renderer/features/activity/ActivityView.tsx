@@ -44,7 +44,7 @@ export function ActivityView({ organizations }: { organizations: Organization[] 
     <main className="activity-view" aria-labelledby="activity-title">
       <header className="org-header">
         <div>
-          <h1 id="activity-title">Activity</h1>
+          <h1 id="activity-title" tabIndex={-1}>Activity</h1>
           <p className="muted">Everything Keydeck did, with time, organization, environment, key id and last 4. Never a secret.</p>
         </div>
         <div className="header-actions">

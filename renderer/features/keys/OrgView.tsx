@@ -95,7 +95,7 @@ export function OrgView({
       )}
       <header className="org-header">
         <div>
-          <h1 id="org-title">{org.name}</h1>
+          <h1 id="org-title" tabIndex={-1}>{org.name}</h1>
           <p className="muted">
             {provider.displayName}
             {org.apiBaseUrl ? ` · ${org.apiBaseUrl}` : ''}

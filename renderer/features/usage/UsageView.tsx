@@ -143,7 +143,7 @@ export function UsageView({
     <Container className="usage-view" aria-labelledby="usage-title">
       <header className="org-header">
         <div>
-          <Heading id="usage-title">{title}</Heading>
+          <Heading id="usage-title" tabIndex={embedded ? undefined : -1}>{title}</Heading>
           {s && (
             <p className="summary" data-testid="usage-summary">
               {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization{s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} key{s.keys === 1 ? '' : 's'})
