@@ -69,12 +69,13 @@ function openHelp(url: string): void {
 if (!app.requestSingleInstanceLock()) app.exit(0);
 
 /** Takes the profile lock, or says who holds it and quits (one Keydeck process per profile). */
-function lockProfile(userData: string, meta: MetaStore): ProfileLock | undefined {
+function lockProfile(userData: string, meta: MetaStore, cache: KeyCache): ProfileLock | undefined {
   try {
     return acquireProfileLock(userData, {
       kind: 'electron',
       onCompromised: (error) => {
         meta.refuseWrites(error.message);
+        cache.refuseWrites(error.message);
         dialog.showErrorBox('Keydeck stopped saving', error.message);
       },
     });
@@ -198,12 +199,15 @@ void app.whenReady().then(() => {
   // nothing is read before the profile lock is taken).
   const backend = lazyBackend(join(userData, 'metadata.json'), () => new Store<Record<string, unknown>>({ name: 'metadata', clearInvalidConfig: false, configFileMode: 0o600 }));
   const meta = new MetaStore(backend);
-  const profileLock = lockProfile(userData, meta);
+  // `<userData>/key-cache/`, a small file per organization-environment read when first needed
+  // (replaces electron-store's cache.json, which its first write deletes).
+  const cache = KeyCache.inProfile(userData);
+  const profileLock = lockProfile(userData, meta, cache);
   if (!profileLock) return;
   const workspace = createWorkspace({
     secrets: new KeytarSecretStore(keychainService),
     meta,
-    cache: new KeyCache(new Store<Record<string, unknown>>({ name: 'cache', clearInvalidConfig: true, configFileMode: 0o600 })),
+    cache,
     http: new HttpClient({ userAgent: `Keydeck/${app.getVersion()}` }),
     clipboard: { writeText: (t) => clipboard.writeText(t), readText: () => clipboard.readText(), clear: async () => clipboard.clear() },
     clock: systemClock,
@@ -238,6 +242,7 @@ void app.whenReady().then(() => {
       .then(() => logger.flush())
       .finally(() => {
         meta.refuseWrites('Keydeck is quitting.');
+        cache.refuseWrites('Keydeck is quitting.');
         profileLock.release();
         app.quit();
       });

@@ -7,7 +7,7 @@ import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
 import { recordCall } from './usage/quota.js';
 import type { CallContext, ProviderAdapter } from './providers/types.js';
-import { KeyCache, memoryBackend } from './store/key-cache.js';
+import { KeyCache } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
 import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
 import { accountName, type SecretStore } from './vault/secret-store.js';
@@ -46,7 +46,7 @@ export interface CoreDeps {
   openExternal?: (url: string) => Promise<void>;
   /** Shows the system's file dialog for a .env file (Electron's dialog). Absent in the preview host. */
   pickEnvFile?: (suggestedName: string) => Promise<string | undefined>;
-  /** The last key list per organization and environment (a file in the profile; memory if absent). */
+  /** The last key list per organization and environment (files in the profile; memory if absent). */
   cache?: KeyCache;
   /** How long a copied secret stays on the clipboard. Default 30 s. */
   clipboardClearMs?: number;
@@ -64,7 +64,7 @@ export class CoreContext {
   constructor(deps: CoreDeps) {
     this.vault = deps.secrets instanceof Vault ? deps.secrets : new Vault(deps.secrets);
     this.deps = { ...deps, secrets: this.vault };
-    this.cache = deps.cache ?? new KeyCache(memoryBackend());
+    this.cache = deps.cache ?? new KeyCache();
   }
 
   /**
@@ -93,6 +93,21 @@ export class CoreContext {
   present(doc: MetaDoc, org: StoredOrganization): Organization {
     const envs = new Set(doc.credentials.filter((c) => c.orgId === org.id && c.role === 'admin').map((c) => c.environment));
     return { ...org, environments: (['live', 'test'] as const).filter((e) => envs.has(e)) };
+  }
+
+  /**
+   * The environments with an admin key, per organization (what `present` derives for one), for every
+   * organization (or one) in a single pass over the credentials.
+   */
+  adminEnvironments(doc: MetaDoc, orgId?: string): Map<string, Set<Environment>> {
+    const environments = new Map<string, Set<Environment>>();
+    for (const cred of doc.credentials) {
+      if (cred.role !== 'admin' || (orgId && cred.orgId !== orgId)) continue;
+      let set = environments.get(cred.orgId);
+      if (!set) environments.set(cred.orgId, (set = new Set()));
+      set.add(cred.environment);
+    }
+    return environments;
   }
 
   adapter(org: StoredOrganization): ProviderAdapter {

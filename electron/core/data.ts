@@ -13,7 +13,11 @@ export interface DataPlaces {
   logDirs?: string[];
 }
 
-/** Profile files that hold Keydeck's data, besides `metadata.json` itself (which is emptied, not deleted). */
+/**
+ * Profile files that hold Keydeck's data, besides `metadata.json` itself (which is emptied, not
+ * deleted) and the key cache's folder (which KeyCache.clear deletes). `cache.json` is the cache of
+ * Keydeck 0.1, deleted by this version's first cache write; removed here too in case it is still there.
+ */
 function isProfileDataFile(name: string): boolean {
   return name === 'metadata.last-good.json' || name === 'cache.json' || name === 'window-state.json' || /^metadata\.damaged-.*\.json$/.test(name) || /^metadata\.json\.recovering$/.test(name);
 }
@@ -54,8 +58,8 @@ function removeFile(path: string, removed: string[], problems: string[]): void {
  *    before anything is deleted), together with every account the metadata names;
  * 3. each is deleted; the first one the keychain will not delete stops everything, and the metadata
  *    is left whole, with a message saying what is left;
- * 4. only then: the key-list cache is forgotten, the metadata file emptied, and the last-good and
- *    damaged copies, the cache file and the logs deleted.
+ * 4. only then: the key-list cache is forgotten and its folder (`key-cache/`) deleted, the metadata
+ *    file emptied, and the last-good and damaged copies, an older version's `cache.json` and the logs deleted.
  * Nothing is revoked anywhere. The caller holds the EVERYTHING lock (see exclusive.ts).
  */
 export function dataHandlers(c: CoreContext, places: DataPlaces = {}) {
@@ -118,18 +122,15 @@ export function dataHandlers(c: CoreContext, places: DataPlaces = {}) {
 
       // The keychain is clean: now the profile.
       const removedOrganizations = doc.organizations.length;
-      const cached = new Set([...doc.organizations.map((o) => o.id), ...Object.keys(c.cache.all()).map((k) => k.split(':')[0] ?? '')]);
-      for (const orgId of cached) c.cache.forgetOrg(orgId);
-      const reminded = c.cache.reminded();
-      for (const k of Object.keys(reminded)) delete reminded[k];
-      c.cache.flush();
+      // The key-list cache: forgotten in memory, its folder (and an older version's cache.json) deleted.
+      const cache = await c.cache.clear();
       c.vault.endSession();
       await c.deps.meta.update((d) => {
         Object.assign(d, emptyDoc());
       });
 
-      const removedFiles: string[] = [];
-      const problems: string[] = [];
+      const removedFiles: string[] = [...cache.removed];
+      const problems: string[] = [...cache.problems];
       const metaPath = c.deps.meta.path;
       const kept: string[] = [];
       if (isAbsolute(metaPath)) {

@@ -63,6 +63,8 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
   const logger = options.logger ?? fileLogger(options.profileDir);
   // Built lazily: nothing is read before the lock is taken.
   const meta = new MetaStore(confBackend(options.profileDir));
+  // `<profile>/key-cache/`: a small file per organization-environment, read when first needed.
+  const cache = KeyCache.inProfile(options.profileDir);
   // One process per profile: taken before anything reads or writes it; throws ProfileLockedError.
   const ownLock = options.profileLock === undefined;
   const lock =
@@ -72,6 +74,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       staleMs: options.profileLockStaleMs,
       onCompromised: (error) => {
         meta.refuseWrites(error.message);
+        cache.refuseWrites(error.message);
         logger.log('error', 'profile.lock.lost', { error });
       },
     });
@@ -88,7 +91,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       version: options.version,
       demo: options.demo ?? false,
       clipboardClearMs: options.clipboardClearMs,
-      cache: new KeyCache(confBackend(options.profileDir, 'cache', { clearInvalid: true })),
+      cache,
       onUndeclaredError: options.onUndeclaredError,
       baseUrlOverrides: options.baseUrlOverrides,
       dashboardUrlOverrides: options.dashboardUrlOverrides,
@@ -108,6 +111,7 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
       } finally {
         if (ownLock && lock.state !== 'released') {
           meta.refuseWrites(`This Keydeck workspace was closed; its profile folder ${lock.profileDir} is no longer locked by it.`);
+          cache.refuseWrites('closed');
           lock.release();
         }
       }

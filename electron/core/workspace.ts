@@ -148,7 +148,7 @@ export function createWorkspace(
     async dispose(): Promise<void> {
       await ready;
       await endSession(c).catch(() => undefined);
-      c.cache.flush();
+      await c.cache.flush();
       const secrets = [...pending.values()];
       for (const timer of pending.keys()) clearTimeout(timer);
       pending.clear();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
@@ -44,11 +44,16 @@ test('Settings → Remove all Keydeck data: typed confirmation, says nothing is 
   expect(await keydeck.secrets.list()).toEqual([]);
   expect(keydeck.meta().organizations).toEqual([]);
   expect(keydeck.meta().activity).toEqual([]);
-  // The cache file was deleted; the page's next calls may write it again, empty.
-  const cache = join(keydeck.profileDir, 'cache.json');
+  // The key cache's folder was deleted; the page's next calls may write it again, with no list in it.
+  const cache = join(keydeck.profileDir, 'key-cache');
+  expect(existsSync(join(keydeck.profileDir, 'cache.json'))).toBe(false);
   if (existsSync(cache)) {
-    const doc = JSON.parse(readFileSync(cache, 'utf8')) as Record<string, object>;
-    for (const k of ['lists', 'quota', 'reminded']) expect(Object.keys(doc[k] ?? {}), k).toEqual([]);
+    expect(readdirSync(cache).filter((f) => /\.(live|test)\.json$/.test(f))).toEqual([]);
+    for (const [file, k] of [['quota.json', 'quota'], ['reminded.json', 'reminded']] as const) {
+      if (!existsSync(join(cache, file))) continue;
+      const doc = JSON.parse(readFileSync(join(cache, file), 'utf8')) as Record<string, object>;
+      expect(Object.keys(doc[k] ?? {}), k).toEqual([]);
+    }
   }
   expect(existsSync(join(keydeck.profileDir, 'metadata.last-good.json'))).toBe(false);
   for (const key of [acme.live, beta.test]) expect(keydeck.sandbox.laghav.keys.lookup(key)?.status).toBe('active');

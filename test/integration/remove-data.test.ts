@@ -49,16 +49,18 @@ async function populate() {
   writeFileSync(join(t.profileDir, 'metadata.damaged-2026-01-01T00-00-00Z.json'), '{"cut');
   // The copy a start with a whole file takes (this process wrote the file first, so it took none).
   writeFileSync(join(t.profileDir, 'metadata.last-good.json'), readFileSync(join(t.profileDir, 'metadata.json')));
-  // The key-list cache is written on a short timer: wait until it is there.
-  await waitFor('cache.json written', () => existsSync(join(t.profileDir, 'cache.json')), 5_000);
+  // The key-list cache (a file per organization-environment) is written on a short timer: wait until it is there.
+  await waitFor('key cache written', () => existsSync(join(t.profileDir, 'key-cache', `${a.organization.id}.live.json`)), 5_000);
+  // And the single-file cache of an older Keydeck, should one still be there.
+  writeFileSync(join(t.profileDir, 'cache.json'), '{"version":1,"lists":{}}');
   return { acme, beta, a, b, created: created.secret };
 }
 
 describe('Remove all Keydeck data', () => {
   it('deletes every keychain item under the service and the profile data; revokes nothing; Keydeck starts over', async () => {
-    const { acme, beta, created } = await populate();
+    const { acme, beta, a, created } = await populate();
     expect((await t.secrets.list()).length).toBe(5);
-    for (const f of ['metadata.last-good.json', 'cache.json', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(true);
+    for (const f of ['metadata.last-good.json', 'cache.json', 'key-cache', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(true);
     expect(readdirSync(join(t.profileDir, 'logs')).length).toBeGreaterThan(0);
 
     // The typed confirmation is part of the call.
@@ -78,7 +80,8 @@ describe('Remove all Keydeck data', () => {
     expect(await t.call('orgs.list', {})).toEqual({ organizations: [] });
     const doc = JSON.parse(readFileSync(join(t.profileDir, 'metadata.json'), 'utf8')) as Record<string, unknown[]>;
     for (const k of ['organizations', 'credentials', 'rotations', 'activity']) expect(doc[k], k).toEqual([]);
-    for (const f of ['metadata.last-good.json', 'cache.json', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(false);
+    for (const f of ['metadata.last-good.json', 'cache.json', 'key-cache', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(false);
+    expect(r.removedFiles).toContain(join(t.profileDir, 'key-cache', `${a.organization.id}.live.json`));
     expect(readdirSync(join(t.profileDir, 'logs'))).toEqual([]);
     expect(r.removedFiles.length).toBeGreaterThanOrEqual(4);
     // Nothing was revoked: the provider still takes every key, and Keydeck can connect one again.

@@ -2,43 +2,124 @@ import type { Output, ParsedInput } from '../../../shared/contract.js';
 import type { Environment } from '../../../shared/domain.js';
 import { DEFAULT_POLICY, type UsageRow } from '../../../shared/usage.js';
 import type { CoreContext } from '../context.js';
+import type { CachedList } from '../store/key-cache.js';
+import type { StoredOrganization } from '../store/schema.js';
 import { computeFlags } from './flags.js';
 import { quotaViews } from './quota.js';
 import { takeReminders } from './reminders.js';
 
-/** Every key of every organization (or one) from the last lists, with its flags. */
-export type UsageRows = () => { rows: UsageRow[]; organizations: number; unlisted: number; asOf: string | undefined };
+/** Rows of one summary, counted once per organization-environment. */
+interface Counts {
+  due: number;
+  stale: number;
+  neverUsed: number;
+  lastUsedUnknown: number;
+}
 
-function usageRows(c: CoreContext, orgId?: string, only?: Environment): ReturnType<UsageRows> {
-  const doc = c.deps.meta.read();
-  const now = c.deps.clock();
-  const rows: UsageRow[] = [];
-  let asOf: string | undefined;
-  let unlisted = 0;
-  const orgs = doc.organizations.filter((o) => !orgId || o.id === orgId);
-  for (const org of orgs) {
-    const info = c.adapter(org).info;
+/** Every key of every organization (or one) from the last lists, with its flags; `flagged` are the rows due or stale. */
+export type UsageRows = () => { rows: UsageRow[]; flagged: UsageRow[]; counts: Counts; organizations: number; unlisted: number; asOf: string | undefined };
+
+/** One organization-environment's rows, and what they were computed from. */
+interface RowsMemo {
+  list: CachedList;
+  orgName: string;
+  provider: string;
+  rotateAfterDays: number;
+  staleAfterDays: number;
+  reportsLastUsed: boolean;
+  /** Flags depend on the time: rows are reused within the minute they were computed in. */
+  minute: number;
+  rows: UsageRow[];
+  flagged: UsageRow[];
+  counts: Counts;
+}
+
+/**
+ * Usage rows, computed per organization-environment and kept until what they depend on changes:
+ * the cached list (a new list is a new object), the organization's name and policy, whether the
+ * provider reports last use, and the minute. After a Refresh of one list, the next overview or
+ * reminders look recomputes that one list, not every key.
+ */
+export function usageRowsMemo(c: CoreContext) {
+  const memo = new Map<string, RowsMemo>();
+
+  function rowsOf(org: StoredOrganization, environment: Environment, list: CachedList, reportsLastUsed: boolean, now: Date): RowsMemo {
     const policy = org.policy ?? DEFAULT_POLICY;
-    for (const environment of c.present(doc, org).environments) {
-      if (only && environment !== only) continue;
-      const list = c.cache.get(org.id, environment);
-      if (!list) {
-        unlisted++;
-        continue;
-      }
-      if (!asOf || list.fetchedAt < asOf) asOf = list.fetchedAt;
-      for (const key of list.keys) {
-        // A held key Keydeck cannot match is one of the provider's rows already: count it once.
-        if (key.unmatched) continue;
-        rows.push({ orgId: org.id, orgName: org.name, provider: org.provider, environment, key, flags: computeFlags(key, policy, info.reportsLastUsed, now) });
+    const minute = Math.floor(now.getTime() / 60_000);
+    const key = `${org.id}:${environment}`;
+    const known = memo.get(key);
+    if (
+      known &&
+      known.list === list &&
+      known.minute === minute &&
+      known.orgName === org.name &&
+      known.provider === org.provider &&
+      known.rotateAfterDays === policy.rotateAfterDays &&
+      known.staleAfterDays === policy.staleAfterDays &&
+      known.reportsLastUsed === reportsLastUsed
+    ) {
+      return known;
+    }
+    const rows: UsageRow[] = [];
+    const flagged: UsageRow[] = [];
+    const counts: Counts = { due: 0, stale: 0, neverUsed: 0, lastUsedUnknown: 0 };
+    for (const k of list.keys) {
+      // A held key Keydeck cannot match is one of the provider's rows already: count it once.
+      if (k.unmatched) continue;
+      const row: UsageRow = { orgId: org.id, orgName: org.name, provider: org.provider, environment, key: k, flags: computeFlags(k, policy, reportsLastUsed, now) };
+      rows.push(row);
+      if (row.flags.due || row.flags.stale) flagged.push(row);
+      if (row.flags.due) counts.due++;
+      if (row.flags.stale) counts.stale++;
+      if (row.flags.neverUsed) counts.neverUsed++;
+      if (row.flags.lastUsedUnknown && k.status !== 'revoked') counts.lastUsedUnknown++;
+    }
+    const made: RowsMemo = { list, orgName: org.name, provider: org.provider, rotateAfterDays: policy.rotateAfterDays, staleAfterDays: policy.staleAfterDays, reportsLastUsed, minute, rows, flagged, counts };
+    memo.set(key, made);
+    return made;
+  }
+
+  return (orgId?: string, only?: Environment): ReturnType<UsageRows> => {
+    const doc = c.deps.meta.read();
+    const now = c.deps.clock();
+    const environments = c.adminEnvironments(doc, orgId);
+    const parts: RowsMemo[] = [];
+    const counts: Counts = { due: 0, stale: 0, neverUsed: 0, lastUsedUnknown: 0 };
+    const seen = new Set<string>();
+    let asOf: string | undefined;
+    let unlisted = 0;
+    const orgs = doc.organizations.filter((o) => !orgId || o.id === orgId);
+    for (const org of orgs) {
+      const reportsLastUsed = c.adapter(org).info.reportsLastUsed;
+      const envs = environments.get(org.id);
+      for (const environment of ['live', 'test'] as const) {
+        if (!envs?.has(environment) || (only && environment !== only)) continue;
+        const list = c.cache.get(org.id, environment);
+        if (!list) {
+          unlisted++;
+          continue;
+        }
+        if (!asOf || list.fetchedAt < asOf) asOf = list.fetchedAt;
+        const part = rowsOf(org, environment, list, reportsLastUsed, now);
+        seen.add(`${org.id}:${environment}`);
+        parts.push(part);
+        counts.due += part.counts.due;
+        counts.stale += part.counts.stale;
+        counts.neverUsed += part.counts.neverUsed;
+        counts.lastUsedUnknown += part.counts.lastUsedUnknown;
       }
     }
-  }
-  return { rows, organizations: orgs.length, unlisted, asOf };
+    // Organizations and environments that are gone are forgotten (after a look at all of them).
+    if (!orgId && !only) for (const key of memo.keys()) if (!seen.has(key)) memo.delete(key);
+    const rows = parts.length === 1 ? parts[0]!.rows.slice() : parts.flatMap((p) => p.rows);
+    const flagged = parts.flatMap((p) => p.flagged);
+    return { rows, flagged, counts, organizations: orgs.length, unlisted, asOf };
+  };
 }
 
 /** Usage, activity and policy calls: read from the metadata and the key cache, never from the network. */
 export function usageHandlers(c: CoreContext) {
+  const usageRows = usageRowsMemo(c);
   return {
     async 'keys.cached'(input: ParsedInput<'keys.cached'>): Promise<Output<'keys.cached'>> {
       c.org(c.deps.meta.read(), input.orgId);
@@ -50,17 +131,16 @@ export function usageHandlers(c: CoreContext) {
      * for the summary line. Organizations never listed yet are counted as such.
      */
     async 'usage.overview'(input: ParsedInput<'usage.overview'>): Promise<Output<'usage.overview'>> {
-      const { rows, organizations, unlisted, asOf } = usageRows(c, input.orgId, input.environment);
-      const count = (f: (r: UsageRow) => boolean) => rows.filter(f).length;
+      const { rows, counts, organizations, unlisted, asOf } = usageRows(input.orgId, input.environment);
       return {
         rows,
         summary: {
           keys: rows.length,
           organizations,
-          due: count((r) => r.flags.due),
-          stale: count((r) => r.flags.stale),
-          neverUsed: count((r) => r.flags.neverUsed),
-          lastUsedUnknown: count((r) => r.flags.lastUsedUnknown && r.key.status !== 'revoked'),
+          due: counts.due,
+          stale: counts.stale,
+          neverUsed: counts.neverUsed,
+          lastUsedUnknown: counts.lastUsedUnknown,
           unlisted,
         },
         asOf: asOf ?? null,
@@ -72,7 +152,7 @@ export function usageHandlers(c: CoreContext) {
     },
 
     async 'reminders.take'(): Promise<Output<'reminders.take'>> {
-      return takeReminders(c, () => usageRows(c));
+      return takeReminders(c, () => usageRows());
     },
 
     async 'settings.get'(): Promise<Output<'settings.get'>> {

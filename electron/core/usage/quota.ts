@@ -49,10 +49,12 @@ export function quotaViews(c: CoreContext, orgId: string | undefined): QuotaView
   const day = utcDay(now);
   const midnight = new Date(`${day}T00:00:00.000Z`).getTime() + 86_400_000;
   const views: QuotaView[] = [];
+  const environments = c.adminEnvironments(doc, orgId);
   for (const org of doc.organizations) {
     if (orgId && org.id !== orgId) continue;
     const info = c.adapter(org).info;
-    for (const environment of c.present(doc, org).environments) {
+    const envs = environments.get(org.id);
+    for (const environment of (['live', 'test'] as const).filter((e) => envs?.has(e))) {
       const stored = c.cache.quota(org.id, environment);
       const today = stored?.day === day ? stored : undefined;
       const limit = info.dailyCallLimits?.[environment];

@@ -4,7 +4,7 @@ import { reminderText } from './reminders.js';
 
 /** How often the app looks for keys that became due or stale (each key is still reminded at most once a day). */
 export const REMINDER_INTERVAL_MS = 15 * 60_000;
-/** The first look, shortly after start, once the window is up. */
+/** The first look, well after start: never in front of the first lists (it reads every cached list once). */
 export const REMINDER_FIRST_DELAY_MS = 20_000;
 
 /**

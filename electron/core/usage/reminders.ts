@@ -24,16 +24,22 @@ export function takeReminders(c: CoreContext, collect: UsageRows): Output<'remin
   const reminded = c.cache.reminded();
   const flagged = new Set<string>();
   const fresh: Reminder[] = [];
-  for (const r of collect().rows) {
-    if (!r.flags.due && !r.flags.stale) continue;
+  let changed = false;
+  // Only the rows due or stale (kept per organization-environment): no pass over every key.
+  for (const r of collect().flagged) {
     const ref = `${r.orgId}:${r.environment}:${r.key.id}`;
     flagged.add(ref);
     if (reminded[ref] === today) continue;
     reminded[ref] = today;
+    changed = true;
     fresh.push({ orgId: r.orgId, orgName: r.orgName, environment: r.environment, keyId: r.key.id, name: r.key.name, masked: r.key.masked, reason: r.flags.due ? 'due' : 'stale' });
   }
-  for (const ref of Object.keys(reminded)) if (!flagged.has(ref)) delete reminded[ref];
-  c.cache.touch();
+  for (const ref of Object.keys(reminded)) {
+    if (flagged.has(ref)) continue;
+    delete reminded[ref];
+    changed = true;
+  }
+  if (changed) c.cache.touch();
   return {
     enabled: true,
     due: fresh.filter((r) => r.reason === 'due').length,
