@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../shared/domain.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { OrgView } from './features/keys/OrgView.js';
@@ -17,8 +17,9 @@ import { VaultBanner, useVaultStatus } from './features/storage/VaultBanner.js';
 import { UsageView, type Flag } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
+import type { Intent, PendingIntent } from './lib/intent.js';
 import { announceRemoved, useRemovedData } from './lib/data-removed.js';
-import { environmentToShow, preferredEnvironment, useSelection } from './lib/selection.js';
+import { environmentToShow, preferredEnvironment, useSelection, type Go } from './lib/selection.js';
 
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
@@ -49,12 +50,18 @@ export function App() {
   const [settings, setSettings] = useState(false);
   /** A reminder's "Review" opens the overview on the due keys; a new value remounts it with that filter. */
   const [overviewFlag, setOverviewFlag] = useState<{ flag: Flag; n: number }>();
+  /** What the palette asked a screen to do (New key, Rotate, Refresh, Refresh all, Export), until it is done. */
+  const [intent, setIntent] = useState<PendingIntent>();
+  // Numbered for the whole session (not per pending one), so a screen never takes a new request for one it ran.
+  const intentSeq = useRef(0);
+  const ask = useCallback((next: Intent) => setIntent({ intent: next, n: (intentSeq.current += 1) }), []);
+  const intentDone = useCallback((n: number) => setIntent((p) => (p?.n === n ? undefined : p)), []);
   const organizationsList = orgs.data?.organizations;
   const orgsRef = useRef(organizationsList);
   useEffect(() => {
     orgsRef.current = organizationsList;
   }, [organizationsList]);
-  const go = useMemo(
+  const go = useMemo<Go>(
     () => ({
       // Opening an organization shows an environment it has connected, preferring the one last shown there.
       org: (orgId: string, environment?: Environment) =>
@@ -187,7 +194,7 @@ export function App() {
           {wizard && organizations.some((o) => o.id === wizard.orgId) && (
             <RotationWizard rotationId={wizard.rotationId} org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!} onClose={() => setWizard(undefined)} />
           )}
-          {palette && <CommandPalette organizations={organizations} onClose={() => setPalette(false)} go={go} />}
+          {palette && <CommandPalette organizations={organizations} current={selection.view === 'org' && selected ? { org: selected, environment } : undefined} onClose={() => setPalette(false)} go={go} ask={ask} />}
           {settings && <SettingsDialog onClose={() => setSettings(false)} />}
           <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={go.org} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
           <div className="main-column">
@@ -205,8 +212,8 @@ export function App() {
                 setWizard({ rotationId, orgId });
               }}
             />
-            {selection.view === 'overview' && <UsageView key={overviewFlag?.n ?? 0} title="Overview: all organizations" initialFlag={overviewFlag?.flag} />}
-            {selection.view === 'activity' && <ActivityView organizations={organizations} />}
+            {selection.view === 'overview' && <UsageView key={overviewFlag?.n ?? 0} title="Overview: all organizations" initialFlag={overviewFlag?.flag} intent={intent} onIntentDone={intentDone} />}
+            {selection.view === 'activity' && <ActivityView organizations={organizations} intent={intent} onIntentDone={intentDone} />}
             {selection.view === 'org' && selected && (
               <OrgView
                 key={selected.id}
@@ -215,6 +222,8 @@ export function App() {
                 onEnvironment={(chosen) => select({ orgId: selected.id, environment: chosen, pinned: true })}
                 onRemoved={() => select({ orgId: undefined, view: 'org' })}
                 onRotationStarted={(rotationId) => setWizard({ rotationId, orgId: selected.id })}
+                intent={intent}
+                onIntentDone={intentDone}
               />
             )}
           </div>

@@ -6,6 +6,15 @@ const CLEARED = 'keydeck:selection-cleared';
 
 export type View = 'org' | 'overview' | 'activity';
 
+/** Where the sidebar, the shortcuts and the palette take the person (one set of moves for all three). */
+export interface Go {
+  org: (orgId: string, environment?: Environment) => void;
+  view: (view: 'overview' | 'activity') => void;
+  env: (environment: Environment) => void;
+  add: () => void;
+  settings: () => void;
+}
+
 export interface Selection {
   orgId?: string;
   environment: Environment;

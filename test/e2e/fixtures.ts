@@ -11,6 +11,7 @@ import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { recordFigure } from '../support/figures.js';
 import { check, newRecording, record, type Recording } from './hygiene.js';
+import type { Channel } from '../../shared/contract.js';
 
 export interface Keydeck {
   host: PreviewHost;
@@ -25,6 +26,8 @@ export interface Keydeck {
   seed(name?: string): { live: string; test: string };
   /** What the page showed and received, for the secret-hygiene check after the test. */
   recording: Recording;
+  /** One call to the same core the page talks to (to set up many organizations without the form). */
+  call<T = unknown>(channel: Channel, input: unknown): Promise<T>;
 }
 
 /**
@@ -62,6 +65,11 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
       clipboard,
       secrets,
       meta: () => workspace.meta.read(),
+      call: async <T,>(channel: Channel, input: unknown) => {
+        const r = await workspace.call(channel, input);
+        if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
+        return r.value as T;
+      },
       seed: (name = 'Acme') =>
         sandbox.laghav.seedOrg(name, [
           { name: 'Production web app', environment: 'live', scope: 'app_web' },

@@ -4,6 +4,7 @@ import type { Output } from '../../../shared/contract.js';
 import type { Organization } from '../../../shared/domain.js';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useIntent, type PendingIntent } from '../../lib/intent.js';
 
 type Entry = Output<'activity.list'>['entries'][number];
 const COLUMNS = ['at', 'action', 'orgName', 'orgId', 'environment', 'keyId', 'last4', 'detail'] as const;
@@ -28,7 +29,7 @@ function download(name: string, type: string, text: string): void {
 }
 
 /** Everything Keydeck did, newest first: filterable, exportable. Public facts only, never a secret. */
-export function ActivityView({ organizations }: { organizations: Organization[] }) {
+export function ActivityView({ organizations, intent, onIntentDone }: { organizations: Organization[]; intent?: PendingIntent; onIntentDone: (n: number) => void }) {
   const [orgId, setOrgId] = useState('');
   const [action, setAction] = useState('');
   const [text, setText] = useState('');
@@ -40,6 +41,19 @@ export function ActivityView({ organizations }: { organizations: Organization[] 
   const q = text.trim().toLowerCase();
   const entries = (list.data?.entries ?? []).filter((e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q));
   const stamp = new Date().toISOString().slice(0, 10);
+  const exportAs = (format: 'csv' | 'json') =>
+    format === 'csv' ? download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries)) : download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2));
+  // The palette's Export: once the entries are in.
+  useIntent(
+    intent,
+    ['export'],
+    (i) => {
+      if (!list.data) return list.isError;
+      if (entries.length > 0) exportAs(i.format);
+      return true;
+    },
+    onIntentDone,
+  );
   return (
     <main className="activity-view" aria-labelledby="activity-title">
       <header className="org-header">
@@ -48,10 +62,10 @@ export function ActivityView({ organizations }: { organizations: Organization[] 
           <p className="muted">Everything Keydeck did, with time, organization, environment, key id and last 4. Never a secret.</p>
         </div>
         <div className="header-actions">
-          <button type="button" className="button-quiet" onClick={() => download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries))} disabled={entries.length === 0}>
+          <button type="button" className="button-quiet" onClick={() => exportAs('csv')} disabled={entries.length === 0}>
             Export CSV
           </button>
-          <button type="button" className="button-quiet" onClick={() => download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2))} disabled={entries.length === 0}>
+          <button type="button" className="button-quiet" onClick={() => exportAs('json')} disabled={entries.length === 0}>
             Export JSON
           </button>
         </div>

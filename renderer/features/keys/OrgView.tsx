@@ -7,6 +7,7 @@ import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAction } from '../../lib/use-action.js';
+import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { ConnectForm } from '../orgs/ConnectForm.js';
 import { CreateKeyDialog } from './CreateKeyDialog.js';
 import { DashboardCreateDialog } from './DashboardCreateDialog.js';
@@ -40,12 +41,16 @@ export function OrgView({
   onEnvironment,
   onRemoved,
   onRotationStarted,
+  intent,
+  onIntentDone,
 }: {
   org: Organization;
   environment: Environment;
   onEnvironment: (e: Environment) => void;
   onRemoved: () => void;
   onRotationStarted: (rotationId: string) => void;
+  intent?: PendingIntent;
+  onIntentDone: (n: number) => void;
 }) {
   const queryClient = useQueryClient();
   const provider = useAppInfo().provider(org.provider);
@@ -74,6 +79,23 @@ export function OrgView({
     if (!keys.dataUpdatedAt) return;
     for (const queryKey of [['usage'], ['quotas'], ['reminders']]) void queryClient.invalidateQueries({ queryKey });
   }, [keys.dataUpdatedAt, queryClient]);
+  // The palette's New key, Rotate and Refresh for this organization and environment.
+  useIntent(
+    intent,
+    ['new-key', 'rotate', 'refresh'],
+    (i) => {
+      if (!connected) return true;
+      if (i.kind === 'new-key') setCreating(true);
+      else if (i.kind === 'refresh') void keys.refetch();
+      else {
+        if (!shown) return false;
+        const k = shown.keys.find((x) => x.id === i.keyId && x.heldCredentialId && x.status !== 'revoked' && x.status !== 'expired');
+        if (k) setRotating(k);
+      }
+      return true;
+    },
+    onIntentDone,
+  );
   const check = useAction({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),

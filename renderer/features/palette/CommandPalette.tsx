@@ -3,6 +3,9 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Environment, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { api, unwrap } from '../../lib/api.js';
+import { useAppInfo } from '../../lib/app-info.js';
+import type { Intent } from '../../lib/intent.js';
+import type { Go } from '../../lib/selection.js';
 
 export interface Command {
   id: string;
@@ -11,43 +14,137 @@ export interface Command {
   run: () => void;
 }
 
+const RECENT = 'keydeck.palette.recent';
+const RECENT_MAX = 8;
+
+function recentIds(): string[] {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(RECENT) ?? '[]');
+    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string').slice(0, RECENT_MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(id: string): void {
+  localStorage.setItem(RECENT, JSON.stringify([id, ...recentIds().filter((x) => x !== id)].slice(0, RECENT_MAX)));
+}
+
+const envWord = (e: Environment) => (e === 'live' ? 'LIVE' : 'test');
+
 /**
- * Ctrl/Cmd+K: jump to any organization, environment, view or key by typing. Arrow keys move,
- * Enter runs, Escape closes.
+ * Ctrl/Cmd+K: go anywhere and do anything a screen offers, by typing: organizations, views, keys,
+ * and the actions (New key, Rotate a named key, Refresh, Refresh all, Export activity, Settings,
+ * switch environment). The last commands run come first. Arrow keys move (the active one scrolls
+ * into view), Enter runs, Escape closes.
  */
 export function CommandPalette({
   organizations,
+  current,
   onClose,
   go,
+  ask,
 }: {
   organizations: Organization[];
+  /** The organization and environment on screen, for New key and Refresh. */
+  current?: { org: Organization; environment: Environment };
   onClose: () => void;
-  go: { org: (id: string, env?: Environment) => void; view: (v: 'overview' | 'activity') => void; env: (e: Environment) => void; add: () => void; settings: () => void };
+  go: Go;
+  ask: (intent: Intent) => void;
 }) {
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
   const inputId = useId();
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
+  const info = useAppInfo();
   useEffect(() => input.current?.focus(), []);
   // Keys come from the cached lists, so the palette never waits on a provider.
   const usage = useQuery({ queryKey: ['usage', 'all', 'all'], queryFn: () => unwrap(api.usage.overview({})), staleTime: 30_000 });
+  const [recent] = useState(recentIds);
   const commands = useMemo<Command[]>(() => {
+    const here = current && current.org.environments.includes(current.environment) ? current : undefined;
+    const provider = here ? info.provider(here.org.provider) : undefined;
+    const where = here ? `${here.org.name} · ${envWord(here.environment)}` : '';
     const base: Command[] = [
-      { id: 'view:overview', label: 'Overview: all organizations', run: () => go.view('overview') },
-      { id: 'view:activity', label: 'Activity log', run: () => go.view('activity') },
-      { id: 'env:live', label: 'Switch to LIVE', run: () => go.env('live') },
-      { id: 'env:test', label: 'Switch to test', run: () => go.env('test') },
-      { id: 'add', label: 'Add an organization', run: () => go.add() },
-      { id: 'settings', label: 'Settings: reminders', run: () => go.settings() },
+      ...(here && provider
+        ? [
+            { id: 'act:new-key', label: provider.capabilities.create === 'api' ? 'New key…' : 'New key in the dashboard…', hint: where, run: () => ask({ kind: 'new-key' }) },
+            { id: 'act:refresh', label: 'Refresh this list', hint: where, run: () => ask({ kind: 'refresh' }) },
+          ]
+        : []),
+      {
+        id: 'act:refresh-all',
+        label: 'Refresh all organizations',
+        hint: 'action',
+        run: () => {
+          go.view('overview');
+          ask({ kind: 'refresh-all' });
+        },
+      },
+      { id: 'view:overview', label: 'Overview: all organizations', hint: 'view', run: () => go.view('overview') },
+      { id: 'view:activity', label: 'Activity log', hint: 'view', run: () => go.view('activity') },
+      ...(['csv', 'json'] as const).map((format) => ({
+        id: `act:export-${format}`,
+        label: `Export activity as ${format.toUpperCase()}`,
+        hint: 'action',
+        run: () => {
+          go.view('activity');
+          ask({ kind: 'export', format });
+        },
+      })),
+      { id: 'env:live', label: 'Switch to LIVE', hint: 'environment', run: () => go.env('live') },
+      { id: 'env:test', label: 'Switch to test', hint: 'environment', run: () => go.env('test') },
+      { id: 'add', label: 'Add an organization', hint: 'action', run: () => go.add() },
+      { id: 'settings', label: 'Settings: reminders, tray, remove data', hint: 'settings', run: () => go.settings() },
       ...organizations.map((o, i) => ({ id: `org:${o.id}`, label: o.name, hint: i < 9 ? `Ctrl+${i + 1}` : 'organization', run: () => go.org(o.id) })),
     ];
     const q = text.trim().toLowerCase();
-    const keys: Command[] = q.length >= 2 ? (usage.data?.rows ?? []).filter((r) => r.key.name.toLowerCase().includes(q) || r.key.masked.toLowerCase().includes(q)).slice(0, 30).map((r) => ({ id: `key:${r.orgId}:${r.environment}:${r.key.id}`, label: `${r.key.name || r.key.masked}`, hint: `${r.orgName} · ${r.environment}`, run: () => go.org(r.orgId, r.environment) })) : [];
-    return [...base.filter((c) => !q || c.label.toLowerCase().includes(q)), ...keys].slice(0, 60);
-  }, [text, organizations, usage.data, go]);
+    const rows = usage.data?.rows ?? [];
+    const matches = (hay: string) => hay.toLowerCase().includes(q);
+    // Keys by name or last 4 (two letters at least); "rotate …" or "rot" lists the keys Keydeck can rotate.
+    const keys: Command[] = [];
+    const rotations: Command[] = [];
+    if (q.length >= 2) {
+      // "ro", "rot", "rotate": every key Keydeck can rotate; "rotate web": those whose name has "web".
+      const rotateQuery = 'rotate'.startsWith(q) ? '' : q.startsWith('rotate ') ? q.slice('rotate '.length).trim() : undefined;
+      for (const r of rows) {
+        if (keys.length >= 30 && rotations.length >= 30) break;
+        const named = matches(r.key.name) || matches(r.key.masked);
+        const label = r.key.name || r.key.masked;
+        const hint = `${r.orgName} · ${envWord(r.environment)}`;
+        if (named && keys.length < 30) keys.push({ id: `key:${r.orgId}:${r.environment}:${r.key.id}`, label, hint, run: () => go.org(r.orgId, r.environment) });
+        const rotatable = r.key.heldCredentialId && r.key.status !== 'revoked' && r.key.status !== 'expired';
+        const asked = named || (rotateQuery !== undefined && (rotateQuery === '' || `${r.key.name}\u0000${r.key.masked}`.toLowerCase().includes(rotateQuery)));
+        if (rotatable && asked && rotations.length < 30) {
+          rotations.push({
+            id: `rotate:${r.orgId}:${r.environment}:${r.key.id}`,
+            label: `Rotate ${label}…`,
+            hint,
+            run: () => {
+              go.org(r.orgId, r.environment);
+              ask({ kind: 'rotate', keyId: r.key.id });
+            },
+          });
+        }
+      }
+    }
+    const rank = (c: Command) => {
+      const i = recent.indexOf(c.id);
+      return i === -1 ? RECENT_MAX : i;
+    };
+    const listed = base.filter((c) => !q || matches(c.label) || (c.hint !== undefined && c.hint !== 'action' && c.hint !== 'view' && matches(c.hint)));
+    // Recent first (a stable sort keeps the rest in their order).
+    listed.sort((a, b) => rank(a) - rank(b));
+    return [...listed, ...rotations, ...keys].slice(0, 80);
+  }, [text, organizations, usage.data, go, ask, current, info, recent]);
+  // The active option is always in view, however far the arrows went.
+  useEffect(() => {
+    document.getElementById(`${listId}-${active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [active, listId]);
   const choose = (c: Command | undefined) => {
     if (!c) return;
+    remember(c.id);
     onClose();
     c.run();
   };
@@ -66,7 +163,7 @@ export function CommandPalette({
           aria-activedescendant={commands[active] ? `${listId}-${active}` : undefined}
           aria-autocomplete="list"
           value={text}
-          placeholder="Type an organization, key, view or action"
+          placeholder="Type an organization, key, view or action (“rotate”, “new key”, “refresh”…)"
           onChange={(e) => {
             setText(e.target.value);
             setActive(0);

@@ -8,6 +8,7 @@ import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { PolicyEditor } from './PolicyEditor.js';
 import { UsageRowView } from './UsageRowView.js';
 import { QuotaPanel } from './QuotaPanel.js';
@@ -47,6 +48,8 @@ export function UsageView({
   embedded,
   policy,
   initialFlag,
+  intent,
+  onIntentDone,
 }: {
   orgId?: string;
   environment?: Environment;
@@ -55,6 +58,9 @@ export function UsageView({
   /** The organization's policy, for its editor and the chart's threshold lines (one organization only). */
   policy?: UsagePolicy;
   initialFlag?: Flag;
+  /** The palette's Refresh all (the overview only). */
+  intent?: PendingIntent;
+  onIntentDone?: (n: number) => void;
 }) {
   const queryClient = useQueryClient();
   const overview = useQuery({ queryKey: ['usage', orgId ?? 'all', environment ?? 'all'], queryFn: () => unwrap(api.usage.overview({ orgId, environment })) });
@@ -123,6 +129,15 @@ export function UsageView({
       queryClient.invalidateQueries({ queryKey: ['reminders'] }),
     ]);
   };
+  useIntent(
+    embedded ? undefined : intent,
+    ['refresh-all'],
+    () => {
+      if (!(progress !== undefined && progress.done < progress.total)) void refresh();
+      return true;
+    },
+    (n) => onIntentDone?.(n),
+  );
   const toggleChart = () => {
     localStorage.setItem(CHART_PREF, chart ? 'hidden' : 'shown');
     setChart(!chart);
