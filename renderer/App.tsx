@@ -14,7 +14,7 @@ import { SettingsDialog } from './features/settings/SettingsDialog.js';
 import { RemovedNotice } from './features/settings/RemoveAllData.js';
 import { RecoveryScreen } from './features/storage/RecoveryScreen.js';
 import { VaultBanner, useVaultStatus } from './features/storage/VaultBanner.js';
-import { UsageView, type Flag } from './features/usage/UsageView.js';
+import { UsageView } from './features/usage/UsageView.js';
 import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
 import type { Intent, PendingIntent } from './lib/intent.js';
@@ -48,8 +48,8 @@ export function App() {
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
   const [palette, setPalette] = useState(false);
   const [settings, setSettings] = useState(false);
-  /** A reminder's "Review" opens the overview on the due keys; a new value remounts it with that filter. */
-  const [overviewFlag, setOverviewFlag] = useState<{ flag: Flag; n: number }>();
+  /** A reminder's "Review" opens the overview on exactly the keys it counted; a new value remounts it with that filter. */
+  const [overviewKeys, setOverviewKeys] = useState<{ refs: string[]; n: number }>();
   /** What the palette asked a screen to do (New key, Rotate, Refresh, Refresh all, Export), until it is done. */
   const [intent, setIntent] = useState<PendingIntent>();
   // Numbered for the whole session (not per pending one), so a screen never takes a new request for one it ran.
@@ -200,8 +200,8 @@ export function App() {
           <div className="main-column">
             <VaultBanner />
             <ReminderBanner
-              onReview={() => {
-                setOverviewFlag((p) => ({ flag: 'due', n: (p?.n ?? 0) + 1 }));
+              onReview={(refs) => {
+                setOverviewKeys((p) => ({ refs, n: (p?.n ?? 0) + 1 }));
                 go.view('overview');
               }}
               onSettings={() => setSettings(true)}
@@ -212,7 +212,7 @@ export function App() {
                 setWizard({ rotationId, orgId });
               }}
             />
-            {selection.view === 'overview' && <UsageView key={overviewFlag?.n ?? 0} title="Overview: all organizations" initialFlag={overviewFlag?.flag} intent={intent} onIntentDone={intentDone} />}
+            {selection.view === 'overview' && <UsageView key={overviewKeys?.n ?? 0} title="Overview: all organizations" reminded={overviewKeys?.refs} intent={intent} onIntentDone={intentDone} />}
             {selection.view === 'activity' && <ActivityView organizations={organizations} intent={intent} onIntentDone={intentDone} />}
             {selection.view === 'org' && selected && (
               <OrgView

@@ -11,12 +11,13 @@ import {
   ProviderKeyId,
 } from './domain.js';
 import { KeydeckError, type ErrorCode } from './errors.js';
+import { ACTIVITY_ACTIONS } from './plain.js';
 import { RotationAction, RotationView } from './rotation.js';
 import { QuotaView, Reminder, Settings, UsagePolicy, UsageRow } from './usage.js';
 import { RecoveryReport, StoreStatus, VaultStatus } from './storage.js';
 
 /** Everything the activity log records. */
-export const ActivityAction = z.enum(['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'key.copy', 'key.reveal', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel', 'org.recover']);
+export const ActivityAction = z.enum(ACTIVITY_ACTIONS);
 /** Which key a UI event (reveal, copy) was about, for the activity log: public facts only. */
 export const KeyRef = z.object({ orgId: LocalId, environment: Environment, keyId: z.string().min(1).max(200), last4: z.string().max(4) }).strict();
 /** One line of the activity log as the renderer sees it. */
@@ -300,7 +301,19 @@ export const contract = {
    */
   'reminders.take': {
     input: z.object({}).strict(),
-    output: z.object({ enabled: z.boolean(), due: z.number().int(), stale: z.number().int(), reminders: z.array(Reminder) }),
+    output: z.object({
+      enabled: z.boolean(),
+      due: z.number().int(),
+      stale: z.number().int(),
+      /** The first 50 keys, LIVE first; the counts cover every one. */
+      reminders: z.array(Reminder),
+      /** How many organizations the counted keys are in; the first three places ("Acme (LIVE)") and how many more. */
+      organizations: z.number().int().nonnegative(),
+      places: z.array(z.string()).max(3),
+      morePlaces: z.number().int().nonnegative(),
+      /** Every counted key as `orgId:environment:keyId`, so Review shows exactly these. */
+      keyRefs: z.array(z.string()),
+    }),
     errors: errors(),
   },
   'settings.get': {

@@ -30,3 +30,46 @@ export const STEP_WORDS: Record<StepName, string> = {
   cancelling: 'cancelling the rotation',
   cancelled: 'cancelling the rotation',
 };
+
+/** Everything the activity log records (the contract's `ActivityAction` enum is built from this list). */
+export const ACTIVITY_ACTIONS = [
+  'org.connect',
+  'org.connectEnvironment',
+  'org.remove',
+  'key.create',
+  'key.revoke',
+  'key.copy',
+  'key.reveal',
+  'rotation.start',
+  'rotation.step',
+  'rotation.done',
+  'rotation.cancel',
+  'org.recover',
+] as const;
+export type ActivityActionName = (typeof ACTIVITY_ACTIONS)[number];
+
+/** Each activity action in words, for the Activity view and its filter. Never the action's id. */
+export const ACTION_WORDS: Record<ActivityActionName, string> = {
+  'org.connect': 'Connected an organization',
+  'org.connectEnvironment': 'Connected an environment',
+  'org.remove': 'Removed an organization',
+  'key.create': 'Created a key',
+  'key.revoke': 'Revoked a key',
+  'key.copy': 'Copied a key',
+  'key.reveal': 'Revealed a key',
+  'rotation.start': 'Started a rotation',
+  'rotation.step': 'Rotation step',
+  'rotation.done': 'Finished a rotation',
+  'rotation.cancel': 'Cancelled a rotation',
+  'org.recover': 'Recovered an organization',
+};
+
+/**
+ * Where a reminder's keys are, truthfully: the places when there are three at most, else how many
+ * organizations ("In 100 organizations, such as Acme (LIVE), …"), never two names for keys in a hundred.
+ */
+export function reminderWhere(r: { organizations: number; places: string[]; morePlaces: number }): string {
+  const names = r.places.length > 1 ? `${r.places.slice(0, -1).join(', ')} and ${r.places.at(-1)}` : (r.places[0] ?? '');
+  if (r.morePlaces === 0) return `In ${names}`;
+  return `In ${r.organizations.toLocaleString('en-US')} organizations, such as ${r.places.join(', ')}`;
+}

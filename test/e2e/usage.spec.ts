@@ -145,9 +145,15 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   await expectNoAxeViolations(page, 'reminder banner');
   await banner.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByRole('heading', { name: 'Overview: all organizations' })).toBeVisible();
-  await expect(page.getByLabel('Show')).toHaveValue('due');
+  // Exactly the keys the reminder counted (one due, one stale), not every due key nor the quotas.
+  await expect(page.getByTestId('reminder-filter')).toContainText('Showing the 2 keys of the reminder.');
   await expect(page.getByRole('row', { name: /Old checkout/ })).toBeVisible();
-  await expect(page.getByRole('row', { name: /Quiet webhook/ })).toBeHidden();
+  await expect(page.getByRole('row', { name: /Quiet webhook/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Busy worker/ })).toBeHidden();
+  await expect(page.getByLabel('Show')).toHaveValue('all');
+  await expect(page.getByRole('heading', { name: 'Overview: all organizations' })).toBeFocused();
+  await page.getByRole('button', { name: 'Show all keys' }).click();
+  await expect(page.getByRole('row', { name: /Busy worker/ })).toBeVisible();
   // Already reminded today: a reload shows no banner.
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Overview: all organizations' })).toBeVisible();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/contract.js';
 import { parseRateLimit, utcDay } from '../../electron/core/usage/quota.js';
-import { localDay, reminderText } from '../../electron/core/usage/reminders.js';
+import { localDay, reminderText, reminderWhere } from '../../electron/core/usage/reminders.js';
 import { scheduleReminders } from '../../electron/core/usage/reminder-schedule.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
@@ -116,7 +116,9 @@ describe('reminders', () => {
     const first = await t!.call<Output<'reminders.take'>>('reminders.take', {});
     expect(first.enabled).toBe(true);
     expect(Object.fromEntries(first.reminders.map((r) => [r.name, r.reason]))).toEqual({ Old: 'due', Quiet: 'stale' });
-    expect(first).toMatchObject({ due: 1, stale: 1 });
+    expect(first).toMatchObject({ due: 1, stale: 1, organizations: 1, places: ['Payments (LIVE)'], morePlaces: 0 });
+    // Review shows exactly the keys counted: every one is named by reference.
+    expect(first.keyRefs.sort()).toEqual(first.reminders.map((r) => `${r.orgId}:${r.environment}:${r.keyId}`).sort());
     expect(reminderText(first)).toEqual({ title: 'Keydeck: 1 key due for rotation, 1 stale', body: 'In Payments (LIVE). Open Keydeck to review and rotate.' });
 
     // The same day: nothing new, however often the app looks.
@@ -131,7 +133,7 @@ describe('reminders', () => {
     // Turned off: nothing, and the setting survives (it is in the metadata).
     await t!.call('settings.update', { reminders: false });
     time.advance(DAY);
-    expect(await t!.call<Output<'reminders.take'>>('reminders.take', {})).toEqual({ enabled: false, due: 0, stale: 0, reminders: [] });
+    expect(await t!.call<Output<'reminders.take'>>('reminders.take', {})).toEqual({ enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] });
     expect(await t!.call<Output<'settings.get'>>('settings.get', {})).toEqual({ settings: { reminders: false } });
     // Back on: reminded again (a day has passed).
     await t!.call('settings.update', { reminders: true });
@@ -164,13 +166,26 @@ describe('reminders', () => {
   });
 });
 
+describe('where the reminder says the keys are', () => {
+  it.each([
+    [{ organizations: 1, places: ['Acme (LIVE)'], morePlaces: 0 }, 'In Acme (LIVE)'],
+    [{ organizations: 1, places: ['Acme (LIVE)', 'Acme (test)'], morePlaces: 0 }, 'In Acme (LIVE) and Acme (test)'],
+    [{ organizations: 3, places: ['A (LIVE)', 'B (LIVE)', 'C (test)'], morePlaces: 0 }, 'In A (LIVE), B (LIVE) and C (test)'],
+    // Keys in a hundred organizations are never said to be in two or three.
+    [{ organizations: 100, places: ['Org 001 (LIVE)', 'Org 002 (LIVE)', 'Org 003 (LIVE)'], morePlaces: 197 }, 'In 100 organizations, such as Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE)'],
+  ])('%o → %s', (r, text) => {
+    expect(reminderWhere(r)).toBe(text);
+    expect(reminderText({ ...r, due: 1, stale: 0 }).body).toBe(`${text}. Open Keydeck to review and rotate.`);
+  });
+});
+
 describe('reminder schedule (the app\'s main process)', () => {
   it('shows one notification per non-empty batch and survives a failed look', async () => {
     const shown: { title: string; body: string }[] = [];
     const answers = [
       { ok: false as const, error: { code: 'STORE_ERROR' as const, message: 'x' } },
-      { ok: true as const, value: { enabled: true, due: 2, stale: 0, reminders: [{ orgId: 'o', orgName: 'Acme', environment: 'live' as const, keyId: 'k', name: 'n', masked: 'm', reason: 'due' as const }] } },
-      { ok: true as const, value: { enabled: true, due: 0, stale: 0, reminders: [] } },
+      { ok: true as const, value: { enabled: true, due: 2, stale: 0, reminders: [{ orgId: 'o', orgName: 'Acme', environment: 'live' as const, keyId: 'k', name: 'n', masked: 'm', reason: 'due' as const }], organizations: 1, places: ['Acme (LIVE)'], morePlaces: 0, keyRefs: ['o:live:k'] } },
+      { ok: true as const, value: { enabled: true, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] } },
     ];
     const schedule = scheduleReminders({ take: async () => answers.shift()!, notify: (n) => shown.push(n), firstDelayMs: 60_000, intervalMs: 60_000 });
     expect(await schedule.check()).toBe(false);

@@ -1,7 +1,10 @@
 import type { Output } from '../../../shared/contract.js';
 import type { Reminder } from '../../../shared/usage.js';
+import { reminderWhere } from '../../../shared/plain.js';
 import type { CoreContext } from '../context.js';
 import type { UsageRows } from './handlers.js';
+
+export { reminderWhere };
 
 /** The person's calendar day (`YYYY-MM-DD` in local time): "once a day" means once per their day. */
 export function localDay(now: Date): string {
@@ -19,7 +22,7 @@ const MAX_LISTED = 50;
  */
 export function takeReminders(c: CoreContext, collect: UsageRows): Output<'reminders.take'> {
   const doc = c.deps.meta.read();
-  if (!doc.settings.reminders) return { enabled: false, due: 0, stale: 0, reminders: [] };
+  if (!doc.settings.reminders) return { enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] };
   const today = localDay(c.deps.clock());
   const reminded = c.cache.reminded();
   const flagged = new Set<string>();
@@ -40,18 +43,24 @@ export function takeReminders(c: CoreContext, collect: UsageRows): Output<'remin
     changed = true;
   }
   if (changed) c.cache.touch();
+  const sorted = fresh.sort((a, b) => (a.environment === b.environment ? 0 : a.environment === 'live' ? -1 : 1));
+  const places = [...new Set(sorted.map(place))];
   return {
     enabled: true,
     due: fresh.filter((r) => r.reason === 'due').length,
     stale: fresh.filter((r) => r.reason === 'stale').length,
-    reminders: fresh.sort((a, b) => (a.environment === b.environment ? 0 : a.environment === 'live' ? -1 : 1)).slice(0, MAX_LISTED),
+    reminders: sorted.slice(0, MAX_LISTED),
+    organizations: new Set(fresh.map((r) => r.orgId)).size,
+    places: places.slice(0, 3),
+    morePlaces: Math.max(0, places.length - 3),
+    keyRefs: fresh.map((r) => `${r.orgId}:${r.environment}:${r.keyId}`),
   };
 }
 
+const place = (r: Pick<Reminder, 'orgName' | 'environment'>) => `${r.orgName} (${r.environment === 'live' ? 'LIVE' : 'test'})`;
+
 /** The notification's words: one line of counts, one of where. */
-export function reminderText(r: Pick<Output<'reminders.take'>, 'due' | 'stale' | 'reminders'>): { title: string; body: string } {
-  const parts = [r.due > 0 && `${r.due} key${r.due === 1 ? '' : 's'} due for rotation`, r.stale > 0 && `${r.stale} stale`].filter(Boolean);
-  const orgs = [...new Set(r.reminders.map((x) => `${x.orgName} (${x.environment === 'live' ? 'LIVE' : 'test'})`))];
-  const where = orgs.slice(0, 3).join(', ') + (orgs.length > 3 ? ` and ${orgs.length - 3} more` : '');
-  return { title: `Keydeck: ${parts.join(', ')}`, body: `In ${where}. Open Keydeck to review and rotate.` };
+export function reminderText(r: Pick<Output<'reminders.take'>, 'due' | 'stale' | 'organizations' | 'places' | 'morePlaces'>): { title: string; body: string } {
+  const parts = [r.due > 0 && `${r.due.toLocaleString('en-US')} key${r.due === 1 ? '' : 's'} due for rotation`, r.stale > 0 && `${r.stale.toLocaleString('en-US')} stale`].filter(Boolean);
+  return { title: `Keydeck: ${parts.join(', ')}`, body: `${reminderWhere(r)}. Open Keydeck to review and rotate.` };
 }

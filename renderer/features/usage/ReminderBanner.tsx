@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
+import { reminderWhere } from '../../../shared/plain.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
 import { useAppInfo } from '../../lib/app-info.js';
@@ -17,7 +18,7 @@ type Batch = Output<'reminders.take'>;
  * In the preview host, where there are no desktop notifications, reminders appear as a banner.
  * In the app the main process shows them as system notifications, so this renders nothing there.
  */
-export function ReminderBanner({ onReview, onSettings }: { onReview: () => void; onSettings: () => void }) {
+export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: string[]) => void; onSettings: () => void }) {
   const info = useAppInfo();
   const preview = info.transport === 'preview';
   const queryClient = useQueryClient();
@@ -56,15 +57,13 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: () => void;
     },
   });
   if (!preview || !batch) return null;
-  const parts = [batch.due > 0 && `${batch.due} key${batch.due === 1 ? '' : 's'} due for rotation`, batch.stale > 0 && `${batch.stale} stale`].filter(Boolean).join(' and ');
-  const orgs = [...new Set(batch.reminders.map((r) => `${r.orgName} (${r.environment === 'live' ? 'LIVE' : 'test'})`))];
+  const parts = [batch.due > 0 && `${batch.due.toLocaleString()} key${batch.due === 1 ? '' : 's'} due for rotation`, batch.stale > 0 && `${batch.stale.toLocaleString()} stale`].filter(Boolean).join(' and ');
   return (
     <section className="reminder-banner" aria-labelledby="reminder-title" data-testid="reminder-banner">
       <div>
         <h2 id="reminder-title">Reminder: {parts}</h2>
         <p className="small">
-          In {orgs.slice(0, 3).join(', ')}
-          {orgs.length > 3 && ` and ${orgs.length - 3} more`}. Keydeck reminds you of each key at most once a day.
+          {reminderWhere(batch)}. Keydeck reminds you of each key at most once a day.
         </p>
       </div>
       <div className="banner-actions">
@@ -73,7 +72,7 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: () => void;
           className="button-primary"
           onClick={() => {
             dismiss();
-            onReview();
+            onReview(batch.keyRefs);
           }}
         >
           Review

@@ -10,7 +10,7 @@ import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { PolicyEditor } from './PolicyEditor.js';
-import { UsageRowView } from './UsageRowView.js';
+import { flagRank, UsageRowView } from './UsageRowView.js';
 import { QuotaPanel } from './QuotaPanel.js';
 
 // Chart.js loads only when a chart is first shown, so it never weighs on the first paint.
@@ -18,7 +18,7 @@ const UsageChart = lazy(() => import('./UsageChart.js'));
 const CHART_PREF = 'keydeck.usage.chart';
 
 export type Flag = 'all' | 'due' | 'stale' | 'neverUsed' | 'lastUsedUnknown' | 'clockSkew';
-type SortKey = 'name' | 'org' | 'age' | 'lastUsed' | 'status';
+type SortKey = 'name' | 'org' | 'age' | 'lastUsed' | 'status' | 'flags';
 const FLAG_LABELS: Record<Exclude<Flag, 'all'>, string> = { due: 'Due for rotation', stale: 'Stale', neverUsed: 'Never used', lastUsedUnknown: 'Last use unknown', clockSkew: 'Provider clock ahead' };
 const ROW_HEIGHT = 44;
 
@@ -34,6 +34,8 @@ function compare(a: UsageRow, b: UsageRow, key: SortKey): number {
       return (a.key.lastUsedAt ?? '').localeCompare(b.key.lastUsedAt ?? '');
     case 'status':
       return a.key.status.localeCompare(b.key.status);
+    case 'flags':
+      return flagRank(a) - flagRank(b);
   }
 }
 
@@ -48,6 +50,7 @@ export function UsageView({
   embedded,
   policy,
   initialFlag,
+  reminded,
   intent,
   onIntentDone,
 }: {
@@ -58,6 +61,8 @@ export function UsageView({
   /** The organization's policy, for its editor and the chart's threshold lines (one organization only). */
   policy?: UsagePolicy;
   initialFlag?: Flag;
+  /** A reminder's keys (`orgId:environment:keyId`): shown alone until the person shows all. */
+  reminded?: string[];
   /** The palette's Refresh all (the overview only). */
   intent?: PendingIntent;
   onIntentDone?: (n: number) => void;
@@ -67,6 +72,7 @@ export function UsageView({
   const [flag, setFlag] = useState<Flag>(initialFlag ?? 'all');
   const [chart, setChart] = useState(() => localStorage.getItem(CHART_PREF) !== 'hidden');
   const [text, setText] = useState('');
+  const [only, setOnly] = useState(() => (reminded && reminded.length > 0 ? new Set(reminded) : undefined));
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'age', dir: -1 });
   const [progress, setProgress] = useState<{ done: number; total: number; failed: number }>();
   // Applied in the keystroke's own render: filtering a sorted array is cheap enough not to defer.
@@ -80,9 +86,11 @@ export function UsageView({
   }, [overview.data, sort]);
   const rows = useMemo(() => {
     const out: UsageRow[] = [];
-    for (const { r, text } of sorted) if ((flag === 'all' || r.flags[flag]) && (!query || text.includes(query))) out.push(r);
+    for (const { r, text } of sorted) {
+      if ((flag === 'all' || r.flags[flag]) && (!query || text.includes(query)) && (!only || only.has(`${r.orgId}:${r.environment}:${r.key.id}`))) out.push(r);
+    }
     return out;
-  }, [sorted, flag, query]);
+  }, [sorted, flag, query, only]);
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns fresh functions each render; we do not use React Compiler, so this is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -193,6 +201,14 @@ export function UsageView({
           <UsageChart rows={overview.data.rows} policy={orgId ? (policy ?? DEFAULT_POLICY) : undefined} now={overview.dataUpdatedAt} />
         </Suspense>
       )}
+      {only && (
+        <p className="notice notice-warn reminder-filter" role="status" data-testid="reminder-filter">
+          Showing the {only.size.toLocaleString()} key{only.size === 1 ? '' : 's'} of the reminder.{' '}
+          <button type="button" className="button-quiet button-small" onClick={() => setOnly(undefined)}>
+            Show all keys
+          </button>
+        </p>
+      )}
       <div className="usage-filters">
         <label htmlFor={ids.text}>Filter</label>
         <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} placeholder="Key, organization or last 4" />
@@ -217,9 +233,7 @@ export function UsageView({
             {header('age', 'Age')}
             {header('lastUsed', 'Last used')}
             {header('status', 'Status')}
-            <div role="columnheader" className="usage-cell usage-flags">
-              Flags
-            </div>
+            {header('flags', 'Flags')}
           </div>
         </div>
         <div ref={scroller} className="usage-scroll" role="rowgroup">
