@@ -185,10 +185,10 @@ export abstract class ProviderSandbox {
     return { key };
   }
 
-  /** Keys of one organization, newest last. */
-  keysOf(orgId: string): StoredKey[] {
+  /** Keys of one organization (of one environment when given), newest last; O(that organization's keys). */
+  keysOf(orgId: string, environment?: 'live' | 'test'): StoredKey[] {
     this.settleLastUse();
-    return [...this.keys.byId.values()].filter((k) => k.orgId === orgId);
+    return this.keys.ofOrg(orgId, environment);
   }
 
   /** Records a use of a key: visible at once, or later in late-last-use mode. */
@@ -354,7 +354,7 @@ export abstract class ProviderSandbox {
   /** Every key this provider holds (of one organization when `orgId` is given), newest last. */
   truth(orgId?: string): TruthKey[] {
     this.settleLastUse();
-    return [...this.keys.byId.values()].filter((k) => orgId === undefined || k.orgId === orgId).map((k) => truthOf(k));
+    return (orgId === undefined ? [...this.keys.byId.values()] : this.keys.ofOrg(orgId)).map((k) => truthOf(k));
   }
 
   /** One key's truth by id. */

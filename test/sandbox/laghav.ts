@@ -79,7 +79,7 @@ export class LaghavSandbox extends ProviderSandbox {
       caller.environment === 'test' ? { 'x-ratelimit-limit': String(TEST_DAILY_LIMIT), 'x-ratelimit-remaining': String(TEST_DAILY_LIMIT - caller.usage.calls) } : {};
     const mine = (k: StoredKey) => k.orgId === caller.orgId && k.environment === caller.environment;
     if (!id && method === 'GET') {
-      this.send(req, res, 200, { data: this.keysOf(caller.orgId).filter(mine).map((k) => this.wire(k)) }, headers);
+      this.send(req, res, 200, { data: this.keysOf(caller.orgId, caller.environment).map((k) => this.wire(k)) }, headers);
       return 200;
     }
     if (!id && method === 'POST') {

@@ -49,7 +49,7 @@ export class SkApiSandbox extends ProviderSandbox {
     const log = (status: number) => this.calls.push({ method, path, keyId: caller.id, status });
     if (!id && method === 'GET') {
       // Revoked keys disappear from the list.
-      const data = this.keysOf(caller.orgId).filter((k) => k.environment === caller.environment && k.status === 'active');
+      const data = this.keysOf(caller.orgId, caller.environment).filter((k) => k.status === 'active');
       this.send(req, res, 200, { success: true, data: data.map((k) => this.wire(k)) });
       log(200);
       return true;
