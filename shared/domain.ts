@@ -108,6 +108,12 @@ export const KeyRecord = z.object({
    * that needs the provider's id (revoke by API) is offered for it.
    */
   unmatched: z.boolean().optional(),
+  /**
+   * The key's part in a rotation in progress: `new` (the rotation's pending new key, not yet current)
+   * or `old` (the key it replaces, after Keydeck switched to the new one). The rotation acts on these
+   * keys, so the list offers no Rotate or Revoke of its own for the new one.
+   */
+  rotation: z.enum(['new', 'old']).optional(),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 

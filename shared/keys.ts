@@ -13,29 +13,36 @@ export interface KeyFormat {
   body: RegExp;
   /** How the body should look, in words, for error messages. */
   bodyHint: string;
+  /** How long the body may be (checked before its characters, so a short key is told it is short). */
+  bodyLength: { min: number; max: number };
 }
 
 const GENERIC_BODY = /^[A-Za-z0-9_-]{8,300}$/;
 const GENERIC_HINT = 'letters, digits, _ and -';
+/** No provider but LogTalk publishes a length: Keydeck's own bounds (at least 8, at most 300). */
+const GENERIC_LENGTH = { min: 8, max: 300 };
+/** LogTalk publishes 32 lowercase alphanumerics after the prefix. */
+const LOGTALK_LENGTH = { min: 32, max: 32 };
 
 export const KEY_FORMATS: readonly KeyFormat[] = [
   // Laghav: `lgh_live_xxx` (production, per-plan monthly quota, billable), `lgh_test_xxx` (100 calls/day, free).
-  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
-  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
+  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
   // Leadey: `leadey_sk_live_…`; no test prefix is published.
-  { provider: 'leadey', environment: 'live', prefix: 'leadey_sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  { provider: 'leadey', environment: 'live', prefix: 'leadey_sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
   // LogTalk: `lt_live_` / `lt_test_` followed by 32 lowercase alphanumerics.
-  { provider: 'logtalk', environment: 'live', prefix: 'lt_live_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits' },
-  { provider: 'logtalk', environment: 'test', prefix: 'lt_test_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits' },
+  { provider: 'logtalk', environment: 'live', prefix: 'lt_live_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits', bodyLength: LOGTALK_LENGTH },
+  { provider: 'logtalk', environment: 'test', prefix: 'lt_test_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits', bodyLength: LOGTALK_LENGTH },
   // The sk-style API: `sk_live_…` (real data, billed), `sk_test_…` (no charges).
-  { provider: 'skapi', environment: 'live', prefix: 'sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
-  { provider: 'skapi', environment: 'test', prefix: 'sk_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT },
+  { provider: 'skapi', environment: 'live', prefix: 'sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
+  { provider: 'skapi', environment: 'test', prefix: 'sk_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
 ];
 
 /** Providers that publish no key format (Legba): Keydeck cannot detect them and asks the user. */
 export const PREFIXLESS_PROVIDERS: readonly ProviderId[] = ['legba'];
 /** What a prefixless key must at least look like: one opaque token. */
 const PREFIXLESS_BODY = /^[A-Za-z0-9_.~+/=-]{16,512}$/;
+const PREFIXLESS_LENGTH = { min: 16, max: 512 };
 
 /** Longest key Keydeck accepts. Real keys are well under 300 characters; this refuses pasted files. */
 export const MAX_KEY_LENGTH = 512;
@@ -51,7 +58,8 @@ export type KeyProblem =
   | { kind: 'not-ascii'; index: number }
   | { kind: 'unknown-prefix' }
   | { kind: 'wrong-provider'; detected: ProviderId; expected: ProviderId }
-  | { kind: 'bad-body'; prefix: string; hint: string };
+  | { kind: 'bad-body'; prefix: string; hint: string }
+  | { kind: 'wrong-length'; prefix: string; length: number; expected: { min: number; max: number } };
 
 export type NormalizedKey = { ok: true; key: string } | { ok: false; problem: KeyProblem };
 
@@ -106,10 +114,12 @@ export function inspectKey(input: string, hint: KeyHint = {}, names: Partial<Rec
   if (format) {
     if (hint.provider && hint.provider !== format.provider) return bad({ kind: 'wrong-provider', detected: format.provider, expected: hint.provider });
     const body = n.key.slice(format.prefix.length);
+    if (body.length < format.bodyLength.min || body.length > format.bodyLength.max) return bad({ kind: 'wrong-length', prefix: format.prefix, length: body.length, expected: format.bodyLength });
     if (!format.body.test(body)) return bad({ kind: 'bad-body', prefix: format.prefix, hint: format.bodyHint });
     return { ok: true, key: n.key, provider: format.provider, environment: format.environment, prefix: format.prefix, last4: lastFour(n.key), masked: maskKey(n.key, format.prefix), detected: true };
   }
   if (hint.provider && PREFIXLESS_PROVIDERS.includes(hint.provider)) {
+    if (n.key.length < PREFIXLESS_LENGTH.min) return bad({ kind: 'wrong-length', prefix: '', length: n.key.length, expected: PREFIXLESS_LENGTH });
     if (!PREFIXLESS_BODY.test(n.key)) return bad({ kind: 'bad-body', prefix: '', hint: '16 to 512 letters, digits or URL-safe symbols' });
     return { ok: true, key: n.key, provider: hint.provider, environment: hint.environment ?? 'live', prefix: '', last4: lastFour(n.key), masked: maskKey(n.key, ''), detected: false };
   }
@@ -134,6 +144,14 @@ export function describeKeyProblem(p: KeyProblem, names: Partial<Record<Provider
       return `Keydeck does not recognise this key's prefix (known: ${[...new Set(KEY_FORMATS.map((f) => f.prefix))].join(', ')}). Legba publishes no prefix: if this is a Legba key, choose Legba.`;
     case 'wrong-provider':
       return `This looks like a ${name(p.detected)} key, not a ${name(p.expected)} key.`;
+    case 'wrong-length': {
+      const { min, max } = p.expected;
+      const expected = min === max ? `${min} characters` : p.length < min ? `at least ${min} characters` : `at most ${max} characters`;
+      const what = p.length < min ? 'too short' : 'too long';
+      return p.prefix
+        ? `The key is ${what}: Keydeck expects ${expected} after ${p.prefix}, and this has ${p.length}. Copy it again in full.`
+        : `The key is ${what}: Keydeck expects ${expected}, and this has ${p.length}. Copy it again in full.`;
+    }
     case 'bad-body':
       return p.prefix
         ? `The key starts with ${p.prefix} but the rest is not ${p.hint}. Copy it again in full.`

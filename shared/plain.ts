@@ -58,7 +58,7 @@ export const ACTION_WORDS: Record<ActivityActionName, string> = {
   'key.copy': 'Copied a key',
   'key.reveal': 'Revealed a key',
   'rotation.start': 'Started a rotation',
-  'rotation.step': 'Rotation step',
+  'rotation.step': 'Rotation progressed',
   'rotation.done': 'Finished a rotation',
   'rotation.cancel': 'Cancelled a rotation',
   'org.recover': 'Recovered an organization',

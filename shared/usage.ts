@@ -46,6 +46,8 @@ export const QuotaView = z.object({
   /** Calls Keydeck made today (UTC), retries included, and how many were refused for a limit (429). */
   calls: z.number().int().nonnegative(),
   refused: z.number().int().nonnegative(),
+  /** Of `calls`, those spent identifying keys by their last use (the sk-style watch). */
+  identifying: z.number().int().nonnegative().optional(),
   /** The provider's documented daily limit for this environment. */
   documentedDailyLimit: z.number().int().positive().optional(),
   /** The provider's last rate-limit headers, while their window lasts. */

@@ -160,9 +160,10 @@ export class CoreContext {
    * The call context for any key of an organization and environment. Every answer the provider
    * gives is metered against that organization-environment's quota for today.
    */
-  callContext(org: StoredOrganization, secret: string, environment: Environment): CallContext {
+  callContext(org: StoredOrganization, secret: string, environment: Environment, purpose?: 'identify'): CallContext {
     const http = this.deps.http;
-    const observe = (status: number, headers: Record<string, string>) => recordCall(this, org.id, environment, status, headers);
+    // `identify`: a call of the last-use watch, also counted as such (shown beside the day's calls).
+    const observe = (status: number, headers: Record<string, string>) => recordCall(this, org.id, environment, status, headers, purpose);
     // A provider that echoes the caller's key (in an error, a header) must not hand it on: the
     // adapter builds errors from the answer, so the answer loses the key before the adapter sees it.
     const send: CallContext['http']['send'] = async (req) => withoutSecret(await http.send({ ...req, observe }), secret);

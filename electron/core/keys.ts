@@ -9,6 +9,11 @@ import { checkCredential, isRejection, learnId } from './verify.js';
 import type { ProviderKey } from './providers/types.js';
 import type { MetaDoc, StoredOrganization } from './store/schema.js';
 
+/** A held key's part in a rotation in progress, from its credential's role. */
+function rotationPart(c: Credential | undefined): KeyRecord['rotation'] {
+  return c?.role === 'pending' ? 'new' : c?.role === 'retiring' ? 'old' : undefined;
+}
+
 /** Joins a provider's key with the credential Keydeck holds for it (by id, else by prefix + last 4). */
 function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): KeyRecord {
   const held =
@@ -18,7 +23,9 @@ function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): Ke
   return {
     id: key.id,
     name: key.name,
-    masked: key.last4 ? maskFromParts(prefix, key.last4) : `${prefix}••••`,
+    // A list without last 4 (sk-style): for a key Keydeck holds, the last 4 is its own secret's
+    // (public in every dashboard; never more than 4 characters).
+    masked: key.last4 ? maskFromParts(prefix, key.last4) : held?.last4 ? maskFromParts(prefix, held.last4) : `${prefix}••••`,
     environment: key.environment ?? held?.environment ?? 'live',
     status: key.status,
     createdAt: key.createdAt,
@@ -26,6 +33,7 @@ function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): Ke
     scope: key.scope,
     heldCredentialId: held?.id,
     isAdmin: held?.role === 'admin',
+    ...(rotationPart(held) ? { rotation: rotationPart(held) } : {}),
   };
 }
 
@@ -45,19 +53,40 @@ function fromCredential(c: Credential): KeyRecord {
     heldCredentialId: c.id,
     isAdmin: c.role === 'admin',
     verifiedAt: c.verifiedAt,
+    ...(rotationPart(c) ? { rotation: rotationPart(c) } : {}),
   };
 }
 
-/** Remembers provider ids learnt from a list for credentials that lacked one. */
+/** The provider's own name for a key, when it gives one that can serve as Keydeck's label. */
+function providerLabel(r: KeyRecord): string | undefined {
+  const name = r.name.trim().slice(0, 200);
+  return name || undefined;
+}
+
+/**
+ * Remembers provider ids learnt from a list for credentials that lacked one, and takes the
+ * provider's name for a held key as its label: one name for one key, in the list, the rotation
+ * banners and the reminders alike (the label given at connect is only a stand-in until then).
+ */
 async function learnIds(c: CoreContext, records: KeyRecord[]): Promise<void> {
-  const known = new Set(c.deps.meta.read().credentials.filter((x) => x.providerKeyId).map((x) => x.id));
-  const learnt = records.filter((r) => r.heldCredentialId && r.status === 'active' && !known.has(r.heldCredentialId));
+  const creds = new Map(c.deps.meta.read().credentials.map((x) => [x.id, x]));
+  const learnt = records.filter((r) => {
+    const cred = r.heldCredentialId ? creds.get(r.heldCredentialId) : undefined;
+    if (!cred || r.unmatched) return false;
+    const idNew = r.status === 'active' && !cred.providerKeyId;
+    const label = providerLabel(r);
+    // The name is taken only for a key matched by its id (or whose id is learnt now).
+    return idNew || (label !== undefined && label !== cred.label && cred.providerKeyId === r.id);
+  });
   // Nothing new learnt: no write (a Refresh all of 200 lists must not rewrite the metadata 200 times).
   if (learnt.length === 0) return;
   await c.deps.meta.update((doc) => {
     for (const r of learnt) {
       const cred = doc.credentials.find((x) => x.id === r.heldCredentialId);
-      if (cred && !cred.providerKeyId) cred.providerKeyId = r.id;
+      if (!cred) continue;
+      if (!cred.providerKeyId && r.status === 'active') cred.providerKeyId = r.id;
+      const label = providerLabel(r);
+      if (label && cred.providerKeyId === r.id) cred.label = label;
     }
   });
 }

@@ -15,6 +15,55 @@ export function isRejection(error: unknown): error is KeydeckFailure {
 /** Keydeck's calls with the key being identified, in the last-use pattern: called in these rounds, quiet in the others. */
 const PATTERN = [false, true, false, true, false] as const;
 const ROUND_GAP_MS = 3;
+/**
+ * The watch costs about 10 calls (a list before, a list per round, a call with the key in two
+ * rounds), each counted against the organization-environment's quota as "identifying". A watch that
+ * proves nothing is not repeated at once for the same key: the wait grows after each one (none, then
+ * 1 min, 5 min, 30 min, 2 h, then 6 h), and an organization-environment gets at most
+ * WATCHES_PER_HOUR watches in any hour, whichever keys they are for.
+ */
+export const WATCH_RETRY_GAPS_MS = [0, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
+export const WATCHES_PER_HOUR = 6;
+const HOUR_MS = 3_600_000;
+
+/** Per core (one workspace): the watches already run, per key and per organization-environment. */
+interface WatchLog {
+  byKey: Map<string, { failed: number; lastAt: number }>;
+  byEnv: Map<string, number[]>;
+}
+const watchLogs = new WeakMap<CoreContext, WatchLog>();
+
+function watchLog(c: CoreContext): WatchLog {
+  let log = watchLogs.get(c);
+  if (!log) watchLogs.set(c, (log = { byKey: new Map(), byEnv: new Map() }));
+  return log;
+}
+
+/** Whether a watch for this key may run now; if so, it is counted as run. */
+function mayWatch(c: CoreContext, envKey: string, keyKey: string): boolean {
+  const log = watchLog(c);
+  const now = c.deps.clock().getTime();
+  const previous = log.byKey.get(keyKey);
+  if (previous) {
+    const gap = WATCH_RETRY_GAPS_MS[Math.min(previous.failed, WATCH_RETRY_GAPS_MS.length - 1)] ?? 0;
+    if (now - previous.lastAt < gap) return false;
+  }
+  const recent = (log.byEnv.get(envKey) ?? []).filter((at) => now - at < HOUR_MS);
+  if (recent.length >= WATCHES_PER_HOUR) return false;
+  log.byEnv.set(envKey, [...recent, now]);
+  return true;
+}
+
+/** Records a watch's outcome: a failure lengthens the wait before this key is watched again. */
+function watched(c: CoreContext, keyKey: string, proven: boolean): void {
+  const log = watchLog(c);
+  if (proven) {
+    log.byKey.delete(keyKey);
+    return;
+  }
+  const previous = log.byKey.get(keyKey);
+  log.byKey.set(keyKey, { failed: (previous?.failed ?? 0) + 1, lastAt: c.deps.clock().getTime() });
+}
 
 /**
  * Verifies a key with the provider (throws when refused), then, where the provider lists keys,
@@ -52,7 +101,29 @@ export async function verifyAndIdentify(
     return byLast4.length === 1 ? { providerKeyId: byLast4[0]?.id } : {};
   }
   if (!adapter.info.reportsLastUsed || !observer || observer === key.key) return {};
-  const watch = c.callContext(org, observer, key.environment);
+  // The same key (by its public parts) in the same organization-environment.
+  const envKey = `${org.id}:${key.environment}`;
+  const keyKey = `${envKey}:${key.prefix}${key.last4}`;
+  if (!mayWatch(c, envKey, keyKey)) return {};
+  const proven = await watchLastUse(c, org, key, observer, candidatesOf, keys);
+  watched(c, keyKey, proven.providerKeyId !== undefined);
+  return proven;
+}
+
+/** The watch itself (see verifyAndIdentify): every call it makes is metered as "identifying". */
+async function watchLastUse(
+  c: CoreContext,
+  org: StoredOrganization,
+  key: { key: string; environment: Environment },
+  observer: string,
+  candidatesOf: (keys: ProviderKey[]) => ProviderKey[],
+  keys: ProviderKey[],
+): Promise<{ providerKeyId?: string }> {
+  const adapter = c.adapter(org);
+  if (!adapter.list) return {};
+  const list = adapter.list.bind(adapter);
+  const ctx = c.callContext(org, key.key, key.environment, 'identify');
+  const watch = c.callContext(org, observer, key.environment, 'identify');
   try {
     let before = new Map((await list(watch)).map((k) => [k.id, k.lastUsedAt]));
     const movedIn: Set<string>[] = [];

@@ -64,9 +64,9 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     await expect(page.getByTestId('key-hint')).toContainText(`Leadey · LIVE (real data, billable) · leadey_sk_live_••••${admin.live.slice(-4)}`);
     await page.getByRole('button', { name: 'Verify and connect' }).click();
     await expect(page.getByRole('heading', { name: 'Leadey', level: 1 })).toBeVisible();
-    await page.getByRole('radio', { name: 'Test' }).click();
-    await expect(page.getByText('Leadey has no test environment.')).toBeVisible();
-    await page.getByRole('radio', { name: 'LIVE' }).click();
+    // One environment: no switch leading nowhere, only its name.
+    await expect(page.getByRole('radiogroup', { name: 'Environment' })).toHaveCount(0);
+    await expect(page.getByTestId('env-single')).toHaveText('LIVE');
 
     await page.getByRole('button', { name: 'New key' }).click();
     const dashboard = await openDashboard(page, 'Leadey');
@@ -83,11 +83,15 @@ test.describe('with the sandbox as every provider’s default host (as in the de
 
     await revokeInDashboard(dashboard, `leadey_sk_live_••••${secret.slice(-4)}`);
     await page.getByRole('button', { name: 'Check Zapier with Leadey' }).click();
-    await expect(page.getByText('Leadey refuses the key (KEY_INVALID).')).toBeVisible();
+    await expect(page.getByText('Leadey refuses the key: it is unknown or revoked.')).toBeVisible();
     await expect(page.getByRole('row', { name: /Zapier/ }).getByText('revoked')).toBeVisible();
     await page.getByRole('button', { name: 'Revoke in dashboard Zapier' }).click();
     await page.getByRole('button', { name: 'I revoked it: check' }).click();
     await expect(page.getByRole('row', { name: /Zapier/ })).toBeHidden();
+    // The dialog says what happened, in the list, before it is gone.
+    await expect(page.getByRole('status').filter({ hasText: 'Revoked in Leadey’s dashboard' })).toContainText(
+      `Leadey now refuses “Zapier” (leadey_sk_live_••••${secret.slice(-4)}), so Keydeck removed it from your keychain.`,
+    );
   });
 
   test('LogTalk: live and test; a test key created in the dashboard; the starter tier is explained', async ({ page, keydeck }) => {
@@ -107,7 +111,7 @@ test.describe('with the sandbox as every provider’s default host (as in the de
 
     await page.getByRole('button', { name: 'New key' }).click();
     const dialog = page.getByRole('dialog', { name: 'New test key for Talkers' });
-    await expect(dialog).toContainText('select the organization it belongs to');
+    await expect(dialog.getByRole('listitem')).toContainText(['Give your key a descriptive name.', 'Select the organization the key should belong to.']);
     const dashboard = await openDashboard(page, 'LogTalk');
     await toApiKeys(dashboard, 'Talkers');
     await expect(dashboard.getByLabel('Organization')).toHaveValue(/org_/);
@@ -153,6 +157,12 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     await expect(row.getByText('Held')).toBeVisible();
     // The second key watched the admin key's last use: Keydeck now knows which key is its own.
     await expect(page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' })).toHaveCount(0);
+    // The list gives no last 4, but Keydeck holds these keys' secrets: their last 4 is shown (never more).
+    await expect(row.getByText(`sk_live_••••${secret.slice(-4)}`, { exact: true })).toBeVisible();
+    // One name for the admin key: the provider's, now that Keydeck knows which key it is.
+    const adminRow = page.getByRole('row', { name: /Keydeck admin \(live\)/ });
+    await expect(adminRow.getByText(`sk_live_••••${admin.live.slice(-4)}`, { exact: true })).toBeVisible();
+    await expect(page.getByRole('row', { name: /sk-style API live admin key/ })).toHaveCount(0);
 
     await row.getByRole('button', { name: 'Revoke Webhooks' }).click();
     const revoke = page.getByRole('dialog', { name: 'Revoke “Webhooks”?' });

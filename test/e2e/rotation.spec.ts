@@ -70,7 +70,7 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expect(wizard.getByRole('button', { name: 'Revoke the old key' })).toBeDisabled();
     await wizard.getByLabel('Everything that used the old key now uses the new one').check();
     await wizard.getByRole('button', { name: 'Revoke the old key' }).click();
-    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('KEY_REVOKED');
+    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('is revoked, refused by Laghav, and deleted from your keychain');
     await expectNoAxeViolations(page, 'rotation wizard: done');
     expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('revoked');
     // The backup held the old key: once it is dead, Keydeck removes it rather than leave a copy on disk.
@@ -91,6 +91,9 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
       const waiting = (await wizard.locator('.waiting-for').textContent()) ?? '';
       const name = /named “([^”]+)”/.exec(waiting)?.[1] ?? '';
       expect(name).toMatch(/\(rotated \d{4}-\d{2}-\d{2}\)$/);
+      // The provider's steps as a list, with the name to give in code.
+      await expect(wizard.locator('.dashboard-steps ol.steps li').first()).toBeVisible();
+      await expect(wizard.locator('.dashboard-steps code')).toHaveText(name);
       await expectNoAxeViolations(page, `rotation wizard: ${provider} create`);
 
       const dashboard = await openDashboard(page, NAMES[provider]);
@@ -109,6 +112,12 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
 
       if (provider === 'skapi') {
         await expect(wizard.getByText('New key first used')).toBeVisible();
+        // The heading names the quiet window chosen, and follows a new choice.
+        const quietHeading = wizard.getByRole('heading', { name: /^Revoke once the old key has been quiet for / });
+        await expect(quietHeading).toBeVisible();
+        await wizard.getByLabel('Quiet window (minutes)').fill('90');
+        await wizard.getByLabel('Quiet window (minutes)').blur();
+        await expect(quietHeading).toHaveText('Revoke once the old key has been quiet for 1 h 30 min');
         await expect(wizard.getByText('The new key has not been used yet.')).toBeVisible();
         await expect(wizard.getByRole('button', { name: 'Revoke the old key' })).toBeDisabled();
         await wizard.getByLabel(/Revoke anyway/).check();
@@ -143,6 +152,10 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
   const banner = page.getByRole('region', { name: 'Unfinished rotations' });
   await expect(banner).toContainText('waiting for you while deploying the new key');
   await expectNoAxeViolations(page, 'unfinished rotation banner');
+  // The rotation's new key is in the list as such, with nothing to rotate or revoke of its own.
+  const pendingRow = page.getByRole('row', { name: /rotated/ });
+  await expect(pendingRow.getByText('new key of a rotation in progress')).toBeVisible();
+  await expect(pendingRow.getByRole('button', { name: /^(Rotate|Revoke)/ })).toHaveCount(0);
   await banner.getByRole('button', { name: 'Resume' }).click();
   wizard = page.getByRole('dialog', { name: /^Rotate .* \(LIVE\) in Acme/ });
   await expect(wizard.getByRole('listitem').filter({ hasText: 'Deploy' })).toContainText('needs you');

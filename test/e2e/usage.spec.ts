@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { ACTION_WORDS, ACTIVITY_ACTIONS } from '../../shared/plain.js';
 import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
 test.use({ sandboxDefaults: true });
@@ -42,10 +43,29 @@ test('overview, usage flags, refresh all, activity export, palette and shortcuts
   await page.getByLabel('Show').selectOption('all');
   await page.getByRole('button', { name: /^Age/ }).click();
   await expect(page.getByRole('columnheader', { name: /Age/ })).toHaveAttribute('aria-sort', 'ascending');
+  // Flags: each its own element, apart from the next; sortable, most urgent first (due, stale, never used, clock ahead, none).
+  await page.getByRole('button', { name: /^Flags/ }).click();
+  await expect(page.getByRole('columnheader', { name: /Flags/ })).toHaveAttribute('aria-sort', 'ascending');
+  const flagCells = page.locator('.usage-scroll [role="row"] .usage-flags');
+  await expect(flagCells.first()).toHaveText('due');
+  const flagTexts = await flagCells.allTextContents();
+  const rank = (t: string) => (t.startsWith('due') ? 0 : t.startsWith('stale') ? 1 : t.startsWith('never used') ? 2 : t.startsWith('clock ahead') ? 3 : 4);
+  expect(flagTexts.map(rank)).toEqual([...flagTexts.map(rank)].sort((a, b) => a - b));
+  expect(flagTexts.join('|')).not.toMatch(/since|usedsince|[a-z]{2,}(due|stale|never)/);
+  await page.getByRole('button', { name: /^Flags/ }).click();
+  await expect(page.getByRole('columnheader', { name: /Flags/ })).toHaveAttribute('aria-sort', 'descending');
 
   // The activity log, exported.
   await page.getByRole('button', { name: 'Activity' }).click();
-  await expect(page.getByRole('row', { name: /org\.connect.*Payments/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Connected an organization.*Payments/ })).toBeVisible();
+  // Words, never the action's id; the filter offers every action of the contract, in words.
+  await expect(page.getByRole('table').getByText('org.connect')).toHaveCount(0);
+  const actionFilter = page.getByRole('combobox', { name: 'Action' });
+  expect(await actionFilter.locator('option').allTextContents()).toEqual(['All', ...ACTIVITY_ACTIONS.map((a) => ACTION_WORDS[a])]);
+  await actionFilter.selectOption({ label: 'Cancelled a rotation' });
+  await expect(page.getByText('No activity matches these filters. Filtered on action: Cancelled a rotation.')).toBeVisible();
+  await actionFilter.selectOption({ label: 'All' });
+  await expect(page.getByRole('row', { name: /Connected an organization.*Payments/ })).toBeVisible();
   await expectNoAxeViolations(page, 'activity');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   const text = readFileSync((await csv.path()) ?? '', 'utf8');

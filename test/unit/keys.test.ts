@@ -54,15 +54,25 @@ describe('inspectKey', () => {
   it.each([
     ['an unknown prefix', 'pk_live_abcdefghijklmnop', 'unknown-prefix'],
     ['a LogTalk key with uppercase', `lt_live_${'A'.repeat(32)}`, 'bad-body'],
-    ['a LogTalk key one character short', `lt_live_${'a'.repeat(31)}`, 'bad-body'],
-    ['a prefix alone', 'lgh_live_', 'bad-body'],
-    ['a too-short body', 'lgh_live_abc', 'bad-body'],
+    ['a LogTalk key one character short', `lt_live_${'a'.repeat(31)}`, 'wrong-length'],
+    ['a prefix alone', 'lgh_live_', 'wrong-length'],
+    ['a too-short body', 'lgh_live_abc', 'wrong-length'],
     ['a body with punctuation', 'lgh_live_abcdefgh!@#$', 'bad-body'],
     ['an uppercase prefix', 'LGH_LIVE_abcdefghijkl', 'unknown-prefix'],
   ])('refuses %s', (_name, input, kind) => {
     const result = inspectKey(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problem.kind).toBe(kind);
+  });
+
+  it('tells a too-short key it is too short, with the expected length, before judging its characters', () => {
+    const short = inspectKey('lgh_live_abc');
+    expect(short.ok).toBe(false);
+    if (!short.ok) expect(short.message).toBe('The key is too short: Keydeck expects at least 8 characters after lgh_live_, and this has 3. Copy it again in full.');
+    const logtalk = inspectKey(`lt_live_${'a'.repeat(31)}`);
+    if (!logtalk.ok) expect(logtalk.message).toContain('Keydeck expects 32 characters after lt_live_, and this has 31');
+    const legba = inspectKey('abc', { provider: 'legba' });
+    if (!legba.ok) expect(legba.message).toContain('too short');
   });
 
   it('never echoes the key in its messages', () => {

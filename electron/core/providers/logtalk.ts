@@ -36,7 +36,9 @@ export const logtalkInfo: ProviderInfo = {
       'Log in to your LogTalk dashboard.',
       'Navigate to Settings → API Keys.',
       'Click Create API Key.',
-      'Give your key a descriptive name (e.g. "Production CI/CD") and select the organization it belongs to.',
+      // The page's example name ("Production CI/CD") is left out: Keydeck suggests the name to give.
+      'Give your key a descriptive name.',
+      'Select the organization the key should belong to.',
       'Copy the full key immediately (it is shown only once) and paste it here.',
     ],
     revoke: ['Log in to your LogTalk dashboard.', 'Navigate to Settings → API Keys.', 'Find the key and revoke it.', 'Come back and let Keydeck check that the key is now refused.'],

@@ -261,7 +261,7 @@ export class RotationEngine {
         return this.save(id, (x) => {
           x.status = 'failed';
           x.error = e;
-        }, `${r.step} failed: ${e.code}`);
+        }, `stopped while ${STEP_WORDS[r.step]}, after an error`);
       }
     }
     return this.get(id);
@@ -318,10 +318,10 @@ export class RotationEngine {
       r = this.get(r.id);
     }
     if (!adapter.create || adapter.info.capabilities.create !== 'api') {
-      const steps = adapter.info.dashboardSteps.create ?? [];
+      // The dashboard's steps are the provider's own (ProviderInfo.dashboardSteps): the wizard lists them.
       await this.save(r.id, (x) => {
         x.status = 'needs-user';
-        x.waitingFor = `Create the new key in the ${adapter.info.displayName} dashboard, named “${x.newKey.name}”, then paste it here. ${steps.join(' ')}`;
+        x.waitingFor = `Create the new key in the ${adapter.info.displayName} dashboard, named “${x.newKey.name}”, then paste it here.`;
       });
       return;
     }
@@ -488,7 +488,7 @@ export class RotationEngine {
       const why = r.old.providerKeyId ? '' : ` Keydeck does not know ${adapter.info.displayName}'s id for the old key.`;
       await this.save(r.id, (x) => {
         x.status = 'needs-user';
-        x.waitingFor = `Revoke the old key ${maskFromParts(x.old.prefix, x.old.last4)} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused.${why} ${(adapter.info.dashboardSteps.revoke ?? []).join(' ')}`;
+        x.waitingFor = `Revoke the old key ${maskFromParts(x.old.prefix, x.old.last4)} in the ${adapter.info.displayName} dashboard, then let Keydeck check it is refused.${why}`;
       });
       return;
     }

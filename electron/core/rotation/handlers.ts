@@ -77,7 +77,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           id: `rot_${randomId(16)}`,
           orgId: org.id,
           environment: cred.environment,
-          old: { credentialId: cred.id, providerKeyId: cred.providerKeyId, label: cred.label, role: cred.role, prefix: cred.prefix, last4: cred.last4 },
+          old: { credentialId: cred.id, providerKeyId: cred.providerKeyId, label: providerName ?? cred.label, role: cred.role, prefix: cred.prefix, last4: cred.last4 },
           newKey: { credentialId: `cred_${randomId(16)}`, name: rotatedName(providerName ?? cred.label, c.deps.clock()), scope },
           orphans: [],
           step: 'create',
@@ -90,7 +90,7 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           liveConfirmedAt: cred.environment === 'live' ? now : undefined,
           startedAt: now,
           updatedAt: now,
-          history: [{ at: now, step: 'plan', event: `planned: replace ${cred.label} (…${cred.last4})` }],
+          history: [{ at: now, step: 'plan', event: `planned: replace ${providerName ?? cred.label} (…${cred.last4})` }],
         };
         await c.deps.meta.update((d) => {
           // Checked again inside the write: one unfinished rotation per key, whatever ran meanwhile.

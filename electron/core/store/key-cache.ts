@@ -20,6 +20,8 @@ export const QuotaEntry = z.object({
   calls: z.number().int().nonnegative(),
   /** Answers of 429: the provider refused the call for a limit. */
   refused: z.number().int().nonnegative(),
+  /** Of `calls`, those spent identifying keys by their last use (the sk-style watch). Absent in older files. */
+  identifying: z.number().int().nonnegative().optional(),
   header: z
     .object({
       limit: z.number().int().nonnegative().optional(),

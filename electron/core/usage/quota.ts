@@ -31,12 +31,13 @@ export function parseRateLimit(status: number, headers: Record<string, string>, 
 }
 
 /** Counts one answer from a provider against an organization-environment's day (called by the HTTP client). */
-export function recordCall(c: CoreContext, orgId: string, environment: Environment, status: number, headers: Record<string, string>): void {
+export function recordCall(c: CoreContext, orgId: string, environment: Environment, status: number, headers: Record<string, string>, purpose?: 'identify'): void {
   const now = c.deps.clock();
   const day = utcDay(now);
   const previous = c.cache.quota(orgId, environment);
   const entry: QuotaEntry = previous && previous.day === day ? { ...previous } : { day, calls: 0, refused: 0, header: previous?.header };
   entry.calls += 1;
+  if (purpose === 'identify') entry.identifying = (entry.identifying ?? 0) + 1;
   if (status === 429) entry.refused += 1;
   entry.header = parseRateLimit(status, headers, now) ?? entry.header;
   c.cache.setQuota(orgId, environment, entry);
@@ -70,6 +71,7 @@ export function quotaViews(c: CoreContext, orgId: string | undefined): QuotaView
         environment,
         calls,
         refused: today?.refused ?? 0,
+        ...(today?.identifying ? { identifying: today.identifying } : {}),
         documentedDailyLimit: limit,
         header,
         remaining,

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import type { Organization } from '../../../shared/domain.js';
+import { ACTION_WORDS, ACTIVITY_ACTIONS } from '../../../shared/plain.js';
 import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useIntent, type PendingIntent } from '../../lib/intent.js';
@@ -40,6 +41,14 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
   });
   const q = text.trim().toLowerCase();
   const entries = (list.data?.entries ?? []).filter((e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q));
+  // The filters in force, named, for the empty result's message.
+  const filterWords = [
+    orgId ? `organization: ${organizations.find((o) => o.id === orgId)?.name ?? 'removed organization'}` : '',
+    action ? `action: ${ACTION_WORDS[action as Entry['action']] ?? action}` : '',
+    q ? `search: “${text.trim()}”` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const stamp = new Date().toISOString().slice(0, 10);
   const exportAs = (format: 'csv' | 'json') =>
     format === 'csv' ? download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries)) : download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2));
@@ -83,9 +92,9 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
         <label htmlFor={ids.action}>Action</label>
         <select id={ids.action} value={action} onChange={(e) => setAction(e.target.value)}>
           <option value="">All</option>
-          {['org.connect', 'org.connectEnvironment', 'org.remove', 'key.create', 'key.revoke', 'rotation.start', 'rotation.step', 'rotation.done', 'rotation.cancel'].map((a) => (
+          {ACTIVITY_ACTIONS.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {ACTION_WORDS[a]}
             </option>
           ))}
         </select>
@@ -113,9 +122,7 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
               <td>
                 <time dateTime={e.at}>{formatDateTime(e.at)}</time>
               </td>
-              <td>
-                <code>{e.action}</code>
-              </td>
+              <td>{ACTION_WORDS[e.action]}</td>
               <td>{e.orgName}</td>
               <td>{e.environment ?? ''}</td>
               <td>
@@ -127,6 +134,11 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
           ))}
         </tbody>
       </table>
+      {list.isSuccess && entries.length === 0 && (
+        <p className="empty activity-empty" role="status">
+          {orgId || action || q ? `No activity matches these filters. Filtered on ${filterWords}.` : 'No activity yet.'}
+        </p>
+      )}
       {entries.length > 500 && <p className="muted">Showing the latest 500; the export has all {entries.length}.</p>}
     </main>
   );

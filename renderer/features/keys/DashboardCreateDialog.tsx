@@ -52,7 +52,7 @@ export function DashboardCreateDialog({ org, environment, provider, onClose }: {
             <label htmlFor={nameId}>Name in Keydeck</label>
             <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required placeholder="e.g. Production CI/CD" />
           </div>
-          <KeyInput value={key} onChange={setKey} inspection={inspection} label="The new key" />
+          <KeyInput value={key} onChange={setKey} inspection={inspection} provider={org.provider} label="The new key" />
           {adopt.isError && <ErrorNotice error={adopt.error} title="Not kept. Nothing was stored." />}
           <div className="dialog-actions">
             <button type="button" className="button-quiet" onClick={onClose}>

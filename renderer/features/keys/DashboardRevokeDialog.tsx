@@ -16,12 +16,15 @@ export function DashboardRevokeDialog({
   provider,
   keyRecord,
   onClose,
+  onRevoked,
 }: {
   org: Organization;
   environment: Environment;
   provider: ProviderInfo;
   keyRecord: KeyRecord;
   onClose: () => void;
+  /** After the provider is seen to refuse the key: what happened, in a sentence, for the list's status line. */
+  onRevoked: (said: string) => void;
 }) {
   const queryClient = useQueryClient();
   const label = keyRecord.name || keyRecord.masked;
@@ -29,7 +32,10 @@ export function DashboardRevokeDialog({
     mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
     onSuccess: async (value) => {
       await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
-      if (value.confirmed) onClose();
+      if (value.confirmed) {
+        onRevoked(`Revoked in ${provider.displayName}’s dashboard: ${provider.displayName} now refuses “${label}” (${keyRecord.masked}), so Keydeck removed it from your keychain.`);
+        onClose();
+      }
     },
   });
   return (

@@ -31,6 +31,8 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
   /** Revoke by API needs the provider's id for the key: never offered for a key Keydeck could not match. */
   const canRevoke = (k: KeyRecord) =>
     !k.isAdmin &&
+    // The new key of a rotation in progress belongs to that rotation: it revokes the new key if cancelled.
+    k.rotation !== 'new' &&
     (provider.capabilities.revoke === 'api' && !k.unmatched ? k.status === 'active' && source === 'provider' && !adminUnmatched : Boolean(k.heldCredentialId));
   return (
     <>
@@ -38,7 +40,8 @@ export function KeyList({ keys, source, provider, actions }: { keys: KeyRecord[]
       <p className="hint admin-unmatched" role="note">
         Keydeck cannot yet tell which of these keys is its own admin key ({provider.displayName}'s list gives no last 4), so it revokes nothing
         here through the API: the key you chose might be that one. Add a second key of this environment to Keydeck and it will tell them apart,
-        or revoke in the {provider.displayName} dashboard.
+        or revoke in the {provider.displayName} dashboard. Telling them apart means watching their last use (about 10 calls a try, retried less and
+        less often), and those calls count in Keydeck’s calls today.
       </p>
     )}
     <table className="key-table">
@@ -107,6 +110,12 @@ export const KeyRow = memo(function KeyRow({
       </td>
       <td>
         {k.isAdmin ? <span className="badge badge-admin">Keydeck’s admin key</span> : k.heldCredentialId ? <span className="badge">Held</span> : <span className="muted">No</span>}
+        {k.rotation && (
+          <>
+            {' '}
+            <span className="badge badge-rotating">{k.rotation === 'new' ? 'new key of a rotation in progress' : 'old key of a rotation in progress'}</span>
+          </>
+        )}
         {k.unmatched && (
           <>
             {' '}
@@ -119,7 +128,7 @@ export const KeyRow = memo(function KeyRow({
       </td>
       <td>
         <div className="row-actions">
-        {k.heldCredentialId && k.status !== 'revoked' && k.status !== 'expired' && (
+        {k.heldCredentialId && !k.rotation && k.status !== 'revoked' && k.status !== 'expired' && (
           <button type="button" className="button-quiet button-small" onClick={() => actions.onRotate(k)} aria-label={`Rotate ${k.name || k.masked}`}>
             Rotate…
           </button>

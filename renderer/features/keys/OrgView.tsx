@@ -18,6 +18,14 @@ import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
 import { UsageView } from '../usage/UsageView.js';
 import { RevokeDialog } from './RevokeDialog.js';
 
+/** Why a provider refused a key, in words (the Keydeck codes of a 401; see REJECTED_CODES in the core). */
+const REFUSAL_WORDS: Record<string, string> = {
+  KEY_INVALID: 'it is unknown or revoked',
+  KEY_REVOKED: 'it is revoked',
+  KEY_EXPIRED: 'it has expired',
+  UNAUTHORIZED: 'it is not accepted',
+};
+
 /** Keys or their usage, for this organization and environment. */
 function Tabs({ tab, onTab }: { tab: 'keys' | 'usage'; onTab: (t: 'keys' | 'usage') => void }) {
   return (
@@ -59,7 +67,14 @@ export function OrgView({
   const [removing, setRemoving] = useState(false);
   const [rotating, setRotating] = useState<KeyRecord>();
   const [tab, setTab] = useState<'keys' | 'usage'>('keys');
+  // What the last dashboard revoke did, said in the list until the environment changes.
+  const [revokedNote, setRevokedNote] = useState<{ environment: Environment; said: string }>();
   const hasEnv = provider.environments.includes(environment);
+  // A provider with one environment has no switch: never leave the person on the one it lacks.
+  const onlyEnv = provider.environments.length === 1 ? provider.environments[0] : undefined;
+  useEffect(() => {
+    if (onlyEnv && environment !== onlyEnv) onEnvironment(onlyEnv);
+  }, [onlyEnv, environment, onEnvironment]);
   const connected = org.environments.includes(environment);
   // Stale-while-revalidate: the last list shows at once (and offline); the provider's answer replaces it.
   const cached = useQuery({
@@ -110,9 +125,14 @@ export function OrgView({
   });
   return (
     <main className={`org-view env-frame-${environment}`} aria-labelledby="org-title">
-      {environment === 'live' && (
+      {/* The environment is always named in words, not only by the colour of the frame. */}
+      {environment === 'live' ? (
         <div className="live-banner" role="note">
           LIVE environment: real data, real money
+        </div>
+      ) : (
+        <div className="test-banner" role="note">
+          Test environment: no real data or money
         </div>
       )}
       <header className="org-header">
@@ -123,7 +143,7 @@ export function OrgView({
             {org.apiBaseUrl ? ` · ${org.apiBaseUrl}` : ''}
           </p>
         </div>
-        <EnvSwitch value={environment} onChange={onEnvironment} />
+        <EnvSwitch value={environment} onChange={onEnvironment} environments={provider.environments} />
         <div className="header-actions">
           {connected && (
             <button type="button" className="button-primary" onClick={() => setCreating(true)}>
@@ -185,7 +205,12 @@ export function OrgView({
           {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
           {check.isSuccess && (
             <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
-              {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key (${check.data.code}).`}
+              {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key: ${REFUSAL_WORDS[check.data.code ?? ''] ?? 'it is not accepted'}.`}
+            </p>
+          )}
+          {revokedNote?.environment === environment && (
+            <p role="status" className="hint hint-ok revoked-note">
+              {revokedNote.said}
             </p>
           )}
           <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }} />
@@ -202,7 +227,7 @@ export function OrgView({
         (provider.capabilities.revoke === 'api' && !revoking.unmatched ? (
           <RevokeDialog org={org} environment={environment} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
         ) : (
-          <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
+          <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} onRevoked={(said) => setRevokedNote({ environment, said })} />
         ))}
       {rotating && (
         <StartRotationDialog

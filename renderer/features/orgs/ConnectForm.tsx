@@ -66,7 +66,7 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
   };
   return (
     <form className="connect-form" onSubmit={submit} aria-label={existing ? `Connect ${environment} key` : 'Connect an organization'}>
-      <KeyInput value={key} onChange={setKey} inspection={inspection} label={existing ? 'API key' : 'Admin API key'} />
+      <KeyInput value={key} onChange={setKey} inspection={inspection} provider={expectedProvider} label={existing ? 'API key' : 'Admin API key'} />
       {(undetected || (prefixless && !existing)) && (
         <fieldset className="field">
           <legend>Keydeck cannot tell whose key this is</legend>

@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { Environment, ProviderId } from '../../../shared/domain.js';
-import { inspectKey, type KeyInspection } from '../../../shared/keys.js';
+import { inspectKey, PREFIXLESS_PROVIDERS, type KeyInspection } from '../../../shared/keys.js';
 import { useAppInfo } from '../../lib/app-info.js';
 
 export interface KeyExpectation {
@@ -25,12 +25,29 @@ export function useKeyInspection(value: string, expected: KeyExpectation = {}): 
  * A key field that says, as you paste, which provider and environment the key belongs to, or
  * exactly what is wrong with it. The key is masked unless the user chooses to show it.
  */
-export function KeyInput({ value, onChange, inspection, label = 'API key' }: { value: string; onChange: (v: string) => void; inspection: KeyInspection | undefined; label?: string }) {
+export function KeyInput({
+  value,
+  onChange,
+  inspection,
+  label = 'API key',
+  provider,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  inspection: KeyInspection | undefined;
+  label?: string;
+  /** The provider this field is for, when known: a prefixless one (Legba) is not promised detection. */
+  provider?: ProviderId;
+}) {
   const { names } = useAppInfo();
   const id = useId();
   const hintId = useId();
   const [shown, setShown] = useState(false);
-  let hint = 'Paste the key. Keydeck detects the provider and environment from its prefix.';
+  let hint = !provider
+    ? `Paste the key. Keydeck detects the provider and environment from its prefix; ${PREFIXLESS_PROVIDERS.map((p) => names[p] ?? p).join(', ')} publishes none, so for such a key choose the provider yourself.`
+    : PREFIXLESS_PROVIDERS.includes(provider)
+      ? `Paste the key. ${names[provider] ?? provider} publishes no key format, so Keydeck cannot detect anything from the key: it takes it as a ${names[provider] ?? provider} key for the environment shown here.`
+      : `Paste the key. Keydeck checks its prefix (${names[provider] ?? provider} keys say their environment in it).`;
   let tone: 'ok' | 'error' | 'neutral' = 'neutral';
   if (inspection && !inspection.ok) {
     hint = inspection.message;

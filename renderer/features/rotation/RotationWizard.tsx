@@ -1,6 +1,6 @@
 import { useIsMutating, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
-import type { Organization } from '../../../shared/domain.js';
+import type { Organization, ProviderInfo } from '../../../shared/domain.js';
 import type { RotationAction, RotationView } from '../../../shared/rotation.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -8,6 +8,7 @@ import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
 import { DashboardLink } from '../keys/DashboardLink.js';
+import { DashboardSteps } from '../keys/DashboardSteps.js';
 import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
 import { DeployPanel } from './DeployPanel.js';
 import { CancelRotationDialog } from './CancelRotationDialog.js';
@@ -62,7 +63,7 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
             <section className="wizard-body" aria-live="polite">
               {r.status === 'done' && (
                 <p className="notice notice-ok" role="status">
-                  Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {r.provider} ({r.oldRejectedCode}), and deleted from your keychain.
+                  Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {provider.displayName}, and deleted from your keychain.
                 </p>
               )}
               {(r.status === 'cancelled' || (r.step === 'cancelling' && r.restoreResults)) && <CancelledReport rotation={r} />}
@@ -73,7 +74,7 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
                 />
               )}
               {r.status === 'needs-user' && r.waitingFor && <p className="waiting-for">{r.waitingFor}</p>}
-              {r.status === 'needs-user' && <StepPanel rotation={r} org={org} providerName={provider.displayName} busy={busy} act={(a) => act.run(a)} />}
+              {r.status === 'needs-user' && <StepPanel rotation={r} org={org} provider={provider} busy={busy} act={(a) => act.run(a)} />}
               {act.isError && <ErrorNotice error={act.error} title="That did not work" />}
               {busy && <p role="status">Working…</p>}
             </section>
@@ -162,8 +163,18 @@ function CancelledReport({ rotation: r }: { rotation: RotationView }) {
   );
 }
 
+/** A quiet window in words: "45 min", "2 h", "1 h 30 min", "3 days". */
+export function minutesInWords(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'}`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
 /** What the person does at this step. */
-function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: RotationView; org: Organization; providerName: string; busy: boolean; act: (a: RotationAction) => void }) {
+function StepPanel({ rotation: r, org, provider, busy, act }: { rotation: RotationView; org: Organization; provider: ProviderInfo; busy: boolean; act: (a: RotationAction) => void }) {
+  const providerName = provider.displayName;
   const [key, setKey] = useState('');
   const [override, setOverride] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
@@ -173,8 +184,9 @@ function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: Ro
     case 'create':
       return (
         <div>
+          <DashboardSteps steps={provider.dashboardSteps.create} providerName={providerName} name={r.newKey.name} />
           <DashboardLink org={org} providerName={providerName} />
-          <KeyInput value={key} onChange={setKey} inspection={inspection} label="The new key" />
+          <KeyInput value={key} onChange={setKey} inspection={inspection} provider={org.provider} label="The new key" />
           <button type="button" className="button-primary" disabled={!inspection?.ok || busy} onClick={() => act({ kind: 'pasteNew', key })}>
             Store and verify
           </button>
@@ -185,6 +197,7 @@ function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: Ro
     case 'confirmUse':
       return (
         <div>
+          {r.recommendation && <h3 className="quiet-heading">{r.quietWindowMinutes === 0 ? 'Revoke once the new key is in use (no quiet window)' : `Revoke once the old key has been quiet for ${minutesInWords(r.quietWindowMinutes)}`}</h3>}
           {r.recommendation && (
             <dl className="usage">
               <dt>New key first used</dt>
@@ -195,7 +208,7 @@ function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: Ro
                 <label htmlFor={ids.window}>Quiet window (minutes)</label>
               </dt>
               <dd>
-                <input id={ids.window} type="number" min={0} max={43200} defaultValue={r.quietWindowMinutes} onBlur={(e) => act({ kind: 'setQuietWindow', minutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })} className="input-small" />
+                <input key={r.quietWindowMinutes} id={ids.window} type="number" min={0} max={43200} defaultValue={r.quietWindowMinutes} onBlur={(e) => act({ kind: 'setQuietWindow', minutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })} className="input-small" />
               </dd>
             </dl>
           )}
@@ -227,6 +240,7 @@ function StepPanel({ rotation: r, org, providerName, busy, act }: { rotation: Ro
     case 'cancelling':
       return (
         <div>
+          <DashboardSteps steps={provider.dashboardSteps.revoke} providerName={providerName} />
           <DashboardLink org={org} providerName={providerName} />
           <button type="button" className="button-danger" disabled={busy} onClick={() => act({ kind: 'revokedInDashboard' })}>
             I revoked it: check

@@ -67,6 +67,12 @@ export const QuotaPanel = memo(function QuotaPanel({ orgId, headingLevel }: { or
                     <span data-testid="quota-used">{q.calls}</span>
                   )}
                   {q.refused > 0 && <span className="flag flag-due"> {q.refused} refused (429)</span>}
+                  {(q.identifying ?? 0) > 0 && (
+                    <span className="muted small" data-testid="quota-identifying" title="Calls Keydeck made watching keys’ last use to tell which of the provider’s keys it holds">
+                      {' '}
+                      ({q.identifying} {q.identifying === 1 ? 'call' : 'calls'} spent identifying keys)
+                    </span>
+                  )}
                 </td>
                 <td title={source}>
                   {q.remaining === undefined ? <span className="muted">no limit published</span> : <span data-testid="quota-remaining">{q.remaining}</span>}
