@@ -1,5 +1,5 @@
 import { Chart, LinearScale, Legend, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 
 // Only the parts a scatter chart needs, so the lazily loaded chunk stays small.
@@ -38,8 +38,46 @@ export function chartSeries(rows: readonly UsageRow[], now: number) {
   return { due, stale, never, fine, unplotted };
 }
 
+/** The chart's colours, from the theme's CSS custom properties (styles.css), read at draw time. */
+interface ChartColors {
+  due: string;
+  stale: string;
+  never: string;
+  healthy: string;
+  grid: string;
+  text: string;
+}
+
+function readColors(el: Element): ChartColors {
+  const style = getComputedStyle(el);
+  const token = (name: string) => style.getPropertyValue(name).trim() || 'gray';
+  return {
+    due: token('--chart-due'),
+    stale: token('--chart-stale'),
+    never: token('--chart-never'),
+    healthy: token('--chart-healthy'),
+    grid: token('--chart-grid'),
+    text: token('--chart-text'),
+  };
+}
+
+const DARK = '(prefers-color-scheme: dark)';
+
+function onSchemeChange(onChange: () => void): () => void {
+  const query = window.matchMedia(DARK);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}
+
+const isDark = () => window.matchMedia(DARK).matches;
+
+/** Whether the OS asks for the dark theme; changes when it does, so the chart redraws in the new colours. */
+function useDarkScheme(): boolean {
+  return useSyncExternalStore(onSchemeChange, isDark);
+}
+
 /** Dashed lines at the policy's thresholds (only when every key shown shares one policy). */
-function thresholds(policy: UsagePolicy | undefined): Plugin<'scatter'> {
+function thresholds(policy: UsagePolicy | undefined, colors: ChartColors): Plugin<'scatter'> {
   return {
     id: 'keydeck-thresholds',
     afterDatasetsDraw(chart) {
@@ -49,8 +87,8 @@ function thresholds(policy: UsagePolicy | undefined): Plugin<'scatter'> {
       const y = scales.y?.getPixelForValue(policy.staleAfterDays);
       ctx.save();
       ctx.setLineDash([4, 4]);
-      ctx.strokeStyle = '#545b66';
-      ctx.fillStyle = '#545b66';
+      ctx.strokeStyle = colors.text;
+      ctx.fillStyle = colors.text;
       ctx.font = '11px system-ui, sans-serif';
       if (x !== undefined && x >= chartArea.left && x <= chartArea.right) {
         ctx.beginPath();
@@ -79,8 +117,10 @@ function thresholds(policy: UsagePolicy | undefined): Plugin<'scatter'> {
 export default function UsageChart({ rows, policy, now }: { rows: readonly UsageRow[]; policy?: UsagePolicy; now: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const series = useMemo(() => chartSeries(rows, now), [rows, now]);
+  const dark = useDarkScheme();
   useEffect(() => {
     if (!canvas.current) return;
+    const colors = readColors(canvas.current);
     const data = (label: string, color: string, points: Point[], pointStyle: 'circle' | 'triangle' = 'circle'): ChartDataset<'scatter', Point[]> => ({
       label: `${label} (${points.length.toLocaleString()})`,
       data: points,
@@ -93,37 +133,38 @@ export default function UsageChart({ rows, policy, now }: { rows: readonly Usage
       type: 'scatter',
       data: {
         datasets: [
-          data('Due for rotation', '#c62828', series.due),
-          data('Stale', '#d98a00', series.stale),
-          data('Never used', '#7c4dff', series.never, 'triangle'),
-          data('Healthy', '#2e7d4f', series.fine),
+          data('Due for rotation', colors.due, series.due),
+          data('Stale', colors.stale, series.stale),
+          data('Never used', colors.never, series.never, 'triangle'),
+          data('Healthy', colors.healthy, series.fine),
         ],
       },
-      plugins: [thresholds(policy)],
+      plugins: [thresholds(policy, colors)],
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
         parsing: false,
         normalized: true,
-        color: '#545b66',
+        color: colors.text,
         scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'Age (days)', color: '#545b66' }, ticks: { color: '#545b66' }, grid: { color: '#e3e6eb' } },
-          y: { type: 'linear', min: 0, title: { display: true, text: 'Days since last use', color: '#545b66' }, ticks: { color: '#545b66' }, grid: { color: '#e3e6eb' } },
+          x: { type: 'linear', min: 0, title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+          y: { type: 'linear', min: 0, title: { display: true, text: 'Days since last use', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
         },
         plugins: {
-          legend: { position: 'bottom', labels: { color: '#545b66', boxWidth: 10 } },
+          legend: { position: 'bottom', labels: { color: colors.text, boxWidth: 10 } },
           tooltip: { callbacks: { label: (item) => `${(item.raw as Point).label}: ${(item.raw as Point).x} d old, unused ${(item.raw as Point).y} d` } },
         },
       },
     });
     return () => chart.destroy();
-  }, [series, policy]);
+    // `dark` is not read here: a change of scheme redraws the chart with the other theme's colours.
+  }, [series, policy, dark]);
 
   const plotted = series.due.length + series.stale.length + series.never.length + series.fine.length;
   const description = `Age against days since last use for ${plotted.toLocaleString()} keys: ${series.due.length} due for rotation, ${series.stale.length} stale, ${series.never.length} never used, ${series.fine.length} healthy.`;
   return (
-    <figure className="usage-chart" data-testid="usage-chart" data-plotted={plotted}>
+    <figure className="usage-chart" data-testid="usage-chart" data-plotted={plotted} data-scheme={dark ? 'dark' : 'light'}>
       <div className="usage-chart-canvas">
         <canvas ref={canvas} role="img" aria-label={description} />
       </div>
