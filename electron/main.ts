@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, protocol, screen, session, shell, Tray, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
@@ -24,6 +24,7 @@ import { aboutPanelOptions, DOCS_URL, isHelpUrl, problemReportUrl } from './app/
 import { quitWhenAllWindowsClosed, trayMenuTemplate, wantsTray, watchSettings } from './app/tray.js';
 import { loadWindowState, restoreWindowState, windowStateSaver, type WindowStateSaver } from './app/window-state.js';
 import type { Settings } from '../shared/usage.js';
+import { windowBackground } from './app/theme.js';
 
 // Thin glue: window, menu, lifecycle and wiring. Everything Keydeck does lives in core/.
 
@@ -162,7 +163,7 @@ function createWindow(stateFile: string, saver: WindowStateSaver): BrowserWindow
     ...(icon ? { icon } : {}),
     show: false,
     title: 'Keydeck',
-    backgroundColor: '#0f1115',
+    backgroundColor: windowBackground(nativeTheme.shouldUseDarkColors),
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       sandbox: true,
@@ -192,6 +193,10 @@ function createWindow(stateFile: string, saver: WindowStateSaver): BrowserWindow
 
 void app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, appProtocolResponse);
+  // The OS switched between light and dark: the page follows by itself; the window's own colour too.
+  nativeTheme.on('updated', () => {
+    for (const win of BrowserWindow.getAllWindows()) win.setBackgroundColor(windowBackground(nativeTheme.shouldUseDarkColors));
+  });
   const userData = app.getPath('userData');
   // A file a day in Electron's logs folder, 14 kept, written asynchronously, every line redacted.
   const logger = rotatingFileLogger({ dir: app.getPath('logs') });

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WINDOW_BACKGROUND, windowBackground } from '../../electron/app/theme.js';
 import { loadWindowState, parseWindowState, restoreWindowState, windowStateSaver, type Rect, type WindowState } from '../../electron/app/window-state.js';
 
 const SIZES = { width: 1200, height: 800, minWidth: 760, minHeight: 520 };
@@ -121,5 +122,15 @@ describe('windowStateSaver and loadWindowState', () => {
     const blocked = windowStateSaver(join(path, '..', '..'));
     blocked.save(state({ x: 0, y: 0, width: 900, height: 600 }));
     await expect(blocked.flush()).resolves.toBeUndefined();
+  });
+});
+
+describe('the window colour before the page paints', () => {
+  it("matches the page's --bg token in each theme", () => {
+    const css = readFileSync('renderer/styles.css', 'utf8');
+    const [light, dark] = [...css.matchAll(/--bg:\s*(#[0-9a-fA-F]{6})/g)].map((m) => m[1]?.toLowerCase());
+    expect({ light, dark }).toEqual(WINDOW_BACKGROUND);
+    expect(windowBackground(true)).toBe(WINDOW_BACKGROUND.dark);
+    expect(windowBackground(false)).toBe(WINDOW_BACKGROUND.light);
   });
 });
