@@ -124,18 +124,24 @@ export const FILTER_WORDS = ['s', 'se', 'ser', 'serv', 'servi', 'service', 'serv
 
 /**
  * Keydeck's Refresh all, as a person presses it: the Overview's button, click → the progress status
- * reading "N of N refreshed". A fresh browser context each run (so no earlier run's status is on screen).
- * Returns NaN when it did not finish within `timeoutMs`; throws when a list could not be reached.
+ * reading "N of N refreshed". A fresh browser context each run (so no earlier run's status is on
+ * screen). `ms` is NaN with a note when it did not finish within `timeoutMs` (or the Overview never
+ * opened, or the page failed); throws when a list could not be reached.
  */
-export async function uiRefresh(browser: Browser, url: string, total: number, timeoutMs: number): Promise<number> {
+export async function uiRefresh(browser: Browser, url: string, total: number, timeoutMs: number): Promise<{ ms: number; note?: string }> {
   // A new context each run: the app remembers its last view, and the Overview has no key rows.
   const context = await newContext(browser);
   const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const failed = (what: string) => ({ ms: Number.NaN, note: `${what}${errors.length ? ` (page error: ${errors[0]})` : ''}` });
   try {
     await page.goto(url);
-    await page.waitForSelector('[data-key-id]', { timeout: 120_000 });
+    if (!(await waitFor(page, '[data-key-id]', timeoutMs))) return failed(`no key row within ${timeoutMs} ms`);
     await page.getByRole('button', { name: 'Overview' }).click();
-    await page.waitForSelector('[data-testid="usage-summary"]', { timeout: 120_000 });
+    const opened = performance.now();
+    if (!(await waitFor(page, '[data-testid="usage-summary"]', timeoutMs))) return failed(`the Overview did not open within ${timeoutMs} ms`);
+    const openMs = performance.now() - opened;
     // Let the first screen's own background work settle, as it has before a person reaches the button.
     await page.waitForTimeout(1500);
     const result = await page.evaluate(
@@ -153,8 +159,19 @@ export async function uiRefresh(browser: Browser, url: string, total: number, ti
       { n: total, limit: timeoutMs },
     );
     if (result.text.includes('could not be reached')) throw new Error(`UI Refresh all: ${result.text}`);
-    return result.ms;
+    if (Number.isNaN(result.ms)) return failed(`did not finish within ${timeoutMs} ms (status: "${result.text}")`);
+    return { ms: result.ms, note: `Overview opened in ${openMs.toFixed(0)} ms` };
   } finally {
     await context.close();
+  }
+}
+
+/** Waits for a selector; false (not a throw) when it does not appear in time. */
+export async function waitFor(page: Page, selector: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await page.waitForSelector(selector, { timeout: timeoutMs });
+    return true;
+  } catch {
+    return false;
   }
 }
