@@ -151,7 +151,7 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     calls = keydeck.sandbox.laghav.calls.length;
     await wizard.getByLabel('Everything that used the old key now uses the new one').check();
     await dbl(wizard.getByRole('button', { name: 'Revoke the old key' }));
-    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('KEY_REVOKED');
+    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('is revoked, refused by Laghav');
     expect(answers(keydeck, 'rotation.act') - acts).toBe(1);
     const deletes = laghavCalls(keydeck, 'DELETE', /^\/api\/keys\//, calls);
     expect(deletes).toHaveLength(1);
