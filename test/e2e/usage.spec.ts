@@ -131,13 +131,20 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   await expect(quota.getByTestId('quota-remaining')).toHaveText(String(100 - sandboxCalls()));
   await expect(quota).toContainText('limit 100/day');
   await expectNoAxeViolations(page, 'quota panel');
+  // Laghav does not report last use: its keys are drawn by age, in the strip, not left out.
+  const acmeChart = page.getByTestId('usage-chart');
+  await expect(acmeChart).toHaveAttribute('data-plotted', '1');
+  await expect(acmeChart).toContainText('Last use unknown (the provider does not report it): 1 key by age');
+  await expect(acmeChart).toContainText('last use unknown for 1 (drawn by age)');
 
   // The chart (loaded on demand) plots the organization's keys, with a text equivalent.
   await page.getByRole('navigation').getByRole('button', { name: /Payments/ }).click();
   await page.getByRole('button', { name: 'Usage' }).click();
   const chart = page.getByTestId('usage-chart');
   await expect(chart).toHaveAttribute('data-plotted', '4');
-  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /1 due for rotation, 1 stale, 0 never used, 2 healthy/);
+  // The legend and the text equivalent give the flags' own counts, the same as the summary line.
+  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /1 due for rotation, 2 stale, 1 never used, 2 healthy/);
+  await expect(chart.getByTestId('chart-legend')).toHaveText(/Due for rotation \(1\).*Stale \(2\).*Never used \(1\).*Healthy \(2\)/);
   await expectNoAxeViolations(page, 'usage chart');
   await page.screenshot({ path: 'reports/usage-chart.png', fullPage: true });
 

@@ -1,9 +1,9 @@
-import { Chart, LinearScale, Legend, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
+import { Chart, LinearScale, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 
-// Only the parts a scatter chart needs, so the lazily loaded chunk stays small.
-Chart.register(ScatterController, LinearScale, PointElement, Tooltip, Legend);
+// Only the parts a scatter chart needs, so the lazily loaded chunk stays small (the legend is HTML).
+Chart.register(ScatterController, LinearScale, PointElement, Tooltip);
 
 const DAY_MS = 86_400_000;
 
@@ -13,29 +13,57 @@ interface Point {
   label: string;
 }
 
-/** Splits rows into the chart's series: age (x) against days since last use (y). */
-export function chartSeries(rows: readonly UsageRow[], now: number) {
-  const due: Point[] = [];
-  const stale: Point[] = [];
-  const never: Point[] = [];
-  const fine: Point[] = [];
+export interface ChartSeries {
+  /** Keys whose provider reports last use: age (x) against days since last use (y), one colour each (due wins). */
+  main: { due: Point[]; stale: Point[]; never: Point[]; fine: Point[] };
+  /** Keys whose provider does not report last use: by age alone (y spreads them so they do not hide each other). */
+  strip: { due: Point[]; fine: Point[] };
+  /** The flags' own counts over every key drawn, so the legend says what the summary and the filters say. */
+  counts: { due: number; stale: number; neverUsed: number; healthy: number; unknown: number };
+  /** Revoked keys and keys without a creation date. */
+  unplotted: number;
+}
+
+/** Splits rows into the chart's two panels, with the flags' counts. */
+export function chartSeries(rows: readonly UsageRow[], now: number): ChartSeries {
+  const main: ChartSeries['main'] = { due: [], stale: [], never: [], fine: [] };
+  const strip: ChartSeries['strip'] = { due: [], fine: [] };
+  const counts = { due: 0, stale: 0, neverUsed: 0, healthy: 0, unknown: 0 };
   let unplotted = 0;
-  for (const r of rows) {
-    if (r.key.status === 'revoked' || r.flags.ageDays === undefined || r.flags.lastUsedUnknown) {
+  for (const [i, r] of rows.entries()) {
+    if (r.key.status === 'revoked' || r.flags.ageDays === undefined) {
       unplotted++;
       continue;
     }
+    const { due, stale, neverUsed, lastUsedUnknown } = r.flags;
+    if (due) counts.due++;
+    if (stale) counts.stale++;
+    if (neverUsed) counts.neverUsed++;
+    if (!due && !stale && !neverUsed) counts.healthy++;
     const label = `${r.key.name || r.key.masked} · ${r.orgName} ${r.environment === 'live' ? 'LIVE' : 'test'}`;
+    if (lastUsedUnknown) {
+      counts.unknown++;
+      // A fixed spread from the row's place (no randomness: the same data draws the same picture).
+      const point = { x: r.flags.ageDays, y: ((i * 7919) % 97) / 96, label };
+      (due ? strip.due : strip.fine).push(point);
+      continue;
+    }
     const lastUsed = r.key.lastUsedAt ? Date.parse(r.key.lastUsedAt) : NaN;
     // A never-used key has gone unused for its whole life.
     const quiet = Number.isNaN(lastUsed) ? r.flags.ageDays : Math.max(0, Math.floor((now - lastUsed) / DAY_MS));
     const point = { x: r.flags.ageDays, y: quiet, label };
-    if (r.flags.due) due.push(point);
-    else if (r.flags.stale) stale.push(point);
-    else if (r.flags.neverUsed) never.push(point);
-    else fine.push(point);
+    if (due) main.due.push(point);
+    else if (stale) main.stale.push(point);
+    else if (neverUsed) main.never.push(point);
+    else main.fine.push(point);
   }
-  return { due, stale, never, fine, unplotted };
+  return { main, strip, counts, unplotted };
+}
+
+/** The words for the counts: the same in the legend, the canvas's label and the caption. */
+export function chartDescription(s: Pick<ChartSeries, 'counts'>): string {
+  const c = s.counts;
+  return `${c.due.toLocaleString()} due for rotation, ${c.stale.toLocaleString()} stale, ${c.neverUsed.toLocaleString()} never used, ${c.healthy.toLocaleString()} healthy` + (c.unknown > 0 ? `; last use unknown for ${c.unknown.toLocaleString()} (drawn by age)` : '');
 }
 
 /** The chart's colours, from the theme's CSS custom properties (styles.css), read at draw time. */
@@ -109,68 +137,121 @@ function thresholds(policy: UsagePolicy | undefined, colors: ChartColors): Plugi
   };
 }
 
+type Colors = ChartColors;
+
+function dataset(label: string, color: string, points: Point[], pointStyle: 'circle' | 'triangle' = 'circle'): ChartDataset<'scatter', Point[]> {
+  return { label, data: points, backgroundColor: color, borderColor: color, pointRadius: points.length > 2000 ? 2 : 3, pointStyle };
+}
+
+const tooltip = (withQuiet: boolean) => ({
+  callbacks: { label: (item: { raw: unknown }) => `${(item.raw as Point).label}: ${(item.raw as Point).x} d old${withQuiet ? `, unused ${(item.raw as Point).y} d` : ''}` },
+});
+
+/** Age against days since last use (the keys whose provider reports it). */
+function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: Colors, policy: UsagePolicy | undefined) {
+  return new Chart<'scatter', Point[]>(canvas, {
+    type: 'scatter',
+    data: {
+      datasets: [
+        dataset('Due for rotation', colors.due, main.due),
+        dataset('Stale', colors.stale, main.stale),
+        dataset('Never used', colors.never, main.never, 'triangle'),
+        dataset('Healthy', colors.healthy, main.fine),
+      ],
+    },
+    plugins: [thresholds(policy, colors)],
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      color: colors.text,
+      scales: {
+        x: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+        y: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Days since last use', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+      },
+      plugins: { legend: { display: false }, tooltip: tooltip(true) },
+    },
+  });
+}
+
+/** Age alone (the keys whose provider does not report last use), with the rotation threshold. */
+function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], colors: Colors, policy: UsagePolicy | undefined) {
+  return new Chart<'scatter', Point[]>(canvas, {
+    type: 'scatter',
+    data: { datasets: [dataset('Due for rotation', colors.due, strip.due), dataset('Not due', colors.healthy, strip.fine)] },
+    plugins: [thresholds(policy && { ...policy, staleAfterDays: -1 }, colors)],
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      scales: {
+        x: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+        y: { type: 'linear', min: -0.2, max: 1.2, display: false },
+      },
+      plugins: { legend: { display: false }, tooltip: tooltip(false) },
+    },
+  });
+}
+
 /**
- * Age against days since last use, one dot per key: the bottom-left is healthy, the right is due
- * for rotation, the top is stale. Drawn on a canvas with Chart.js (10,000 dots stay cheap), with
- * a text summary for screen readers.
+ * One dot per key. Keys whose provider reports last use: age against days since last use (the
+ * bottom-left is healthy, the right is due for rotation, the top is stale). Keys whose provider does
+ * not: a strip by age, so they are drawn too (four providers out of five). One legend for both, with
+ * the flags' own counts; drawn on canvases with Chart.js (10,000 dots stay cheap), with the same
+ * words for screen readers.
  */
 export default function UsageChart({ rows, policy, now }: { rows: readonly UsageRow[]; policy?: UsagePolicy; now: number }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const mainCanvas = useRef<HTMLCanvasElement>(null);
+  const stripCanvas = useRef<HTMLCanvasElement>(null);
   const series = useMemo(() => chartSeries(rows, now), [rows, now]);
   const dark = useDarkScheme();
+  const mainCount = series.main.due.length + series.main.stale.length + series.main.never.length + series.main.fine.length;
+  const stripCount = series.strip.due.length + series.strip.fine.length;
   useEffect(() => {
-    if (!canvas.current) return;
-    const colors = readColors(canvas.current);
-    const data = (label: string, color: string, points: Point[], pointStyle: 'circle' | 'triangle' = 'circle'): ChartDataset<'scatter', Point[]> => ({
-      label: `${label} (${points.length.toLocaleString()})`,
-      data: points,
-      backgroundColor: color,
-      borderColor: color,
-      pointRadius: points.length > 2000 ? 2 : 3,
-      pointStyle,
-    });
-    const chart = new Chart<'scatter', Point[]>(canvas.current, {
-      type: 'scatter',
-      data: {
-        datasets: [
-          data('Due for rotation', colors.due, series.due),
-          data('Stale', colors.stale, series.stale),
-          data('Never used', colors.never, series.never, 'triangle'),
-          data('Healthy', colors.healthy, series.fine),
-        ],
-      },
-      plugins: [thresholds(policy, colors)],
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        color: colors.text,
-        scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
-          y: { type: 'linear', min: 0, title: { display: true, text: 'Days since last use', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
-        },
-        plugins: {
-          legend: { position: 'bottom', labels: { color: colors.text, boxWidth: 10 } },
-          tooltip: { callbacks: { label: (item) => `${(item.raw as Point).label}: ${(item.raw as Point).x} d old, unused ${(item.raw as Point).y} d` } },
-        },
-      },
-    });
-    return () => chart.destroy();
+    const charts: Chart<'scatter', Point[]>[] = [];
+    if (mainCanvas.current) charts.push(drawMain(mainCanvas.current, series.main, readColors(mainCanvas.current), policy));
+    if (stripCanvas.current) charts.push(drawStrip(stripCanvas.current, series.strip, readColors(stripCanvas.current), policy));
+    return () => charts.forEach((c) => c.destroy());
     // `dark` is not read here: a change of scheme redraws the chart with the other theme's colours.
   }, [series, policy, dark]);
 
-  const plotted = series.due.length + series.stale.length + series.never.length + series.fine.length;
-  const description = `Age against days since last use for ${plotted.toLocaleString()} keys: ${series.due.length} due for rotation, ${series.stale.length} stale, ${series.never.length} never used, ${series.fine.length} healthy.`;
+  const description = chartDescription(series);
+  const c = series.counts;
+  const legend: [string, string, number][] = [
+    ['due', 'Due for rotation', c.due],
+    ['stale', 'Stale', c.stale],
+    ['never', 'Never used', c.neverUsed],
+    ['healthy', 'Healthy', c.healthy],
+  ];
   return (
-    <figure className="usage-chart" data-testid="usage-chart" data-plotted={plotted} data-scheme={dark ? 'dark' : 'light'}>
-      <div className="usage-chart-canvas">
-        <canvas ref={canvas} role="img" aria-label={description} />
-      </div>
+    <figure className="usage-chart" data-testid="usage-chart" data-plotted={mainCount + stripCount} data-scheme={dark ? 'dark' : 'light'}>
+      <ul className="chart-legend" aria-label="Legend" data-testid="chart-legend">
+        {legend.map(([key, label, n]) => (
+          <li key={key} data-flag={key}>
+            <span className={`chart-swatch chart-swatch-${key}`} aria-hidden="true" /> {label} ({n.toLocaleString()})
+          </li>
+        ))}
+      </ul>
+      {mainCount > 0 && (
+        <div className="usage-chart-canvas">
+          <canvas ref={mainCanvas} role="img" aria-label={`Age against days since last use for ${mainCount.toLocaleString()} keys. ${description}.`} />
+        </div>
+      )}
+      {stripCount > 0 && (
+        <div className="usage-chart-strip">
+          <p className="small muted chart-strip-title">Last use unknown (the provider does not report it): {stripCount.toLocaleString()} key{stripCount === 1 ? '' : 's'} by age</p>
+          <div className="usage-chart-strip-canvas">
+            <canvas ref={stripCanvas} role="img" aria-label={`Age of ${stripCount.toLocaleString()} keys whose last use is unknown: ${series.strip.due.length.toLocaleString()} due for rotation.`} />
+          </div>
+        </div>
+      )}
       <figcaption className="muted small">
-        {description}
-        {series.unplotted > 0 && ` ${series.unplotted.toLocaleString()} not plotted (revoked, no creation date, or a provider that does not report last use).`}
+        {description}. A key both due and stale is drawn as due.
+        {series.unplotted > 0 && ` ${series.unplotted.toLocaleString()} not drawn (revoked, or no creation date).`}
       </figcaption>
     </figure>
   );
