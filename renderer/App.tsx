@@ -15,33 +15,33 @@ import { RemovedNotice } from './features/settings/RemoveAllData.js';
 import { RecoveryScreen } from './features/storage/RecoveryScreen.js';
 import { VaultBanner, useVaultStatus } from './features/storage/VaultBanner.js';
 import { UsageView } from './features/usage/UsageView.js';
-import { api, unwrap } from './lib/api.js';
 import { AppInfoProvider } from './lib/app-info.js';
 import type { Intent, PendingIntent } from './lib/intent.js';
 import { announceRemoved, useRemovedData } from './lib/data-removed.js';
-import { environmentToShow, preferredEnvironment, useSelection, type Go } from './lib/selection.js';
+import { environmentToShow, useSelection, type Go } from './lib/selection.js';
+import { callKey, send, useCall } from './lib/calls.js';
 
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
-  const info = useQuery({ queryKey: ['info'], queryFn: () => unwrap(api.app.info({})), staleTime: Infinity });
+  const info = useCall('app.info', {}, { staleTime: Infinity });
   const queryClient = useQueryClient();
   const [selection, select] = useSelection();
   // The first screen in one round trip: the organization list carries the last list of the
   // organization and environment the window opens on, put where that screen's query looks for it.
+  // One cache entry whatever the selection (`show` only shapes the extra list), so a switch never refetches it.
   const orgs = useQuery({
-    queryKey: ['orgs'],
+    queryKey: callKey('orgs.list'),
     queryFn: async () => {
       const environment = selection.orgId ? (selection.lastEnv?.[selection.orgId] ?? selection.environment) : selection.environment;
-      const value = await unwrap(api.orgs.list({ show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment } }));
+      const value = await send('orgs.list', { show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment } });
       const shown = value.shown;
-      if (shown && queryClient.getQueryData(['keys-cached', shown.orgId, shown.environment]) === undefined) {
-        queryClient.setQueryData(['keys-cached', shown.orgId, shown.environment], { list: shown.list });
-      }
+      const listKey = shown && callKey('keys.cached', { orgId: shown.orgId, environment: shown.environment });
+      if (shown && listKey && queryClient.getQueryData(listKey) === undefined) queryClient.setQueryData(listKey, { list: shown.list });
       return value;
     },
   });
   // Asked alongside the first list, not before it: a damaged data file puts Keydeck in recovery mode.
-  const store = useQuery({ queryKey: ['store'], queryFn: () => unwrap(api.store.status({})), staleTime: Infinity });
+  const store = useCall('store.status', {}, { staleTime: Infinity });
   const vault = useVaultStatus();
   const removed = useRemovedData();
   const [adding, setAdding] = useState(false);
@@ -64,14 +64,9 @@ export function App() {
   const go = useMemo<Go>(
     () => ({
       // Opening an organization shows an environment it has connected, preferring the one last shown there.
-      org: (orgId: string, environment?: Environment) =>
-        select((current) => {
-          const org = orgsRef.current?.find((o) => o.id === orgId);
-          const chosen = environment ?? (org ? preferredEnvironment(org, current) : undefined);
-          return { orgId, view: 'org', pinned: environment !== undefined, ...(chosen ? { environment: chosen } : {}) };
-        }),
-      view: (view: 'overview' | 'activity') => select({ view }),
-      env: (environment: Environment) => select({ environment, view: 'org', pinned: true }),
+      org: (orgId: string, environment?: Environment) => select({ type: 'org', orgId, environment, org: orgsRef.current?.find((o) => o.id === orgId) }),
+      view: (view: 'overview' | 'activity') => select({ type: 'view', view }),
+      env: (environment: Environment) => select({ type: 'env', environment }),
       add: () => setAdding(true),
       settings: () => setSettings(true),
     }),
@@ -87,7 +82,7 @@ export function App() {
     const next = async (i: number): Promise<void> => {
       for (const t of targets.slice(i, i + 8)) {
         if (cancelled) return;
-        await queryClient.prefetchQuery({ queryKey: ['keys-cached', t.orgId, t.environment], queryFn: () => unwrap(api.keys.cached(t)), staleTime: Infinity });
+        await queryClient.prefetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: Infinity });
       }
       if (!cancelled && i + 8 < targets.length) idle(() => void next(i + 8));
     };
@@ -133,9 +128,9 @@ export function App() {
   useEffect(() => {
     if (!shownOrg || !shownEnv) return;
     const connected = shownOrg.environments.includes(shownEnv);
-    if (selection.orgId === shownOrg.id && selection.environment === shownEnv && (!connected || selection.lastEnv?.[shownOrg.id] === shownEnv)) return;
-    select((current) => ({ orgId: shownOrg.id, environment: shownEnv, ...(connected ? { lastEnv: { ...current.lastEnv, [shownOrg.id]: shownEnv } } : {}) }));
-  }, [shownOrg, shownEnv, selection, select]);
+    // The reducer answers the same state when nothing changes, so this settles at once.
+    select({ type: 'shown', orgId: shownOrg.id, environment: shownEnv, connected });
+  }, [shownOrg, shownEnv, select]);
 
   if (store.data?.state === 'corrupt') return <RecoveryScreen status={store.data} />;
   if (store.data && store.data.state !== 'ok') {
@@ -179,7 +174,7 @@ export function App() {
           <ConnectForm
             onConnected={(org, environment) => {
               setAdding(false);
-              select({ orgId: org.id, environment });
+              select({ type: 'set', change: { orgId: org.id, environment } });
             }}
           />
           {organizations.length > 0 && (
@@ -208,7 +203,7 @@ export function App() {
             />
             <UnfinishedRotations
               onOpen={(rotationId, orgId) => {
-                select({ orgId });
+                select({ type: 'set', change: { orgId } });
                 setWizard({ rotationId, orgId });
               }}
             />
@@ -219,8 +214,8 @@ export function App() {
                 key={selected.id}
                 org={selected}
                 environment={environment}
-                onEnvironment={(chosen) => select({ orgId: selected.id, environment: chosen, pinned: true })}
-                onRemoved={() => select({ orgId: undefined, view: 'org' })}
+                onEnvironment={(chosen) => select({ type: 'env', orgId: selected.id, environment: chosen })}
+                onRemoved={() => select({ type: 'set', change: { orgId: undefined, view: 'org' } })}
                 onRotationStarted={(rotationId) => setWizard({ rotationId, orgId: selected.id })}
                 intent={intent}
                 onIntentDone={intentDone}

@@ -1,33 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { Environment } from '../../shared/domain.js';
+import { navigate, type NavAction, type Selection } from './navigation.js';
+
+export { environmentToShow, navigate, preferredEnvironment, type Go, type NavAction, type Selection, type View } from './navigation.js';
 
 const KEY = 'keydeck.selection';
 const CLEARED = 'keydeck:selection-cleared';
-
-export type View = 'org' | 'overview' | 'activity';
-
-/** Where the sidebar, the shortcuts and the palette take the person (one set of moves for all three). */
-export interface Go {
-  org: (orgId: string, environment?: Environment) => void;
-  view: (view: 'overview' | 'activity') => void;
-  env: (environment: Environment) => void;
-  add: () => void;
-  settings: () => void;
-}
-
-export interface Selection {
-  orgId?: string;
-  environment: Environment;
-  view: View;
-  /**
-   * The person chose `environment` for this organization themselves (the environment switch, the
-   * palette), so it is shown even when the organization has no key there yet ("Connect a live key").
-   * Otherwise opening an organization shows an environment it has (see `environmentToShow`).
-   */
-  pinned?: boolean;
-  /** The environment last shown per organization, so opening it again shows that one. */
-  lastEnv?: Record<string, Environment>;
-}
 
 const isEnv = (v: unknown): v is Environment => v === 'live' || v === 'test';
 
@@ -53,44 +31,25 @@ export function clearSelection(): void {
   window.dispatchEvent(new Event(CLEARED));
 }
 
-/**
- * The environment to open an organization on: the one last shown for it, else the current one, else
- * the first it has connected. Undefined when it has none connected.
- */
-export function preferredEnvironment(org: { id: string; environments: readonly Environment[] }, current: Selection): Environment | undefined {
-  const last = current.lastEnv?.[org.id];
-  if (last && org.environments.includes(last)) return last;
-  if (org.environments.includes(current.environment)) return current.environment;
-  return org.environments[0];
-}
-
-/**
- * The environment to show for the selected organization: the selected one when the organization has
- * it or the person chose it there; else (a stale or default selection, an organization opened without
- * one, a test-only session organization) an environment it has connected.
- */
-export function environmentToShow(org: { id: string; environments: readonly Environment[] }, current: Selection): Environment {
-  if (current.orgId === org.id && (org.environments.includes(current.environment) || current.pinned)) return current.environment;
-  return preferredEnvironment(org, current) ?? current.environment;
-}
-
-/** The selected view, organization and environment, remembered across restarts (ids only, never a secret). */
-export function useSelection(): [Selection, (next: Partial<Selection> | ((current: Selection) => Partial<Selection>)) => void] {
-  const [selection, setSelection] = useState<Selection>(load);
+/** The selected view, organization and environment (one reducer), remembered across restarts (ids only, never a secret). */
+export function useSelection(): [Selection, (action: NavAction) => void] {
+  const [selection, dispatch] = useReducer(navigate, undefined, load);
+  // What storage holds: a move is written; what was just read (at start, after a reset) is not,
+  // so forgetting the selection (Remove all Keydeck data) leaves nothing behind.
+  const stored = useRef(selection);
   useEffect(() => {
-    const reset = () => setSelection(load());
+    const reset = () => {
+      const to = load();
+      stored.current = to;
+      dispatch({ type: 'reset', to });
+    };
     window.addEventListener(CLEARED, reset);
     return () => window.removeEventListener(CLEARED, reset);
   }, []);
-  const update = useCallback((next: Partial<Selection> | ((current: Selection) => Partial<Selection>)) => {
-    setSelection((prev) => {
-      const change = typeof next === 'function' ? next(prev) : next;
-      const merged = { ...prev, ...change };
-      // A choice of environment belongs to the organization it was made on.
-      if (merged.orgId !== prev.orgId && change.pinned === undefined) merged.pinned = false;
-      localStorage.setItem(KEY, JSON.stringify(merged));
-      return merged;
-    });
-  }, []);
-  return [selection, update];
+  useEffect(() => {
+    if (selection === stored.current) return;
+    stored.current = selection;
+    localStorage.setItem(KEY, JSON.stringify(selection));
+  }, [selection]);
+  return [selection, dispatch];
 }

@@ -1,4 +1,6 @@
-import { useMutation, type DefaultError, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type DefaultError, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import type { Channel } from '../../shared/contract.js';
+import { staleAfter } from './calls.js';
 import { useCallback, useRef, useState } from 'react';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -32,8 +34,31 @@ export type Action<TData, TVariables> = DistributiveOmit<UseMutationResult<TData
  * The core is the guarantee (it runs one change at a time and answers BUSY or joins a repeated
  * call); this is the courtesy.
  */
-export function useAction<TData, TVariables = void>(options: UseMutationOptions<TData, DefaultError, TVariables>): Action<TData, TVariables> {
-  const mutation = useMutation(options);
+export function useAction<TData, TVariables = void>(
+  options: UseMutationOptions<TData, DefaultError, TVariables> & {
+    /** The call this action makes: once it settles, the reads it changes (calls.ts `STALE_AFTER`) are marked stale. */
+    changes?: Channel;
+  },
+): Action<TData, TVariables> {
+  const queryClient = useQueryClient();
+  const { changes, ...rest } = options;
+  // Marked stale as soon as the call answers, success or not (a failed call may have changed
+  // something: a created key that could not be kept is still at the provider). The organization
+  // list (local, quick) is fetched again before the action's own follow-up runs, so a move to a
+  // new or removed organization lands on it; key lists and views follow behind, so a dialog shows
+  // its answer without waiting for a provider.
+  const stale = () => (changes ? staleAfter(queryClient, changes, ['orgs.list']) : undefined);
+  const mutation = useMutation<TData, DefaultError, TVariables>({
+    ...rest,
+    onSuccess: async (...args) => {
+      await stale();
+      return rest.onSuccess?.(...args);
+    },
+    onError: async (...args) => {
+      await stale();
+      return rest.onError?.(...args);
+    },
+  });
   const inFlight = useRef(false);
   const [held, setHeld] = useState(false);
   const { mutateAsync } = mutation;

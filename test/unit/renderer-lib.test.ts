@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatDateTime } from '../../renderer/lib/format.js';
+import { navigate, type Selection } from '../../renderer/lib/navigation.js';
 import { nearLimit } from '../../renderer/lib/quota.js';
 import { relativeTime } from '../../renderer/lib/relative.js';
 
@@ -38,5 +39,30 @@ describe('which quotas the overview lists before "Show all"', () => {
     ['a refusal (429) today, no limit known', { ...base, refused: 1 }, true],
   ])('%s', (_name, q, expected) => {
     expect(nearLimit(q)).toBe(expected);
+  });
+});
+
+describe('navigation: one reducer for the sidebar, the shortcuts and the palette', () => {
+  const start: Selection = { environment: 'live', view: 'overview', lastEnv: {} };
+  const both = { id: 'org_a', environments: ['live', 'test'] as const };
+  const testOnly = { id: 'org_b', environments: ['test'] as const };
+
+  it('opens an organization on the environment it last showed, else the current one, else one it has', () => {
+    expect(navigate(start, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({ orgId: 'org_a', view: 'org', environment: 'live', pinned: false });
+    const shownTest = navigate(navigate(start, { type: 'org', orgId: 'org_a', org: both }), { type: 'shown', orgId: 'org_a', environment: 'test', connected: true });
+    const away = navigate(shownTest, { type: 'view', view: 'activity' });
+    expect(navigate(away, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({ environment: 'test', view: 'org' });
+    expect(navigate(start, { type: 'org', orgId: 'org_b', org: testOnly })).toMatchObject({ environment: 'test' });
+  });
+
+  it('pins an environment chosen on purpose, for that organization only', () => {
+    const pinned = navigate(navigate(start, { type: 'org', orgId: 'org_b', org: testOnly }), { type: 'env', environment: 'live' });
+    expect(pinned).toMatchObject({ orgId: 'org_b', environment: 'live', pinned: true, view: 'org' });
+    expect(navigate(pinned, { type: 'org', orgId: 'org_a', org: both }).pinned).toBe(false);
+  });
+
+  it('answers the same state when what is shown is already the selection (no render loop)', () => {
+    const s1 = navigate(start, { type: 'shown', orgId: 'org_a', environment: 'live', connected: true });
+    expect(navigate(s1, { type: 'shown', orgId: 'org_a', environment: 'live', connected: true })).toBe(s1);
   });
 });

@@ -1,11 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import type { Organization } from '../../../shared/domain.js';
 import { ACTION_WORDS, ACTIVITY_ACTIONS } from '../../../shared/plain.js';
-import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useIntent, type PendingIntent } from '../../lib/intent.js';
+import { useCall } from '../../lib/calls.js';
 
 type Entry = Output<'activity.list'>['entries'][number];
 const COLUMNS = ['at', 'action', 'orgName', 'orgId', 'environment', 'keyId', 'last4', 'detail'] as const;
@@ -35,10 +34,7 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
   const [action, setAction] = useState('');
   const [text, setText] = useState('');
   const ids = { org: useId(), action: useId(), text: useId() };
-  const list = useQuery({
-    queryKey: ['activity', orgId, action],
-    queryFn: () => unwrap(api.activity.list({ orgId: orgId || undefined, action: (action || undefined) as Entry['action'] | undefined, limit: 5000 })),
-  });
+  const list = useCall('activity.list', { orgId: orgId || undefined, action: (action || undefined) as Entry['action'] | undefined, limit: 5000 });
   const q = text.trim().toLowerCase();
   const entries = (list.data?.entries ?? []).filter((e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q));
   // The filters in force, named, for the empty result's message.

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderInfo } from '../../../shared/domain.js';
 import type { KeydeckError } from '../../../shared/errors.js';
@@ -37,7 +36,6 @@ function CreateProblems({ providerName, problems, keepError, masked }: { provide
 
 /** Create a key: name (and scope where the provider has one), keep-in-keychain choice, then the secret once. */
 export function CreateKeyDialog({ org, environment, provider, onClose }: { org: Organization; environment: Environment; provider: ProviderInfo; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
   const [keep, setKeep] = useState(false);
@@ -46,7 +44,7 @@ export function CreateKeyDialog({ org, environment, provider, onClose }: { org: 
   const keepId = useId();
   const create = useAction({
     mutationFn: () => unwrap(api.keys.create({ orgId: org.id, environment, name: name.trim(), scope: scope.trim() || undefined, keep })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
+    changes: 'keys.create',
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -13,14 +12,13 @@ import { DashboardLink } from './DashboardLink.js';
  * opens it, takes the new key back, verifies it with the provider, and keeps it in the keychain.
  */
 export function DashboardCreateDialog({ org, environment, provider, onClose }: { org: Organization; environment: Environment; provider: ProviderInfo; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
   const nameId = useId();
   const inspection = useKeyInspection(key, { provider: org.provider, environment });
   const adopt = useAction({
     mutationFn: () => unwrap(api.keys.adopt({ orgId: org.id, environment, key, name: name.trim() })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
+    changes: 'keys.adopt',
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import type { Environment, KeyRecord, Organization, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -26,12 +25,11 @@ export function DashboardRevokeDialog({
   /** After the provider is seen to refuse the key: what happened, in a sentence, for the list's status line. */
   onRevoked: (said: string) => void;
 }) {
-  const queryClient = useQueryClient();
   const label = keyRecord.name || keyRecord.masked;
   const confirm = useAction({
     mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
-    onSuccess: async (value) => {
-      await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
+    changes: 'keys.confirmRevoked',
+    onSuccess: (value) => {
       if (value.confirmed) {
         onRevoked(`Revoked in ${provider.displayName}’s dashboard: ${provider.displayName} now refuses “${label}” (${keyRecord.masked}), so Keydeck removed it from your keychain.`);
         onClose();

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -17,6 +17,7 @@ import { KeyList } from './KeyList.js';
 import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
 import { UsageView } from '../usage/UsageView.js';
 import { RevokeDialog } from './RevokeDialog.js';
+import { staleAfter, useCall } from '../../lib/calls.js';
 
 /** Why a provider refused a key, in words (the Keydeck codes of a 401; see REJECTED_CODES in the core). */
 const REFUSAL_WORDS: Record<string, string> = {
@@ -77,22 +78,13 @@ export function OrgView({
   }, [onlyEnv, environment, onEnvironment]);
   const connected = org.environments.includes(environment);
   // Stale-while-revalidate: the last list shows at once (and offline); the provider's answer replaces it.
-  const cached = useQuery({
-    queryKey: ['keys-cached', org.id, environment],
-    queryFn: () => unwrap(api.keys.cached({ orgId: org.id, environment })),
-    enabled: connected,
-    staleTime: Infinity,
-  });
-  const keys = useQuery({
-    queryKey: ['keys', org.id, environment],
-    queryFn: () => unwrap(api.keys.list({ orgId: org.id, environment })),
-    enabled: connected,
-  });
+  const cached = useCall('keys.cached', { orgId: org.id, environment }, { enabled: connected, staleTime: Infinity });
+  const keys = useCall('keys.list', { orgId: org.id, environment }, { enabled: connected });
   const shown = keys.data ?? cached.data?.list ?? undefined;
   // A fresh list changes what the usage views, quotas and reminders are built from.
   useEffect(() => {
     if (!keys.dataUpdatedAt) return;
-    for (const queryKey of [['usage'], ['quotas'], ['reminders']]) void queryClient.invalidateQueries({ queryKey });
+    void staleAfter(queryClient, 'keys.list');
   }, [keys.dataUpdatedAt, queryClient]);
   // The palette's New key, Rotate and Refresh for this organization and environment.
   useIntent(
@@ -113,16 +105,67 @@ export function OrgView({
   );
   const check = useAction({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] }),
+    changes: 'keys.check',
   });
   const remove = useAction({
     mutationFn: () => unwrap(api.orgs.remove({ orgId: org.id })),
+    // The organizations are fetched again before the view moves on, so it never lands on the one removed.
     onSuccess: async () => {
+      await staleAfter(queryClient, 'orgs.remove', ['orgs.list']);
       setRemoving(false);
-      await queryClient.invalidateQueries({ queryKey: ['orgs'] });
       onRemoved();
     },
   });
+  /** What the organization's page holds in this environment: one state, one answer. */
+  const body = () => {
+    if (!hasEnv) return <p className="panel">{provider.displayName} has no {environment} environment.</p>;
+    if (!connected) {
+      return (
+        <section className="panel" aria-labelledby="connect-env-title">
+          <h2 id="connect-env-title">
+            Connect a {environment} key for {org.name}
+          </h2>
+          <ConnectForm existing={org} environment={environment} onConnected={() => undefined} />
+        </section>
+      );
+    }
+    if (tab === 'usage') {
+      return (
+        <>
+          <Tabs tab={tab} onTab={setTab} />
+          <UsageView embedded orgId={org.id} environment={environment} policy={org.policy} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
+        </>
+      );
+    }
+    if (!shown) return keys.isPending ? <p role="status">Loading keys from {provider.displayName}…</p> : <ErrorNotice error={keys.error} title={`Could not list ${environment} keys`} />;
+    return (
+      <section aria-label="Keys">
+        <Tabs tab={tab} onTab={setTab} />
+        {keys.isError ? (
+          <div className="notice notice-warn offline" role="status">
+            <strong>Showing the list as of {formatDateTime(shown.fetchedAt)}.</strong> {provider.displayName} could not be reached just now; nothing else is affected.
+            <ErrorNotice error={keys.error} />
+          </div>
+        ) : (
+          <p className="muted fetched" role="status">
+            {keys.isFetching ? `Refreshing from ${provider.displayName}… (showing the list as of ${formatDateTime(shown.fetchedAt)})` : `As of ${formatDateTime(shown.fetchedAt)}`}
+          </p>
+        )}
+        {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
+        {check.isSuccess && (
+          <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
+            {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key: ${REFUSAL_WORDS[check.data.code ?? ''] ?? 'it is not accepted'}.`}
+          </p>
+        )}
+        {revokedNote?.environment === environment && (
+          <p role="status" className="hint hint-ok revoked-note">
+            {revokedNote.said}
+          </p>
+        )}
+        <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }} />
+      </section>
+    );
+  };
   return (
     <main className={`org-view env-frame-${environment}`} aria-labelledby="org-title">
       {/* The environment is always named in words, not only by the colour of the frame. */}
@@ -171,51 +214,7 @@ export function OrgView({
         </details>
       )}
 
-      {!hasEnv ? (
-        <p className="panel">{provider.displayName} has no {environment} environment.</p>
-      ) : !connected ? (
-        <section className="panel" aria-labelledby="connect-env-title">
-          <h2 id="connect-env-title">
-            Connect a {environment} key for {org.name}
-          </h2>
-          <ConnectForm existing={org} environment={environment} onConnected={() => undefined} />
-        </section>
-      ) : tab === 'usage' ? (
-        <>
-          <Tabs tab={tab} onTab={setTab} />
-          <UsageView embedded orgId={org.id} environment={environment} policy={org.policy} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
-        </>
-      ) : !shown && keys.isPending ? (
-        <p role="status">Loading keys from {provider.displayName}…</p>
-      ) : !shown ? (
-        <ErrorNotice error={keys.error} title={`Could not list ${environment} keys`} />
-      ) : (
-        <section aria-label="Keys">
-          <Tabs tab={tab} onTab={setTab} />
-          {keys.isError ? (
-            <div className="notice notice-warn offline" role="status">
-              <strong>Showing the list as of {formatDateTime(shown.fetchedAt)}.</strong> {provider.displayName} could not be reached just now; nothing else is affected.
-              <ErrorNotice error={keys.error} />
-            </div>
-          ) : (
-            <p className="muted fetched" role="status">
-              {keys.isFetching ? `Refreshing from ${provider.displayName}… (showing the list as of ${formatDateTime(shown.fetchedAt)})` : `As of ${formatDateTime(shown.fetchedAt)}`}
-            </p>
-          )}
-          {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
-          {check.isSuccess && (
-            <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
-              {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key: ${REFUSAL_WORDS[check.data.code ?? ''] ?? 'it is not accepted'}.`}
-            </p>
-          )}
-          {revokedNote?.environment === environment && (
-            <p role="status" className="hint hint-ok revoked-note">
-              {revokedNote.said}
-            </p>
-          )}
-          <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }} />
-        </section>
-      )}
+      {body()}
 
       {creating &&
         (provider.capabilities.create === 'api' ? (

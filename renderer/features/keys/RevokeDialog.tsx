@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -11,7 +10,6 @@ import { useAction } from '../../lib/use-action.js';
  * key also needs its name typed, because revocation is immediate and cannot be undone.
  */
 export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Organization; environment: Environment; keyRecord: KeyRecord; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
   const typedId = useId();
   const label = keyRecord.name || keyRecord.masked;
@@ -19,10 +17,8 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
   const confirmed = !needsTyping || typed.trim() === label;
   const revoke = useAction({
     mutationFn: () => unwrap(api.keys.revoke({ orgId: org.id, environment, keyId: keyRecord.id })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['keys', org.id, environment] });
-      onClose();
-    },
+    changes: 'keys.revoke',
+    onSuccess: () => onClose(),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderId } from '../../../shared/domain.js';
 import { PREFIXLESS_PROVIDERS } from '../../../shared/keys.js';
@@ -16,7 +15,6 @@ import { useVaultStatus } from '../storage/VaultBanner.js';
  * with the provider before anything is stored.
  */
 export function ConnectForm({ existing, environment, onConnected }: { existing?: Organization; environment?: Environment; onConnected: (org: Organization, environment: Environment) => void }) {
-  const queryClient = useQueryClient();
   const info = useAppInfo();
   const sessionOnly = useVaultStatus().data?.mode === 'session';
   const [key, setKey] = useState('');
@@ -54,9 +52,9 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
               dashboardUrl: dashboardUrl.trim() || undefined,
             }),
           ),
-    onSuccess: async (value) => {
+    changes: existing && environment ? 'orgs.connectEnvironment' : 'orgs.connect',
+    onSuccess: (value) => {
       setKey('');
-      await queryClient.invalidateQueries({ queryKey: ['orgs'] });
       onConnected(value.organization, value.credential.environment);
     },
   });

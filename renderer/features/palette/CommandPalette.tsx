@@ -1,11 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Environment, Organization } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
-import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import type { Intent } from '../../lib/intent.js';
 import type { Go } from '../../lib/selection.js';
+import { useCall } from '../../lib/calls.js';
 
 export interface Command {
   id: string;
@@ -60,7 +59,7 @@ export function CommandPalette({
   const info = useAppInfo();
   useEffect(() => input.current?.focus(), []);
   // Keys come from the cached lists, so the palette never waits on a provider.
-  const usage = useQuery({ queryKey: ['usage', 'all', 'all'], queryFn: () => unwrap(api.usage.overview({})), staleTime: 30_000 });
+  const usage = useCall('usage.overview', {}, { staleTime: 30_000 });
   const [recent] = useState(recentIds);
   const commands = useMemo<Command[]>(() => {
     const here = current && current.org.environments.includes(current.environment) ? current : undefined;

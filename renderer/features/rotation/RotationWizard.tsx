@@ -1,10 +1,9 @@
-import { useIsMutating, useQuery } from '@tanstack/react-query';
+import { useIsMutating } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { Organization, ProviderInfo } from '../../../shared/domain.js';
 import type { RotationAction, RotationView } from '../../../shared/rotation.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { formatDateTime } from '../../lib/format.js';
 import { DashboardLink } from '../keys/DashboardLink.js';
@@ -15,6 +14,7 @@ import { CancelRotationDialog } from './CancelRotationDialog.js';
 import { Stepper } from './Stepper.js';
 import { useRotationAct } from './use-rotation-act.js';
 import { STEP_WORDS, rotationActKey } from './words.js';
+import { useCall } from '../../lib/calls.js';
 
 /**
  * The rotation wizard: the steps and their state, what Keydeck did, what the person must do now,
@@ -22,8 +22,8 @@ import { STEP_WORDS, rotationActKey } from './words.js';
  */
 export function RotationWizard({ rotationId, org, onClose }: { rotationId: string; org: Organization; onClose: () => void }) {
   const provider = useAppInfo().provider(org.provider);
-  const rotation = useQuery({ queryKey: ['rotation', rotationId], queryFn: () => unwrap(api.rotation.get({ rotationId })) });
-  const act = useRotationAct(rotationId, org.id);
+  const rotation = useCall('rotation.get', { rotationId });
+  const act = useRotationAct(rotationId);
   // The unfinished-rotations banner acts on this rotation too (Resume): wait for it as for our own.
   const elsewhere = useIsMutating({ mutationKey: rotationActKey(rotationId) });
   const busy = act.busy || elsewhere > 0;

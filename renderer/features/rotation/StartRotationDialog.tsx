@@ -12,6 +12,7 @@ export function StartRotationDialog({ org, keyRecord, onStarted, onClose }: { or
   const confirmId = useId();
   const start = useAction({
     mutationFn: () => unwrap(api.rotation.start({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '', confirmLive })),
+    changes: 'rotation.start',
     onSuccess: (r) => onStarted(r.id),
   });
   const label = keyRecord.name || keyRecord.masked;

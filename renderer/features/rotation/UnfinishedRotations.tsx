@@ -1,17 +1,16 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { RotationView } from '../../../shared/rotation.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { api, unwrap } from '../../lib/api.js';
 import { CancelRotationDialog } from './CancelRotationDialog.js';
 import { useRotationAct } from './use-rotation-act.js';
 import { STEP_WORDS } from './words.js';
+import { useCall } from '../../lib/calls.js';
 
 type Open = (rotationId: string, orgId: string) => void;
 
 /** On start: rotations that did not finish (Keydeck was closed or crashed), with Resume or Cancel. */
 export function UnfinishedRotations({ onOpen }: { onOpen: Open }) {
-  const list = useQuery({ queryKey: ['rotations'], queryFn: () => unwrap(api.rotation.list({})) });
+  const list = useCall('rotation.list', {});
   const open = (list.data?.rotations ?? []).filter((r) => r.status !== 'done' && r.status !== 'cancelled');
   if (open.length === 0) return null;
   return (
@@ -31,7 +30,7 @@ function UnfinishedRotation({ rotation: r, onOpen }: { rotation: RotationView; o
   const [confirming, setConfirming] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>();
   // Keyed like the wizard's own actions, so the wizard waits while this one runs.
-  const act = useRotationAct(r.id, r.orgId);
+  const act = useRotationAct(r.id);
   const resume = () => {
     if (act.run({ kind: 'resume' })) onOpen(r.id, r.orgId);
   };

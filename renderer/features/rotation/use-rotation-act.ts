@@ -3,6 +3,7 @@ import type { RotationAction } from '../../../shared/rotation.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
 import { rotationActKey } from './words.js';
+import { callKey } from '../../lib/calls.js';
 
 /**
  * One action on a rotation, from the wizard or the unfinished-rotations banner alike: keyed per
@@ -10,18 +11,12 @@ import { rotationActKey } from './words.js';
  * fetched again: the rotation, the list of rotations, the organization's key lists (a cancel revokes
  * the new key; a finish makes it current) and the organizations.
  */
-export function useRotationAct(rotationId: string, orgId: string) {
+export function useRotationAct(rotationId: string) {
   const queryClient = useQueryClient();
   return useAction({
     mutationKey: rotationActKey(rotationId),
     mutationFn: (action: RotationAction) => unwrap(api.rotation.act({ rotationId, action })),
-    onSuccess: (value) => queryClient.setQueryData(['rotation', rotationId], value),
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['keys', orgId] }),
-        queryClient.invalidateQueries({ queryKey: ['keys-cached', orgId] }),
-        queryClient.invalidateQueries({ queryKey: ['orgs'] }),
-        queryClient.invalidateQueries({ queryKey: ['rotations'] }),
-      ]),
+    changes: 'rotation.act',
+    onSuccess: (value) => queryClient.setQueryData(callKey('rotation.get', { rotationId }), value),
   });
 }

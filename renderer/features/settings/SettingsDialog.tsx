@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -7,6 +7,7 @@ import { useAppInfo } from '../../lib/app-info.js';
 import { RemoveAllData } from './RemoveAllData.js';
 import { trayOn } from '../../../shared/plain.js';
 import type { Settings } from '../../../shared/usage.js';
+import { callKey, useCall } from '../../lib/calls.js';
 
 /** The platform as far as the tray default needs it: Linux or not (the sandboxed page has no `process`). */
 const platform = /Linux/i.test(navigator.userAgent) ? 'linux' : 'other';
@@ -15,14 +16,15 @@ const platform = /Linux/i.test(navigator.userAgent) ? 'linux' : 'other';
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const info = useAppInfo();
   const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => unwrap(api.settings.get({})) });
+  const settings = useCall('settings.get', {});
+  const key = callKey('settings.get', {});
   const update = useMutation({
     // Only the setting that changed is sent.
     mutationFn: (change: Partial<Settings>) => unwrap(api.settings.update(change)),
     // The box follows the click at once; a failed save puts back what is stored.
-    onMutate: (change) => queryClient.setQueryData<{ settings: Settings }>(['settings'], (old) => ({ settings: { reminders: false, ...old?.settings, ...change } })),
-    onSuccess: (value) => queryClient.setQueryData(['settings'], value),
-    onError: () => queryClient.invalidateQueries({ queryKey: ['settings'] }),
+    onMutate: (change) => queryClient.setQueryData<{ settings: Settings }>(key, (old) => ({ settings: { reminders: false, ...old?.settings, ...change } })),
+    onSuccess: (value) => queryClient.setQueryData(key, value),
+    onError: () => queryClient.invalidateQueries({ queryKey: key }),
   });
   const id = useId();
   const trayId = useId();

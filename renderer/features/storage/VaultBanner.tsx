@@ -1,8 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { VaultStatus } from '../../../shared/storage.js';
+import { useQueryClient } from '@tanstack/react-query';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
+import { callKey, useCall } from '../../lib/calls.js';
 
 /** What to do about each keychain problem, in plain words. */
 const WHAT_TO_DO: Record<string, { title: string; todo: string }> = {
@@ -18,7 +18,7 @@ const WHAT_TO_DO: Record<string, { title: string; todo: string }> = {
 export function useVaultStatus() {
   // Asked again now and then and when the window comes back, so a keychain locked mid-session (with
   // the screen, say) shows its banner without waiting for a failed call.
-  return useQuery<VaultStatus>({ queryKey: ['vault'], queryFn: () => unwrap(api.vault.status({})), staleTime: 30_000, refetchInterval: 60_000, refetchOnWindowFocus: true });
+  return useCall('vault.status', {}, { staleTime: 30_000, refetchInterval: 60_000, refetchOnWindowFocus: true });
 }
 
 /**
@@ -31,11 +31,12 @@ export function VaultBanner() {
   const status = useVaultStatus();
   const recheck = useAction({
     mutationFn: () => unwrap(api.vault.status({ recheck: true })),
-    onSuccess: (value) => queryClient.setQueryData(['vault'], value),
+    onSuccess: (value) => queryClient.setQueryData(callKey('vault.status', {}), value),
   });
   const session = useAction({
     mutationFn: () => unwrap(api.vault.useSession({})),
-    onSuccess: (value) => queryClient.setQueryData(['vault'], value),
+    changes: 'vault.useSession',
+    onSuccess: (value) => queryClient.setQueryData(callKey('vault.status', {}), value),
   });
   const vault = status.data;
   if (!vault) return null;

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { DEFAULT_POLICY } from '../../../shared/plain.js';
 import type { UsagePolicy } from '../../../shared/usage.js';
@@ -8,17 +7,13 @@ import { useAction } from '../../lib/use-action.js';
 
 /** When this organization's keys count as due for rotation and as stale. */
 export function PolicyEditor({ orgId, policy }: { orgId: string; policy?: UsagePolicy }) {
-  const queryClient = useQueryClient();
   const current = policy ?? DEFAULT_POLICY;
   const [rotate, setRotate] = useState(String(current.rotateAfterDays));
   const [stale, setStale] = useState(String(current.staleAfterDays));
   const ids = { rotate: useId(), stale: useId() };
   const save = useAction({
     mutationFn: (next: UsagePolicy) => unwrap(api.orgs.update({ orgId, policy: next })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['orgs'] });
-      await queryClient.invalidateQueries({ queryKey: ['usage'] });
-    },
+    changes: 'orgs.update',
   });
   const valid = (v: string) => /^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 3650;
   const changed = Number(rotate) !== current.rotateAfterDays || Number(stale) !== current.staleAfterDays;

@@ -1,9 +1,8 @@
 import { memo, useState } from 'react';
 import { nearLimit } from '../../lib/quota.js';
-import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { relativeTime } from '../../lib/relative.js';
+import { useCall } from '../../lib/calls.js';
 
 /**
  * Keydeck's own calls today against each limit it knows: the provider's documented daily limit
@@ -14,7 +13,7 @@ import { relativeTime } from '../../lib/relative.js';
 const COLLAPSE_ABOVE = 6;
 
 export const QuotaPanel = memo(function QuotaPanel({ orgId, headingLevel }: { orgId?: string; headingLevel: 2 | 3 }) {
-  const quotas = useQuery({ queryKey: ['quotas', orgId ?? 'all'], queryFn: () => unwrap(api.usage.quotas({ orgId })) });
+  const quotas = useCall('usage.quotas', { orgId });
   const [showAll, setShowAll] = useState(false);
   const all = quotas.data?.quotas ?? [];
   if (all.length === 0) return null;

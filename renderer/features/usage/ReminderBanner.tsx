@@ -1,10 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import { reminderWhere } from '../../../shared/plain.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
 import { useAppInfo } from '../../lib/app-info.js';
+import { callKey, useCall } from '../../lib/calls.js';
 
 /** How often the preview looks for keys that became due or stale (the app's main process does the same). */
 const INTERVAL_MS = 15 * 60_000;
@@ -38,9 +39,7 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: s
     };
   }, []);
   // Each take marks its keys as reminded, so a batch is kept until dismissed, not replaced by the next (empty) one.
-  const take = useQuery<Batch>({
-    queryKey: ['reminders'],
-    queryFn: () => unwrap(api.reminders.take({})),
+  const take = useCall('reminders.take', {}, {
     enabled: preview && settled,
     staleTime: Infinity,
     refetchInterval: INTERVAL_MS,
@@ -52,7 +51,7 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: s
   const turnOff = useAction({
     mutationFn: () => unwrap(api.settings.update({ reminders: false })),
     onSuccess: (value) => {
-      queryClient.setQueryData(['settings'], value);
+      queryClient.setQueryData(callKey('settings.get', {}), value);
       dismiss();
     },
   });

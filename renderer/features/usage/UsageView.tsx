@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../../../shared/domain.js';
@@ -6,12 +6,13 @@ import { refreshAll } from '../../../shared/refresh.js';
 import { DEFAULT_POLICY } from '../../../shared/plain.js';
 import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { api, unwrap } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { PolicyEditor } from './PolicyEditor.js';
 import { flagRank, UsageRowView } from './UsageRowView.js';
 import { QuotaPanel } from './QuotaPanel.js';
+import { callKey, send, staleAfter, useCall } from '../../lib/calls.js';
 
 // Chart.js loads only when a chart is first shown, so it never weighs on the first paint.
 const UsageChart = lazy(() => import('./UsageChart.js'));
@@ -68,7 +69,7 @@ export function UsageView({
   onIntentDone?: (n: number) => void;
 }) {
   const queryClient = useQueryClient();
-  const overview = useQuery({ queryKey: ['usage', orgId ?? 'all', environment ?? 'all'], queryFn: () => unwrap(api.usage.overview({ orgId, environment })) });
+  const overview = useCall('usage.overview', { orgId, environment });
   const [flag, setFlag] = useState<Flag>(initialFlag ?? 'all');
   const [chart, setChart] = useState(() => localStorage.getItem(CHART_PREF) !== 'hidden');
   const [text, setText] = useState('');
@@ -117,8 +118,7 @@ export function UsageView({
   }, []);
 
   const refresh = async () => {
-    const orgs = unwrap(api.orgs.list({}));
-    const targets = (await orgs).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+    const targets = (await send('orgs.list', {})).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
     showProgress({ done: 0, total: targets.length, failed: 0 });
     let failed = 0;
     // The same bounded path (and bound) the benchmark measures from Node: shared/refresh.ts.
@@ -128,14 +128,8 @@ export function UsageView({
         showProgress({ done, total, failed });
       },
     });
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['usage'] }),
-      queryClient.invalidateQueries({ queryKey: ['keys'] }),
-      queryClient.invalidateQueries({ queryKey: ['keys-cached'] }),
-      queryClient.invalidateQueries({ queryKey: ['quotas'] }),
-      // Fresh lists may make keys due or stale: look for reminders now rather than at the next interval.
-      queryClient.invalidateQueries({ queryKey: ['reminders'] }),
-    ]);
+    // Fresh lists: what is built from them (overview, quotas, reminders, the lists in memory) is stale.
+    await Promise.all([staleAfter(queryClient, 'keys.list'), queryClient.invalidateQueries({ queryKey: callKey('keys.list') })]);
   };
   useIntent(
     embedded ? undefined : intent,

@@ -1,0 +1,70 @@
+import type { Channel } from '../../shared/contract.js';
+
+/**
+ * Which reads each call makes stale: one table for the whole renderer (used by calls.ts), so no
+ * component writes an invalidation rule by hand. Pure, so it is checked against the contract under Node.
+ */
+
+/** The calls that read (cached and refetched); every other channel changes something. */
+export const READS = [
+  'app.info',
+  'orgs.list',
+  'keys.list',
+  'keys.cached',
+  'rotation.list',
+  'rotation.get',
+  'usage.overview',
+  'usage.quotas',
+  'reminders.take',
+  'settings.get',
+  'activity.list',
+  'vault.status',
+  'store.status',
+] as const satisfies readonly Channel[];
+export type ReadChannel = (typeof READS)[number];
+export type ChangeChannel = Exclude<Channel, ReadChannel>;
+
+/** Everything a key list feeds: the views built from the cached lists. */
+const FROM_LISTS = ['keys.cached', 'usage.overview', 'usage.quotas', 'reminders.take'] as const;
+const KEYS = ['keys.list', ...FROM_LISTS, 'activity.list'] as const;
+const ROTATIONS = ['rotation.list', 'rotation.get', 'orgs.list', ...KEYS] as const;
+
+/**
+ * After a call succeeds (or a read answers: `keys.list` refreshes the cache), the reads it makes
+ * stale. Typed over every channel, so adding a call without saying what it changes fails to compile.
+ */
+export const STALE_AFTER: Record<Channel, readonly ReadChannel[]> = {
+  'app.info': [],
+  'orgs.list': [],
+  'keys.list': FROM_LISTS,
+  'keys.cached': [],
+  'rotation.list': [],
+  'rotation.get': [],
+  'usage.overview': [],
+  'usage.quotas': [],
+  'reminders.take': [],
+  'settings.get': [],
+  'activity.list': [],
+  'vault.status': [],
+  'store.status': [],
+  'orgs.connect': ['orgs.list', 'vault.status', ...KEYS],
+  'orgs.connectEnvironment': ['orgs.list', ...KEYS],
+  'orgs.remove': ['orgs.list', ...ROTATIONS],
+  'orgs.update': ['orgs.list', ...FROM_LISTS],
+  'keys.create': KEYS,
+  'keys.revoke': KEYS,
+  'keys.adopt': KEYS,
+  'keys.check': KEYS,
+  'keys.confirmRevoked': KEYS,
+  'dashboard.open': [],
+  'rotation.start': ROTATIONS,
+  'rotation.act': ROTATIONS,
+  'settings.update': ['settings.get', 'reminders.take'],
+  'activity.reveal': ['activity.list'],
+  'activity.copied': ['activity.list'],
+  'deploy.pickEnvFile': [],
+  'clipboard.copySecret': ['activity.list'],
+  'vault.useSession': ['vault.status', 'orgs.list'],
+  'store.recover': [...READS],
+  'data.removeAll': [...READS],
+};
