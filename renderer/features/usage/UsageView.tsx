@@ -230,7 +230,7 @@ export function UsageView({
             {header('flags', 'Flags')}
           </div>
         </div>
-        <div ref={scroller} className="usage-scroll" role="rowgroup">
+        <div ref={scroller} className="usage-scroll" role="rowgroup" tabIndex={0} aria-label="Keys (scroll with the arrow keys)">
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const r = rows[item.index];

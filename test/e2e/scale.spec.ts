@@ -1,0 +1,67 @@
+import { expect, expectNoAxeViolations, test } from './fixtures.js';
+
+test.use({ sandboxDefaults: true, viewport: { width: 1280, height: 800 } });
+
+type Connected = { organization: { id: string } };
+const ORGS = 100;
+
+test('at 100 organizations: the sidebar scrolls on its own, keys come before quotas, a switch starts at the top, and Review shows exactly the reminder’s keys', async ({ page, keydeck }) => {
+  test.setTimeout(240_000);
+  const day = 86_400_000;
+  // 100 organizations, each with one key due for rotation (200 days old) besides Keydeck's admin key.
+  for (let i = 1; i <= ORGS; i++) {
+    const name = `Org ${String(i).padStart(3, '0')}`;
+    const seeded = keydeck.sandbox.laghav.seedOrg(name, [{ name: `${name} billing`, environment: 'live' }]);
+    for (const k of keydeck.sandbox.laghav.keysOf(seeded.org.id)) if (k.name.endsWith('billing')) k.createdAt = new Date(Date.now() - 200 * day).toISOString();
+    const { organization } = await keydeck.call<Connected>('orgs.connect', { key: seeded.admin.live, name });
+    await keydeck.call('keys.list', { orgId: organization.id, environment: 'live' });
+  }
+  await page.goto(keydeck.host.url);
+  await expect(page.getByRole('heading', { name: 'Org 001', level: 1 })).toBeVisible();
+
+  // The sidebar is its own scroll area: the page stays one screen tall on an organization.
+  const list = page.getByRole('list', { name: 'Your organizations' });
+  const sizes = await list.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, page: document.scrollingElement?.scrollHeight ?? 0, viewport: innerHeight }));
+  expect(sizes.scroll).toBeGreaterThan(sizes.client);
+  expect(sizes.page).toBeLessThanOrEqual(sizes.viewport + 2);
+
+  // The reminder names its organizations truthfully, and Review opens exactly its keys.
+  const banner = page.getByTestId('reminder-banner');
+  await expect(banner.getByRole('heading')).toHaveText('Reminder: 100 keys due for rotation');
+  await expect(banner).toContainText('In 100 organizations, such as Org 001 (LIVE)');
+  await banner.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview: all organizations', level: 1 })).toBeFocused();
+  await expect(page.getByTestId('reminder-filter')).toContainText('Showing the 100 keys of the reminder.');
+  await expect(page.getByRole('status').filter({ hasText: 'shown' })).toHaveText('100 shown');
+  await expect(page.getByRole('table', { name: 'Keys and their usage' }).getByRole('row', { name: /Org 050 billing/ })).toHaveCount(0); // virtualised: not all rows are in the DOM
+  await page.getByRole('textbox', { name: 'Filter' }).fill('org 050 billing');
+  await expect(page.getByRole('row', { name: /Org 050 billing/ })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Filter' }).fill('admin');
+  await expect(page.getByRole('status').filter({ hasText: 'shown' })).toHaveText('0 shown');
+  await page.getByRole('button', { name: 'Show all keys' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'shown' })).toHaveText('100 shown');
+  await page.getByRole('textbox', { name: 'Filter' }).fill('');
+
+  // The summary, then the keys; the quotas after them, collapsed to those near a limit.
+  const tableTop = await page.getByRole('table', { name: 'Keys and their usage' }).evaluate((el) => el.getBoundingClientRect().top + scrollY);
+  const quota = page.getByTestId('quota-panel');
+  const quotaTop = await quota.evaluate((el) => el.getBoundingClientRect().top + scrollY);
+  expect(tableTop).toBeLessThan(quotaTop);
+  expect(tableTop).toBeLessThan(800);
+  await expect(page.getByTestId('quota-summary')).toContainText('None of the 100 organization-environments is near a limit.');
+  await expect(quota.getByRole('table')).toHaveCount(0);
+  await quota.getByRole('button', { name: 'Show all 100' }).click();
+  await expect(quota.getByRole('row')).toHaveCount(ORGS + 1);
+  await expectNoAxeViolations(page, 'overview at 100 organizations');
+
+  // Scrolled down the overview, a switch opens the organization at its top with focus on its heading.
+  await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
+  expect(await page.evaluate(() => scrollY)).toBeGreaterThan(0);
+  const target = list.getByRole('button', { name: /^Org 087/ });
+  await target.scrollIntoViewIfNeeded();
+  await target.click();
+  await expect(page.getByRole('heading', { name: 'Org 087', level: 1 })).toBeFocused();
+  expect(await page.evaluate(() => scrollY)).toBe(0);
+  await expect(page.getByText('LIVE environment: real data, real money')).toBeInViewport();
+  await page.screenshot({ path: 'reports/screens/scale-org.png' });
+});
