@@ -88,7 +88,7 @@ interface ScaleResult {
   heapMb: number;
   rssMb: number;
   peakRssMb: number;
-  /** The core's peak RSS (maxRSS) after each phase: what drives the peak. */
+  /** The core's peak RSS (VmHWM) after each phase: what drives the peak. */
   peaks: [string, number][];
 }
 type Subject = 'keydeck' | 'react' | 'static';
@@ -514,7 +514,7 @@ figure is shown next to its floor or bound. Re-run it to compare. Nothing here i
 - **Core start to first list**: a fresh core process on the profile (lists cached), until its first \`keys.cached\`
   answer for one organization-environment; judged from the first line of its entry module (before the core's code is
   loaded); from spawn (adds Node's own start) and from the workspace's creation are shown too. ${RUNS} runs.
-- **Memory**: the core process's RSS after two forced GCs at the end of a scale, and its peak (resourceUsage().maxRSS)
+- **Memory**: the core process's RSS after two forced GCs at the end of a scale, and its peak (VmHWM on Linux)
   over its life at that scale (start, ${RUNS} core and ${RUNS} UI Refresh alls, the Chromium measures). Renderer: CDP
   Runtime.getHeapUsage after HeapProfiler.collectGarbage.
 - **Bundle**: initial JS is what index.html loads (${meta.initialFiles.join(', ')}), gzip: **${meta.initialKb.toFixed(1)} KB**; loaded on
