@@ -7,13 +7,14 @@ import { expect, expectNoAxeViolations, test } from './fixtures.js';
  * of colour tokens. In each theme: axe finds nothing (colour contrast included) on the main
  * screens, LIVE stays a red banner with white text, a keyboard focus ring shows on a <select> and
  * on a sidebar button, and the chart redraws in the other theme's colours when the OS switches.
- * Screenshots of the main screens go to reports/screens/<screen>-<theme>.png.
+ * Screenshots of the main screens go to reports/screens/<screen>-<theme>.png; to docs/screens/ (the
+ * README's) when KEYDECK_UPDATE_SCREENSHOT=1.
  */
 test.use({ sandboxDefaults: true });
 // Eleven screens, each with an axe run, in one test per theme: more than the default minute on a busy machine.
 test.describe.configure({ timeout: 180_000 });
 
-const SCREENS = 'reports/screens';
+const SCREENS = process.env.KEYDECK_UPDATE_SCREENSHOT === '1' ? 'docs/screens' : 'reports/screens';
 const DAY = 86_400_000;
 
 type Rgb = [number, number, number];

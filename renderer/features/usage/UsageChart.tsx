@@ -22,6 +22,8 @@ export interface ChartSeries {
   counts: { due: number; stale: number; neverUsed: number; healthy: number; unknown: number };
   /** Revoked keys and keys without a creation date. */
   unplotted: number;
+  /** The oldest key drawn, in days: both panels share one age axis. */
+  maxAge: number;
 }
 
 /** Splits rows into the chart's two panels, with the flags' counts. */
@@ -30,12 +32,14 @@ export function chartSeries(rows: readonly UsageRow[], now: number): ChartSeries
   const strip: ChartSeries['strip'] = { due: [], fine: [] };
   const counts = { due: 0, stale: 0, neverUsed: 0, healthy: 0, unknown: 0 };
   let unplotted = 0;
+  let maxAge = 0;
   for (const [i, r] of rows.entries()) {
     if (r.key.status === 'revoked' || r.flags.ageDays === undefined) {
       unplotted++;
       continue;
     }
     const { due, stale, neverUsed, lastUsedUnknown } = r.flags;
+    maxAge = Math.max(maxAge, r.flags.ageDays);
     if (due) counts.due++;
     if (stale) counts.stale++;
     if (neverUsed) counts.neverUsed++;
@@ -57,7 +61,7 @@ export function chartSeries(rows: readonly UsageRow[], now: number): ChartSeries
     else if (neverUsed) main.never.push(point);
     else main.fine.push(point);
   }
-  return { main, strip, counts, unplotted };
+  return { main, strip, counts, unplotted, maxAge };
 }
 
 /** The words for the counts: the same in the legend, the canvas's label and the caption. */
@@ -148,7 +152,18 @@ const tooltip = (withQuiet: boolean) => ({
 });
 
 /** Age against days since last use (the keys whose provider reports it). */
-function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: Colors, policy: UsagePolicy | undefined) {
+/** One age axis for both panels: up to the oldest key or the rotation threshold, in whole days. */
+const ageAxis = (colors: Colors, xMax: number) => ({
+  type: 'linear' as const,
+  min: 0,
+  max: xMax,
+  title: { display: true, text: 'Age (days)', color: colors.text },
+  ticks: { color: colors.text, precision: 0 },
+  grid: { color: colors.grid },
+  border: { color: colors.grid },
+});
+
+function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: Colors, policy: UsagePolicy | undefined, xMax: number) {
   return new Chart<'scatter', Point[]>(canvas, {
     type: 'scatter',
     data: {
@@ -168,7 +183,7 @@ function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: 
       normalized: true,
       color: colors.text,
       scales: {
-        x: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+        x: ageAxis(colors, xMax),
         y: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Days since last use', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
       },
       plugins: { legend: { display: false }, tooltip: tooltip(true) },
@@ -177,7 +192,7 @@ function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: 
 }
 
 /** Age alone (the keys whose provider does not report last use), with the rotation threshold. */
-function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], colors: Colors, policy: UsagePolicy | undefined) {
+function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], colors: Colors, policy: UsagePolicy | undefined, xMax: number) {
   return new Chart<'scatter', Point[]>(canvas, {
     type: 'scatter',
     data: { datasets: [dataset('Due for rotation', colors.due, strip.due), dataset('Not due', colors.healthy, strip.fine)] },
@@ -189,7 +204,7 @@ function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], color
       parsing: false,
       normalized: true,
       scales: {
-        x: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Age (days)', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+        x: ageAxis(colors, xMax),
         y: { type: 'linear', min: -0.2, max: 1.2, display: false },
       },
       plugins: { legend: { display: false }, tooltip: tooltip(false) },
@@ -213,8 +228,9 @@ export default function UsageChart({ rows, policy, now }: { rows: readonly Usage
   const stripCount = series.strip.due.length + series.strip.fine.length;
   useEffect(() => {
     const charts: Chart<'scatter', Point[]>[] = [];
-    if (mainCanvas.current) charts.push(drawMain(mainCanvas.current, series.main, readColors(mainCanvas.current), policy));
-    if (stripCanvas.current) charts.push(drawStrip(stripCanvas.current, series.strip, readColors(stripCanvas.current), policy));
+    const xMax = Math.ceil(Math.max(10, series.maxAge, policy?.rotateAfterDays ?? 0) * 1.05);
+    if (mainCanvas.current) charts.push(drawMain(mainCanvas.current, series.main, readColors(mainCanvas.current), policy, xMax));
+    if (stripCanvas.current) charts.push(drawStrip(stripCanvas.current, series.strip, readColors(stripCanvas.current), policy, xMax));
     return () => charts.forEach((c) => c.destroy());
     // `dark` is not read here: a change of scheme redraws the chart with the other theme's colours.
   }, [series, policy, dark]);
