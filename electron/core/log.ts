@@ -34,8 +34,7 @@ export function scrub(text: string, secrets: readonly string[] = [], { keyShaped
   let out = text;
   // The key as sent, and as a provider might echo it: percent-encoded (a Legba key may hold `+/=`),
   // or in another letter case (matched case-insensitively below).
-  const forms = secrets.flatMap((s) => [s, encodeURIComponent(s)]).filter((s, i, all) => all.indexOf(s) === i);
-  for (const secret of forms) {
+  for (const secret of secretForms(secrets)) {
     if (secret.length < SECRET_FRAGMENT || out.length < SECRET_FRAGMENT) continue;
     const covered = new Uint8Array(out.length);
     let any = false;
@@ -66,18 +65,57 @@ export function scrub(text: string, secrets: readonly string[] = [], { keyShaped
  * answer), as a copy. Key-shaped strings are kept unless asked: a create answer carries the new key.
  */
 export function scrubDeep<T>(value: T, secrets: readonly string[], options: { keyShaped?: boolean } = { keyShaped: false }): T {
+  // Fast path, one pass over the whole answer: every string of a JSON value appears verbatim in its
+  // JSON text (JSON.stringify escapes only quotes, backslashes and control characters, never a
+  // character of a key or of its percent-encoding), so when that text holds no fragment of a secret,
+  // no string inside does and there is nothing to remove. A fragment found (even across two strings)
+  // takes the string-by-string path below.
+  if (!options.keyShaped && value !== null && typeof value === 'object') {
+    let flat: string | undefined;
+    try {
+      flat = JSON.stringify(value);
+    } catch {
+      flat = undefined;
+    }
+    if (flat !== undefined && !mentionsSecret(flat, secrets)) return structuredClone(value);
+  }
+  return scrubEach(value, secrets, options);
+}
+
+function scrubEach<T>(value: T, secrets: readonly string[], options: { keyShaped?: boolean }): T {
   if (typeof value === 'string') return scrub(value, secrets, options) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => scrubDeep(v, secrets, options)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubEach(v, secrets, options)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, options);
+    // Names too: a hostile answer may put the key where a field name goes.
+    for (const [k, v] of Object.entries(value)) out[scrub(k, secrets, options)] = scrubEach(v, secrets, options);
     return out as T;
   }
   return value;
 }
 
+/** Lower case for ASCII letters only, so every index stays where it was (native speed for ASCII text). */
 function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(text) ? text.replace(/[A-Z]/g, (c) => c.toLowerCase()) : text.toLowerCase();
+}
+
+/** The forms of the caller's secrets a provider might echo: as sent, and percent-encoded. */
+function secretForms(secrets: readonly string[]): string[] {
+  return secrets.flatMap((s) => [s, encodeURIComponent(s)]).filter((s, i, all) => all.indexOf(s) === i);
+}
+
+/** Whether `text` holds any run of 12+ characters of a secret's body (any letter case), as `scrub` finds them. */
+export function mentionsSecret(text: string, secrets: readonly string[]): boolean {
+  if (text.length < SECRET_FRAGMENT) return false;
+  const haystack = asciiLower(text);
+  for (const secret of secretForms(secrets)) {
+    if (secret.length < SECRET_FRAGMENT) continue;
+    const lower = asciiLower(secret);
+    const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
+    for (let i = start; i + SECRET_FRAGMENT <= lower.length; i++) if (haystack.includes(lower.slice(i, i + SECRET_FRAGMENT))) return true;
+  }
+  return false;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

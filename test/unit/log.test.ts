@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsSecret, createLogger, redact } from '../../electron/core/log.js';
+import { containsSecret, createLogger, redact, scrubDeep } from '../../electron/core/log.js';
 
 const KEY = 'lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd';
 
@@ -52,5 +52,27 @@ describe('scrub: provider text that echoes the caller’s key', () => {
     }
     const other = 'lgh_live_zzzzzzzzzzzzzzzzzzzz';
     expect(scrub(`new key ${other}`, ['lgh_live_abcdefghijklmnopqrst'], { keyShaped: false })).toContain(other);
+  });
+});
+
+describe('scrubDeep finds the caller’s key wherever it sits in a parsed answer (one pass over the answer first)', () => {
+  const secret = 'lgh_live_Q7f3Kp9ZxW2mN8bV4cR6tY1uH5jL0aSd';
+  const body = secret.slice('lgh_live_'.length);
+  it.each([
+    ['whole, deep in an array', { data: [{ meta: { note: `echo ${secret}` } }] }],
+    ['a 12-character run, upper-cased', { error: { message: `bad key …${body.slice(5, 17).toUpperCase()}…` } }],
+    ['percent-encoded', { request: { url: `/keys?k=${encodeURIComponent(secret)}` } }],
+    ['next to characters JSON escapes', { m: `"\\\n\u0001${body}\t"` }],
+    ['as an object key', { [secret]: 'x' }],
+  ])('%s', (_name, value) => {
+    const out = scrubDeep(value, [secret]);
+    expect(JSON.stringify(out).toLowerCase()).not.toContain(body.slice(0, 12).toLowerCase());
+  });
+
+  it('answers an equal copy when the answer holds nothing of the key', () => {
+    const value = { data: [{ id: 'key_1', name: 'Web app', masked: 'lgh_live_••••a1b2' }], unicode: 'İstanbul ﬀ' };
+    const out = scrubDeep(value, [secret]);
+    expect(out).toEqual(value);
+    expect(out).not.toBe(value);
   });
 });
