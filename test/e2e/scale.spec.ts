@@ -21,7 +21,7 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
 
   // The sidebar is its own scroll area: the page stays one screen tall on an organization.
   const list = page.getByRole('list', { name: 'Your organizations' });
-  const sizes = await list.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, page: document.scrollingElement?.scrollHeight ?? 0, viewport: innerHeight }));
+  const sizes = await list.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, page: el.ownerDocument.scrollingElement?.scrollHeight ?? 0, viewport: el.ownerDocument.defaultView?.innerHeight ?? 0 }));
   expect(sizes.scroll).toBeGreaterThan(sizes.client);
   expect(sizes.page).toBeLessThanOrEqual(sizes.viewport + 2);
 
@@ -43,9 +43,10 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
   await page.getByRole('textbox', { name: 'Filter' }).fill('');
 
   // The summary, then the keys; the quotas after them, collapsed to those near a limit.
-  const tableTop = await page.getByRole('table', { name: 'Keys and their usage' }).evaluate((el) => el.getBoundingClientRect().top + scrollY);
+  const top = (el: { getBoundingClientRect(): { top: number }; ownerDocument: { defaultView: { scrollY: number } | null } }) => el.getBoundingClientRect().top + (el.ownerDocument.defaultView?.scrollY ?? 0);
+  const tableTop = await page.getByRole('table', { name: 'Keys and their usage' }).evaluate(top);
   const quota = page.getByTestId('quota-panel');
-  const quotaTop = await quota.evaluate((el) => el.getBoundingClientRect().top + scrollY);
+  const quotaTop = await quota.evaluate(top);
   expect(tableTop).toBeLessThan(quotaTop);
   expect(tableTop).toBeLessThan(800);
   await expect(page.getByTestId('quota-summary')).toContainText('None of the 100 organization-environments is near a limit.');
@@ -55,13 +56,13 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
   await expectNoAxeViolations(page, 'overview at 100 organizations');
 
   // Scrolled down the overview, a switch opens the organization at its top with focus on its heading.
-  await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
-  expect(await page.evaluate(() => scrollY)).toBeGreaterThan(0);
+  await page.evaluate('scrollTo(0, document.body.scrollHeight)');
+  expect(await page.evaluate<number>('scrollY')).toBeGreaterThan(0);
   const target = list.getByRole('button', { name: /^Org 087/ });
   await target.scrollIntoViewIfNeeded();
   await target.click();
   await expect(page.getByRole('heading', { name: 'Org 087', level: 1 })).toBeFocused();
-  expect(await page.evaluate(() => scrollY)).toBe(0);
+  expect(await page.evaluate<number>('scrollY')).toBe(0);
   await expect(page.getByText('LIVE environment: real data, real money')).toBeInViewport();
   await page.screenshot({ path: 'reports/screens/scale-org.png' });
 });
