@@ -1,4 +1,13 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type * as UndiciModule from 'undici';
+import type { Dispatcher } from 'undici';
+
+/**
+ * undici, loaded on the first request: a start shows the last lists from disk without the network,
+ * so the HTTP stack is not in the way of the first screen.
+ */
+type Undici = typeof UndiciModule;
+let undici: Undici | undefined;
+const loadUndici = async (): Promise<Undici> => (undici ??= await import('undici'));
 import { KeydeckFailure, fail } from '../../../shared/errors.js';
 import { checkApiUrl } from './url-policy.js';
 
@@ -82,14 +91,14 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
  */
 export class HttpClient implements HttpSender {
   private readonly opts: Required<Omit<HttpClientOptions, 'dispatcher' | 'userAgent' | 'sleep'>>;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher | undefined;
   private readonly userAgent: string;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: HttpClientOptions = {}) {
     this.opts = { ...DEFAULTS, ...stripUndefined(options) };
-    // Certificate checks stay on: there is no option to turn them off anywhere in Keydeck.
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { rejectUnauthorized: true }, keepAliveTimeout: 10_000 });
+    // Built with undici on the first request (see loadUndici); a given dispatcher is used as is.
+    this.dispatcher = options.dispatcher;
     this.userAgent = options.userAgent ?? 'Keydeck';
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
@@ -150,6 +159,9 @@ export class HttpClient implements HttpSender {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     }
+    const { Agent, request } = await loadUndici();
+    // Certificate checks stay on: there is no option to turn them off anywhere in Keydeck.
+    this.dispatcher ??= new Agent({ connect: { rejectUnauthorized: true }, keepAliveTimeout: 10_000 });
     const res = await request(url, { method: req.method, headers, body, signal, dispatcher: this.dispatcher });
     const flatHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) {
@@ -205,7 +217,7 @@ export class HttpClient implements HttpSender {
         { cause: error },
       );
     }
-    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    if (undici && (error instanceof undici.errors.HeadersTimeoutError || error instanceof undici.errors.BodyTimeoutError)) {
       return new KeydeckFailure({ code: 'NETWORK_TIMEOUT', message: 'The provider stopped answering mid-response.' }, { cause: error });
     }
     const what = code === 'ENOTFOUND' ? 'its host name was not found' : code === 'ECONNREFUSED' ? 'the connection was refused' : 'the connection failed';
