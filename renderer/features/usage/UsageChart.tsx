@@ -152,6 +152,9 @@ const tooltip = (withQuiet: boolean) => ({
 });
 
 /** Age against days since last use (the keys whose provider reports it). */
+/** Both panels: drawn once per change (no animation), sized by their box, data given ready to plot. */
+const STILL = { animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true } as const;
+
 /** One age axis for both panels: up to the oldest key or the rotation threshold, in whole days. */
 const ageAxis = (colors: Colors, xMax: number) => ({
   type: 'linear' as const,
@@ -176,11 +179,7 @@ function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: 
     },
     plugins: [thresholds(policy, colors)],
     options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
+      ...STILL,
       color: colors.text,
       scales: {
         x: ageAxis(colors, xMax),
@@ -198,11 +197,7 @@ function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], color
     data: { datasets: [dataset('Due for rotation', colors.due, strip.due), dataset('Not due', colors.healthy, strip.fine)] },
     plugins: [thresholds(policy && { ...policy, staleAfterDays: -1 }, colors)],
     options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
+      ...STILL,
       scales: {
         x: ageAxis(colors, xMax),
         y: { type: 'linear', min: -0.2, max: 1.2, display: false },
