@@ -191,7 +191,10 @@ export function App() {
           )}
           {palette && <CommandPalette organizations={organizations} current={selection.view === 'org' && selected ? { org: selected, environment } : undefined} onClose={() => setPalette(false)} go={go} ask={ask} />}
           {settings && <SettingsDialog onClose={() => setSettings(false)} />}
-          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={go.org} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)} />
+          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={go.org} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)}>
+            {/* In the sidebar, under its buttons: never over the keys (a fixed badge covered the Status column). */}
+            {info.data.demo && <p className="demo-tag">Demo workspace · keychain “{info.data.keychainService}”</p>}
+          </Sidebar>
           <div className="main-column">
             <VaultBanner />
             <ReminderBanner
@@ -222,7 +225,6 @@ export function App() {
               />
             )}
           </div>
-          {info.data.demo && <div className="demo-tag">Demo workspace · keychain “{info.data.keychainService}”</div>}
         </div>
       )}
     </AppInfoProvider>

@@ -66,10 +66,11 @@ export const ACTION_WORDS: Record<ActivityActionName, string> = {
 
 /**
  * Where a reminder's keys are, truthfully: the places when there are three at most, else how many
- * organizations ("In 100 organizations, such as Acme (LIVE), …"), never two names for keys in a hundred.
+ * organizations with the first three places ("In 100 organizations: Org 001 (LIVE), … and 197 more places"),
+ * never two names for keys in a hundred.
  */
 export function reminderWhere(r: { organizations: number; places: string[]; morePlaces: number }): string {
   const names = r.places.length > 1 ? `${r.places.slice(0, -1).join(', ')} and ${r.places.at(-1)}` : (r.places[0] ?? '');
   if (r.morePlaces === 0) return `In ${names}`;
-  return `In ${r.organizations.toLocaleString('en-US')} organizations, such as ${r.places.join(', ')}`;
+  return `In ${r.organizations.toLocaleString('en-US')} organizations: ${r.places.join(', ')} and ${r.morePlaces.toLocaleString('en-US')} more place${r.morePlaces === 1 ? '' : 's'}`;
 }

@@ -28,7 +28,7 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
   // The reminder names its organizations truthfully, and Review opens exactly its keys.
   const banner = page.getByTestId('reminder-banner');
   await expect(banner.getByRole('heading')).toHaveText('Reminder: 100 keys due for rotation');
-  await expect(banner).toContainText('In 100 organizations, such as Org 001 (LIVE)');
+  await expect(banner).toContainText('In 100 organizations: Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE) and 97 more places');
   await banner.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByRole('heading', { name: 'Overview: all organizations', level: 1 })).toBeFocused();
   await expect(page.getByTestId('reminder-filter')).toContainText('Showing the 100 keys of the reminder.');
@@ -65,4 +65,22 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
   expect(await page.evaluate<number>('scrollY')).toBe(0);
   await expect(page.getByText('LIVE environment: real data, real money')).toBeInViewport();
   await page.screenshot({ path: 'reports/screens/scale-org.png' });
+
+  // The palette at 100: words in any order find the key to rotate; what is not listed is counted.
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Go to…' });
+  await palette.getByRole('combobox').fill('rot');
+  await expect(palette.getByTestId('palette-more')).toContainText('70 more keys Keydeck can rotate');
+  for (const words of ['rot org 099', 'org 099 rotate']) {
+    await palette.getByRole('combobox').fill(words);
+    await expect(palette.getByRole('option', { name: /^Rotate Keydeck admin \(live\)… Org 099 · LIVE/ })).toBeVisible();
+  }
+  await page.keyboard.press('Escape');
+
+  // Dialogs start away from destructive buttons and give focus back to what opened them.
+  const settingsButton = page.getByRole('navigation').getByRole('button', { name: 'Settings' });
+  await settingsButton.click();
+  await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Done' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(settingsButton).toBeFocused();
 });

@@ -171,8 +171,9 @@ describe('where the reminder says the keys are', () => {
     [{ organizations: 1, places: ['Acme (LIVE)'], morePlaces: 0 }, 'In Acme (LIVE)'],
     [{ organizations: 1, places: ['Acme (LIVE)', 'Acme (test)'], morePlaces: 0 }, 'In Acme (LIVE) and Acme (test)'],
     [{ organizations: 3, places: ['A (LIVE)', 'B (LIVE)', 'C (test)'], morePlaces: 0 }, 'In A (LIVE), B (LIVE) and C (test)'],
+    [{ organizations: 2, places: ['A (LIVE)', 'B (LIVE)', 'A (test)'], morePlaces: 1 }, 'In 2 organizations: A (LIVE), B (LIVE), A (test) and 1 more place'],
     // Keys in a hundred organizations are never said to be in two or three.
-    [{ organizations: 100, places: ['Org 001 (LIVE)', 'Org 002 (LIVE)', 'Org 003 (LIVE)'], morePlaces: 197 }, 'In 100 organizations, such as Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE)'],
+    [{ organizations: 100, places: ['Org 001 (LIVE)', 'Org 002 (LIVE)', 'Org 003 (LIVE)'], morePlaces: 197 }, 'In 100 organizations: Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE) and 197 more places'],
   ])('%o → %s', (r, text) => {
     expect(reminderWhere(r)).toBe(text);
     expect(reminderText({ ...r, due: 1, stale: 0 }).body).toBe(`${text}. Open Keydeck to review and rotate.`);

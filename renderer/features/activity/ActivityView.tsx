@@ -7,6 +7,15 @@ import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { useCall } from '../../lib/calls.js';
 
 type Entry = Output<'activity.list'>['entries'][number];
+/**
+ * A detail as a person reads it: the rotation's id (which ties a rotation's entries together in
+ * the export) is left out on screen; the export keeps it.
+ */
+function detailWords(detail: string | undefined): string {
+  const words = (detail ?? '').replace(/^rot_[A-Za-z0-9]+(?::\s*)?/, '').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : '—';
+}
+
 const COLUMNS = ['at', 'action', 'orgName', 'orgId', 'environment', 'keyId', 'last4', 'detail'] as const;
 
 /** CSV with every field quoted, and formula-looking cells defused for spreadsheet apps. */
@@ -125,7 +134,7 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
                 {e.keyId ?? ''}
                 {e.last4 ? ` …${e.last4}` : ''}
               </td>
-              <td className="detail">{e.detail ?? ''}</td>
+              <td className="detail">{detailWords(e.detail)}</td>
             </tr>
           ))}
         </tbody>

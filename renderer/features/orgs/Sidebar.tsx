@@ -1,5 +1,5 @@
 import type { Organization } from '../../../shared/domain.js';
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useAppInfo } from '../../lib/app-info.js';
 
 /** The organizations, one button each, with the environments connected; the selected one is marked for assistive tech too. */
@@ -11,6 +11,7 @@ export function Sidebar({
   onView,
   onSettings,
   onAdd,
+  children,
 }: {
   organizations: Organization[];
   selectedId?: string;
@@ -19,6 +20,8 @@ export function Sidebar({
   onView: (v: 'overview' | 'activity') => void;
   onSettings: () => void;
   onAdd: () => void;
+  /** Shown at the bottom of the sidebar (the demo's badge). */
+  children?: ReactNode;
 }) {
   const { names } = useAppInfo();
   return (
@@ -48,6 +51,7 @@ export function Sidebar({
       <button type="button" className="button-quiet settings-button" onClick={onSettings}>
         Settings
       </button>
+      {children}
     </nav>
   );
 }

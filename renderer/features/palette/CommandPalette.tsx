@@ -15,6 +15,8 @@ export interface Command {
 
 const RECENT = 'keydeck.palette.recent';
 const RECENT_MAX = 8;
+/** Keys and rotations listed at most, each; the rest are counted ("12 more: type more of a name"). */
+const LIMIT = 30;
 
 function recentIds(): string[] {
   try {
@@ -61,7 +63,7 @@ export function CommandPalette({
   // Keys come from the cached lists, so the palette never waits on a provider.
   const usage = useCall('usage.overview', {}, { staleTime: 30_000 });
   const [recent] = useState(recentIds);
-  const commands = useMemo<Command[]>(() => {
+  const { list: commands, more } = useMemo<{ list: Command[]; more: number }>(() => {
     const here = current && current.org.environments.includes(current.environment) ? current : undefined;
     const provider = here ? info.provider(here.org.provider) : undefined;
     const where = here ? `${here.org.name} · ${envWord(here.environment)}` : '';
@@ -104,27 +106,34 @@ export function CommandPalette({
     // Keys by name or last 4 (two letters at least); "rotate …" or "rot" lists the keys Keydeck can rotate.
     const keys: Command[] = [];
     const rotations: Command[] = [];
+    let more = 0;
     if (q.length >= 2) {
-      // "ro", "rot", "rotate": every key Keydeck can rotate; "rotate web": those whose name has "web".
-      const rotateQuery = 'rotate'.startsWith(q) ? '' : q.startsWith('rotate ') ? q.slice('rotate '.length).trim() : undefined;
+      // Words in any order: "rot" (or any start of "rotate") asks for rotations; every other word
+      // must be in the key's name, last 4, organization or environment ("rot org 099", "org 099 rotate").
+      const words = q.split(/\s+/).filter(Boolean);
+      const rotateWord = words.find((w) => w.length >= 2 && 'rotate'.startsWith(w));
+      const rest = words.filter((w) => w !== rotateWord);
       for (const r of rows) {
-        if (keys.length >= 30 && rotations.length >= 30) break;
-        const named = matches(r.key.name) || matches(r.key.masked);
+        if (keys.length >= LIMIT && rotations.length >= LIMIT) break;
         const label = r.key.name || r.key.masked;
         const hint = `${r.orgName} · ${envWord(r.environment)}`;
-        if (named && keys.length < 30) keys.push({ id: `key:${r.orgId}:${r.environment}:${r.key.id}`, label, hint, run: () => go.org(r.orgId, r.environment) });
+        const hay = `${r.key.name}\u0000${r.key.masked}\u0000${r.orgName}\u0000${envWord(r.environment)}`.toLowerCase();
+        const named = matches(r.key.name) || matches(r.key.masked) || words.every((w) => hay.includes(w));
+        if (named && keys.length < LIMIT) keys.push({ id: `key:${r.orgId}:${r.environment}:${r.key.id}`, label, hint, run: () => go.org(r.orgId, r.environment) });
         const rotatable = r.key.heldCredentialId && r.key.status !== 'revoked' && r.key.status !== 'expired';
-        const asked = named || (rotateQuery !== undefined && (rotateQuery === '' || `${r.key.name}\u0000${r.key.masked}`.toLowerCase().includes(rotateQuery)));
-        if (rotatable && asked && rotations.length < 30) {
-          rotations.push({
-            id: `rotate:${r.orgId}:${r.environment}:${r.key.id}`,
-            label: `Rotate ${label}…`,
-            hint,
-            run: () => {
-              go.org(r.orgId, r.environment);
-              ask({ kind: 'rotate', keyId: r.key.id });
-            },
-          });
+        if (!rotatable) continue;
+        if (named || (rotateWord !== undefined && rest.every((w) => hay.includes(w)))) {
+          if (rotations.length < LIMIT) {
+            rotations.push({
+              id: `rotate:${r.orgId}:${r.environment}:${r.key.id}`,
+              label: `Rotate ${label}…`,
+              hint,
+              run: () => {
+                go.org(r.orgId, r.environment);
+                ask({ kind: 'rotate', keyId: r.key.id });
+              },
+            });
+          } else more += 1;
         }
       }
     }
@@ -135,7 +144,7 @@ export function CommandPalette({
     const listed = base.filter((c) => !q || matches(c.label) || (c.hint !== undefined && c.hint !== 'action' && c.hint !== 'view' && matches(c.hint)));
     // Recent first (a stable sort keeps the rest in their order).
     listed.sort((a, b) => rank(a) - rank(b));
-    return [...listed, ...rotations, ...keys].slice(0, 80);
+    return { list: [...listed, ...rotations, ...keys].slice(0, 80), more };
   }, [text, organizations, usage.data, go, ask, current, info, recent]);
   // The active option is always in view, however far the arrows went.
   useEffect(() => {
@@ -162,7 +171,7 @@ export function CommandPalette({
           aria-activedescendant={commands[active] ? `${listId}-${active}` : undefined}
           aria-autocomplete="list"
           value={text}
-          placeholder="Type an organization, key, view or action (“rotate”, “new key”, “refresh”…)"
+          placeholder="Organization, key, view or action"
           onChange={(e) => {
             setText(e.target.value);
             setActive(0);
@@ -187,6 +196,11 @@ export function CommandPalette({
               {c.hint && <span className="muted small">{c.hint}</span>}
             </li>
           ))}
+          {more > 0 && (
+            <li role="option" aria-selected="false" aria-disabled="true" className="muted" data-testid="palette-more">
+              {more.toLocaleString()} more keys Keydeck can rotate: add an organization or key name (“rot org 099”).
+            </li>
+          )}
           {commands.length === 0 && (
             <li role="option" aria-selected="false" aria-disabled="true" className="muted">
               Nothing matches.

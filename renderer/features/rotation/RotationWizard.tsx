@@ -48,7 +48,7 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
     };
   }, [watching]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const title = r ? `Rotate ${r.old.label} (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
+  const title = r ? `Rotate “${r.old.label}” (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
   const cancel = () => {
     setCancelError(undefined);
     act.run({ kind: 'cancel' }, { onSuccess: () => setConfirmingCancel(false), onError: setCancelError });

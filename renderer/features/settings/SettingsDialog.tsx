@@ -56,7 +56,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       {update.isError && <ErrorNotice error={update.error} title="The setting was not saved" />}
       <RemoveAllData onRemoved={onClose} />
       <div className="dialog-actions">
-        <button type="button" className="button-primary" onClick={onClose}>
+        {/* Focus starts here, not on "Remove all Keydeck data…", the dialog's first button. */}
+        <button type="button" className="button-primary" onClick={onClose} data-autofocus>
           Done
         </button>
       </div>
