@@ -72,6 +72,9 @@ export function navigate(prev: Selection, action: NavAction): Selection {
     case 'org': {
       const chosen = action.environment ?? (action.org ? preferredEnvironment(action.org, prev) : undefined);
       change = { orgId: action.orgId, view: 'org', pinned: action.environment !== undefined, ...(chosen ? { environment: chosen } : {}) };
+      // Remembered as the organization's last environment at once (when connected there), so the
+      // screen that opens has nothing left to write back: a switch is one render, not two.
+      if (chosen && action.org?.environments.includes(chosen)) change.lastEnv = { ...prev.lastEnv, [action.orgId]: chosen };
       break;
     }
     case 'view':

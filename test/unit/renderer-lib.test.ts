@@ -61,6 +61,12 @@ describe('navigation: one reducer for the sidebar, the shortcuts and the palette
     expect(navigate(pinned, { type: 'org', orgId: 'org_a', org: both }).pinned).toBe(false);
   });
 
+  it('remembers the environment an organization opens on in the same move, so the screen has nothing to write back', () => {
+    const opened = navigate(start, { type: 'org', orgId: 'org_a', org: both });
+    expect(opened.lastEnv).toEqual({ org_a: 'live' });
+    expect(navigate(opened, { type: 'shown', orgId: 'org_a', environment: 'live', connected: true })).toBe(opened);
+  });
+
   it('answers the same state when what is shown is already the selection (no render loop)', () => {
     const s1 = navigate(start, { type: 'shown', orgId: 'org_a', environment: 'live', connected: true });
     expect(navigate(s1, { type: 'shown', orgId: 'org_a', environment: 'live', connected: true })).toBe(s1);
