@@ -11,13 +11,13 @@
  * workspace's creation.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
 import type { Environment, ProviderId } from '../../shared/domain.js';
 import type { Result } from '../../shared/errors.js';
 import { REFRESH_CONCURRENCY, refreshAll, type RefreshTarget } from '../../shared/refresh.js';
+import { serveLines } from './pipe.js';
 
 interface Config {
   profileDir: string;
@@ -135,26 +135,8 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
   }
 }
 
-createInterface({ input: process.stdin })
-  .on('line', (line) => {
-    let msg: { id: number; cmd: string };
-    try {
-      msg = JSON.parse(line) as { id: number; cmd: string };
-    } catch {
-      return;
-    }
-    handle(msg).then(
-      (value) => {
-        out({ id: msg.id, ok: true, value });
-        if (msg.cmd === 'close') process.exit(0);
-      },
-      (error: unknown) => out({ id: msg.id, ok: false, error: (error as Error).message }),
-    );
-  })
-  .on('close', () => {
-    void (async () => {
-      await host?.close().catch(() => undefined);
-      await ws.dispose().catch(() => undefined);
-      process.exit(0);
-    })();
-  });
+// The parent went away: close the host and the core, then stop.
+serveLines(handle, async () => {
+  await host?.close().catch(() => undefined);
+  await ws.dispose().catch(() => undefined);
+});

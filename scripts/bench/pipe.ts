@@ -109,3 +109,34 @@ export function spawnChild(command: string, args: string[], env: Record<string, 
     },
   };
 }
+
+/**
+ * The child's side of the same protocol: each `{id, cmd, …}` line on stdin is answered on stdout with
+ * `handle`'s value or its error's message; `close` is answered, then the process exits; when the
+ * parent goes away (stdin ends), `onEnd` runs and the process exits.
+ */
+export function serveLines(handle: (msg: { id: number; cmd: string }) => Promise<unknown>, onEnd: () => Promise<unknown> | void): void {
+  const send = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  createInterface({ input: process.stdin })
+    .on('line', (line) => {
+      let msg: { id: number; cmd: string };
+      try {
+        msg = JSON.parse(line) as { id: number; cmd: string };
+      } catch {
+        return;
+      }
+      handle(msg).then(
+        (value) => {
+          send({ id: msg.id, ok: true, value });
+          if (msg.cmd === 'close') process.exit(0);
+        },
+        (error: unknown) => send({ id: msg.id, ok: false, error: (error as Error).message }),
+      );
+    })
+    .on('close', () => {
+      void Promise.resolve()
+        .then(onEnd)
+        .catch(() => undefined)
+        .finally(() => process.exit(0));
+    });
+}

@@ -11,7 +11,7 @@
  *   {"id":5,"cmd":"stats"}                          → {requests, cpuMs, keys}
  *   {"id":6,"cmd":"close"}                          → {} then exits
  */
-import { createInterface } from 'node:readline';
+import { serveLines } from './pipe.js';
 import { startSandbox, type Sandbox } from '../../test/sandbox/server.js';
 import { orgName } from './common.js';
 
@@ -68,24 +68,5 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
   }
 }
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  let msg: { id: number; cmd: string };
-  try {
-    msg = JSON.parse(line) as { id: number; cmd: string };
-  } catch {
-    return;
-  }
-  handle(msg).then(
-    (value) => {
-      process.stdout.write(`${JSON.stringify({ id: msg.id, ok: true, value })}\n`);
-      if (msg.cmd === 'close') process.exit(0);
-    },
-    (error: unknown) => process.stdout.write(`${JSON.stringify({ id: msg.id, ok: false, error: (error as Error).message })}\n`),
-  );
-});
 // The parent went away: stop.
-lines.on('close', () => {
-  void sandbox?.close().finally(() => process.exit(0));
-  if (!sandbox) process.exit(0);
-});
+serveLines(handle, () => sandbox?.close());
