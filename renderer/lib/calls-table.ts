@@ -36,7 +36,9 @@ const ROTATIONS = ['rotation.list', 'rotation.get', 'orgs.list', ...KEYS] as con
 export const STALE_AFTER: Record<Channel, readonly ReadChannel[]> = {
   'app.info': [],
   'orgs.list': [],
-  'keys.list': FROM_LISTS,
+  // A list answered: what is built from the lists. Not `keys.cached` itself: the screen showing that
+  // list has the fresher answer, and fetching the cached copy again after each list was work done twice.
+  'keys.list': ['usage.overview', 'usage.quotas', 'reminders.take'],
   'keys.cached': [],
   'rotation.list': [],
   'rotation.get': [],

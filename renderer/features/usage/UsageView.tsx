@@ -128,8 +128,9 @@ export function UsageView({
         showProgress({ done, total, failed });
       },
     });
-    // Fresh lists: what is built from them (overview, quotas, reminders, the lists in memory) is stale.
-    await Promise.all([staleAfter(queryClient, 'keys.list'), queryClient.invalidateQueries({ queryKey: callKey('keys.list') })]);
+    // Fresh lists: what is built from them (overview, quotas, reminders) is stale, and so are the
+    // lists kept in memory for switching (older than the ones now on disk).
+    await Promise.all([staleAfter(queryClient, 'keys.list'), ...(['keys.list', 'keys.cached'] as const).map((c) => queryClient.invalidateQueries({ queryKey: callKey(c) }))]);
   };
   useIntent(
     embedded ? undefined : intent,
