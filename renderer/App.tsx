@@ -79,7 +79,13 @@ export function App() {
     let cancelled = false;
     const targets = organizationsList.flatMap((o) => o.environments.map((environment) => ({ orgId: o.id, environment })));
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
+    // Never in the way of what the person asked for: while another read is on its way, wait.
+    const busy = () => queryClient.isFetching({ predicate: (q) => q.queryKey[0] !== 'keys.cached' }) > 0;
     const next = async (i: number): Promise<void> => {
+      if (busy()) {
+        if (!cancelled) setTimeout(() => idle(() => void next(i)), 100);
+        return;
+      }
       for (const t of targets.slice(i, i + 8)) {
         if (cancelled) return;
         await queryClient.prefetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: Infinity });
@@ -117,9 +123,14 @@ export function App() {
   useEffect(() => {
     if (lastPlace.current === place) return;
     lastPlace.current = place;
-    window.scrollTo({ top: 0 });
-    const heading = document.getElementById(selection.view === 'org' ? 'org-title' : selection.view === 'overview' ? 'usage-title' : 'activity-title');
-    heading?.focus({ preventScroll: true });
+    // In the next frame, before its layout: scrolling or focusing now would force a layout of the
+    // whole window inside the click, and the new screen would wait for it.
+    const frame = requestAnimationFrame(() => {
+      window.scrollTo({ top: 0 });
+      const heading = document.getElementById(selection.view === 'org' ? 'org-title' : selection.view === 'overview' ? 'usage-title' : 'activity-title');
+      heading?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [place, selection.view]);
 
   // The environment shown becomes the selection, and is remembered as this organization's last one.

@@ -24,10 +24,14 @@ export const REFRESH_CONCURRENCY = 16;
  * as each one settles. Each call has its own deadline in the core, so one slow or failing provider
  * never holds up the others; a failure is recorded, never thrown.
  */
-export async function refreshAll(
+export async function refreshAll<V = unknown>(
   targets: RefreshTarget[],
-  list: (t: RefreshTarget) => Promise<Result<unknown>>,
-  options: { concurrency?: number; onProgress?: (done: number, total: number, outcome: RefreshOutcome) => void } = {},
+  list: (t: RefreshTarget) => Promise<Result<V>>,
+  options: {
+    concurrency?: number;
+    /** Told as each list settles; `value` is the call's answer when it succeeded. */
+    onProgress?: (done: number, total: number, outcome: RefreshOutcome, value: V | undefined) => void;
+  } = {},
 ): Promise<RefreshOutcome[]> {
   const limit = pLimit(options.concurrency ?? REFRESH_CONCURRENCY);
   let done = 0;
@@ -35,14 +39,16 @@ export async function refreshAll(
     targets.map((t) =>
       limit(async () => {
         let outcome: RefreshOutcome;
+        let value: V | undefined;
         try {
           const r = await list(t);
+          if (r.ok) value = r.value;
           outcome = r.ok ? { ...t, ok: true } : { ...t, ok: false, error: r.error };
         } catch {
           outcome = { ...t, ok: false, error: { code: 'INTERNAL', message: 'The refresh call failed.' } };
         }
         done += 1;
-        options.onProgress?.(done, targets.length, outcome);
+        options.onProgress?.(done, targets.length, outcome, value);
         return outcome;
       }),
     ),

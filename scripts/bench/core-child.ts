@@ -10,7 +10,8 @@
  * times as a `ready` event: from the first line of its entry module (core-entry.ts), and from the
  * workspace's creation.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
@@ -48,6 +49,7 @@ if (config.firstList) {
 } else out({ event: 'ready' });
 
 let host: PreviewHost | undefined;
+let profiler: Session | undefined;
 
 /**
  * This process's peak RSS in MB. Linux: VmHWM, the high-water mark of this process's own memory.
@@ -125,6 +127,22 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
         if (org && (await secrets.delete(`${org.provider}:${org.id}:${c.environment}:${c.id}`))) removed += 1;
       }
       return { removed };
+    }
+    case 'profileStart': {
+      // A CPU profile of this process until profileStop (written where asked): what the core spends a phase on.
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+      return {};
+    }
+    case 'profileStop': {
+      if (!profiler) throw new Error('no profile started');
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      writeFileSync(String(msg.file), JSON.stringify(profile));
+      return {};
     }
     case 'close':
       await host?.close();

@@ -84,3 +84,50 @@ test('at 100 organizations: the sidebar scrolls on its own, keys come before quo
   await page.keyboard.press('Escape');
   await expect(settingsButton).toBeFocused();
 });
+
+test('the overview is built from the lists in memory: it agrees with the core, ships no key twice, and Refresh all replaces the lists a switch paints from', async ({ page, keydeck }) => {
+  test.setTimeout(180_000);
+  const N = 30;
+  const orgIds = new Map<string, string>();
+  for (let i = 1; i <= N; i++) {
+    const name = `Team ${String(i).padStart(2, '0')}`;
+    const seeded = keydeck.sandbox.laghav.seedOrg(name, [{ name: `${name} worker`, environment: 'live' }]);
+    const { organization } = await keydeck.call<Connected>('orgs.connect', { key: seeded.admin.live, name });
+    orgIds.set(name, seeded.org.id);
+    await keydeck.call('keys.list', { orgId: organization.id, environment: 'live' });
+  }
+  // Every call the page sends, by channel (the preview host's socket).
+  await page.addInitScript(`
+    window.__sent = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) { try { window.__sent.push(JSON.parse(String(data)).channel); } catch {} return send.call(this, data); };
+  `);
+  const sent = () => page.evaluate<string[]>('window.__sent.splice(0)');
+  await page.goto(keydeck.host.url);
+  await expect(page.getByRole('heading', { name: 'Team 01', level: 1 })).toBeVisible();
+  await page.getByRole('navigation').getByRole('button', { name: 'Overview' }).click();
+
+  // The same summary as the core's own usage.overview, without asking for it.
+  type Summary = { keys: number; organizations: number; due: number; stale: number; neverUsed: number; lastUsedUnknown: number };
+  const summaryText = (s: Summary) => `${s.due} due, ${s.stale} stale, ${s.neverUsed} never used across ${s.organizations} organizations (${s.keys.toLocaleString('en')} keys); last use unknown for ${s.lastUsedUnknown}`;
+  const before = (await keydeck.call<{ summary: Summary }>('usage.overview', {})).summary;
+  expect(before.keys).toBe(2 * N);
+  await expect(page.getByTestId('usage-summary')).toHaveText(summaryText(before));
+  await expect(page.getByRole('status').filter({ hasText: 'shown' })).toHaveText(`${2 * N} shown`);
+
+  // A key made at the provider appears after Refresh all, from the lists it answered.
+  keydeck.sandbox.laghav.mint(orgIds.get('Team 07')!, 'Team 07 late', 'live');
+  await page.getByRole('button', { name: 'Refresh all', exact: true }).click();
+  await expect(page.locator('.refresh-progress[role="status"]')).toContainText(`${N} of ${N} refreshed`);
+  const after = (await keydeck.call<{ summary: Summary }>('usage.overview', {})).summary;
+  expect(after.keys).toBe(2 * N + 1);
+  await expect(page.getByTestId('usage-summary')).toHaveText(summaryText(after));
+  expect(await sent()).not.toContain('usage.overview');
+
+  // A switch after Refresh all paints from the lists it answered: no list is asked for again from the cache.
+  await page.getByRole('navigation').getByRole('button', { name: /^Team 07/ }).click();
+  await expect(page.getByRole('heading', { name: 'Team 07', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Team 07 worker/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Team 07 late/ })).toBeVisible();
+  expect(await sent()).not.toContain('keys.cached');
+});

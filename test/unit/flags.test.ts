@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFlags } from '../../electron/core/usage/flags.js';
+import { computeFlags } from '../../shared/flags.js';
 import { DEFAULT_POLICY } from '../../shared/usage.js';
 
 const at = (iso: string) => new Date(iso);

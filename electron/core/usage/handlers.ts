@@ -1,23 +1,15 @@
 import type { Output, ParsedInput } from '../../../shared/contract.js';
 import type { Environment } from '../../../shared/domain.js';
+import { addCounts, noCounts, overviewPart, type OverviewCounts } from '../../../shared/overview.js';
 import { DEFAULT_POLICY, type UsageRow } from '../../../shared/usage.js';
 import type { CoreContext } from '../context.js';
 import type { CachedList } from '../store/key-cache.js';
 import type { StoredOrganization } from '../store/schema.js';
-import { computeFlags } from './flags.js';
 import { quotaViews } from './quota.js';
 import { takeReminders } from './reminders.js';
 
-/** Rows of one summary, counted once per organization-environment. */
-interface Counts {
-  due: number;
-  stale: number;
-  neverUsed: number;
-  lastUsedUnknown: number;
-}
-
 /** Every key of every organization (or one) from the last lists, with its flags; `flagged` are the rows due or stale. */
-export type UsageRows = () => { rows: UsageRow[]; flagged: UsageRow[]; counts: Counts; organizations: number; unlisted: number; asOf: string | undefined };
+export type UsageRows = () => { rows: UsageRow[]; flagged: UsageRow[]; counts: OverviewCounts; organizations: number; unlisted: number; asOf: string | undefined };
 
 /** One organization-environment's rows, and what they were computed from. */
 interface RowsMemo {
@@ -31,7 +23,7 @@ interface RowsMemo {
   minute: number;
   rows: UsageRow[];
   flagged: UsageRow[];
-  counts: Counts;
+  counts: OverviewCounts;
 }
 
 /**
@@ -60,20 +52,7 @@ export function usageRowsMemo(c: CoreContext) {
     ) {
       return known;
     }
-    const rows: UsageRow[] = [];
-    const flagged: UsageRow[] = [];
-    const counts: Counts = { due: 0, stale: 0, neverUsed: 0, lastUsedUnknown: 0 };
-    for (const k of list.keys) {
-      // A held key Keydeck cannot match is one of the provider's rows already: count it once.
-      if (k.unmatched) continue;
-      const row: UsageRow = { orgId: org.id, orgName: org.name, provider: org.provider, environment, key: k, flags: computeFlags(k, policy, reportsLastUsed, now) };
-      rows.push(row);
-      if (row.flags.due || row.flags.stale) flagged.push(row);
-      if (row.flags.due) counts.due++;
-      if (row.flags.stale) counts.stale++;
-      if (row.flags.neverUsed) counts.neverUsed++;
-      if (row.flags.lastUsedUnknown && k.status !== 'revoked') counts.lastUsedUnknown++;
-    }
+    const { rows, flagged, counts } = overviewPart(org, environment, list.keys, reportsLastUsed, now);
     const made: RowsMemo = { list, orgName: org.name, provider: org.provider, rotateAfterDays: policy.rotateAfterDays, staleAfterDays: policy.staleAfterDays, reportsLastUsed, minute, rows, flagged, counts };
     memo.set(key, made);
     return made;
@@ -84,7 +63,7 @@ export function usageRowsMemo(c: CoreContext) {
     const now = c.deps.clock();
     const environments = c.adminEnvironments(doc, orgId);
     const parts: RowsMemo[] = [];
-    const counts: Counts = { due: 0, stale: 0, neverUsed: 0, lastUsedUnknown: 0 };
+    const counts = noCounts();
     const seen = new Set<string>();
     let asOf: string | undefined;
     let unlisted = 0;
@@ -103,10 +82,7 @@ export function usageRowsMemo(c: CoreContext) {
         const part = rowsOf(org, environment, list, reportsLastUsed, now);
         seen.add(`${org.id}:${environment}`);
         parts.push(part);
-        counts.due += part.counts.due;
-        counts.stale += part.counts.stale;
-        counts.neverUsed += part.counts.neverUsed;
-        counts.lastUsedUnknown += part.counts.lastUsedUnknown;
+        addCounts(counts, part.counts);
       }
     }
     // Organizations and environments that are gone are forgotten (after a look at all of them).

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
+import type { Output } from '../../../shared/contract.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
@@ -17,7 +18,7 @@ import { KeyList } from './KeyList.js';
 import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
 import { UsageView } from '../usage/UsageView.js';
 import { RevokeDialog } from './RevokeDialog.js';
-import { staleAfter, useCall } from '../../lib/calls.js';
+import { callKey, staleAfter, useCall } from '../../lib/calls.js';
 
 /** Why a provider refused a key, in words (the Keydeck codes of a 401; see REJECTED_CODES in the core). */
 const REFUSAL_WORDS: Record<string, string> = {
@@ -82,10 +83,16 @@ export function OrgView({
   const keys = useCall('keys.list', { orgId: org.id, environment }, { enabled: connected });
   const shown = keys.data ?? cached.data?.list ?? undefined;
   // A fresh list changes what the usage views, quotas and reminders are built from.
+  // The answer is also the list the core now keeps: the copy in memory (for switching and the
+  // overview) is replaced with it, not fetched again.
   useEffect(() => {
-    if (!keys.dataUpdatedAt) return;
+    const fresh = keys.data;
+    if (!keys.dataUpdatedAt || !fresh) return;
+    queryClient.setQueryData<Output<'keys.cached'>>(callKey('keys.cached', { orgId: org.id, environment }), (held) =>
+      held?.list && held.list.fetchedAt > fresh.fetchedAt ? held : { list: { ...fresh, environment } },
+    );
     void staleAfter(queryClient, 'keys.list');
-  }, [keys.dataUpdatedAt, queryClient]);
+  }, [keys.dataUpdatedAt, keys.data, org.id, environment, queryClient]);
   // The palette's New key, Rotate and Refresh for this organization and environment.
   useIntent(
     intent,

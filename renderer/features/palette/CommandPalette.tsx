@@ -4,7 +4,7 @@ import { Dialog } from '../../components/Dialog.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import type { Intent } from '../../lib/intent.js';
 import type { Go } from '../../lib/selection.js';
-import { useCall } from '../../lib/calls.js';
+import { useOverview } from '../usage/use-overview.js';
 
 export interface Command {
   id: string;
@@ -61,7 +61,7 @@ export function CommandPalette({
   const info = useAppInfo();
   useEffect(() => input.current?.focus(), []);
   // Keys come from the cached lists, so the palette never waits on a provider.
-  const usage = useCall('usage.overview', {}, { staleTime: 30_000 });
+  const usage = useOverview();
   const [recent] = useState(recentIds);
   const { list: commands, more } = useMemo<{ list: Command[]; more: number }>(() => {
     const here = current && current.org.environments.includes(current.environment) ? current : undefined;

@@ -12,7 +12,9 @@ import { useIntent, type PendingIntent } from '../../lib/intent.js';
 import { PolicyEditor } from './PolicyEditor.js';
 import { flagRank, UsageRowView } from './UsageRowView.js';
 import { QuotaPanel } from './QuotaPanel.js';
-import { callKey, send, staleAfter, useCall } from '../../lib/calls.js';
+import { progressStore, RefreshProgress } from './RefreshProgress.js';
+import { callKey, send, staleAfter } from '../../lib/calls.js';
+import { useOverview } from './use-overview.js';
 
 // Chart.js loads only when a chart is first shown, so it never weighs on the first paint.
 const UsageChart = lazy(() => import('./UsageChart.js'));
@@ -69,13 +71,12 @@ export function UsageView({
   onIntentDone?: (n: number) => void;
 }) {
   const queryClient = useQueryClient();
-  const overview = useCall('usage.overview', { orgId, environment });
+  const overview = useOverview(orgId, environment);
   const [flag, setFlag] = useState<Flag>(initialFlag ?? 'all');
   const [chart, setChart] = useState(() => localStorage.getItem(CHART_PREF) !== 'hidden');
   const [text, setText] = useState('');
   const [only, setOnly] = useState(() => (reminded && reminded.length > 0 ? new Set(reminded) : undefined));
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'age', dir: -1 });
-  const [progress, setProgress] = useState<{ done: number; total: number; failed: number }>();
   // Applied in the keystroke's own render: filtering a sorted array is cheap enough not to defer.
   const query = text.trim().toLowerCase();
   const ids = { flag: useId(), text: useId() };
@@ -97,46 +98,38 @@ export function UsageView({
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
-  // Progress is shown once per frame at most: 1,000 lists settling must not mean 1,000 renders.
-  const pending = useRef<{ done: number; total: number; failed: number }>(undefined);
-  const frame = useRef<number>(undefined);
-  const showProgress = (p: { done: number; total: number; failed: number }) => {
-    pending.current = p;
-    if (p.done === p.total) {
-      if (frame.current !== undefined) cancelAnimationFrame(frame.current);
-      frame.current = undefined;
-      setProgress(p);
-      return;
-    }
-    frame.current ??= requestAnimationFrame(() => {
-      frame.current = undefined;
-      setProgress(pending.current);
-    });
-  };
-  useEffect(() => () => {
-    if (frame.current !== undefined) cancelAnimationFrame(frame.current);
-  }, []);
+  // Progress lives in its own store: a list settling re-renders the status line, not this view.
+  const [progress] = useState(progressStore);
+  const [running, setRunning] = useState(false);
+  useEffect(() => () => progress.dispose(), [progress]);
 
   const refresh = async () => {
-    const targets = (await send('orgs.list', {})).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
-    showProgress({ done: 0, total: targets.length, failed: 0 });
-    let failed = 0;
-    // The same bounded path (and bound) the benchmark measures from Node: shared/refresh.ts.
-    await refreshAll(targets, (t) => api.keys.list(t), {
-      onProgress: (done, total, outcome) => {
-        if (!outcome.ok) failed += 1;
-        showProgress({ done, total, failed });
-      },
-    });
+    setRunning(true);
+    try {
+      const targets = (await send('orgs.list', {})).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+      progress.set({ done: 0, total: targets.length, failed: 0 });
+      let failed = 0;
+      // The same bounded path (and bound) the benchmark measures from Node: shared/refresh.ts.
+      await refreshAll(targets, (t) => api.keys.list(t), {
+        onProgress: (done, total, outcome, answer) => {
+          if (!outcome.ok) failed += 1;
+          // The answer is the list the core now keeps: the copy in memory for switching is replaced, not refetched.
+          else if (answer) queryClient.setQueryData(callKey('keys.cached', { orgId: outcome.orgId, environment: outcome.environment }), { list: { ...answer, environment: outcome.environment } });
+          progress.set({ done, total, failed });
+        },
+      });
+    } finally {
+      setRunning(false);
+    }
     // Fresh lists: what is built from them (overview, quotas, reminders) is stale, and so are the
-    // lists kept in memory for switching (older than the ones now on disk).
-    await Promise.all([staleAfter(queryClient, 'keys.list'), ...(['keys.list', 'keys.cached'] as const).map((c) => queryClient.invalidateQueries({ queryKey: callKey(c) }))]);
+    // provider lists kept for the organizations' pages (they are fetched again when next shown).
+    await Promise.all([staleAfter(queryClient, 'keys.list'), queryClient.invalidateQueries({ queryKey: callKey('keys.list') })]);
   };
   useIntent(
     embedded ? undefined : intent,
     ['refresh-all'],
     () => {
-      if (!(progress !== undefined && progress.done < progress.total)) void refresh();
+      if (!running) void refresh();
       return true;
     },
     (n) => onIntentDone?.(n),
@@ -177,18 +170,13 @@ export function UsageView({
           </button>
           {/* Inside an organization its own header has Refresh; the overview refreshes everything. */}
           {!embedded && (
-            <button type="button" className="button-primary" onClick={() => void refresh()} disabled={progress !== undefined && progress.done < progress.total}>
+            <button type="button" className="button-primary" onClick={() => void refresh()} disabled={running}>
               {orgId ? 'Refresh' : 'Refresh all'}
             </button>
           )}
         </div>
       </header>
-      {progress && (
-        <div className="refresh-progress" role="status">
-          <progress max={progress.total} value={progress.done} aria-label="Refresh progress" /> {progress.done} of {progress.total} refreshed
-          {progress.failed > 0 && `, ${progress.failed} could not be reached (their last lists are kept)`}
-        </div>
-      )}
+      <RefreshProgress store={progress} />
       {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
       {orgId && <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />}
       {chart && overview.data && overview.data.rows.length > 0 && (

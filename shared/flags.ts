@@ -1,4 +1,4 @@
-import type { KeyFlags, UsagePolicy } from '../../../shared/usage.js';
+import type { KeyFlags, UsagePolicy } from './usage.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,0 +1,146 @@
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { Output } from '../../../shared/contract.js';
+import type { Environment, Organization } from '../../../shared/domain.js';
+import { addCounts, noCounts, overviewPart, type OverviewPart } from '../../../shared/overview.js';
+import { DEFAULT_POLICY } from '../../../shared/plain.js';
+import type { UsageRow } from '../../../shared/usage.js';
+import { useAppInfo } from '../../lib/app-info.js';
+import { callKey, send } from '../../lib/calls.js';
+
+type CachedList = NonNullable<Output<'keys.cached'>['list']>;
+
+/** The overview as `usage.overview` answers it (the same rows, flags and counts, from shared/overview.ts). */
+export interface Overview {
+  rows: UsageRow[];
+  summary: { keys: number; organizations: number; due: number; stale: number; neverUsed: number; lastUsedUnknown: number; unlisted: number };
+  asOf: string | null;
+}
+
+/** How many lists are asked for at once while the overview gathers those not in memory yet. */
+const GATHER = 8;
+
+/**
+ * The usage overview, built in the renderer from the last lists it already holds in memory (the
+ * ones switching paints from: `keys.cached`, replaced in place by a Refresh all and by each
+ * organization's own refresh), with the same shared function the core's `usage.overview` uses.
+ * Opening the overview at 50,000 keys therefore sends no key again, and a refreshed list is
+ * recomputed alone. Lists not in memory yet (or made stale by a change) are fetched, 8 at a time.
+ */
+export function useOverview(orgId?: string, environment?: Environment) {
+  const queryClient = useQueryClient();
+  const info = useAppInfo();
+  // The organizations the window already has (a change to them marks them stale, and they are fetched again).
+  const orgs = useQuery({ queryKey: callKey('orgs.list'), queryFn: () => send('orgs.list', {}), staleTime: Infinity });
+  const targets = useMemo(
+    () =>
+      (orgs.data?.organizations ?? [])
+        .filter((o) => !orgId || o.id === orgId)
+        .flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e }))),
+    [orgs.data, orgId, environment],
+  );
+  const version = useListsVersion(queryClient);
+
+  // Gather what is missing or stale, a few at a time; runs again whenever a list changes.
+  useEffect(() => {
+    let stopped = false;
+    const wanted = targets.filter((t) => {
+      const q = queryClient.getQueryState(callKey('keys.cached', t));
+      // A list that failed is not asked again here (its error is shown); a change or a reopen asks again.
+      return !q || (q.isInvalidated && q.fetchStatus === 'idle') || (q.data === undefined && q.status !== 'error' && q.fetchStatus === 'idle');
+    });
+    if (wanted.length === 0) return;
+    let next = 0;
+    const worker = async () => {
+      while (!stopped && next < wanted.length) {
+        const t = wanted[next++]!;
+        // A failure stays on that list's entry, and the overview says so (below).
+        await queryClient.fetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: 0 }).catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < Math.min(GATHER, wanted.length); i++) void worker();
+    return () => {
+      stopped = true;
+    };
+  }, [targets, version, queryClient]);
+
+  const [parts] = useState(() => new WeakMap<CachedList, { stamp: string; part: OverviewPart }>());
+  const data = useMemo<{ overview: Overview; at: number } | { error: unknown } | undefined>(() => {
+    if (!orgs.data) return undefined;
+    const lists: (CachedList | null)[] = [];
+    for (const t of targets) {
+      const state = queryClient.getQueryState<Output<'keys.cached'>>(callKey('keys.cached', t));
+      if (state?.status === 'error' && state.data === undefined) return { error: state.error };
+      if (state?.data === undefined) return undefined;
+      lists.push(state.data.list);
+    }
+    const now = new Date();
+    const minute = Math.floor(now.getTime() / 60_000);
+    const byId = new Map<string, Organization>(orgs.data.organizations.map((o) => [o.id, o]));
+    const counts = noCounts();
+    const rows: UsageRow[][] = [];
+    let unlisted = 0;
+    let asOf: string | undefined;
+    targets.forEach((t, i) => {
+      const list = lists[i];
+      const org = byId.get(t.orgId);
+      if (!org) return;
+      if (!list) {
+        unlisted++;
+        return;
+      }
+      if (!asOf || list.fetchedAt < asOf) asOf = list.fetchedAt;
+      const reportsLastUsed = info.provider(org.provider).reportsLastUsed;
+      const policy = org.policy ?? DEFAULT_POLICY;
+      // Flags depend on the time: a list's rows are reused within the minute they were computed in.
+      const stamp = `${minute}:${org.name}:${org.provider}:${policy.rotateAfterDays}:${policy.staleAfterDays}:${reportsLastUsed}`;
+      let memo = parts.get(list);
+      if (memo?.stamp !== stamp) parts.set(list, (memo = { stamp, part: overviewPart(org, t.environment, list.keys, reportsLastUsed, now) }));
+      rows.push(memo.part.rows);
+      addCounts(counts, memo.part.counts);
+    });
+    const all = rows.length === 1 ? rows[0]!.slice() : rows.flat();
+    const organizations = orgs.data.organizations.filter((o) => !orgId || o.id === orgId).length;
+    return { overview: { rows: all, summary: { keys: all.length, organizations, ...counts, unlisted }, asOf: asOf ?? null }, at: now.getTime() };
+    // `version` is not read: it changes whenever a list in memory does, which is what recomputes this.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [orgs.data, targets, version, queryClient, info, parts, orgId]);
+
+  // The last complete overview stays on screen while a changed list is fetched again.
+  const [shown, setShown] = useState<{ overview: Overview; at: number }>();
+  if (data && 'overview' in data && data !== shown) setShown(data);
+  const error = (data && 'error' in data ? data.error : undefined) ?? orgs.error ?? undefined;
+  return { data: shown?.overview, dataUpdatedAt: shown?.at ?? 0, isError: Boolean(error) && !shown, error };
+}
+
+/**
+ * A number that changes when any list in memory (`keys.cached`) changes, at most once per frame:
+ * a Refresh all replacing 1,000 lists recomputes the overview a few times, not 1,000.
+ */
+function useListsVersion(queryClient: QueryClient): number {
+  const [store] = useState(() => {
+    let version = 0;
+    let frame: number | undefined;
+    return {
+      get: () => version,
+      subscribe(onChange: () => void) {
+        const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+          if (event.query.queryKey[0] !== 'keys.cached') return;
+          if (event.type !== 'updated' && event.type !== 'removed' && event.type !== 'added') return;
+          if (event.type === 'updated' && event.action.type !== 'success' && event.action.type !== 'invalidate' && event.action.type !== 'error') return;
+          frame ??= requestAnimationFrame(() => {
+            frame = undefined;
+            version += 1;
+            onChange();
+          });
+        });
+        return () => {
+          unsubscribe();
+          if (frame !== undefined) cancelAnimationFrame(frame);
+          frame = undefined;
+        };
+      },
+    };
+  });
+  return useSyncExternalStore(store.subscribe, store.get);
+}
