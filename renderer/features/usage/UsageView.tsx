@@ -71,7 +71,9 @@ export function UsageView({
   onIntentDone?: (n: number) => void;
 }) {
   const queryClient = useQueryClient();
-  const overview = useOverview(orgId, environment);
+  const [running, setRunning] = useState(false);
+  // Recomputed once when a Refresh all ends, not as each of its lists arrives.
+  const overview = useOverview(orgId, environment, running);
   const [flag, setFlag] = useState<Flag>(initialFlag ?? 'all');
   const [chart, setChart] = useState(() => localStorage.getItem(CHART_PREF) !== 'hidden');
   const [text, setText] = useState('');
@@ -100,7 +102,6 @@ export function UsageView({
 
   // Progress lives in its own store: a list settling re-renders the status line, not this view.
   const [progress] = useState(progressStore);
-  const [running, setRunning] = useState(false);
   useEffect(() => () => progress.dispose(), [progress]);
 
   const refresh = async () => {

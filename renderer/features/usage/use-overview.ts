@@ -27,7 +27,7 @@ const GATHER = 8;
  * Opening the overview at 50,000 keys therefore sends no key again, and a refreshed list is
  * recomputed alone. Lists not in memory yet (or made stale by a change) are fetched, 8 at a time.
  */
-export function useOverview(orgId?: string, environment?: Environment) {
+export function useOverview(orgId?: string, environment?: Environment, paused = false) {
   const queryClient = useQueryClient();
   const info = useAppInfo();
   // The organizations the window already has (a change to them marks them stale, and they are fetched again).
@@ -39,7 +39,7 @@ export function useOverview(orgId?: string, environment?: Environment) {
         .flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e }))),
     [orgs.data, orgId, environment],
   );
-  const version = useListsVersion(queryClient);
+  const version = useListsVersion(queryClient, paused);
 
   // Gather what is missing or stale, a few at a time; runs again whenever a list changes.
   useEffect(() => {
@@ -113,34 +113,62 @@ export function useOverview(orgId?: string, environment?: Environment) {
   return { data: shown?.overview, dataUpdatedAt: shown?.at ?? 0, isError: Boolean(error) && !shown, error };
 }
 
+/** How long the lists must be quiet before the overview is recomputed, and the longest it waits. */
+const SETTLE_MS = 250;
+const MAX_WAIT_MS = 2_000;
+
 /**
- * A number that changes when any list in memory (`keys.cached`) changes, at most once per frame:
- * a Refresh all replacing 1,000 lists recomputes the overview a few times, not 1,000.
+ * A number that changes when the lists in memory (`keys.cached`) have changed and then been quiet for
+ * a moment (at most every 2 s while they keep changing), and not at all while `paused` (a Refresh
+ * all under way: its progress line moves, the overview is recomputed once when it ends). At 50,000
+ * keys a recompute re-sorts and redraws every key, so 1,000 lists arriving must not mean 1,000 of them.
  */
-function useListsVersion(queryClient: QueryClient): number {
+function useListsVersion(queryClient: QueryClient, paused: boolean): number {
   const [store] = useState(() => {
     let version = 0;
-    let frame: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let since: number | undefined;
+    let dirty = false;
+    let held = false;
+    let notify = () => {};
+    const flush = () => {
+      timer = undefined;
+      since = undefined;
+      if (held) return;
+      dirty = false;
+      version += 1;
+      notify();
+    };
+    const changed = () => {
+      dirty = true;
+      if (held) return;
+      since ??= Date.now();
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(flush, Date.now() - since >= MAX_WAIT_MS ? 0 : SETTLE_MS);
+    };
     return {
       get: () => version,
+      hold(on: boolean) {
+        held = on;
+        if (!on && dirty) changed();
+      },
       subscribe(onChange: () => void) {
+        notify = onChange;
         const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
           if (event.query.queryKey[0] !== 'keys.cached') return;
           if (event.type !== 'updated' && event.type !== 'removed' && event.type !== 'added') return;
           if (event.type === 'updated' && event.action.type !== 'success' && event.action.type !== 'invalidate' && event.action.type !== 'error') return;
-          frame ??= requestAnimationFrame(() => {
-            frame = undefined;
-            version += 1;
-            onChange();
-          });
+          changed();
         });
         return () => {
           unsubscribe();
-          if (frame !== undefined) cancelAnimationFrame(frame);
-          frame = undefined;
+          if (timer !== undefined) clearTimeout(timer);
+          timer = undefined;
+          notify = () => {};
         };
       },
     };
   });
+  useEffect(() => store.hold(paused), [store, paused]);
   return useSyncExternalStore(store.subscribe, store.get);
 }
