@@ -79,13 +79,7 @@ export function App() {
     let cancelled = false;
     const targets = organizationsList.flatMap((o) => o.environments.map((environment) => ({ orgId: o.id, environment })));
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
-    // Never in the way of what the person asked for: while another read is on its way, wait.
-    const busy = () => queryClient.isFetching({ predicate: (q) => q.queryKey[0] !== 'keys.cached' }) > 0;
     const next = async (i: number): Promise<void> => {
-      if (busy()) {
-        if (!cancelled) setTimeout(() => idle(() => void next(i)), 100);
-        return;
-      }
       for (const t of targets.slice(i, i + 8)) {
         if (cancelled) return;
         await queryClient.prefetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: Infinity });
