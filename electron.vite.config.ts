@@ -24,6 +24,9 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       lib: { entry: { index: 'electron/main.ts' } },
+      // The pure-JS dependencies are bundled into the main process (keytar stays outside: it is a
+      // native module): loading one file instead of hundreds halves the core's start (BENCHMARKS.md).
+      externalizeDeps: { exclude: ['conf', 'electron-store', 'jsonrepair', 'proper-lockfile', 'undici', 'zod'] },
     },
   },
   preload: {

@@ -20,26 +20,14 @@ import type { Intent, PendingIntent } from './lib/intent.js';
 import { announceRemoved, useRemovedData } from './lib/data-removed.js';
 import { environmentToShow, useSelection, type Go } from './lib/selection.js';
 import { callKey, send, useCall } from './lib/calls.js';
+import { firstScreenQuery } from './lib/first-screen.js';
 
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
   const info = useCall('app.info', {}, { staleTime: Infinity });
   const queryClient = useQueryClient();
   const [selection, select] = useSelection();
-  // The first screen in one round trip: the organization list carries the last list of the
-  // organization and environment the window opens on, put where that screen's query looks for it.
-  // One cache entry whatever the selection (`show` only shapes the extra list), so a switch never refetches it.
-  const orgs = useQuery({
-    queryKey: callKey('orgs.list'),
-    queryFn: async () => {
-      const environment = selection.orgId ? (selection.lastEnv?.[selection.orgId] ?? selection.environment) : selection.environment;
-      const value = await send('orgs.list', { show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment } });
-      const shown = value.shown;
-      const listKey = shown && callKey('keys.cached', { orgId: shown.orgId, environment: shown.environment });
-      if (shown && listKey && queryClient.getQueryData(listKey) === undefined) queryClient.setQueryData(listKey, { list: shown.list });
-      return value;
-    },
-  });
+  const orgs = useQuery(firstScreenQuery(queryClient, selection));
   // Asked alongside the first list, not before it: a damaged data file puts Keydeck in recovery mode.
   const store = useCall('store.status', {}, { staleTime: Infinity });
   const vault = useVaultStatus();

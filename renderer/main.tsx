@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { askFirstScreen } from './lib/first-screen.js';
+import { loadSelection } from './lib/selection.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -12,6 +14,9 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+// The first screen's calls leave now; React's first render overlaps their round trip.
+askFirstScreen(queryClient, loadSelection());
 
 const root = document.getElementById('root');
 if (root) {

@@ -70,3 +70,22 @@ export const STALE_AFTER: Record<Channel, readonly ReadChannel[]> = {
   'store.recover': [...READS],
   'data.removeAll': [...READS],
 };
+
+/** The reads kept per organization-environment (`[channel, { orgId, environment }]`). */
+const PER_LIST: readonly ReadChannel[] = ['keys.list', 'keys.cached'];
+
+/**
+ * The query keys `channel` makes stale. With `scope` (the organization the call acted on), the
+ * per-list reads are that organization's only: a key created in one organization does not send
+ * every other organization's list again (1,000 of them at 50,000 keys). TanStack Query matches
+ * `[read, { orgId }]` against `[read, { orgId, environment }]` by its partial key match.
+ */
+export function staleKeys(channel: Channel, scope?: { orgId: string }): readonly (readonly unknown[])[] {
+  return STALE_AFTER[channel].map((read) => (scope && PER_LIST.includes(read) ? [read, { orgId: scope.orgId }] : [read]));
+}
+
+/** The organization a call acted on, from its input, when it names one. */
+export function scopeOf(input: unknown): { orgId: string } | undefined {
+  const orgId = typeof input === 'object' && input !== null ? (input as { orgId?: unknown }).orgId : undefined;
+  return typeof orgId === 'string' ? { orgId } : undefined;
+}

@@ -1,7 +1,7 @@
 import { useQuery, type QueryClient, type UseQueryOptions } from '@tanstack/react-query';
 import type { KeydeckApi } from '../../shared/api.js';
 import type { Channel, Input, Output } from '../../shared/contract.js';
-import { STALE_AFTER, type ReadChannel } from './calls-table.js';
+import { staleKeys, type ReadChannel } from './calls-table.js';
 import type { Result } from '../../shared/errors.js';
 import { api, unwrap } from './api.js';
 
@@ -31,8 +31,9 @@ export function useCall<C extends ReadChannel>(channel: C, input: Input<C>, opti
 /**
  * Marks stale what `channel` changed (reads on screen refetch now; the rest when next shown), and
  * answers once they are fetched again, or only once those in `wait` are (the rest go on behind).
+ * With `scope`, the key lists made stale are that organization's only (calls-table.ts `staleKeys`).
  */
-export async function staleAfter(queryClient: QueryClient, channel: Channel, wait?: readonly ReadChannel[]): Promise<void> {
-  const pending = STALE_AFTER[channel].map((read) => ({ read, done: queryClient.invalidateQueries({ queryKey: [read] }) }));
+export async function staleAfter(queryClient: QueryClient, channel: Channel, wait?: readonly ReadChannel[], scope?: { orgId: string }): Promise<void> {
+  const pending = staleKeys(channel, scope).map((queryKey) => ({ read: queryKey[0] as ReadChannel, done: queryClient.invalidateQueries({ queryKey }) }));
   await Promise.all(pending.filter((p) => !wait || wait.includes(p.read)).map((p) => p.done));
 }

@@ -9,7 +9,8 @@ const CLEARED = 'keydeck:selection-cleared';
 
 const isEnv = (v: unknown): v is Environment => v === 'live' || v === 'test';
 
-function load(): Selection {
+/** The selection remembered from the last session (or the defaults). */
+export function loadSelection(): Selection {
   try {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Selection>;
     const lastEnv = Object.fromEntries(Object.entries(typeof raw.lastEnv === 'object' && raw.lastEnv ? raw.lastEnv : {}).filter((e): e is [string, Environment] => isEnv(e[1])).slice(0, 500));
@@ -33,13 +34,13 @@ export function clearSelection(): void {
 
 /** The selected view, organization and environment (one reducer), remembered across restarts (ids only, never a secret). */
 export function useSelection(): [Selection, (action: NavAction) => void] {
-  const [selection, dispatch] = useReducer(navigate, undefined, load);
+  const [selection, dispatch] = useReducer(navigate, undefined, loadSelection);
   // What storage holds: a move is written; what was just read (at start, after a reset) is not,
   // so forgetting the selection (Remove all Keydeck data) leaves nothing behind.
   const stored = useRef(selection);
   useEffect(() => {
     const reset = () => {
-      const to = load();
+      const to = loadSelection();
       stored.current = to;
       dispatch({ type: 'reset', to });
     };

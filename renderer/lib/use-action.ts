@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type DefaultError, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import type { Channel } from '../../shared/contract.js';
 import { staleAfter } from './calls.js';
+import { scopeOf } from './calls-table.js';
 import { useCallback, useRef, useState } from 'react';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -47,15 +48,16 @@ export function useAction<TData, TVariables = void>(
   // list (local, quick) is fetched again before the action's own follow-up runs, so a move to a
   // new or removed organization lands on it; key lists and views follow behind, so a dialog shows
   // its answer without waiting for a provider.
-  const stale = () => (changes ? staleAfter(queryClient, changes, ['orgs.list']) : undefined);
+  // A call that names an organization changes that organization's lists only.
+  const stale = (variables: TVariables) => (changes ? staleAfter(queryClient, changes, ['orgs.list'], scopeOf(variables)) : undefined);
   const mutation = useMutation<TData, DefaultError, TVariables>({
     ...rest,
     onSuccess: async (...args) => {
-      await stale();
+      await stale(args[1]);
       return rest.onSuccess?.(...args);
     },
     onError: async (...args) => {
-      await stale();
+      await stale(args[1]);
       return rest.onError?.(...args);
     },
   });

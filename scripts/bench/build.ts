@@ -1,6 +1,6 @@
 /**
- * Builds what the benchmark runs besides the app: the core child as one bundled file (as the app
- * bundles its core, so neither tsx nor a loader counts in its start time or RSS), and the React
+ * Builds what the benchmark runs besides the app: the core child as one bundled file with its
+ * dependencies (as the app bundles its core, so neither tsx nor a loader counts in its start time or RSS), and the React
  * floor page. Both with Vite's JS API, into out/bench/.
  */
 import react from '@vitejs/plugin-react';
@@ -14,6 +14,9 @@ export async function buildBench(root: string): Promise<{ coreEntry: string; flo
     configFile: false,
     root,
     logLevel: 'warn',
+    // Dependencies bundled in, as electron.vite.config.ts bundles them into the main process; keytar
+    // (native) stays outside, and so do ws's optional native helpers.
+    ssr: { noExternal: true, external: ['keytar', 'bufferutil', 'utf-8-validate'] },
     build: {
       ssr: true,
       outDir: outCore,

@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { FILTER_WORDS } from './browser.js';
+import { FILTER_WORDS, filters, newContext, switches } from './browser.js';
 import { buildBench } from './build.js';
 import { spawnChild } from './pipe.js';
 
@@ -62,7 +62,7 @@ try {
   const { url } = await core.call<{ url: string }>('host', { rendererDir: renderer });
   await sandbox.call('latency', { ms: 50 });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await (await newContext(browser)).newPage();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -78,8 +78,20 @@ try {
     writeFileSync(join(OUT, `${name}.renderer.cpuprofile`), JSON.stringify(profile));
     process.stdout.write(`\n${name}: ${ms.toFixed(0)} ms\n  renderer:\n${top(profile, 12).join('\n')}\n  core:\n${top(JSON.parse(readFileSync(coreFile, 'utf8')) as Profile, 12).join('\n')}\n`);
   };
+  // The cold load's timeline: the page's own resources, each call's send and answer, the first row.
+  await page.addInitScript({
+    content: `window.__calls = []; const send = WebSocket.prototype.send; WebSocket.prototype.send = function (d) { try { const m = JSON.parse(String(d)); window.__calls.push({ id: m.id, channel: m.channel, sent: performance.now() }); this.addEventListener('message', (e) => { const c = window.__calls.find((x) => x.id === m.id); if (c && c.answered === undefined && String(e.data).startsWith('{"id":' + m.id + ',')) c.answered = performance.now(); }); } catch {} return send.call(this, d); };`,
+  });
   await page.goto(url);
   await page.waitForSelector('[data-key-id]', { timeout: 120_000 });
+  const timeline = await page.evaluate(() => {
+    const w = window as unknown as { __firstRowAt?: number; __calls: { channel: string; sent: number; answered?: number }[] };
+    const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => `${r.name.split('/').pop()?.split('#')[0] ?? r.name} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`);
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const calls = w.__calls.filter((c) => c.channel !== 'keys.cached').map((c) => `${c.channel} ${c.sent.toFixed(0)}–${c.answered?.toFixed(0) ?? '…'}`);
+    return { html: nav ? `${nav.responseEnd.toFixed(0)} (DOMContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)})` : '?', resources, calls, firstRow: w.__firstRowAt };
+  });
+  process.stdout.write(`\ncold load (ms from navigation): html ${timeline.html}; ${timeline.resources.join('; ')}\n  calls: ${timeline.calls.join('; ')}\n  first key row: ${timeline.firstRow?.toFixed(0)}\n`);
   await page.waitForTimeout(1500);
   await phase('overview-open', async () => {
     await page.getByRole('button', { name: 'Overview' }).click();
@@ -92,19 +104,16 @@ try {
     await page.waitForFunction((n) => (document.querySelector('.refresh-progress[role="status"]')?.textContent ?? '').includes(`${n} of ${n} refreshed`), n, { timeout: 600_000, polling: 50 });
   });
   await page.waitForTimeout(1500);
+  // Filter and switch as the benchmark drives them (scripts/bench/browser.ts): in the page, so
+  // Playwright's own queries are not in the renderer's profile.
   await phase('filter', async () => {
-    for (const word of FILTER_WORDS) {
-      await page.getByRole('textbox', { name: 'Filter' }).fill(word);
-      await page.waitForFunction((w) => document.querySelector('.usage-filters [role="status"]')?.getAttribute('data-applied-filter') === w.trim().toLowerCase(), word);
-    }
+    await filters(page, FILTER_WORDS);
   });
   await sandbox.call('latency', { ms: 3000 });
-  const names = await page.$$eval('nav .org-button .org-name', (els) => els.slice(1, 16).map((e) => e.firstChild?.textContent?.trim() ?? ''));
+  const names = await page.$$eval('nav .org-button .org-name', (els) => els.slice(1, 31).map((e) => e.firstChild?.textContent?.trim() ?? ''));
   await phase('switch', async () => {
-    for (const name of names) {
-      await page.getByRole('navigation').getByRole('button', { name: new RegExp(`^${name}`) }).click();
-      await page.waitForFunction((name) => document.querySelector('#org-title')?.textContent === name && document.querySelector('[data-key-id]') !== null, name);
-    }
+    const { times } = await switches(page, names.map((name) => ({ name, ids: [] })));
+    process.stdout.write(`  switch p50 ${[...times.map((t) => t.dom)].sort((a, b) => a - b)[Math.floor(times.length / 2)]?.toFixed(1)} ms (${times.length})\n`);
   });
   await browser.close();
   process.stdout.write(`\nProfiles written to ${OUT}.\n`);

@@ -1,6 +1,7 @@
+import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract.js';
-import { READS, STALE_AFTER } from '../../renderer/lib/calls-table.js';
+import { READS, scopeOf, STALE_AFTER, staleKeys } from '../../renderer/lib/calls-table.js';
 
 // The renderer's one table of what each call makes stale (renderer/lib/calls.ts).
 describe('which reads each call makes stale', () => {
@@ -24,5 +25,39 @@ describe('which reads each call makes stale', () => {
     }
     expect(STALE_AFTER['orgs.update']).toEqual(expect.arrayContaining(['orgs.list', 'usage.overview']));
     expect(STALE_AFTER['settings.update']).toContain('settings.get');
+  });
+});
+
+describe('a change to one organization makes only its lists stale', () => {
+  const listOf = (orgId: string, environment: 'live' | 'test') => ['keys.cached', { orgId, environment }];
+  const seeded = () => {
+    const client = new QueryClient();
+    for (const orgId of ['org_a', 'org_b']) for (const env of ['live', 'test'] as const) client.setQueryData(listOf(orgId, env), { list: null });
+    client.setQueryData(['keys.list', { orgId: 'org_b', environment: 'live' }], { keys: [] });
+    client.setQueryData(['usage.quotas', {}], { quotas: [] });
+    return client;
+  };
+  const invalidated = (client: QueryClient, key: unknown[]) => client.getQueryState(key)?.isInvalidated;
+
+  it('scopes the per-list reads by the call input\'s orgId (TanStack Query\'s partial key match), and nothing else', async () => {
+    const client = seeded();
+    const scope = scopeOf({ orgId: 'org_a', environment: 'live', name: 'ci' });
+    expect(scope).toEqual({ orgId: 'org_a' });
+    await Promise.all(staleKeys('keys.create', scope).map((queryKey) => client.invalidateQueries({ queryKey })));
+    expect(invalidated(client, listOf('org_a', 'live'))).toBe(true);
+    expect(invalidated(client, listOf('org_a', 'test'))).toBe(true);
+    expect(invalidated(client, listOf('org_b', 'live'))).toBe(false);
+    expect(invalidated(client, ['keys.list', { orgId: 'org_b', environment: 'live' }])).toBe(false);
+    // What is built from every list is still made stale as a whole.
+    expect(invalidated(client, ['usage.quotas', {}])).toBe(true);
+  });
+
+  it('makes every list stale when the call names no organization (a rotation step, a new connection)', async () => {
+    const client = seeded();
+    expect(scopeOf({ rotationId: 'rot_1', action: 'resume' })).toBeUndefined();
+    expect(scopeOf(undefined)).toBeUndefined();
+    expect(scopeOf({ orgId: 42 })).toBeUndefined();
+    await Promise.all(staleKeys('rotation.act', undefined).map((queryKey) => client.invalidateQueries({ queryKey })));
+    for (const orgId of ['org_a', 'org_b']) expect(invalidated(client, listOf(orgId, 'test'))).toBe(true);
   });
 });
