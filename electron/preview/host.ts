@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Result } from '../../shared/errors.js';
 import { CONTENT_SECURITY_POLICY } from '../security.js';
@@ -134,11 +135,25 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       socket.removeListener('error', onSocketError);
-      serve(ws);
+      serve(ws, socket);
     });
   });
 
-  function serve(ws: WebSocket): void {
+  function serve(ws: WebSocket, socket: Duplex): void {
+    // Answers that settle in the same turn of the event loop leave in one write (a Refresh all
+    // settles many at once): the socket is corked at the first and uncorked once the turn is over.
+    let corked = false;
+    const answer = (text: string) => {
+      if (!corked && !socket.destroyed) {
+        corked = true;
+        socket.cork();
+        setImmediate(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
+      ws.send(text);
+    };
     ws.on('error', (error) => {
       connectionError(error);
       ws.terminate();
@@ -156,7 +171,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         } catch {
           result = { ok: false, error: { code: 'VALIDATION_FAILED', message: 'Malformed message.' } };
         }
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
+        if (ws.readyState === ws.OPEN) answer(JSON.stringify({ id, result }));
       })();
     });
   }

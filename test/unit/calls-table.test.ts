@@ -1,4 +1,5 @@
-import { QueryClient } from '@tanstack/react-query';
+// query-core's QueryClient is the one react-query re-exports, without React's DOM types in the Node program.
+import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract.js';
 import { READS, scopeOf, STALE_AFTER, staleKeys } from '../../renderer/lib/calls-table.js';
