@@ -82,8 +82,10 @@ try {
   await page.addInitScript({
     content: `window.__calls = []; const send = WebSocket.prototype.send; WebSocket.prototype.send = function (d) { try { const m = JSON.parse(String(d)); window.__calls.push({ id: m.id, channel: m.channel, sent: performance.now() }); this.addEventListener('message', (e) => { const c = window.__calls.find((x) => x.id === m.id); if (c && c.answered === undefined && String(e.data).startsWith('{"id":' + m.id + ',')) c.answered = performance.now(); }); } catch {} return send.call(this, d); };`,
   });
-  await page.goto(url);
-  await page.waitForSelector('[data-key-id]', { timeout: 120_000 });
+  await phase('cold-load', async () => {
+    await page.goto(url);
+    await page.waitForSelector('[data-key-id]', { timeout: 120_000 });
+  });
   const timeline = await page.evaluate(() => {
     const w = window as unknown as { __firstRowAt?: number; __calls: { channel: string; sent: number; answered?: number }[] };
     const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => `${r.name.split('/').pop()?.split('#')[0] ?? r.name} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`);
