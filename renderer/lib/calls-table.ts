@@ -83,9 +83,3 @@ const PER_LIST: readonly ReadChannel[] = ['keys.list', 'keys.cached'];
 export function staleKeys(channel: Channel, scope?: { orgId: string }): readonly (readonly unknown[])[] {
   return STALE_AFTER[channel].map((read) => (scope && PER_LIST.includes(read) ? [read, { orgId: scope.orgId }] : [read]));
 }
-
-/** The organization a call acted on, from its input, when it names one. */
-export function scopeOf(input: unknown): { orgId: string } | undefined {
-  const orgId = typeof input === 'object' && input !== null ? (input as { orgId?: unknown }).orgId : undefined;
-  return typeof orgId === 'string' ? { orgId } : undefined;
-}

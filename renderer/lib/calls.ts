@@ -23,6 +23,29 @@ export function send<C extends Channel>(channel: C, input: Input<C>): Promise<Ou
   return unwrap(fn(input)) as Promise<Output<C>>;
 }
 
+/**
+ * A list answered (`keys.list`): it is the list the core now keeps, so the copy in memory (what a
+ * switch and the overview are drawn from) is replaced with it, never by an older one.
+ */
+export function keepList(queryClient: QueryClient, target: Input<'keys.cached'>, answer: Output<'keys.list'>): void {
+  queryClient.setQueryData<Output<'keys.cached'>>(callKey('keys.cached', target), (held) =>
+    held?.list && held.list.fetchedAt > answer.fetchedAt ? held : { list: { ...answer, environment: target.environment } },
+  );
+}
+
+/**
+ * Told of every read that answered (the query cache's `onSuccess`): a `keys.list` answer is kept as
+ * the list in memory and makes what is built from the lists stale, whichever screen asked for it
+ * and whether or not that screen is still open.
+ */
+export function readAnswered(queryClient: QueryClient, queryKey: readonly unknown[], data: unknown): void {
+  if (queryKey[0] !== 'keys.list') return;
+  const input = queryKey[1] as Input<'keys.list'> | undefined;
+  if (!input) return;
+  keepList(queryClient, { orgId: input.orgId, environment: input.environment }, data as Output<'keys.list'>);
+  void staleAfter(queryClient, 'keys.list');
+}
+
 /** A read, cached under `[channel, input]`. */
 export function useCall<C extends ReadChannel>(channel: C, input: Input<C>, options: Omit<UseQueryOptions<Output<C>>, 'queryKey' | 'queryFn'> = {}) {
   return useQuery<Output<C>>({ queryKey: callKey(channel, input), queryFn: () => send(channel, input), ...options });

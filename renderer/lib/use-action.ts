@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient, type DefaultError, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import type { Channel } from '../../shared/contract.js';
 import { staleAfter } from './calls.js';
-import { scopeOf } from './calls-table.js';
 import { useCallback, useRef, useState } from 'react';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -39,25 +38,26 @@ export function useAction<TData, TVariables = void>(
   options: UseMutationOptions<TData, DefaultError, TVariables> & {
     /** The call this action makes: once it settles, the reads it changes (calls.ts `STALE_AFTER`) are marked stale. */
     changes?: Channel;
+    /** The organization the call acts on: only its key lists are marked stale (the rest of `changes` as a whole). */
+    changesIn?: { orgId: string };
   },
 ): Action<TData, TVariables> {
   const queryClient = useQueryClient();
-  const { changes, ...rest } = options;
+  const { changes, changesIn, ...rest } = options;
   // Marked stale as soon as the call answers, success or not (a failed call may have changed
   // something: a created key that could not be kept is still at the provider). The organization
   // list (local, quick) is fetched again before the action's own follow-up runs, so a move to a
   // new or removed organization lands on it; key lists and views follow behind, so a dialog shows
   // its answer without waiting for a provider.
-  // A call that names an organization changes that organization's lists only.
-  const stale = (variables: TVariables) => (changes ? staleAfter(queryClient, changes, ['orgs.list'], scopeOf(variables)) : undefined);
+  const stale = () => (changes ? staleAfter(queryClient, changes, ['orgs.list'], changesIn) : undefined);
   const mutation = useMutation<TData, DefaultError, TVariables>({
     ...rest,
     onSuccess: async (...args) => {
-      await stale(args[1]);
+      await stale();
       return rest.onSuccess?.(...args);
     },
     onError: async (...args) => {
-      await stale(args[1]);
+      await stale();
       return rest.onError?.(...args);
     },
   });

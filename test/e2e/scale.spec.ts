@@ -100,7 +100,7 @@ test('the overview is built from the lists in memory: it agrees with the core, s
   await page.addInitScript(`
     window.__sent = [];
     const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) { try { window.__sent.push(JSON.parse(String(data)).channel); } catch {} return send.call(this, data); };
+    WebSocket.prototype.send = function (data) { try { const m = JSON.parse(String(data)); window.__sent.push(m.channel + (m.input && m.input.orgId ? ' ' + m.input.orgId : '')); } catch {} return send.call(this, data); };
   `);
   const sent = () => page.evaluate<string[]>('window.__sent.splice(0)');
   await page.goto(keydeck.host.url);
@@ -122,12 +122,28 @@ test('the overview is built from the lists in memory: it agrees with the core, s
   const after = (await keydeck.call<{ summary: Summary }>('usage.overview', {})).summary;
   expect(after.keys).toBe(2 * N + 1);
   await expect(page.getByTestId('usage-summary')).toHaveText(summaryText(after));
-  expect(await sent()).not.toContain('usage.overview');
+  expect((await sent()).filter((c) => c.startsWith('usage.overview'))).toEqual([]);
 
   // A switch after Refresh all paints from the lists it answered: no list is asked for again from the cache.
   await page.getByRole('navigation').getByRole('button', { name: /^Team 07/ }).click();
   await expect(page.getByRole('heading', { name: 'Team 07', level: 1 })).toBeVisible();
   await expect(page.getByRole('row', { name: /Team 07 worker/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /Team 07 late/ })).toBeVisible();
-  expect(await sent()).not.toContain('keys.cached');
+  expect((await sent()).filter((c) => c.startsWith('keys.cached'))).toEqual([]);
+
+  // A key made here marks this organization's lists stale, not the 29 others': the overview fetches one list again.
+  const team07 = (await keydeck.call<{ organizations: { id: string; name: string }[] }>('orgs.list', {})).organizations.find((o) => o.name === 'Team 07')!.id;
+  await page.getByRole('button', { name: 'New key' }).click();
+  await page.getByLabel('Name').fill('Team 07 bot');
+  await page.getByLabel(/App ID/).fill('app_bot');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await expect(page.getByTestId('new-secret')).toContainText('lgh_live_');
+  await page.getByRole('button', { name: 'I have saved it' }).click();
+  await expect(page.getByRole('row', { name: /Team 07 bot/ })).toBeVisible();
+  await page.getByRole('navigation').getByRole('button', { name: 'Overview' }).click();
+  const latest = (await keydeck.call<{ summary: Summary }>('usage.overview', {})).summary;
+  expect(latest.keys).toBe(2 * N + 2);
+  await expect(page.getByTestId('usage-summary')).toHaveText(summaryText(latest));
+  const lists = (await sent()).filter((c) => c.startsWith('keys.cached') || c.startsWith('keys.list'));
+  expect(lists.filter((c) => !c.endsWith(team07))).toEqual([]);
 });

@@ -45,6 +45,7 @@ export function CreateKeyDialog({ org, environment, provider, onClose }: { org: 
   const create = useAction({
     mutationFn: () => unwrap(api.keys.create({ orgId: org.id, environment, name: name.trim(), scope: scope.trim() || undefined, keep })),
     changes: 'keys.create',
+    changesIn: { orgId: org.id },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -19,6 +19,7 @@ export function DashboardCreateDialog({ org, environment, provider, onClose }: {
   const adopt = useAction({
     mutationFn: () => unwrap(api.keys.adopt({ orgId: org.id, environment, key, name: name.trim() })),
     changes: 'keys.adopt',
+    changesIn: { orgId: org.id },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

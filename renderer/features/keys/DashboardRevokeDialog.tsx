@@ -29,6 +29,7 @@ export function DashboardRevokeDialog({
   const confirm = useAction({
     mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
     changes: 'keys.confirmRevoked',
+    changesIn: { orgId: org.id },
     onSuccess: (value) => {
       if (value.confirmed) {
         onRevoked(`Revoked in ${provider.displayName}’s dashboard: ${provider.displayName} now refuses “${label}” (${keyRecord.masked}), so Keydeck removed it from your keychain.`);

@@ -1,7 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';
-import type { Output } from '../../../shared/contract.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
@@ -18,7 +17,7 @@ import { KeyList } from './KeyList.js';
 import { StartRotationDialog } from '../rotation/StartRotationDialog.js';
 import { UsageView } from '../usage/UsageView.js';
 import { RevokeDialog } from './RevokeDialog.js';
-import { callKey, staleAfter, useCall } from '../../lib/calls.js';
+import { staleAfter, useCall } from '../../lib/calls.js';
 
 /** Why a provider refused a key, in words (the Keydeck codes of a 401; see REJECTED_CODES in the core). */
 const REFUSAL_WORDS: Record<string, string> = {
@@ -83,16 +82,8 @@ export function OrgView({
   const keys = useCall('keys.list', { orgId: org.id, environment }, { enabled: connected });
   const shown = keys.data ?? cached.data?.list ?? undefined;
   // A fresh list changes what the usage views, quotas and reminders are built from.
-  // The answer is also the list the core now keeps: the copy in memory (for switching and the
-  // overview) is replaced with it, not fetched again.
-  useEffect(() => {
-    const fresh = keys.data;
-    if (!keys.dataUpdatedAt || !fresh) return;
-    queryClient.setQueryData<Output<'keys.cached'>>(callKey('keys.cached', { orgId: org.id, environment }), (held) =>
-      held?.list && held.list.fetchedAt > fresh.fetchedAt ? held : { list: { ...fresh, environment } },
-    );
-    void staleAfter(queryClient, 'keys.list');
-  }, [keys.dataUpdatedAt, keys.data, org.id, environment, queryClient]);
+  // Its answer replaces the list in memory and makes the views built from the lists stale
+  // (calls.ts `readAnswered`, for every `keys.list` answer, even after this page is closed).
   // The palette's New key, Rotate and Refresh for this organization and environment.
   useIntent(
     intent,
@@ -113,6 +104,7 @@ export function OrgView({
   const check = useAction({
     mutationFn: (k: KeyRecord) => unwrap(api.keys.check({ orgId: org.id, credentialId: k.heldCredentialId ?? '' })),
     changes: 'keys.check',
+    changesIn: { orgId: org.id },
   });
   const remove = useAction({
     mutationFn: () => unwrap(api.orgs.remove({ orgId: org.id })),

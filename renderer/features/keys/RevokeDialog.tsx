@@ -18,6 +18,7 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
   const revoke = useAction({
     mutationFn: () => unwrap(api.keys.revoke({ orgId: org.id, environment, keyId: keyRecord.id })),
     changes: 'keys.revoke',
+    changesIn: { orgId: org.id },
     onSuccess: () => onClose(),
   });
   const submit = (e: FormEvent) => {

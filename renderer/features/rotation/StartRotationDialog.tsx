@@ -13,6 +13,7 @@ export function StartRotationDialog({ org, keyRecord, onStarted, onClose }: { or
   const start = useAction({
     mutationFn: () => unwrap(api.rotation.start({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '', confirmLive })),
     changes: 'rotation.start',
+    changesIn: { orgId: org.id },
     onSuccess: (r) => onStarted(r.id),
   });
   const label = keyRecord.name || keyRecord.masked;

@@ -14,6 +14,7 @@ export function PolicyEditor({ orgId, policy }: { orgId: string; policy?: UsageP
   const save = useAction({
     mutationFn: (next: UsagePolicy) => unwrap(api.orgs.update({ orgId, policy: next })),
     changes: 'orgs.update',
+    changesIn: { orgId },
   });
   const valid = (v: string) => /^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 3650;
   const changed = Number(rotate) !== current.rotateAfterDays || Number(stale) !== current.staleAfterDays;

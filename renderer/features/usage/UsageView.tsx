@@ -13,7 +13,7 @@ import { PolicyEditor } from './PolicyEditor.js';
 import { flagRank, UsageRowView } from './UsageRowView.js';
 import { QuotaPanel } from './QuotaPanel.js';
 import { progressStore, RefreshProgress } from './RefreshProgress.js';
-import { callKey, send, staleAfter } from '../../lib/calls.js';
+import { callKey, keepList, send, staleAfter } from '../../lib/calls.js';
 import { useOverview } from './use-overview.js';
 
 // Chart.js loads only when a chart is first shown, so it never weighs on the first paint.
@@ -115,7 +115,7 @@ export function UsageView({
         onProgress: (done, total, outcome, answer) => {
           if (!outcome.ok) failed += 1;
           // The answer is the list the core now keeps: the copy in memory for switching is replaced, not refetched.
-          else if (answer) queryClient.setQueryData(callKey('keys.cached', { orgId: outcome.orgId, environment: outcome.environment }), { list: { ...answer, environment: outcome.environment } });
+          else if (answer) keepList(queryClient, { orgId: outcome.orgId, environment: outcome.environment }, answer);
           progress.set({ done, total, failed });
         },
       });

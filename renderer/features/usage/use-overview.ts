@@ -41,13 +41,20 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
   );
   const version = useListsVersion(queryClient, paused);
 
+  // A list that failed is asked again once while this view is open (then its error is shown).
+  const [retried] = useState(() => new Set<string>());
   // Gather what is missing or stale, a few at a time; runs again whenever a list changes.
   useEffect(() => {
     let stopped = false;
     const wanted = targets.filter((t) => {
       const q = queryClient.getQueryState(callKey('keys.cached', t));
-      // A list that failed is not asked again here (its error is shown); a change or a reopen asks again.
-      return !q || (q.isInvalidated && q.fetchStatus === 'idle') || (q.data === undefined && q.status !== 'error' && q.fetchStatus === 'idle');
+      if (q?.status === 'error' && q.fetchStatus === 'idle') {
+        const key = `${t.orgId}:${t.environment}`;
+        if (retried.has(key)) return false;
+        retried.add(key);
+        return true;
+      }
+      return !q || (q.isInvalidated && q.fetchStatus === 'idle') || (q.data === undefined && q.fetchStatus === 'idle');
     });
     if (wanted.length === 0) return;
     let next = 0;
@@ -62,7 +69,7 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
     return () => {
       stopped = true;
     };
-  }, [targets, version, queryClient]);
+  }, [targets, version, queryClient, retried]);
 
   const [parts] = useState(() => new WeakMap<CachedList, { stamp: string; part: OverviewPart }>());
   const data = useMemo<{ overview: Overview; at: number } | { error: unknown } | undefined>(() => {
@@ -106,11 +113,15 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [orgs.data, targets, version, queryClient, info, parts, orgId]);
 
-  // The last complete overview stays on screen while a changed list is fetched again.
-  const [shown, setShown] = useState<{ overview: Overview; at: number }>();
-  if (data && 'overview' in data && data !== shown) setShown(data);
+  // The last complete overview of this same place stays on screen while a changed list is fetched
+  // again; another organization or environment never shows this one's rows.
+  const place = `${orgId ?? ''}:${environment ?? ''}`;
+  const [shown, setShown] = useState<{ overview: Overview; at: number; place: string }>();
+  if (data && 'overview' in data && (data.overview !== shown?.overview || shown.place !== place)) setShown({ ...data, place });
+  const current = shown?.place === place ? shown : undefined;
+  // A list that could not be read is said, over the last overview when there is one.
   const error = (data && 'error' in data ? data.error : undefined) ?? orgs.error ?? undefined;
-  return { data: shown?.overview, dataUpdatedAt: shown?.at ?? 0, isError: Boolean(error) && !shown, error };
+  return { data: current?.overview, dataUpdatedAt: current?.at ?? 0, isError: Boolean(error), error };
 }
 
 /** How long the lists must be quiet before the overview is recomputed, and the longest it waits. */
