@@ -213,6 +213,8 @@ class Act implements Cmd {
         : this.action === 'confirmUse'
           ? { kind: 'confirmUse', override: true }
           : { kind: this.action };
+    // A person who answers "I deployed it myself" has done so (else the old key's revoke breaks what they left on it).
+    if (this.action === 'deployed' && r.step === 'deploy' && !r.deployResults.some((d) => d.ok)) await deployByHand(real, r.newKey.providerKeyId, target);
     real.killAfter = this.kill;
     const answer = await call(real, 'rotation.act', { rotationId: r.id, action }, this.twice);
     real.killAfter = undefined;
@@ -223,6 +225,14 @@ class Act implements Cmd {
     await checkInvariants(real);
   }
   toString = () => `Act(${this.action}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
+}
+
+/** What the person does by hand: puts the rotation's new key (read from the keychain) into the .env in place of the old one. */
+async function deployByHand(real: Real, newKeyId: string | undefined, target: string): Promise<void> {
+  if (!newKeyId || !existsSync(target)) return;
+  const secret = (await real.secrets.list()).find((e) => real.sandbox.laghav.identify(e.secret)?.id === newKeyId)?.secret;
+  if (!secret) return;
+  writeFileSync(target, readFileSync(target, 'utf8').replace(new RegExp(`^${ENV_VAR}=.*$`, 'm'), `${ENV_VAR}=${secret}`));
 }
 
 /** The natural next step of the first open rotation (deploy, confirm the deploy, confirm use, resume). */
@@ -296,6 +306,16 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
     await runSequence([new StartRotation(true, false, false), new Act('deploy', false), new Act('cancel', false, 0), new Act('cancel', false)]);
     // A hostile create during a rotation, then a resume killed after the create answer.
     await runSequence([new StartRotation(true, true, false), new Act('resume', false, 1), new Act('resume', false)]);
+    // Found by the random run (seed 859985272): the admin key deployed by hand, its use confirmed, kills around the revoke.
+    await runSequence([
+      new StartRotation(true, false, false, 4),
+      new CreateKey(false, false, true),
+      new Act('resume', false, 0),
+      new Act('deployed', true),
+      new StartRotation(false, false, false, 1),
+      new Act('confirmUse', true, 1),
+      new Act('resume', false, 4),
+    ]);
   }, 120_000);
 
   it(`holds over ${RUNS} random sequences`, async () => {
