@@ -21,6 +21,7 @@ import { announceRemoved, useRemovedData } from './lib/data-removed.js';
 import { environmentToShow, useSelection, type Go } from './lib/selection.js';
 import { callKey, send, useCall } from './lib/calls.js';
 import { firstScreenQuery } from './lib/first-screen.js';
+import { refreshTargets } from '../shared/refresh.js';
 
 /** The shell: first-run connect screen, or the sidebar with the selected organization. */
 export function App() {
@@ -65,7 +66,7 @@ export function App() {
   useEffect(() => {
     if (!organizationsList) return;
     let cancelled = false;
-    const targets = organizationsList.flatMap((o) => o.environments.map((environment) => ({ orgId: o.id, environment })));
+    const targets = refreshTargets(organizationsList);
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
     const next = async (i: number): Promise<void> => {
       for (const t of targets.slice(i, i + 8)) {

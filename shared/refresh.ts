@@ -13,6 +13,16 @@ export interface RefreshOutcome extends RefreshTarget {
 }
 
 /**
+ * Every connected organization-environment (of one organization, or one environment, when given):
+ * what a Refresh all lists and what the overview is built from, in the organizations' order.
+ */
+export function refreshTargets(organizations: readonly { id: string; environments: readonly Environment[] }[], orgId?: string, environment?: Environment): RefreshTarget[] {
+  return organizations
+    .filter((o) => !orgId || o.id === orgId)
+    .flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+}
+
+/**
  * How many lists a Refresh all asks for at once: the UI's button and the benchmark run this same
  * path with this same bound (the providers' documented rate limits are per key, and each
  * organization-environment has its own key, so 16 in flight stays far below any of them).

@@ -17,7 +17,7 @@ import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
 import type { Environment, ProviderId } from '../../shared/domain.js';
 import type { Result } from '../../shared/errors.js';
-import { REFRESH_CONCURRENCY, refreshAll, type RefreshTarget } from '../../shared/refresh.js';
+import { REFRESH_CONCURRENCY, refreshAll, refreshTargets, type RefreshTarget } from '../../shared/refresh.js';
 import { serveLines } from './pipe.js';
 
 interface Config {
@@ -68,7 +68,7 @@ function peakRssMb(): number {
 
 async function targets(): Promise<RefreshTarget[]> {
   const { organizations } = await must<{ organizations: { id: string; environments: Environment[] }[] }>('orgs.list', {});
-  return organizations.flatMap((o) => o.environments.map((environment) => ({ orgId: o.id, environment })));
+  return refreshTargets(organizations);
 }
 
 async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unknown> {

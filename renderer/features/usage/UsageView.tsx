@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Environment } from '../../../shared/domain.js';
-import { refreshAll } from '../../../shared/refresh.js';
+import { refreshAll, refreshTargets } from '../../../shared/refresh.js';
 import { DEFAULT_POLICY } from '../../../shared/plain.js';
 import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -107,7 +107,7 @@ export function UsageView({
   const refresh = async () => {
     setRunning(true);
     try {
-      const targets = (await send('orgs.list', {})).organizations.filter((o) => !orgId || o.id === orgId).flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+      const targets = refreshTargets((await send('orgs.list', {})).organizations, orgId, environment);
       progress.set({ done: 0, total: targets.length, failed: 0 });
       let failed = 0;
       // The same bounded path (and bound) the benchmark measures from Node: shared/refresh.ts.

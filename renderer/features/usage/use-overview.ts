@@ -4,6 +4,7 @@ import type { Output } from '../../../shared/contract.js';
 import type { Environment, Organization } from '../../../shared/domain.js';
 import { addCounts, noCounts, overviewPart, type OverviewPart } from '../../../shared/overview.js';
 import { DEFAULT_POLICY } from '../../../shared/plain.js';
+import { refreshTargets } from '../../../shared/refresh.js';
 import type { UsageRow } from '../../../shared/usage.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { callKey, send } from '../../lib/calls.js';
@@ -32,13 +33,7 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
   const info = useAppInfo();
   // The organizations the window already has (a change to them marks them stale, and they are fetched again).
   const orgs = useQuery({ queryKey: callKey('orgs.list'), queryFn: () => send('orgs.list', {}), staleTime: Infinity });
-  const targets = useMemo(
-    () =>
-      (orgs.data?.organizations ?? [])
-        .filter((o) => !orgId || o.id === orgId)
-        .flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e }))),
-    [orgs.data, orgId, environment],
-  );
+  const targets = useMemo(() => refreshTargets(orgs.data?.organizations ?? [], orgId, environment), [orgs.data, orgId, environment]);
   const version = useListsVersion(queryClient, paused);
 
   // A list that failed is asked again once while this view is open (then its error is shown).
