@@ -215,6 +215,7 @@ class Act implements Cmd {
           : { kind: this.action };
     // A person who answers "I deployed it myself" has done so (else the old key's revoke breaks what they left on it).
     if (this.action === 'deployed' && r.step === 'deploy' && !r.deployResults.some((d) => d.ok)) await deployByHand(real, r.newKey.providerKeyId, target);
+    if (this.action === 'cancel') await followCancelPlan(real, r.id, target);
     real.killAfter = this.kill;
     const answer = await call(real, 'rotation.act', { rotationId: r.id, action }, this.twice);
     real.killAfter = undefined;
@@ -227,12 +228,24 @@ class Act implements Cmd {
   toString = () => `Act(${this.action}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
 }
 
-/** What the person does by hand: puts the rotation's new key (read from the keychain) into the .env in place of the old one. */
-async function deployByHand(real: Real, newKeyId: string | undefined, target: string): Promise<void> {
-  if (!newKeyId || !existsSync(target)) return;
-  const secret = (await real.secrets.list()).find((e) => real.sandbox.laghav.identify(e.secret)?.id === newKeyId)?.secret;
+/** What the person does by hand: puts a key of the rotation (read from the keychain) into the .env in place of what it holds. */
+async function deployByHand(real: Real, keyId: string | undefined, target: string): Promise<void> {
+  if (!keyId || !existsSync(target)) return;
+  const secret = (await real.secrets.list()).find((e) => real.sandbox.laghav.identify(e.secret)?.id === keyId)?.secret;
   if (!secret) return;
   writeFileSync(target, readFileSync(target, 'utf8').replace(new RegExp(`^${ENV_VAR}=.*$`, 'm'), `${ENV_VAR}=${secret}`));
+}
+
+/**
+ * Before confirming Cancel, the person reads its plan (as the dialog shows it) and does what it asks of them: where they
+ * deployed the new key themselves, they put the old key back. A plan that does not ask leaves the .env on a key Cancel
+ * revokes, and the promise that the .env holds a working key fails.
+ */
+async function followCancelPlan(real: Real, rotationId: string, target: string): Promise<void> {
+  const view = await real.ws.call('rotation.get', { rotationId });
+  if (!view.ok) return;
+  if (!(view.value as RotationView).cancelPlan.some((line) => /you put it yourself, put the old key back/.test(line))) return;
+  await deployByHand(real, doc(real).rotations.find((x) => x.id === rotationId)?.old.providerKeyId, target);
 }
 
 /** The natural next step of the first open rotation (deploy, confirm the deploy, confirm use, resume). */
@@ -286,7 +299,7 @@ async function runSequence(cmds: Iterable<Cmd>): Promise<void> {
     const list = [...cmds];
     await fc.asyncModelRun(() => ({ model: {}, real }), list);
     // Finally every open rotation is cancelled, and the promises hold once more.
-    for (const r of openRotations(real)) await call(real, 'rotation.act', { rotationId: r.id, action: { kind: 'cancel' } }, false);
+    for (let open = openRotations(real).length; open > 0; open -= 1) await new Act('cancel', false).run({}, real);
     await checkInvariants(real);
     totals.runs += 1;
     totals.commands += list.length;
@@ -316,6 +329,9 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
       new Act('confirmUse', true, 1),
       new Act('resume', false, 4),
     ]);
+    // Found by the random run (seed -2117800685): deployed by hand, then cancelled. Cancel revokes the new key, so its
+    // plan must ask the person to put the old key back where they put the new one.
+    await runSequence([new StartRotation(true, false, true), new CreateKey(true, false, false), new Act('deployed', false), new RevokeHeld(false)]);
   }, 120_000);
 
   it(`holds over ${RUNS} random sequences`, async () => {

@@ -108,6 +108,18 @@ describe('the same action twice at once', () => {
     // No backup holding a key outlives the rotation.
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
   });
+
+  it('once the person says they deployed the new key themselves, the cancel plan asks them to put the old key back there first', async () => {
+    const { orgId, adminId } = await laghav();
+    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call<RotationView>('rotation.get', { rotationId: r.id });
+    expect(r.cancelPlan.join(' ')).not.toContain('put it yourself');
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deployed' } });
+    expect(r.step).toBe('confirmUse');
+    expect(r.cancelPlan.join(' ')).toContain('wherever you put it yourself, put the old key back before you cancel');
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(r.status).toBe('cancelled');
+  });
 });
 
 describe('cancel puts back exactly what was there (found by a red-team review)', () => {

@@ -127,6 +127,13 @@ export function cancelPlan(r: Rotation, provider: { displayName: string; revokes
     else if (record.previous === 'other') plan.push(`Put ${record.variable}'s earlier value back into ${record.path} (from its backup), where it still holds the new key.`);
     else plan.push(`Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`);
   }
+  if (r.deployedAt) {
+    // Keydeck undoes only what it wrote; what the person put in place themselves is theirs to undo.
+    const wrote = r.deployRecords.some((d) => d.kind === 'envFile');
+    plan.push(
+      `You confirmed the new key is deployed: ${wrote ? 'anywhere else' : 'wherever'} you put it yourself, put the old key back before you cancel. Those places stop working once the new key is revoked.`,
+    );
+  }
   const created = r.newKey.storedAt || r.newKey.providerKeyId || r.intent?.action === 'create';
   if (created) {
     const mask = r.newKey.last4 ? maskFromParts(r.newKey.prefix ?? '', r.newKey.last4) : 'the new key';
