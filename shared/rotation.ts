@@ -44,8 +44,11 @@ export const DeployRecord = z.discriminatedUnion('kind', [
     /** The file as the person gave it, and the real file written (a symlink's target). */
     path: z.string().min(1).max(4096),
     variable: z.string().max(128),
-    /** `old-key`: it held the key being rotated. `absent`: no such variable. `other`: another value, kept in `backup`. */
-    previous: z.enum(['old-key', 'absent', 'other', 'missing-file']),
+    /**
+     * `old-key`: it held the key being rotated. `absent`: no such variable. `other`: another value, kept in `backup`.
+     * `new-key`: it already held the new key (the person put it there themselves): cancel puts the old key there.
+     */
+    previous: z.enum(['old-key', 'new-key', 'absent', 'other', 'missing-file']),
     /** The copy of the file taken before the first write (mode 0600), removed when the rotation ends. */
     backup: z.string().max(4200).optional(),
     at: Timestamp,

@@ -26,6 +26,12 @@ import { recordFigure } from '../support/figures.js';
  */
 
 const RUNS = Number(process.env.KEYDECK_MODEL_RUNS ?? 60);
+/**
+ * `npm test` replays one fixed seed, so a run that fails has found a change in Keydeck, not a new corner of the search;
+ * `KEYDECK_MODEL_SEED=random` (as in `npm run test:explore`) searches new sequences, and a counterexample it finds is
+ * added to the replayed sequences above the random run.
+ */
+const SEED = process.env.KEYDECK_MODEL_SEED === 'random' ? undefined : Number(process.env.KEYDECK_MODEL_SEED ?? 20261124);
 const ENV_VAR = 'LAGHAV_API_KEY';
 
 interface Real {
@@ -243,7 +249,8 @@ async function deployByHand(real: Real, keyId: string | undefined, target: strin
  */
 async function followCancelPlan(real: Real, rotationId: string, target: string): Promise<void> {
   const view = await real.ws.call('rotation.get', { rotationId });
-  if (!view.ok) return;
+  // Where the window offers no Cancel (past the point of no return) there is no plan to follow.
+  if (!view.ok || !(view.value as RotationView).canCancel) return;
   if (!(view.value as RotationView).cancelPlan.some((line) => /you put it yourself, put the old key back/.test(line))) return;
   await deployByHand(real, doc(real).rotations.find((x) => x.id === rotationId)?.old.providerKeyId, target);
 }
@@ -332,12 +339,39 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
     // Found by the random run (seed -2117800685): deployed by hand, then cancelled. Cancel revokes the new key, so its
     // plan must ask the person to put the old key back where they put the new one.
     await runSequence([new StartRotation(true, false, true), new CreateKey(true, false, false), new Act('deployed', false), new RevokeHeld(false)]);
+    // Seed -424440384: a Cancel asked for past the point of no return (killed in the revoke step) is refused, and the
+    // person, who is offered no Cancel there, changes nothing by hand.
+    await runSequence([
+      new StartRotation(true, false, false),
+      new Advance(false),
+      new Advance(true, 3),
+      new Act('confirmUse', false, 1),
+      new Act('cancel', false, 2),
+      new Act('cancel', true, 3),
+      new Advance(false, 1),
+      new Advance(false, 1),
+      new StartRotation(false, true, false, 0),
+      new Advance(false),
+    ]);
+    // Seed 1001420625: the new key put in the .env by hand (its "deployed" lost in a kill), then deployed there by
+    // Keydeck, then cancelled: the .env gets the old key, not the new key its backup holds.
+    await runSequence([
+      new Advance(true, 1),
+      new Advance(false),
+      new StartRotation(true, false, true),
+      new CreateKey(true, true, false),
+      new CreateKey(false, false, false),
+      new Act('deployed', true, 0),
+      new RevokeHeld(true),
+      new Advance(false, 3),
+      new Act('cancel', false),
+    ]);
   }, 120_000);
 
   it(`holds over ${RUNS} random sequences`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 20 }), (cmds) => runSequence(cmds)),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
   }, 600_000);
 });

@@ -109,6 +109,25 @@ describe('the same action twice at once', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
   });
 
+  it('a .env the person had already put the new key in gets the old key back on cancel, not the new key from its backup', async () => {
+    const { seeded, orgId, adminId } = await laghav();
+    const dir = mkdtempSync(join(tmpdir(), 'keydeck-trust-'));
+    const file = join(dir, '.env');
+    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    const newSecret = (await t.secrets.list()).map((e) => e.secret).find((s) => t.sandbox.laghav.identify(s)?.id === r.newKey.providerKeyId) ?? '';
+    expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
+    writeFileSync(file, `LAGHAV_API_KEY=${newSecret}\n`);
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    expect(r.deployRecords[0]).toMatchObject({ kind: 'envFile', previous: 'new-key' });
+    expect(r.cancelPlan.join(' ')).toContain(`Put the old key into LAGHAV_API_KEY in ${file}, where you had put the new key yourself`);
+    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(r.status).toBe('cancelled');
+    expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
+    expect(t.sandbox.laghav.accepts(seeded.admin.live)).toBe(true);
+    expect(t.sandbox.laghav.accepts(newSecret)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
+  });
+
   it('once the person says they deployed the new key themselves, the cancel plan asks them to put the old key back there first', async () => {
     const { orgId, adminId } = await laghav();
     let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });

@@ -165,7 +165,7 @@ export class RotationEngine {
           let record = recordOf(r, target);
           if (!record && target.kind === 'envFile') {
             try {
-              record = await describeEnvTarget(target, r.id, await this.c.deps.secrets.get(this.oldAccount(org, r)), at);
+              record = await describeEnvTarget(target, r.id, { oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)), newSecret: secret }, at);
             } catch (error) {
               results.push({ at, target: `${target.variable} in ${target.path}`, ok: false, message: error instanceof KeydeckFailure ? error.error.message : `Could not read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
               continue;

@@ -21,12 +21,21 @@ export function backupPath(path: string, rotationId: string): string {
 export async function describeEnvTarget(
   target: Extract<DeployTarget, { kind: 'envFile' }>,
   rotationId: string,
-  oldSecret: string | null,
+  keys: { oldSecret: string | null; newSecret: string },
   at: string,
 ): Promise<DeployRecord> {
   if (isBackupName(target.path)) fail('VALIDATION_FAILED', `${basename(target.path)} is the name Keydeck gives its backups; choose the .env file itself.`);
   const now = await readEnvVariable(target.path, target.variable);
-  const previous = now.kind === 'missing-file' ? 'missing-file' : now.kind === 'absent' ? 'absent' : oldSecret !== null && now.value === oldSecret ? 'old-key' : 'other';
+  const previous =
+    now.kind === 'missing-file'
+      ? 'missing-file'
+      : now.kind === 'absent'
+        ? 'absent'
+        : keys.oldSecret !== null && now.value === keys.oldSecret
+          ? 'old-key'
+          : now.value === keys.newSecret
+            ? 'new-key'
+            : 'other';
   return {
     kind: 'envFile',
     path: target.path,
@@ -90,6 +99,8 @@ async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>
     // The variable's lines exactly as they were (from the backup), or, for a variable Keydeck added, none.
     let restore: Parameters<typeof restoreEnvVariable>[2]['restore'] | undefined;
     if (record.previous === 'absent' || record.previous === 'missing-file') restore = { kind: 'absent' };
+    // What it held before the person put the new key there is unknown; the old key is what stays current.
+    else if (record.previous === 'new-key') restore = keys.oldSecret === null ? undefined : { kind: 'value', value: keys.oldSecret };
     else if (record.backup) restore = { kind: 'original', backup: record.backup };
     else if (record.previous === 'old-key' && keys.oldSecret !== null) restore = { kind: 'value', value: keys.oldSecret };
     if (!restore) return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keptIn}` };
@@ -101,7 +112,7 @@ async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>
     }
     if (!done.restored) return { target, ok: false, message: `Could not put back ${record.variable}: ${done.reason ?? 'the file could not be written'}.${keptIn}` };
     const what =
-      record.previous === 'old-key'
+      record.previous === 'old-key' || record.previous === 'new-key'
         ? `Put the old key back into ${record.variable}`
         : restore.kind === 'absent'
           ? `Removed ${record.variable}, which Keydeck had added,`
@@ -124,6 +135,7 @@ export function cancelPlan(r: Rotation, provider: { displayName: string; revokes
   for (const record of r.deployRecords) {
     if (record.kind === 'clipboard') plan.push('Clear the clipboard if it still holds the new key.');
     else if (record.previous === 'old-key') plan.push(`Put the old key back into ${record.variable} in ${record.path}, where it still holds the new key.`);
+    else if (record.previous === 'new-key') plan.push(`Put the old key into ${record.variable} in ${record.path}, where you had put the new key yourself.`);
     else if (record.previous === 'other') plan.push(`Put ${record.variable}'s earlier value back into ${record.path} (from its backup), where it still holds the new key.`);
     else plan.push(`Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`);
   }
