@@ -2,7 +2,7 @@ import type { Credential, Environment, Organization, ProviderId } from '../../sh
 import { fail } from '../../shared/errors.js';
 import { checkApiUrl } from './http/url-policy.js';
 import type { HttpClient, HttpResponse } from './http/client.js';
-import { scrub, scrubDeep, type Logger } from './log.js';
+import { mentionsSecret, scrub, scrubDeep, type Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
 import { recordCall } from './usage/quota.js';
@@ -18,7 +18,16 @@ import { Vault } from './vault/vault.js';
  * (the body is walked as parsed too: JSON escapes such as `\u0061` would hide the key from a text search).
  */
 function withoutSecret(res: HttpResponse, secret: string): HttpResponse {
-  return { ...res, text: scrub(res.text, [secret], { keyShaped: false }), json: scrubDeep(res.json, [secret]), headers: scrubDeep(res.headers, [secret]) };
+  const clean = !mentionsSecret(res.text, [secret]);
+  // `json` is parsed from `text`: with no escape in the text, every string in it (names too) is in the text verbatim,
+  // so a text that holds nothing of the key means a `json` that holds nothing of it, and the parse is kept as is.
+  const verbatim = clean && !res.text.includes('\\');
+  return {
+    ...res,
+    text: clean ? res.text : scrub(res.text, [secret], { keyShaped: false }),
+    json: verbatim ? res.json : scrubDeep(res.json, [secret]),
+    headers: scrubDeep(res.headers, [secret]),
+  };
 }
 
 /** Everything the core needs from the outside world. Each transport builds one of these. */

@@ -31,6 +31,8 @@ const SECRET_FRAGMENT = 12;
  * is what finds a prefixless key (Legba), which is not key-shaped.
  */
 export function scrub(text: string, secrets: readonly string[] = [], { keyShaped = true } = {}): string {
+  // Most text mentions no secret: one quick look, and nothing to rebuild.
+  if (!mentionsSecret(text, secrets)) return keyShaped ? redact(text) : text;
   let out = text;
   // The key as sent, and as a provider might echo it: percent-encoded (a Legba key may hold `+/=`),
   // or in another letter case (matched case-insensitively below).
@@ -105,7 +107,15 @@ function secretForms(secrets: readonly string[]): string[] {
   return secrets.flatMap((s) => [s, encodeURIComponent(s)]).filter((s, i, all) => all.indexOf(s) === i);
 }
 
-/** Whether `text` holds any run of 12+ characters of a secret's body (any letter case), as `scrub` finds them. */
+/** Length of the aligned blocks `mentionsSecret` searches for: every 12-character run holds one whole (12 ≥ 2 × 6 − 1). */
+const BLOCK = SECRET_FRAGMENT / 2;
+
+/**
+ * Whether `text` holds any run of 12+ characters of a secret's body (any letter case), as `scrub` finds them.
+ * Exact, in a handful of searches rather than one per 12-character run: any such run contains one of the body's
+ * aligned 6-character blocks whole, so only those blocks are searched for, and each place one is found is extended
+ * both ways along the secret to see whether the run there reaches 12.
+ */
 export function mentionsSecret(text: string, secrets: readonly string[]): boolean {
   if (text.length < SECRET_FRAGMENT) return false;
   const haystack = asciiLower(text);
@@ -113,7 +123,16 @@ export function mentionsSecret(text: string, secrets: readonly string[]): boolea
     if (secret.length < SECRET_FRAGMENT) continue;
     const lower = asciiLower(secret);
     const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
-    for (let i = start; i + SECRET_FRAGMENT <= lower.length; i++) if (haystack.includes(lower.slice(i, i + SECRET_FRAGMENT))) return true;
+    for (let j = start; j + BLOCK <= lower.length; j += BLOCK) {
+      const block = lower.slice(j, j + BLOCK);
+      for (let at = haystack.indexOf(block); at !== -1; at = haystack.indexOf(block, at + 1)) {
+        let left = 0;
+        while (j - left > start && at - left > 0 && haystack[at - left - 1] === lower[j - left - 1]) left++;
+        let right = BLOCK;
+        while (j + right < lower.length && at + right < haystack.length && haystack[at + right] === lower[j + right]) right++;
+        if (left + right >= SECRET_FRAGMENT) return true;
+      }
+    }
   }
   return false;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { containsSecret, createLogger, redact, scrubDeep } from '../../electron/core/log.js';
+import fc from 'fast-check';
+import { containsSecret, createLogger, mentionsSecret, redact, scrub, scrubDeep } from '../../electron/core/log.js';
+import { detectFormat } from '../../shared/keys.js';
 
 const KEY = 'lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd';
 
@@ -74,5 +76,49 @@ describe('scrubDeep finds the caller’s key wherever it sits in a parsed answer
     const out = scrubDeep(value, [secret]);
     expect(out).toEqual(value);
     expect(out).not.toBe(value);
+  });
+});
+
+describe('mentionsSecret searches aligned blocks, and finds exactly what a search for every 12-character run finds', () => {
+  /** The definition: any 12-character run of a secret's body (after its public prefix), as sent or percent-encoded, any ASCII case. */
+  function reference(text: string, secret: string): boolean {
+    const lower = (x: string) => x.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const haystack = lower(text);
+    return [secret, encodeURIComponent(secret)].some((form) => {
+      if (form.length < 12 || text.length < 12) return false;
+      const start = Math.min(detectFormat(form)?.prefix.length ?? 0, form.length - 12);
+      for (let i = start; i + 12 <= form.length; i++) if (haystack.includes(lower(form.slice(i, i + 12)))) return true;
+      return false;
+    });
+  }
+  // A small alphabet, so texts made of pieces of the secret and noise often hold runs of 11, 12 and 13 characters.
+  const alphabet = fc.constantFrom(...'abAB01+/='.split(''));
+  const secrets = fc.oneof(
+    fc.string({ unit: alphabet, minLength: 8, maxLength: 50 }),
+    fc.string({ unit: alphabet, minLength: 20, maxLength: 40 }).map((body) => `lgh_live_${body}`),
+  );
+  it('on random texts built from pieces of the secret (5,000 cases)', () => {
+    fc.assert(
+      fc.property(
+        secrets,
+        fc.array(fc.tuple(fc.nat(60), fc.nat(16), fc.string({ unit: alphabet, maxLength: 4 }), fc.boolean()), { maxLength: 6 }),
+        (secret, pieces) => {
+          const text = pieces.map(([at, len, noise, upper]) => (upper ? secret.slice(at, at + len).toUpperCase() : secret.slice(at, at + len)) + noise).join('');
+          expect(mentionsSecret(text, [secret])).toBe(reference(text, secret));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+  it('at the edges: 11 characters no, 12 yes, the public prefix never counts, and scrub agrees', () => {
+    const secret = 'lgh_live_Q7f3Kp9ZxW2mN8bV4cR6tY1uH5jL0aSd';
+    const body = secret.slice(9);
+    for (let at = 0; at + 12 <= body.length; at++) {
+      expect(mentionsSecret(`#${body.slice(at, at + 12)}#`, [secret]), `12 at ${at}`).toBe(true);
+      expect(mentionsSecret(`#${body.slice(at, at + 11)}# and more text, ###`, [secret]), `11 at ${at}`).toBe(false);
+    }
+    expect(mentionsSecret(`lgh_live_${body.slice(0, 11)}`, [secret])).toBe(false);
+    expect(scrub(`echo ${body.slice(3, 15)} end`, [secret], { keyShaped: false })).toBe('echo •••• end');
+    expect(scrub(`echo ${body.slice(3, 14)} end`, [secret], { keyShaped: false })).toBe(`echo ${body.slice(3, 14)} end`);
   });
 });
