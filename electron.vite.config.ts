@@ -2,6 +2,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { META_CONTENT_SECURITY_POLICY } from './electron/security.js';
+import { CHANNELS } from './shared/contract.js';
+
+/** The contract's channel names, for shared/api.ts `buildApi` in the preload and renderer bundles (without zod). */
+const channels = { __KEYDECK_CHANNELS__: JSON.stringify(CHANNELS) };
 
 /**
  * Writes the page's meta CSP from the one policy in electron/security.ts (the header the app://
@@ -30,6 +34,7 @@ export default defineConfig({
     },
   },
   preload: {
+    define: channels,
     build: {
       outDir: 'out/preload',
       // A sandboxed preload must be CommonJS.
@@ -38,6 +43,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    define: channels,
     plugins: [react(), metaCsp()],
     build: {
       outDir: 'out/renderer',

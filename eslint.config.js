@@ -3,18 +3,30 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Layering rule: the core and the contract never import Electron (ARCHITECTURE.md, rule 3). */
-const noElectron = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [
-        { name: 'electron', message: 'electron/core and shared must not import Electron: take what you need as an interface (ARCHITECTURE.md rule 3).' },
-        { name: 'electron-store', message: 'electron-store imports Electron; the core takes a DocumentBackend instead.' },
-      ],
-      patterns: [{ group: ['electron/*'], message: 'No Electron in the core or the contract.' }],
-    },
-  ],
+/**
+ * Layering (ARCHITECTURE.md; README "Architecture"), one rule per layer, each tested by
+ * test/unit/layering.test.ts with an import that must fail:
+ * - `shared/` (the contract and pure helpers) imports nothing of Keydeck outside `shared/`, and no Electron;
+ * - `electron/core/` imports only `shared/` and itself: no Electron, no transport, no renderer;
+ * - the transports (`electron/ipc`, `electron/preview`, `electron/app`, `main.ts`, `preload.ts`) import the core and
+ *   `shared/`, never the renderer;
+ * - `renderer/` imports only `shared/` and itself (below).
+ */
+const ELECTRON_PATHS = [
+  { name: 'electron', message: 'electron/core and shared must not import Electron: take what you need as an interface (ARCHITECTURE.md rule 3).' },
+  { name: 'electron-store', message: 'electron-store imports Electron; the core takes a DocumentBackend instead.' },
+];
+const NOT_TOOLING = { group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'], message: 'The app never imports the scripts or the tests.' };
+const layer = (patterns) => ({ 'no-restricted-imports': ['error', { paths: ELECTRON_PATHS, patterns: [{ group: ['electron/*'], message: 'No Electron in the core or the contract.' }, ...patterns, NOT_TOOLING] }] });
+const sharedLayer = layer([{ group: ['../*', '../**'], message: 'shared/ imports nothing of Keydeck outside shared/: every layer imports it, so it imports none of them.' }]);
+const coreLayer = layer([
+  {
+    group: ['**/ipc/*', '**/preview/*', '**/app/*', '**/renderer/*', '**/renderer/**', '**/main.js', '**/preload.js', '**/security.js'],
+    message: 'electron/core imports only shared/ and itself: a transport calls the core, never the other way (take what you need as an interface in CoreDeps).',
+  },
+]);
+const transportLayer = {
+  'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/*', '**/renderer/**'], message: 'A transport imports the core and shared/, never the renderer (it serves the built files).' }, NOT_TOOLING] }],
 };
 
 export default tseslint.config(
@@ -30,7 +42,9 @@ export default tseslint.config(
       'no-empty-pattern': 'off',
     },
   },
-  { files: ['electron/core/**/*.ts', 'shared/**/*.ts'], rules: noElectron },
+  { files: ['shared/**/*.ts'], rules: sharedLayer },
+  { files: ['electron/core/**/*.ts'], rules: coreLayer },
+  { files: ['electron/ipc/**/*.ts', 'electron/preview/**/*.ts', 'electron/app/**/*.ts', 'electron/*.ts'], rules: transportLayer },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -43,7 +57,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'node:*', '../electron/*', '../../electron/*'], message: 'The renderer is sandboxed: use lib/api.ts.' },
+            { group: ['electron', 'node:*', '**/electron/*', '**/electron/**'], message: 'The renderer is sandboxed: use lib/api.ts.' },
+            { group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'], message: 'The renderer imports only shared/ and its own files.' },
             // The schemas live with the core, which parses every call; the renderer takes their types
             // only, so zod stays out of the first bundle (values it needs are in shared/plain.ts).
             { group: ['zod', '**/shared/contract.js', '**/shared/domain.js', '**/shared/errors.js', '**/shared/rotation.js', '**/shared/storage.js', '**/shared/usage.js'], allowTypeImports: true, message: 'Type imports only: this module pulls zod into the renderer bundle (values the renderer needs are in shared/plain.ts).' },

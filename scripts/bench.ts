@@ -24,7 +24,7 @@ import { fmtMb, fmtMs, fmtX, summarize, type Summary } from './bench/common.js';
 import { hasCurl, prepareCurl, removeCurl, runCurl } from './bench/curl.js';
 import { serveStatic, writeFloorPages } from './bench/floors.js';
 import { spawnChild, type Child } from './bench/pipe.js';
-import { parseCommandLine, intFlag, usageError } from './demo/cli-args.js';
+import { parseCommandLine, intFlag, usageError } from '../electron/preview/cli-args.js';
 
 const PROGRAM = 'keydeck-bench';
 const flags = parseCommandLine(PROGRAM, {

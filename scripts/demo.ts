@@ -26,7 +26,7 @@ import { KeytarSecretStore } from '../electron/core/vault/keytar-store.js';
 import { keychainFailure } from '../electron/core/vault/secret-store.js';
 import { startPreviewHost, type PreviewHost } from '../electron/preview/host.js';
 import { startSandbox, type Sandbox, type SandboxState } from '../test/sandbox/server.js';
-import { parseCommandLine, portFlag, textFlag } from './demo/cli-args.js';
+import { parseCommandLine, portFlag, textFlag } from '../electron/preview/cli-args.js';
 import { DemoClock, mintAdmins, seedHistory, type SeededOrg } from './demo/history.js';
 import { dropUnusedPrinted, foreignEntries, KEPT_FILES, loadKept, removeKeptFiles, writeJsonAtomic, type KeptDemo } from './demo/kept.js';
 import { deleteKeychainItems, MARKER, orgIdsOf, removeStaleRuns, RUN_PREFIX, writeMarker } from './demo/runs.js';

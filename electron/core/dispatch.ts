@@ -1,9 +1,19 @@
 import { ALWAYS_ERRORS, contract, isChannel, type Channel, type Output, type ParsedInput } from '../../shared/contract.js';
+import type { Prefix } from '../../shared/api.js';
 import { KeydeckFailure, type KeydeckError, type Result } from '../../shared/errors.js';
 import { scrubDeep, type Logger } from './log.js';
 
-/** The core's implementation of every contract call. Throws KeydeckFailure for expected errors. */
-export type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<Output<C>> };
+/** The core's implementation of one contract call. Throws KeydeckFailure for expected errors. */
+export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<Output<C>>;
+
+/** The core's implementation of every contract call. */
+export type Handlers = { [C in Channel]: Handler<C> };
+
+/**
+ * The calls of one contract prefix (`keys` for `keys.*`), exactly: each file of `core/handlers/`
+ * answers one prefix and is named after it, so a call's name says where its handler is.
+ */
+export type HandlersOf<P extends Prefix<Channel>> = { [C in Channel as Prefix<C> extends P ? C : never]: Handler<C> };
 
 /**
  * The one door into the core, shared by every transport (IPC, preview host, CLI): checks the

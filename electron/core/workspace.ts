@@ -1,21 +1,24 @@
-import type { Output, ParsedInput } from '../../shared/contract.js';
 import type { Result } from '../../shared/errors.js';
-import type { ProviderId } from '../../shared/domain.js';
-import { fail } from '../../shared/errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
-import { dataHandlers, type DataPlaces } from './data.js';
-import { redactUrl } from './http/client.js';
-import { checkDashboardUrl } from './http/url-policy.js';
+import { endSession } from './credentials.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { Exclusive, lockPlan } from './exclusive.js';
-import { keyHandlers } from './keys.js';
-import { endSession, orgHandlers } from './orgs.js';
-import { recover, storeStatus } from './recovery.js';
-import { providerInfos } from './providers/index.js';
+import { activityHandlers } from './handlers/activity.js';
+import { appHandlers } from './handlers/app.js';
+import { clipboardHandlers } from './handlers/clipboard.js';
+import { dashboardHandlers } from './handlers/dashboard.js';
+import { dataHandlers, type DataPlaces } from './handlers/data.js';
+import { deployHandlers } from './handlers/deploy.js';
+import { keysHandlers } from './handlers/keys.js';
+import { orgsHandlers } from './handlers/orgs.js';
+import { remindersHandlers } from './handlers/reminders.js';
+import { rotationHandlers } from './handlers/rotation.js';
+import { settingsHandlers } from './handlers/settings.js';
+import { storeHandlers } from './handlers/store.js';
+import { usageHandlers } from './handlers/usage.js';
+import { vaultHandlers } from './handlers/vault.js';
 import type { Boundary } from './rotation/engine.js';
-import { isEnvFileName } from './rotation/env-file.js';
-import { rotationHandlers } from './rotation/handlers.js';
-import { usageHandlers } from './usage/handlers.js';
+import { usageRowsMemo } from './usage/rows.js';
 
 /** Default time a copied secret stays on the clipboard. */
 export const CLIPBOARD_CLEAR_MS = 30_000;
@@ -56,73 +59,25 @@ export function createWorkspace(
   // Organizations of a session-only session that ended without a clean quit (a crash) go first.
   const ready = endSession(c).catch(() => undefined);
 
+  // Usage rows are kept per organization-environment for the overview and the reminders alike.
+  const usageRows = usageRowsMemo(c);
+
+  // One file per contract prefix (core/handlers/<prefix>.ts): a call's name says where it is answered.
   const handlers: Handlers = {
+    ...appHandlers(c),
+    ...orgsHandlers(c),
+    ...keysHandlers(c),
+    ...usageHandlers(c, usageRows),
+    ...remindersHandlers(c, usageRows),
+    ...settingsHandlers(c),
+    ...activityHandlers(c),
+    ...dashboardHandlers(c),
+    ...deployHandlers(c),
     ...rotation.handlers,
-    ...usageHandlers(c),
-    async 'app.info'(): Promise<Output<'app.info'>> {
-      return {
-        version: deps.version,
-        transport: deps.transport,
-        keychainService: deps.secrets.service,
-        demo: deps.demo,
-        providers: providerInfos(),
-        sandboxProviders: Object.keys(deps.baseUrlOverrides ?? {}) as ProviderId[],
-      };
-    },
-    ...orgHandlers(c),
-    ...keyHandlers(c),
+    ...clipboardHandlers(c, copySecret),
+    ...vaultHandlers(c),
+    ...storeHandlers(c),
     ...dataHandlers(c, options.dataPlaces),
-    async 'activity.copied'(input: ParsedInput<'activity.copied'>): Promise<Output<'activity.copied'>> {
-      await deps.meta.update((doc) => {
-        c.org(doc, input.orgId);
-        c.record(doc, { action: 'key.copy', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
-      });
-      return {};
-    },
-    async 'vault.status'(input: ParsedInput<'vault.status'>): Promise<Output<'vault.status'>> {
-      return c.vault.current(input.recheck ?? false);
-    },
-    async 'vault.useSession'(): Promise<Output<'vault.useSession'>> {
-      return c.vault.useSession();
-    },
-    async 'store.status'(): Promise<Output<'store.status'>> {
-      return storeStatus(c);
-    },
-    async 'store.recover'(): Promise<Output<'store.recover'>> {
-      const report = await recover(c);
-      // A rebuilt file may still list organizations of an old session-only session: they end now.
-      await endSession(c);
-      return report;
-    },
-    async 'dashboard.open'(input: ParsedInput<'dashboard.open'>): Promise<Output<'dashboard.open'>> {
-      const org = c.org(deps.meta.read(), input.orgId);
-      const info = c.adapter(org).info;
-      const url = org.dashboardUrl ?? deps.dashboardUrlOverrides?.[org.provider] ?? info.dashboardUrl;
-      if (!url) fail('NOT_FOUND', `${info.displayName} publishes no dashboard address; set your organization's dashboard URL.`);
-      // A provider without a published dashboard host (Legba) allows only the https URL the user set.
-      const hosts = info.dashboardHosts.length ? info.dashboardHosts : org.dashboardUrl ? [new URL(org.dashboardUrl).hostname] : [];
-      const checked = checkDashboardUrl(url, hosts);
-      if (!checked.ok) fail('INSECURE_URL', `Keydeck will not open ${redactUrl(url)}: ${checked.reason}.`);
-      if (!deps.openExternal) return { url: checked.url, opened: false };
-      await deps.openExternal(checked.url);
-      return { url: checked.url, opened: true };
-    },
-    async 'deploy.pickEnvFile'(input: ParsedInput<'deploy.pickEnvFile'>): Promise<Output<'deploy.pickEnvFile'>> {
-      if (!deps.pickEnvFile) return { supported: false };
-      const path = await deps.pickEnvFile(input.suggestedName ?? '.env');
-      if (path && !isEnvFileName(path)) fail('VALIDATION_FAILED', 'Keydeck writes keys only into .env files (.env, .env.production, app.env…).');
-      return { supported: true, path };
-    },
-    async 'clipboard.copySecret'(input: ParsedInput<'clipboard.copySecret'>): Promise<Output<'clipboard.copySecret'>> {
-      const copied = await copySecret(input.secret);
-      const about = input.about;
-      if (about) {
-        await deps.meta.update((doc) => {
-          if (doc.organizations.some((o) => o.id === about.orgId)) c.record(doc, { action: 'key.copy', orgId: about.orgId, environment: about.environment, keyId: about.keyId, last4: about.last4 });
-        });
-      }
-      return copied;
-    },
   };
 
   for (const channel of Object.keys(handlers) as (keyof Handlers)[]) {

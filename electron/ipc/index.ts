@@ -1,31 +1,10 @@
-import { CHANNELS, type Channel } from '../../shared/contract.js';
-import { registerAppIpc } from './app.js';
-import { registerKeyIpc } from './keys.js';
-import { registerOrgIpc } from './orgs.js';
-import { registerRotationIpc } from './rotation.js';
-import { registerUsageIpc } from './usage.js';
-import type { IpcDeps } from './wrapper.js';
+import { CHANNELS } from '../../shared/contract.js';
+import { handle, type IpcDeps } from './wrapper.js';
 
 /**
- * Registers every contract channel, and fails at start if a channel of the contract has no
- * handler, so adding a call to the contract without wiring it cannot ship.
+ * Registers every contract channel, each through the one wrapper that checks the sender and hands
+ * the raw input to the core's dispatch: a call added to the contract is registered by this loop.
  */
 export function registerIpc(deps: IpcDeps): void {
-  const registered = new Set<string>();
-  const tracking: IpcDeps = {
-    ...deps,
-    ipcMain: {
-      handle: (channel, listener) => {
-        registered.add(channel);
-        deps.ipcMain.handle(channel, listener);
-      },
-    },
-  };
-  registerAppIpc(tracking);
-  registerOrgIpc(tracking);
-  registerKeyIpc(tracking);
-  registerRotationIpc(tracking);
-  registerUsageIpc(tracking);
-  const missing = CHANNELS.filter((c: Channel) => !registered.has(c));
-  if (missing.length > 0) throw new Error(`IPC channels without a handler: ${missing.join(', ')}`);
+  for (const channel of CHANNELS) handle(deps, channel);
 }

@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { intFlag, parseCommandLine, portFlag, textFlag } from '../../scripts/demo/cli-args.js';
+import { intFlag, parseCommandLine, portFlag, textFlag } from './cli-args.js';
 import { createNodeWorkspace } from '../core/node-workspace.js';
 import { ProfileLockedError } from '../core/store/profile-lock.js';
 import { startPreviewHost } from './host.js';

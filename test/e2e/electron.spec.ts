@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installedElectron } from '../../scripts/electron-binary.mjs';
 import { buildApi } from '../../shared/api.js';
+import { CHANNELS } from '../../shared/contract.js';
 import { APP_URL } from '../../electron/app/protocol.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/security.js';
 
@@ -18,7 +19,7 @@ const binary = installedElectron();
 const SKIP_REASON = 'Electron binary not present on this machine (it downloads on first `npm start`, which needs internet); run `npm start` once on a machine with internet.';
 
 /** The names `window.keydeck` must have: the contract's, nothing else. */
-const API_KEYS = Object.keys(buildApi(async () => ({ ok: true, value: null }))).sort();
+const API_KEYS = Object.keys(buildApi(async () => ({ ok: true, value: null }), CHANNELS)).sort();
 
 function launchEnv(profile: string): Record<string, string> {
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));

@@ -76,7 +76,7 @@ describe('Laghav create: where the secret may be', () => {
     const created = await adapterFor('laghav').create?.(ctx(await answering(201, '{"id":"key_1","name":"n"}')), { name: 'n' });
     expect(created?.key.id).toBe('key_1');
     expect(created?.secret).toBe('');
-    const { checkFromProvider } = await import('../../electron/core/orgs.js');
+    const { checkFromProvider } = await import('../../electron/core/credentials.js');
     expect(() => checkFromProvider(created?.secret ?? '', { provider: 'laghav', environment: 'live' })).toThrow(/refuses/);
   });
   it('refuses a create answer that names no key', async () => {

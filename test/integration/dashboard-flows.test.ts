@@ -7,9 +7,6 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string; environments: string[]; provider: string }; credential: { id: string; providerKeyId?: string } };
-type Listed = { source: string; keys: { id: string; name: string; status: string; heldCredentialId?: string; isAdmin: boolean; masked: string; verifiedAt?: string; unmatched?: boolean }[] };
-
 describe('connecting every provider (real keychain, sandbox as the provider)', () => {
   it('Legba: the user says it is Legba, gives the org UUID and host; nothing is detected from the key', async () => {
     const { org, admin } = t.sandbox.legba.seedOrg('Acme');
@@ -17,17 +14,17 @@ describe('connecting every provider (real keychain, sandbox as the provider)', (
     expect(missing).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('Organization UUID') });
     const undetected = await t.callErr('orgs.connect', { key: admin.live });
     expect(undetected.code).toBe('KEY_UNKNOWN_PROVIDER');
-    const r = await t.call<Connected>('orgs.connect', { key: admin.live, provider: 'legba', providerOrgId: org.id, apiBaseUrl: t.sandbox.urls.legba, name: 'Acme (Legba)' });
+    const r = await t.call('orgs.connect', { key: admin.live, provider: 'legba', providerOrgId: org.id, apiBaseUrl: t.sandbox.urls.legba, name: 'Acme (Legba)' });
     expect(r.organization).toMatchObject({ provider: 'legba', environments: ['live'] });
     expect(await t.secrets.get(t.account(r.organization.id, 'live', r.credential.id, 'legba'))).toBe(admin.live);
-    const listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
+    const listed = await t.call('keys.list', { orgId: r.organization.id, environment: 'live' });
     expect(listed.source).toBe('keydeck');
     expect(listed.keys).toEqual([expect.objectContaining({ isAdmin: true, status: 'active', masked: `••••${admin.live.slice(-4)}` })]);
   });
 
   it('Leadey: live only; a test environment is refused', async () => {
     const { admin } = t.sandbox.leadey.seedOrg('Acme');
-    const r = await t.call<Connected>('orgs.connect', { key: admin.live });
+    const r = await t.call('orgs.connect', { key: admin.live });
     expect(r.organization.environments).toEqual(['live']);
     const e = await t.callErr('orgs.connect', { key: admin.live.replace('live', 'test') });
     expect(e.code).toBe('KEY_UNKNOWN_PROVIDER');
@@ -42,16 +39,16 @@ describe('connecting every provider (real keychain, sandbox as the provider)', (
 
   it('sk-style: the admin key is never guessed; it is shown as not matched until a second key can watch it', async () => {
     const { admin, org } = t.sandbox.skapi.seedOrg('Acme', [{ name: 'Production Key', environment: 'live' }]);
-    const r = await t.call<Connected>('orgs.connect', { key: admin.live });
+    const r = await t.call('orgs.connect', { key: admin.live });
     // The list gives no last 4 and no other key can watch: no evidence, so no id (the old heuristic guessed).
     expect(r.credential.providerKeyId).toBeUndefined();
-    let listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
+    let listed = await t.call('keys.list', { orgId: r.organization.id, environment: 'live' });
     expect(listed.source).toBe('provider');
     expect(listed.keys.find((k) => k.isAdmin)).toMatchObject({ unmatched: true, heldCredentialId: r.credential.id });
     // A second key (made in the dashboard, pasted back) watches the admin key's last use: its id is learnt.
     const made = t.sandbox.skapi.mint(org.id, 'Deploy bot', 'live');
     await t.call('keys.adopt', { orgId: r.organization.id, environment: 'live', key: made.secret, name: 'Deploy bot' });
-    listed = await t.call<Listed>('keys.list', { orgId: r.organization.id, environment: 'live' });
+    listed = await t.call('keys.list', { orgId: r.organization.id, environment: 'live' });
     const own = listed.keys.find((k) => k.isAdmin);
     expect(own?.id).toBe(t.sandbox.skapi.keys.lookup(admin.live)?.id);
     expect(own?.unmatched).toBeUndefined();
@@ -63,23 +60,23 @@ describe('dashboard-guided create and revoke', () => {
   it.each(['legba', 'leadey', 'logtalk'] as const)('%s: adopt a key made in the dashboard, check it, revoke it there, confirm it is dead', async (provider) => {
     const seeded = t.sandbox[provider].seedOrg('Acme');
     const extra = provider === 'legba' ? { provider, providerOrgId: seeded.org.id, apiBaseUrl: t.sandbox.urls.legba } : {};
-    const { organization } = await t.call<Connected>('orgs.connect', { key: seeded.admin.live, ...extra });
+    const { organization } = await t.call('orgs.connect', { key: seeded.admin.live, ...extra });
     const orgId = organization.id;
 
     const create = await t.callErr('keys.create', { orgId, environment: 'live', name: 'x', keep: true });
     expect(create.code).toBe('UNSUPPORTED');
-    const opened = await t.call<{ url: string; opened: boolean }>('dashboard.open', { orgId });
+    const opened = await t.call('dashboard.open', { orgId });
     expect(opened).toEqual({ url: `${t.sandbox.dashboards[provider]}`, opened: false });
 
     // What a person does in the dashboard: create a key there, copy it.
     const made = t.sandbox[provider].mint(seeded.org.id, 'Deploy bot', 'live');
     const wrong = await t.callErr('keys.adopt', { orgId, environment: 'live', key: `${made.secret.slice(0, -1)}${made.secret.endsWith('a') ? 'b' : 'a'}`, name: 'Deploy bot' });
     expect(wrong.code).toBe('KEY_INVALID');
-    const adopted = await t.call<{ credentialId: string; key: { status: string } }>('keys.adopt', { orgId, environment: 'live', key: ` ${made.secret} `, name: 'Deploy bot' });
+    const adopted = await t.call('keys.adopt', { orgId, environment: 'live', key: ` ${made.secret} `, name: 'Deploy bot' });
     expect(adopted.key.status).toBe('active');
     expect(await t.secrets.get(t.account(orgId, 'live', adopted.credentialId, provider))).toBe(made.secret);
 
-    const listed = await t.call<Listed>('keys.list', { orgId, environment: 'live' });
+    const listed = await t.call('keys.list', { orgId, environment: 'live' });
     expect(listed.source).toBe('keydeck');
     expect(listed.keys.map((k) => k.name).sort()).toEqual([`${provider === 'legba' ? 'Legba' : provider === 'leadey' ? 'Leadey' : 'LogTalk'} live admin key`, 'Deploy bot'].sort());
 
@@ -87,10 +84,10 @@ describe('dashboard-guided create and revoke', () => {
     expect(await t.call('keys.confirmRevoked', { orgId, credentialId: adopted.credentialId })).toEqual({ confirmed: false });
     // The person revokes it in the dashboard; Keydeck proves it is dead, then forgets it.
     t.sandbox[provider].revoke(made.key);
-    const checked = await t.call<{ result: string }>('keys.check', { orgId, credentialId: adopted.credentialId });
+    const checked = await t.call('keys.check', { orgId, credentialId: adopted.credentialId });
     expect(checked.result).toBe('rejected');
-    expect((await t.call<Listed>('keys.list', { orgId, environment: 'live' })).keys.find((k) => k.name === 'Deploy bot')?.status).toBe('revoked');
-    const confirmed = await t.call<{ confirmed: boolean; code: string }>('keys.confirmRevoked', { orgId, credentialId: adopted.credentialId });
+    expect((await t.call('keys.list', { orgId, environment: 'live' })).keys.find((k) => k.name === 'Deploy bot')?.status).toBe('revoked');
+    const confirmed = await t.call('keys.confirmRevoked', { orgId, credentialId: adopted.credentialId });
     expect(confirmed.confirmed).toBe(true);
     expect(await t.secrets.get(t.account(orgId, 'live', adopted.credentialId, provider))).toBeNull();
     for (const text of t.files()) expect(text).not.toContain(made.secret);
@@ -98,9 +95,9 @@ describe('dashboard-guided create and revoke', () => {
 
   it('a timeout or 5xx while confirming is "unknown, retry", never a confirmation', async () => {
     const seeded = t.sandbox.leadey.seedOrg('Acme');
-    const { organization } = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const { organization } = await t.call('orgs.connect', { key: seeded.admin.live });
     const made = t.sandbox.leadey.mint(seeded.org.id, 'Deploy bot', 'live');
-    const { credentialId } = await t.call<{ credentialId: string }>('keys.adopt', { orgId: organization.id, environment: 'live', key: made.secret, name: 'Deploy bot' });
+    const { credentialId } = await t.call('keys.adopt', { orgId: organization.id, environment: 'live', key: made.secret, name: 'Deploy bot' });
     t.sandbox.leadey.revoke(made.key);
     t.sandbox.fault('leadey', { kind: 'status', status: 503 });
     const e = await t.callErr('keys.confirmRevoked', { orgId: organization.id, credentialId });
@@ -111,11 +108,11 @@ describe('dashboard-guided create and revoke', () => {
 
   it('sk-style: create in the dashboard, adopt (the list learns its id), revoke by API', async () => {
     const seeded = t.sandbox.skapi.seedOrg('Acme');
-    const { organization } = await t.call<Connected>('orgs.connect', { key: seeded.admin.test });
+    const { organization } = await t.call('orgs.connect', { key: seeded.admin.test });
     const made = t.sandbox.skapi.mint(seeded.org.id, 'Webhook signer', 'test');
-    const adopted = await t.call<{ credentialId: string; key: { id: string } }>('keys.adopt', { orgId: organization.id, environment: 'test', key: made.secret, name: 'Webhook signer' });
+    const adopted = await t.call('keys.adopt', { orgId: organization.id, environment: 'test', key: made.secret, name: 'Webhook signer' });
     expect(adopted.key.id).toBe(made.key.id);
-    const listed = await t.call<Listed>('keys.list', { orgId: organization.id, environment: 'test' });
+    const listed = await t.call('keys.list', { orgId: organization.id, environment: 'test' });
     expect(listed.keys.find((k) => k.id === made.key.id)?.heldCredentialId).toBe(adopted.credentialId);
     await t.call('keys.revoke', { orgId: organization.id, environment: 'test', keyId: made.key.id });
     expect(made.key.status).toBe('revoked');
@@ -124,7 +121,7 @@ describe('dashboard-guided create and revoke', () => {
 
   it('refuses to retire the admin key through the dashboard path', async () => {
     const seeded = t.sandbox.leadey.seedOrg('Acme');
-    const { organization, credential } = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const { organization, credential } = await t.call('orgs.connect', { key: seeded.admin.live });
     const e = await t.callErr('keys.confirmRevoked', { orgId: organization.id, credentialId: credential.id });
     expect(e.code).toBe('ADMIN_KEY_PROTECTED');
   });

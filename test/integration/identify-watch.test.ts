@@ -11,20 +11,17 @@ import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 let t: TestWorkspace;
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string } };
-type Quotas = { quotas: { orgId: string; environment: string; calls: number; identifying?: number }[] };
-
 describe('the sk-style last-use watch', () => {
   it('meters its calls as "identifying", and runs at most WATCHES_PER_HOUR times an hour per organization-environment', async () => {
     let now = Date.parse('2026-11-23T10:00:00.000Z');
     t = await testWorkspace({ sandboxDefaults: true, clock: () => new Date(now) });
     const seeded = t.sandbox.skapi.seedOrg('Watched', [{ name: 'Other', environment: 'live' }]);
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     const orgId = c.organization.id;
     // Last use reported late: no watch can prove anything, so each one is spent for nothing.
     t.sandbox.mode('skapi', { kind: 'late-last-use', afterRequests: 1000 });
     const identifying = async () => {
-      const q = (await t.call<Quotas>('usage.quotas', { orgId })).quotas.find((x) => x.environment === 'live');
+      const q = (await t.call('usage.quotas', { orgId })).quotas.find((x) => x.environment === 'live');
       return { identifying: q?.identifying ?? 0, calls: q?.calls ?? 0 };
     };
     const adopt = async (i: number) => {

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Output } from '../../shared/contract.js';
 import { parseRateLimit, utcDay } from '../../electron/core/usage/quota.js';
 import { localDay, reminderText, reminderWhere } from '../../electron/core/usage/reminders.js';
 import { scheduleReminders } from '../../electron/core/usage/reminder-schedule.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
-type Connected = { organization: { id: string } };
 const DAY = 86_400_000;
 
 let t: TestWorkspace | undefined;
@@ -25,12 +23,12 @@ describe('quotas: Keydeck meters its own calls', () => {
     const time = movableClock('2026-11-23T22:00:00Z');
     t = await testWorkspace({ sandboxDefaults: true, clock: time.clock });
     const lg = t.sandbox.laghav.seedOrg('Acme');
-    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.test, name: 'Acme' });
+    const a = await t.call('orgs.connect', { key: lg.admin.test, name: 'Acme' });
     const orgId = a.organization.id;
     for (let i = 0; i < 4; i++) await t.call('keys.list', { orgId, environment: 'test' });
 
     const sandboxCalls = t.sandbox.laghav.calls.filter((c) => c.status !== undefined && c.keyId !== undefined).length;
-    let { quotas } = await t.call<Output<'usage.quotas'>>('usage.quotas', { orgId });
+    let { quotas } = await t.call('usage.quotas', { orgId });
     expect(quotas).toHaveLength(1);
     const q = quotas[0]!;
     // Every call the provider answered, connect's verification included, and nothing else.
@@ -45,25 +43,25 @@ describe('quotas: Keydeck meters its own calls', () => {
     caller!.usage.calls = 100;
     const refused = await t.callErr('keys.list', { orgId, environment: 'test' });
     expect(refused.code).toBe('PROVIDER_RATE_LIMITED');
-    ({ quotas } = await t.call<Output<'usage.quotas'>>('usage.quotas', { orgId }));
+    ({ quotas } = await t.call('usage.quotas', { orgId }));
     expect(quotas[0]).toMatchObject({ remaining: 0 });
     expect(quotas[0]!.refused).toBeGreaterThanOrEqual(1);
 
     // A new UTC day: the count starts again and yesterday's headers no longer hold.
     time.advance(3 * 3_600_000);
-    ({ quotas } = await t.call<Output<'usage.quotas'>>('usage.quotas', { orgId }));
+    ({ quotas } = await t.call('usage.quotas', { orgId }));
     expect(quotas[0]).toMatchObject({ calls: 0, refused: 0, remaining: 100 });
     expect(quotas[0]!.header).toBeUndefined();
     await t.call('keys.list', { orgId, environment: 'test' });
-    ({ quotas } = await t.call<Output<'usage.quotas'>>('usage.quotas', { orgId }));
+    ({ quotas } = await t.call('usage.quotas', { orgId }));
     expect(quotas[0]).toMatchObject({ calls: 1, remaining: 99 });
   });
 
   it('shows no quota for a live organization with no published limit and no headers, until Keydeck calls it', async () => {
     t = await testWorkspace({ sandboxDefaults: true });
     const sk = t.sandbox.skapi.seedOrg('Payments');
-    const b = await t.call<Connected>('orgs.connect', { key: sk.admin.live, name: 'Payments' });
-    const { quotas } = await t.call<Output<'usage.quotas'>>('usage.quotas', {});
+    const b = await t.call('orgs.connect', { key: sk.admin.live, name: 'Payments' });
+    const { quotas } = await t.call('usage.quotas', {});
     // Connecting called it today, so the count shows, with no limit to measure against.
     expect(quotas).toEqual([expect.objectContaining({ orgId: b.organization.id, environment: 'live', remaining: undefined, documentedDailyLimit: undefined })]);
     expect(quotas[0]!.calls).toBeGreaterThan(0);
@@ -106,14 +104,14 @@ describe('reminders', () => {
       }
       if (k.name === 'Fresh') k.lastUsedAt = time.clock().toISOString();
     }
-    const b = await t.call<Connected>('orgs.connect', { key: sk.admin.live, name: 'Payments' });
+    const b = await t.call('orgs.connect', { key: sk.admin.live, name: 'Payments' });
     await t.call('keys.list', { orgId: b.organization.id, environment: 'live' });
     return { time, sk, orgId: b.organization.id };
   }
 
   it('reminds of each due or stale key once a day, again the next day, and never when turned off', async () => {
     const { time } = await seeded();
-    const first = await t!.call<Output<'reminders.take'>>('reminders.take', {});
+    const first = await t!.call('reminders.take', {});
     expect(first.enabled).toBe(true);
     expect(Object.fromEntries(first.reminders.map((r) => [r.name, r.reason]))).toEqual({ Old: 'due', Quiet: 'stale' });
     expect(first).toMatchObject({ due: 1, stale: 1, organizations: 1, places: ['Payments (LIVE)'], morePlaces: 0 });
@@ -123,21 +121,21 @@ describe('reminders', () => {
 
     // The same day: nothing new, however often the app looks.
     time.advance(6 * 3_600_000);
-    expect((await t!.call<Output<'reminders.take'>>('reminders.take', {})).reminders).toEqual([]);
+    expect((await t!.call('reminders.take', {})).reminders).toEqual([]);
 
     // The next day, the keys are still due and stale: one more reminder each.
     time.advance(DAY);
-    const next = await t!.call<Output<'reminders.take'>>('reminders.take', {});
+    const next = await t!.call('reminders.take', {});
     expect(next.reminders.map((r) => r.name).sort()).toEqual(['Old', 'Quiet']);
 
     // Turned off: nothing, and the setting survives (it is in the metadata).
     await t!.call('settings.update', { reminders: false });
     time.advance(DAY);
-    expect(await t!.call<Output<'reminders.take'>>('reminders.take', {})).toEqual({ enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] });
-    expect(await t!.call<Output<'settings.get'>>('settings.get', {})).toEqual({ settings: { reminders: false } });
+    expect(await t!.call('reminders.take', {})).toEqual({ enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] });
+    expect(await t!.call('settings.get', {})).toEqual({ settings: { reminders: false } });
     // Back on: reminded again (a day has passed).
     await t!.call('settings.update', { reminders: true });
-    expect((await t!.call<Output<'reminders.take'>>('reminders.take', {})).reminders).toHaveLength(2);
+    expect((await t!.call('reminders.take', {})).reminders).toHaveLength(2);
   });
 
   it('forgets a key once it is no longer due, so it is reminded the moment it becomes due again', async () => {
@@ -145,10 +143,10 @@ describe('reminders', () => {
     await t!.call('reminders.take', {});
     // A looser policy: nothing is due or stale now.
     await t!.call('orgs.update', { orgId, policy: { rotateAfterDays: 365, staleAfterDays: 365 } });
-    expect((await t!.call<Output<'reminders.take'>>('reminders.take', {})).reminders).toEqual([]);
+    expect((await t!.call('reminders.take', {})).reminders).toEqual([]);
     // Tightened again the same day: due again, so reminded again.
     await t!.call('orgs.update', { orgId, policy: { rotateAfterDays: 90, staleAfterDays: 30 } });
-    expect((await t!.call<Output<'reminders.take'>>('reminders.take', {})).reminders.map((r) => r.name).sort()).toEqual(['Old', 'Quiet']);
+    expect((await t!.call('reminders.take', {})).reminders.map((r) => r.name).sort()).toEqual(['Old', 'Quiet']);
   });
 
   it('keeps the once-a-day memory across a restart (it is written to the profile)', async () => {

@@ -1,10 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecoveryReport, StoreStatus } from '../../shared/storage.js';
 import { confBackend } from '../../electron/core/store/conf-backend.js';
 import { MetaStore } from '../../electron/core/store/meta-store.js';
-import type { RotationView } from '../../shared/rotation.js';
 import { recordFigure } from '../support/figures.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
@@ -14,19 +12,17 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string }; credential: { id: string; providerKeyId?: string } };
-
 /** Two organizations, a kept key, an unfinished rotation: what a person has after a few weeks. */
 async function populate() {
   const acme = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
   const beta = t.sandbox.laghav.seedOrg('Beta');
-  const a = await t.call<Connected>('orgs.connect', { key: acme.admin.live, name: 'Acme' });
+  const a = await t.call('orgs.connect', { key: acme.admin.live, name: 'Acme' });
   await t.call('orgs.connectEnvironment', { orgId: a.organization.id, environment: 'test', key: acme.admin.test });
-  const b = await t.call<Connected>('orgs.connect', { key: beta.admin.live, name: 'Beta' });
+  const b = await t.call('orgs.connect', { key: beta.admin.live, name: 'Beta' });
   await t.call('keys.create', { orgId: a.organization.id, environment: 'test', name: 'CI', keep: true });
   // Activity to make the file long, as months of use do.
   for (let i = 0; i < 40; i++) await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
-  const rotation = await t.call<RotationView>('rotation.start', { orgId: b.organization.id, credentialId: b.credential.id, confirmLive: true });
+  const rotation = await t.call('rotation.start', { orgId: b.organization.id, credentialId: b.credential.id, confirmLive: true });
   expect(rotation.status).toBe('needs-user');
   return { acme: a.organization.id, beta: b.organization.id, rotation };
 }
@@ -46,11 +42,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     const list = await t.callErr('orgs.list', {});
     expect(list.code).toBe('STORE_ERROR');
     expect(list.message).toMatch(/damaged/);
-    const status = await t.call<Extract<StoreStatus, { state: 'corrupt' }>>('store.status', {});
+    const status = await t.call('store.status', {});
     expect(status).toMatchObject({ state: 'corrupt', salvage: { organizations: 2, rotations: 1, unfinishedRotations: 1 }, keychainEntries: before.credentials.length });
     expect(readFileSync(path, 'utf8')).toBe(cut);
 
-    const report = await t.call<RecoveryReport>('store.recover', {});
+    const report = await t.call('store.recover', {});
     // The damaged file, byte for byte.
     expect(readFileSync(report.keptCopy, 'utf8')).toBe(cut);
     expect(statSync(report.keptCopy).mode & 0o777).toBe(0o600);
@@ -72,7 +68,7 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(report.verified).toBeGreaterThan(0);
     // And Keydeck works again: the lists load, the rotation resumes.
     await t.call('keys.list', { orgId: acme, environment: 'live' });
-    const resumed = await t.call<RotationView>('rotation.get', { rotationId: rotation.id });
+    const resumed = await t.call('rotation.get', { rotationId: rotation.id });
     expect(resumed).toMatchObject({ status: 'needs-user', orgName: 'Beta' });
     recordFigure('recovery', 'cut off mid-write', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: before.rotations.length, journalsKept: after.rotations.length, verified: report.verified, refused: report.refused });
   });
@@ -91,9 +87,9 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     const garbage = Buffer.from([0, 159, 146, 150, 0, 0, 7, 13, 10]);
     writeFileSync(path, garbage);
 
-    const status = await t.call<StoreStatus>('store.status', {});
+    const status = await t.call('store.status', {});
     expect(status).toMatchObject({ state: 'corrupt', salvage: { organizations: 0, rotations: 0 }, keychainEntries: before.credentials.length });
-    const report = await t.call<RecoveryReport>('store.recover', {});
+    const report = await t.call('store.recover', {});
     expect(readFileSync(report.keptCopy)).toEqual(garbage);
     expect(report.fromKeychain).toEqual({ organizations: 2, credentials: before.credentials.length });
     expect(report.refused).toBe(1);
@@ -124,15 +120,16 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(statSync(restarted.lastGoodPath).mode & 0o777).toBe(0o600);
     writeFileSync(t.ws.meta.path, 'garbage');
 
-    const status = await t.call<Extract<StoreStatus, { state: 'corrupt' }>>('store.status', {});
+    const status = await t.call('store.status', {});
+    if (status.state !== 'corrupt') throw new Error(`expected a corrupt file, got ${status.state}`);
     expect(status.lastGood).toMatchObject({ organizations: 2, credentials: before.credentials.length, rotations: 1 });
-    const report = await t.call<RecoveryReport>('store.recover', {});
+    const report = await t.call('store.recover', {});
     expect(report.fromLastGood).toEqual({ organizations: 2, credentials: before.credentials.length, rotations: 1 });
     expect(report.fromKeychain).toEqual({ organizations: 0, credentials: 0 });
     const after = t.ws.meta.read();
     expect(after.organizations.map((o) => o.name).sort()).toEqual(['Acme', 'Beta']);
     expect(after.credentials).toEqual(before.credentials);
-    const restored = await t.call<RotationView>('rotation.get', { rotationId: rotation.id });
+    const restored = await t.call('rotation.get', { rotationId: rotation.id });
     expect(restored).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/restored from the copy/) } });
     await t.call('keys.list', { orgId: acme, environment: 'live' });
     await t.call('keys.list', { orgId: beta, environment: 'live' });
@@ -146,10 +143,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     const victim = doc.credentials[0];
     doc.credentials[0] = { ...victim, role: 'owner' };
     writeFileSync(path, JSON.stringify(doc));
-    const status = await t.call<Extract<StoreStatus, { state: 'corrupt' }>>('store.status', {});
+    const status = await t.call('store.status', {});
+    if (status.state !== 'corrupt') throw new Error(`expected a corrupt file, got ${status.state}`);
     expect(status.unreadable.credentials).toBe(1);
     expect(status.problem).toMatch(/credentials\.0\.role/);
-    const report = await t.call<RecoveryReport>('store.recover', {});
+    const report = await t.call('store.recover', {});
     expect(report.fromKeychain).toEqual({ organizations: 0, credentials: 1 });
     const after = t.ws.meta.read();
     expect(after.credentials.find((c) => c.id === victim.id)).toMatchObject({ role: 'admin', last4: victim.last4, verifiedAt: expect.any(String) });
@@ -161,7 +159,7 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     await populate();
     writeFileSync(t.ws.meta.path, '');
     expect(await t.call('store.status', {})).toMatchObject({ state: 'corrupt', problem: expect.stringMatching(/empty/) });
-    const report = await t.call<RecoveryReport>('store.recover', {});
+    const report = await t.call('store.recover', {});
     expect(report.fromKeychain.organizations).toBe(2);
   });
 

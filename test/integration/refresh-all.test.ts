@@ -15,7 +15,7 @@ describe('refresh all', () => {
     for (const [provider, count] of [['laghav', 4], ['skapi', 3], ['leadey', 2]] as const) {
       for (let i = 0; i < count; i++) {
         const seeded = t.sandbox[provider].seedOrg(`${provider} ${i}`);
-        const r = await t.call<{ organization: { id: string } }>('orgs.connect', { key: seeded.admin.live, name: `${provider} ${i}` });
+        const r = await t.call('orgs.connect', { key: seeded.admin.live, name: `${provider} ${i}` });
         targets.push({ orgId: r.organization.id, environment: 'live' });
       }
     }
@@ -31,7 +31,7 @@ describe('refresh all', () => {
     expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.code)).toEqual(['NETWORK_TIMEOUT', 'NETWORK_TIMEOUT', 'NETWORK_TIMEOUT']);
     // Bounded by the deadline, not by 3 × 5 s of hung calls in a row.
     expect(elapsed).toBeLessThan(4_000);
-    const overview = await t.call<{ summary: { unlisted: number; keys: number } }>('usage.overview', {});
+    const overview = await t.call('usage.overview', {});
     expect(overview.summary.unlisted).toBe(3);
     t.sandbox.servers.skapi.faults.clear();
     t.sandbox.servers.laghav.faults.clear();

@@ -12,16 +12,13 @@ import { Exclusive, EVERYTHING } from '../../electron/core/exclusive.js';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import type { SecretStore } from '../../electron/core/vault/secret-store.js';
-import type { RotationView } from '../../shared/rotation.js';
 import { KeydeckFailure } from '../../shared/errors.js';
 import { startSandbox } from '../sandbox/server.js';
 import { keyringControlSkipReason, lockLogin, loginLocked, serviceRunning, startDaemonUnlocked, waitFor } from './helpers/keyring-control.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
-type Connected = { organization: { id: string }; credential: { id: string } };
-type Removed = { removedSecrets: number; removedOrganizations: number; keychainService: string; removedFiles: string[]; kept: string[] };
-const CONFIRM = { confirm: 'remove everything' };
+const CONFIRM = { confirm: 'remove everything' } as const;
 
 /** What secret-tool (libsecret, from outside Keydeck) finds under a service. */
 function seenFromOutside(service: string): string {
@@ -39,10 +36,10 @@ afterEach(() => t.dispose());
 async function populate() {
   const acme = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
   const beta = t.sandbox.laghav.seedOrg('Beta', [{ name: 'CI', environment: 'test' }]);
-  const a = await t.call<Connected>('orgs.connect', { key: acme.admin.live, name: 'Acme' });
+  const a = await t.call('orgs.connect', { key: acme.admin.live, name: 'Acme' });
   await t.call('orgs.connectEnvironment', { orgId: a.organization.id, key: acme.admin.test, environment: 'test' });
-  const b = await t.call<Connected>('orgs.connect', { key: beta.admin.live, name: 'Beta' });
-  const created = await t.call<{ secret: string }>('keys.create', { orgId: b.organization.id, environment: 'live', name: 'Deploy bot', keep: true });
+  const b = await t.call('orgs.connect', { key: beta.admin.live, name: 'Beta' });
+  const created = await t.call('keys.create', { orgId: b.organization.id, environment: 'live', name: 'Deploy bot', keep: true });
   await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
   // An item Keydeck filed that the metadata no longer names (a crash between keychain and file).
   await t.secrets.set(`laghav:org_strayStrayStray1:test:cred_strayStrayStray1`, 'lgh_test_StrayStrayStrayStrayStray12');
@@ -67,7 +64,7 @@ describe('Remove all Keydeck data', () => {
     expect((await t.callErr('data.removeAll', { confirm: 'remove' })).code).toBe('VALIDATION_FAILED');
     expect((await t.secrets.list()).length).toBe(5);
 
-    const r = await t.call<Removed>('data.removeAll', CONFIRM);
+    const r = await t.call('data.removeAll', CONFIRM);
     expect(r.removedSecrets).toBe(5);
     expect(r.removedOrganizations).toBe(2);
     expect(r.keychainService).toBe(t.secrets.service);
@@ -86,15 +83,15 @@ describe('Remove all Keydeck data', () => {
     expect(r.removedFiles.length).toBeGreaterThanOrEqual(4);
     // Nothing was revoked: the provider still takes every key, and Keydeck can connect one again.
     for (const key of [acme.admin.live, acme.admin.test, beta.admin.live, created]) expect(t.sandbox.laghav.keys.lookup(key)?.status).toBe('active');
-    const again = await t.call<Connected>('orgs.connect', { key: acme.admin.live, name: 'Acme again' });
+    const again = await t.call('orgs.connect', { key: acme.admin.live, name: 'Acme again' });
     expect(again.organization.id).toBeTruthy();
     expect(t.undeclared).toEqual([]);
   });
 
   it('is refused while a rotation is unfinished, naming it; after cancelling it, it goes through', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live, name: 'Acme' });
-    const started = await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live, name: 'Acme' });
+    const started = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
     expect(started.step).toBe('deploy');
     const e = await t.callErr('data.removeAll', CONFIRM);
     expect(e.code).toBe('CONFLICT');
@@ -104,9 +101,9 @@ describe('Remove all Keydeck data', () => {
     expect(t.ws.meta.read().organizations).toHaveLength(1);
 
     const hands = sandboxHands(t.sandbox.servers.laghav.origin, seeded.org.id);
-    const cancelled = await playRotation((ch, input) => t.call(ch, input), await t.call<RotationView>('rotation.act', { rotationId: started.id, action: { kind: 'cancel' } }), hands, async () => null);
+    const cancelled = await playRotation((ch, input) => t.call(ch, input), await t.call('rotation.act', { rotationId: started.id, action: { kind: 'cancel' } }), hands, async () => null);
     expect(cancelled.status).toBe('cancelled');
-    const r = await t.call<Removed>('data.removeAll', CONFIRM);
+    const r = await t.call('data.removeAll', CONFIRM);
     expect(r.removedSecrets).toBe(1);
     expect(await t.secrets.list()).toEqual([]);
   });
@@ -186,8 +183,8 @@ describe.skipIf(skip)('Remove all Keydeck data on a locked keychain', () => {
 
   it('fails with KEYCHAIN_LOCKED and removes nothing; unlocked, it goes through', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Acme');
-    await t.call<Connected>('orgs.connect', { key: seeded.admin.live, name: 'Acme' });
-    await t.call<Connected>('orgs.connect', { key: t.sandbox.laghav.seedOrg('Beta').admin.live, name: 'Beta' });
+    await t.call('orgs.connect', { key: seeded.admin.live, name: 'Acme' });
+    await t.call('orgs.connect', { key: t.sandbox.laghav.seedOrg('Beta').admin.live, name: 'Beta' });
     const before = readFileSync(join(t.profileDir, 'metadata.json'), 'utf8');
     await lockLogin();
     const e = await t.callErr('data.removeAll', CONFIRM);
@@ -198,7 +195,7 @@ describe.skipIf(skip)('Remove all Keydeck data on a locked keychain', () => {
 
     await startDaemonUnlocked();
     expect((await t.secrets.list()).length).toBe(2);
-    const r = await t.call<Removed>('data.removeAll', CONFIRM);
+    const r = await t.call('data.removeAll', CONFIRM);
     expect(r.removedSecrets).toBe(2);
     expect(seenFromOutside(t.secrets.service)).not.toContain('attribute.account');
     expect(t.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('active');

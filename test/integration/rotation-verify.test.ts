@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RotationView } from '../../shared/rotation.js';
 import type { Fault } from '../sandbox/faults.js';
 import { sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
@@ -12,8 +11,8 @@ afterEach(() => t.dispose());
 
 async function pastedRotation() {
   const seeded = t.sandbox.leadey.seedOrg('Acme');
-  const { organization, credential } = await t.call<{ organization: { id: string }; credential: { id: string } }>('orgs.connect', { key: seeded.admin.live });
-  const r = await t.call<RotationView>('rotation.start', { orgId: organization.id, credentialId: credential.id, confirmLive: true });
+  const { organization, credential } = await t.call('orgs.connect', { key: seeded.admin.live });
+  const r = await t.call('rotation.start', { orgId: organization.id, credentialId: credential.id, confirmLive: true });
   const made = await sandboxHands(t.sandbox.servers.leadey.origin, seeded.org.id).mint(r.newKey.name, 'live');
   return { r, made, seeded, orgId: organization.id };
 }
@@ -31,12 +30,12 @@ describe('strict verification of the new key: only a 2xx with the documented sha
   it.each(matrix)('%s keeps the rotation at verify, failed, with the old key untouched; resume then goes on', async (_name, fault, code) => {
     const { r, made, seeded } = await pastedRotation();
     t.sandbox.fault('leadey', fault);
-    const failed = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+    const failed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
     expect(failed).toMatchObject({ step: 'verify', status: 'failed', error: { code } });
     expect(failed.newKey.verifiedAt).toBeUndefined();
     expect(t.sandbox.leadey.keys.lookup(seeded.admin.live)?.status).toBe('active');
     t.sandbox.servers.leadey.faults.clear();
-    const resumed = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
+    const resumed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
     expect(resumed).toMatchObject({ step: 'deploy', status: 'needs-user' });
   });
 });
@@ -53,41 +52,41 @@ describe('transitions', () => {
   it('a refused pasted key fails at verify, and cancelling then forgets it', async () => {
     const { r, made, orgId } = await pastedRotation();
     t.sandbox.leadey.revoke(t.sandbox.leadey.keys.lookup(made.secret)!);
-    const failed = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+    const failed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
     expect(failed).toMatchObject({ step: 'verify', status: 'failed', error: { code: 'KEY_INVALID' } });
     // The pasted key is already dead, so cancelling confirms that at once and cleans up.
-    const cancelled = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    const cancelled = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(cancelled.status).toBe('cancelled');
     expect(t.ws.meta.read().credentials.filter((c) => c.orgId === orgId).map((c) => c.role)).toEqual(['admin']);
   });
 
   it('an unknown answer while confirming the old key is dead is "retry", never "confirmed"', async () => {
     const { r, made, seeded } = await pastedRotation();
-    let v = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'deployed' } });
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'confirmUse', override: false } });
+    let v = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'deployed' } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'confirmUse', override: false } });
     expect(v).toMatchObject({ step: 'revoke', status: 'needs-user' });
     t.sandbox.leadey.revoke(t.sandbox.leadey.keys.lookup(seeded.admin.live)!);
     t.sandbox.fault('leadey', { kind: 'status', status: 503 });
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'revokedInDashboard' } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'revokedInDashboard' } });
     expect(v).toMatchObject({ step: 'confirmRevoked', status: 'failed', error: { code: 'PROVIDER_ERROR' } });
     expect(v.oldRejectedAt).toBeUndefined();
     t.sandbox.servers.leadey.faults.clear();
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'resume' } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'resume' } });
     expect(v).toMatchObject({ status: 'done', oldRejectedCode: 'KEY_INVALID' });
   });
 
   it('remembers the deploy targets for the key’s next rotation', async () => {
     const { r, made, orgId } = await pastedRotation();
-    let v = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'deploy', targets: [{ kind: 'clipboard' }, { kind: 'manual' }] } });
+    let v = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'deploy', targets: [{ kind: 'clipboard' }, { kind: 'manual' }] } });
     expect(t.clipboard.text).toBe(made.secret);
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'deployed' } });
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'confirmUse', override: false } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'deployed' } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'confirmUse', override: false } });
     t.sandbox.leadey.revoke(t.sandbox.leadey.keys.lookup((await t.secrets.get(t.account(orgId, 'live', r.old.credentialId, 'leadey'))) ?? '')!);
-    v = await t.call<RotationView>('rotation.act', { rotationId: v.id, action: { kind: 'revokedInDashboard' } });
+    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'revokedInDashboard' } });
     expect(v.status).toBe('done');
-    const next = await t.call<RotationView>('rotation.start', { orgId, credentialId: v.newKey.credentialId, confirmLive: true });
+    const next = await t.call('rotation.start', { orgId, credentialId: v.newKey.credentialId, confirmLive: true });
     expect(next.rememberedTargets).toEqual([{ kind: 'clipboard' }, { kind: 'manual' }]);
   });
 });

@@ -12,8 +12,6 @@ import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 const skip = keyringControlSkipReason();
 if (skip) console.warn(`SKIPPED: trust-locked tests: ${skip}`);
 
-type Connected = { organization: { id: string }; credential: { id: string } };
-
 let t: TestWorkspace;
 beforeEach(async () => {
   if (skip) return;
@@ -29,8 +27,8 @@ describe.skipIf(skip)('a keychain that locks mid-session', () => {
   it('recovery refuses to rebuild without the keychain and changes nothing', async () => {
     const one = t.sandbox.laghav.seedOrg('One');
     const two = t.sandbox.skapi.seedOrg('Two');
-    await t.call<Connected>('orgs.connect', { key: one.admin.live });
-    await t.call<Connected>('orgs.connect', { key: two.admin.live });
+    await t.call('orgs.connect', { key: one.admin.live });
+    await t.call('orgs.connect', { key: two.admin.live });
     const path = t.ws.meta.path;
     truncateSync(path, 200);
     const damaged = readFileSync(path);
@@ -40,30 +38,30 @@ describe.skipIf(skip)('a keychain that locks mid-session', () => {
     expect(readFileSync(path).equals(damaged)).toBe(true);
     await startDaemonUnlocked();
     // Unlocked again: the rebuild finds both organizations back.
-    const report = await t.call<Record<string, unknown>>('store.recover', {});
+    const report = await t.call('store.recover', {});
     expect(report).toBeDefined();
     expect(t.ws.meta.read().organizations.length).toBe(2);
   });
 
   it('a call that meets a locked keychain makes vault.status say so at once', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Lock');
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
-    expect((await t.call<{ problem?: unknown }>('vault.status', {})).problem).toBeUndefined();
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
+    expect((await t.call('vault.status', {})).problem).toBeUndefined();
     await lockLogin();
     const failed = await t.callErr('keys.list', { orgId: c.organization.id, environment: 'live' });
     expect(failed.code).toBe('KEYCHAIN_LOCKED');
-    expect((await t.call<{ problem?: { code: string } }>('vault.status', {})).problem?.code).toBe('KEYCHAIN_LOCKED');
+    expect((await t.call('vault.status', {})).problem?.code).toBe('KEYCHAIN_LOCKED');
   });
 
   it('removing an organization on a locked keychain keeps it, and says so', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Keep');
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     await lockLogin();
     const refused = await t.callErr('orgs.remove', { orgId: c.organization.id });
     expect(refused.code).toBe('KEYCHAIN_LOCKED');
     expect(refused.message).toContain('stays in Keydeck');
     expect(t.ws.meta.read().organizations).toHaveLength(1);
     await startDaemonUnlocked();
-    expect((await t.call<{ removedSecrets: number }>('orgs.remove', { orgId: c.organization.id })).removedSecrets).toBe(1);
+    expect((await t.call('orgs.remove', { orgId: c.organization.id })).removedSecrets).toBe(1);
   });
 });

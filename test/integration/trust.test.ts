@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeydeckError } from '../../shared/errors.js';
-import type { RotationView } from '../../shared/rotation.js';
 import { HOSTILE_KEY_VARIANTS } from '../sandbox/modes.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
@@ -22,12 +21,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string }; credential: { id: string; providerKeyId?: string } };
 type Created = { key: { id: string }; secret: string; heldCredentialId?: string };
 
 async function laghav() {
   const seeded = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
-  const r = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+  const r = await t.call('orgs.connect', { key: seeded.admin.live });
   return { seeded, orgId: r.organization.id, adminId: r.credential.id };
 }
 
@@ -82,9 +80,9 @@ describe('the same action twice at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-trust-'));
     const file = join(dir, '.env');
     writeFileSync(file, `# app\nLAGHAV_API_KEY=${seeded.admin.live}\nOTHER=1\n`, { mode: 0o640 });
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     expect(r.step).toBe('deploy');
-    const deploy = { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } };
+    const deploy = { rotationId: r.id, action: { kind: 'deploy' as const, targets: [{ kind: 'envFile' as const, path: file, variable: 'LAGHAV_API_KEY' }] } };
     const [a, b] = await Promise.all([t.ws.call('rotation.act', deploy), t.ws.call('rotation.act', deploy)]);
     expect(a.ok && b.ok).toBe(true);
     await t.call('rotation.act', deploy); // and once more, later: the backup still holds the original
@@ -94,9 +92,9 @@ describe('the same action twice at once', () => {
     const newSecret = parse(readFileSync(file)).LAGHAV_API_KEY ?? '';
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
 
-    r = await t.call<RotationView>('rotation.get', { rotationId: r.id });
+    r = await t.call('rotation.get', { rotationId: r.id });
     expect(r.cancelPlan.join(' ')).toContain(`Put the old key back into LAGHAV_API_KEY in ${file}`);
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
     expect(r.restoreResults?.every((x) => x.ok)).toBe(true);
     // The file holds the old key again, as dotenv and bash read it, and the provider accepts it.
@@ -113,14 +111,14 @@ describe('the same action twice at once', () => {
     const { seeded, orgId, adminId } = await laghav();
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-trust-'));
     const file = join(dir, '.env');
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     const newSecret = (await t.secrets.list()).map((e) => e.secret).find((s) => t.sandbox.laghav.identify(s)?.id === r.newKey.providerKeyId) ?? '';
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
     writeFileSync(file, `LAGHAV_API_KEY=${newSecret}\n`);
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
     expect(r.deployRecords[0]).toMatchObject({ kind: 'envFile', previous: 'new-key' });
     expect(r.cancelPlan.join(' ')).toContain(`Put the old key into LAGHAV_API_KEY in ${file}, where you had put the new key yourself`);
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
     expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
     expect(t.sandbox.laghav.accepts(seeded.admin.live)).toBe(true);
@@ -130,13 +128,13 @@ describe('the same action twice at once', () => {
 
   it('once the person says they deployed the new key themselves, the cancel plan asks them to put the old key back there first', async () => {
     const { orgId, adminId } = await laghav();
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    r = await t.call<RotationView>('rotation.get', { rotationId: r.id });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call('rotation.get', { rotationId: r.id });
     expect(r.cancelPlan.join(' ')).not.toContain('put it yourself');
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deployed' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deployed' } });
     expect(r.step).toBe('confirmUse');
     expect(r.cancelPlan.join(' ')).toContain('wherever you put it yourself, put the old key back before you cancel');
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
   });
 });
@@ -147,10 +145,10 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-restore-'));
     const file = join(dir, '.env');
     writeFileSync(file, content);
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: variables.map((variable) => ({ kind: 'envFile', path: file, variable })) } });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: variables.map((variable) => ({ kind: 'envFile', path: file, variable })) } });
     expect(r.deployResults.every((d) => d.ok)).toBe(true);
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     return { r, file, dir };
   }
 
@@ -180,18 +178,18 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-restore-'));
     const file = join(dir, '.env');
     writeFileSync(file, 'LAGHAV_API_KEY=placeholder\n');
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
     const newSecret = parse(readFileSync(file)).LAGHAV_API_KEY ?? '';
     chmodSync(file, 0o444);
     // Root may write anyway; Keydeck refuses a read-only file whoever it runs as.
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('failed');
     expect(r.restoreResults?.some((x) => !x.ok)).toBe(true);
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
     chmodSync(file, 0o644);
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
     expect(r.status).toBe('cancelled');
     expect(readFileSync(file, 'utf8')).toBe('LAGHAV_API_KEY=placeholder\n');
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(false);
@@ -200,17 +198,17 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
 
   it('a key in an unfinished rotation cannot be retired from the key list', async () => {
     const seeded = t.sandbox.leadey.seedOrg('Dash');
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     const made = t.sandbox.leadey.mint(seeded.org.id, 'Held', 'live');
-    const held = await t.call<{ credentialId: string }>('keys.adopt', { orgId: c.organization.id, environment: 'live', key: made.secret, name: 'Held' });
-    await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: held.credentialId, confirmLive: true });
+    const held = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: made.secret, name: 'Held' });
+    await t.call('rotation.start', { orgId: c.organization.id, credentialId: held.credentialId, confirmLive: true });
     const refused = await t.callErr('keys.confirmRevoked', { orgId: c.organization.id, credentialId: held.credentialId });
     expect(refused.code).toBe('CONFLICT');
   });
 
   it('a create answer that hands back a key Keydeck already holds is refused', async () => {
     const { orgId } = await laghav();
-    const kept = await t.call<Created>('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
+    const kept = await t.call('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
     t.sandbox.fault('laghav', { kind: 'json', status: 201, body: JSON.stringify({ id: 'key_replayed1', name: 'x', key: kept.secret }) }, 1);
     const error = await t.callErr('keys.create', { orgId, environment: 'live', name: 'Again', keep: true });
     expect(error.code).toBe('PROVIDER_BAD_RESPONSE');
@@ -224,25 +222,25 @@ describe('round two of the red-team review', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-plant-'));
     const file = join(dir, '.env');
     writeFileSync(file, `LAGHAV_API_KEY=${seeded.admin.live}\n`);
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     writeFileSync(`${file}.keydeck-${r.id}.bak`, 'LAGHAV_API_KEY=PLANTED_VALUE\n');
-    const target = { kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' };
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [target] } });
+    const target = { kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' } as const;
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [target] } });
     expect(r.deployResults.at(-1)?.ok).toBe(false);
     expect(r.deployRecords).toEqual([]);
     expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
     // A renderer that names a backup as a target is refused too.
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ ...target, path: `${file}.keydeck-${r.id}.bak` }] } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ ...target, path: `${file}.keydeck-${r.id}.bak` }] } });
     expect(r.deployResults.at(-1)?.message).toContain('the name Keydeck gives its backups');
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
     expect(readFileSync(file, 'utf8')).toBe(`LAGHAV_API_KEY=${seeded.admin.live}\n`);
   });
 
   it('one pasted key never becomes two credentials, whatever races (paste in a rotation vs connect)', async () => {
     const seeded = t.sandbox.skapi.seedOrg('Race');
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
-    const r = await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
+    const r = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
     expect(r.step).toBe('create');
     const k = t.sandbox.skapi.mint(seeded.org.id, r.newKey.name, 'live');
     const [paste, connect] = await Promise.all([
@@ -256,10 +254,10 @@ describe('round two of the red-team review', () => {
 
   it('cancel revokes a new key whose secret is gone from the keychain, by its id', async () => {
     const { orgId, adminId } = await laghav();
-    const r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    const r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     const id = r.newKey.providerKeyId ?? '';
     await t.secrets.delete(t.account(orgId, 'live', r.newKey.credentialId));
-    const done = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    const done = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(done.status).toBe('cancelled');
     expect(t.sandbox.laghav.truthById(id)?.status).toBe('revoked');
   });
@@ -282,13 +280,13 @@ describe('a hostile or broken create answer is never trusted', () => {
   it('a rotation whose create answer is hostile stops, revokes that key, and can be cancelled; the organization can then be removed', async () => {
     const { orgId, adminId } = await laghav();
     t.sandbox.laghav.hostileCreate(['newline']);
-    let r = await t.call<RotationView>('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     expect(r.status).toBe('failed');
     expect(r.error?.code).toBe('PROVIDER_BAD_RESPONSE');
     expect(t.sandbox.laghav.truthById(t.sandbox.laghav.hostileKeys[0]?.id ?? '')?.status).toBe('revoked');
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
-    expect((await t.call<{ removedSecrets: number }>('orgs.remove', { orgId })).removedSecrets).toBe(1);
+    expect((await t.call('orgs.remove', { orgId })).removedSecrets).toBe(1);
   });
 });
 
@@ -304,8 +302,8 @@ describe("a provider that echoes the caller's key", () => {
 
   it('a Legba rotation whose verify fails with an echo keeps the new (prefixless) key out of the journal', async () => {
     const seeded = t.sandbox.legba.seedOrg('Echo');
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live, provider: 'legba', providerOrgId: seeded.org.id });
-    let r = await t.call<RotationView>('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live, provider: 'legba', providerOrgId: seeded.org.id });
+    let r = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
     expect(r.step).toBe('create');
     const made = await fetch(`${t.sandbox.servers.legba.origin}/__sandbox/mint`, {
       method: 'POST',
@@ -313,7 +311,7 @@ describe("a provider that echoes the caller's key", () => {
       body: JSON.stringify({ orgId: seeded.org.id, name: r.newKey.name, environment: 'live' }),
     }).then((x) => x.json() as Promise<{ secret: string }>);
     t.sandbox.mode('legba', { kind: 'fail-with-echo', status: 500, times: 10, where: ['message', 'request_id', 'details'] });
-    r = await t.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
     expect(r.status).toBe('failed');
     expect(JSON.stringify(r)).not.toContain(made.secret);
     for (const text of t.files()) {
@@ -328,18 +326,18 @@ describe('never guess which key is which (sk-style: no last 4 in the list)', () 
     const seeded = t.sandbox.skapi.seedOrg('Busy', [{ name: 'Production', environment: 'live' }]);
     const production = t.sandbox.skapi.truth(seeded.org.id).find((k) => k.name === 'Production');
     t.sandbox.skapi.useInBackground([production?.id ?? '']);
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     expect(c.credential.providerKeyId).toBeUndefined();
     const refused = await t.callErr('keys.revoke', { orgId: c.organization.id, environment: 'live', keyId: production?.id });
     expect(refused.code).toBe('KEY_IDENTITY_UNKNOWN');
     expect(t.sandbox.skapi.truthById(production?.id ?? '')?.status).toBe('active');
 
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call<{ credentialId: string }>('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
+    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
     const cred = t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId);
     // Either proven (its own id) or unknown; never the production key's id.
     expect([undefined, pasted.key.id]).toContain(cred?.providerKeyId);
-    const list = await t.call<{ keys: { id: string; unmatched?: boolean; heldCredentialId?: string }[] }>('keys.list', { orgId: c.organization.id, environment: 'live' });
+    const list = await t.call('keys.list', { orgId: c.organization.id, environment: 'live' });
     // Every key Keydeck holds is in the list, matched or marked.
     for (const held of t.ws.meta.read().credentials) expect(list.keys.some((k) => k.heldCredentialId === held.id)).toBe(true);
     expect(t.sandbox.skapi.truthById(production?.id ?? '')?.status).toBe('active');
@@ -347,18 +345,18 @@ describe('never guess which key is which (sk-style: no last 4 in the list)', () 
 
   it('with no other use, a pasted key is identified by its last-use pattern, and revoking it revokes that key only', async () => {
     const seeded = t.sandbox.skapi.seedOrg('Quiet', [{ name: 'Other', environment: 'live' }]);
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call<{ credentialId: string }>('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
+    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
     expect(t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId)?.providerKeyId).toBe(pasted.key.id);
   });
 
   it('late last-use data leaves the id unknown rather than wrong', async () => {
     const seeded = t.sandbox.skapi.seedOrg('Late', [{ name: 'Other', environment: 'live' }]);
-    const c = await t.call<Connected>('orgs.connect', { key: seeded.admin.live });
+    const c = await t.call('orgs.connect', { key: seeded.admin.live });
     t.sandbox.mode('skapi', { kind: 'late-last-use', afterRequests: 2 });
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call<{ credentialId: string }>('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
+    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
     expect([undefined, pasted.key.id]).toContain(t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId)?.providerKeyId);
   });
 });

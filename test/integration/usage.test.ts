@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Output } from '../../shared/contract.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
 let t: TestWorkspace;
@@ -8,7 +7,6 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string } };
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 describe('usage overview, from the cached lists', () => {
@@ -22,16 +20,16 @@ describe('usage overview, from the cached lists', () => {
         k.lastUsedAt = daysAgo(45);
       }
     }
-    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.live, name: 'Acme' });
-    const b = await t.call<Connected>('orgs.connect', { key: sk.admin.live, name: 'Payments' });
+    const a = await t.call('orgs.connect', { key: lg.admin.live, name: 'Acme' });
+    const b = await t.call('orgs.connect', { key: sk.admin.live, name: 'Payments' });
 
-    let overview = await t.call<Output<'usage.overview'>>('usage.overview', {});
+    let overview = await t.call('usage.overview', {});
     expect(overview.rows).toEqual([]);
     expect(overview.summary.unlisted).toBe(2);
 
     await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
     await t.call('keys.list', { orgId: b.organization.id, environment: 'live' });
-    overview = await t.call<Output<'usage.overview'>>('usage.overview', {});
+    overview = await t.call('usage.overview', {});
     const byName = Object.fromEntries(overview.rows.map((r) => [`${r.orgName}/${r.key.name}`, r.flags]));
     expect(byName['Acme/Old web key']).toMatchObject({ due: true, lastUsedUnknown: true, stale: false, neverUsed: false, ageDays: 120 });
     expect(byName['Payments/Unused']).toMatchObject({ neverUsed: true, due: false, lastUsedUnknown: false });
@@ -40,19 +38,19 @@ describe('usage overview, from the cached lists', () => {
 
     // A stricter policy for one organization moves its keys, and only its keys.
     await t.call('orgs.update', { orgId: b.organization.id, policy: { rotateAfterDays: 365, staleAfterDays: 60 } });
-    overview = await t.call<Output<'usage.overview'>>('usage.overview', { orgId: b.organization.id });
+    overview = await t.call('usage.overview', { orgId: b.organization.id });
     expect(overview.rows.find((r) => r.key.name === 'Quiet')?.flags).toMatchObject({ due: false, stale: false });
     expect(overview.summary.organizations).toBe(1);
   });
 
   it('keeps the last list readable offline, with its time', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme');
-    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.live });
-    const fresh = await t.call<{ fetchedAt: string }>('keys.list', { orgId: a.organization.id, environment: 'live' });
+    const a = await t.call('orgs.connect', { key: lg.admin.live });
+    const fresh = await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
     t.sandbox.fault('laghav', { kind: 'reset' });
     const offline = await t.callErr('keys.list', { orgId: a.organization.id, environment: 'live' });
     expect(offline.code).toBe('NETWORK_ERROR');
-    const cached = await t.call<Output<'keys.cached'>>('keys.cached', { orgId: a.organization.id, environment: 'live' });
+    const cached = await t.call('keys.cached', { orgId: a.organization.id, environment: 'live' });
     expect(cached.list?.fetchedAt).toBe(fresh.fetchedAt);
     expect(cached.list?.keys.map((k) => k.name)).toEqual(['Keydeck admin (live)']);
     for (const text of t.files()) expect(text).not.toContain(lg.admin.live);
@@ -62,26 +60,26 @@ describe('usage overview, from the cached lists', () => {
   it('answers the first screen in one call: orgs.list with `show` carries the last list of the organization the window opens on', async () => {
     const one = t.sandbox.laghav.seedOrg('One', [{ name: 'CI', environment: 'test' }]);
     const two = t.sandbox.laghav.seedOrg('Two');
-    const a = await t.call<Connected>('orgs.connect', { key: one.admin.live, name: 'One' });
+    const a = await t.call('orgs.connect', { key: one.admin.live, name: 'One' });
     await t.call('orgs.connectEnvironment', { orgId: a.organization.id, environment: 'test', key: one.admin.test });
-    const b = await t.call<Connected>('orgs.connect', { key: two.admin.live, name: 'Two' });
+    const b = await t.call('orgs.connect', { key: two.admin.live, name: 'Two' });
     // Nothing listed yet: the organization and environment are named, with no list.
-    let first = await t.call<Output<'orgs.list'>>('orgs.list', { show: {} });
+    let first = await t.call('orgs.list', { show: {} });
     expect(first.shown).toEqual({ orgId: a.organization.id, environment: 'live', list: null });
-    const fresh = await t.call<{ fetchedAt: string }>('keys.list', { orgId: a.organization.id, environment: 'test' });
+    const fresh = await t.call('keys.list', { orgId: a.organization.id, environment: 'test' });
     // The environment asked for, when connected there; the list is the one keys.cached answers.
-    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: a.organization.id, environment: 'test' } });
+    first = await t.call('orgs.list', { show: { orgId: a.organization.id, environment: 'test' } });
     expect(first.shown?.environment).toBe('test');
     expect(first.shown?.list?.fetchedAt).toBe(fresh.fetchedAt);
-    expect(first.shown?.list).toEqual((await t.call<Output<'keys.cached'>>('keys.cached', { orgId: a.organization.id, environment: 'test' })).list);
+    expect(first.shown?.list).toEqual((await t.call('keys.cached', { orgId: a.organization.id, environment: 'test' })).list);
     // An environment not connected there falls back to the first connected one; an organization
     // that no longer exists falls back to the first.
-    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: b.organization.id, environment: 'test' } });
+    first = await t.call('orgs.list', { show: { orgId: b.organization.id, environment: 'test' } });
     expect(first.shown).toMatchObject({ orgId: b.organization.id, environment: 'live' });
-    first = await t.call<Output<'orgs.list'>>('orgs.list', { show: { orgId: 'org_gone0000', environment: 'test' } });
+    first = await t.call('orgs.list', { show: { orgId: 'org_gone0000', environment: 'test' } });
     expect(first.shown).toMatchObject({ orgId: a.organization.id, environment: 'test' });
     // Without `show`, nothing more than the organizations.
-    expect((await t.call<Output<'orgs.list'>>('orgs.list', {})).shown).toBeUndefined();
+    expect((await t.call('orgs.list', {})).shown).toBeUndefined();
     for (const text of [JSON.stringify(first), ...t.files()]) expect(text).not.toContain(one.admin.test);
   });
 });
@@ -89,27 +87,27 @@ describe('usage overview, from the cached lists', () => {
 describe('activity log', () => {
   it('lists what Keydeck did, newest first, filterable, never a secret', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme');
-    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.live, name: 'Acme' });
-    const created = await t.call<{ key: { id: string }; secret: string }>('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
+    const a = await t.call('orgs.connect', { key: lg.admin.live, name: 'Acme' });
+    const created = await t.call('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
     await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
     await t.call('keys.revoke', { orgId: a.organization.id, environment: 'live', keyId: created.key.id });
-    const all = await t.call<Output<'activity.list'>>('activity.list', {});
+    const all = await t.call('activity.list', {});
     expect(all.entries.map((e) => e.action)).toEqual(['key.revoke', 'key.create', 'org.connect']);
     expect(all.entries[0]).toMatchObject({ orgName: 'Acme', environment: 'live', keyId: created.key.id, last4: created.secret.slice(-4) });
-    const revokes = await t.call<Output<'activity.list'>>('activity.list', { action: 'key.revoke' });
+    const revokes = await t.call('activity.list', { action: 'key.revoke' });
     expect(revokes.entries).toHaveLength(1);
     expect(JSON.stringify(all)).not.toContain(created.secret);
   });
 
   it('records a reveal and a copy with the key they were about, never the key', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme');
-    const a = await t.call<Connected>('orgs.connect', { key: lg.admin.live, name: 'Acme' });
-    const created = await t.call<{ key: { id: string }; secret: string }>('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
-    const about = { orgId: a.organization.id, environment: 'live', keyId: created.key.id, last4: created.secret.slice(-4) };
+    const a = await t.call('orgs.connect', { key: lg.admin.live, name: 'Acme' });
+    const created = await t.call('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
+    const about = { orgId: a.organization.id, environment: 'live' as const, keyId: created.key.id, last4: created.secret.slice(-4) };
     await t.call('activity.reveal', about);
     await t.call('clipboard.copySecret', { secret: created.secret, about });
     expect(await t.clipboard.readText()).toBe(created.secret);
-    const { entries } = await t.call<Output<'activity.list'>>('activity.list', {});
+    const { entries } = await t.call('activity.list', {});
     expect(entries.slice(0, 2).map((e) => [e.action, e.keyId, e.last4])).toEqual([
       ['key.copy', created.key.id, created.secret.slice(-4)],
       ['key.reveal', created.key.id, created.secret.slice(-4)],

@@ -8,12 +8,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-type Connected = { organization: { id: string; environments: string[] }; credential: { id: string; providerKeyId?: string; last4: string } };
-
 describe('workspace (real keychain, real HTTP to the sandbox)', () => {
   it('connects: verifies, stores the secret in the keychain under the documented account, learns the key id', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const r = await t.call<Connected>('orgs.connect', { key: `${admin.live}\n`, name: 'Acme', apiBaseUrl: t.sandbox.urls.laghav });
+    const r = await t.call('orgs.connect', { key: `${admin.live}\n`, name: 'Acme', apiBaseUrl: t.sandbox.urls.laghav });
     expect(r.organization.environments).toEqual(['live']);
     const account = `laghav:${r.organization.id}:live:${r.credential.id}`;
     expect(await t.secrets.get(account)).toBe(admin.live);
@@ -61,20 +59,18 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('lists, creates (kept or not), revokes, and protects the admin key', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
-    const { organization } = await t.call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const { organization } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
     const orgId = organization.id;
-    type Listed = { keys: { id: string; name: string; isAdmin: boolean; heldCredentialId?: string; status: string; masked: string }[]; source: string };
-    const listed = await t.call<Listed>('keys.list', { orgId, environment: 'live' });
+    const listed = await t.call('keys.list', { orgId, environment: 'live' });
     expect(listed.source).toBe('provider');
     expect(listed.keys.map((k) => k.name).sort()).toEqual(['Keydeck admin (live)', 'Web']);
     const adminRecord = listed.keys.find((k) => k.isAdmin);
     expect(adminRecord?.masked).toBe(`lgh_live_••••${admin.live.slice(-4)}`);
 
-    type Created = { key: { id: string }; secret: string; heldCredentialId?: string };
-    const kept = await t.call<Created>('keys.create', { orgId, environment: 'live', name: 'Kept', keep: true });
+    const kept = await t.call('keys.create', { orgId, environment: 'live', name: 'Kept', keep: true });
     const heldAccount = `laghav:${orgId}:live:${kept.heldCredentialId}`;
     expect(await t.secrets.get(heldAccount)).toBe(kept.secret);
-    const notKept = await t.call<Created>('keys.create', { orgId, environment: 'live', name: 'Not kept', keep: false });
+    const notKept = await t.call('keys.create', { orgId, environment: 'live', name: 'Not kept', keep: false });
     expect(notKept.heldCredentialId).toBeUndefined();
     expect(t.ws.meta.read().credentials).toHaveLength(2);
 
@@ -96,19 +92,19 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('says which environment is missing, and connects it', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const { organization } = await t.call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const { organization } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
     const e = await t.callErr('keys.list', { orgId: organization.id, environment: 'test' });
     expect(e).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No test key is connected') });
     const wrong = await t.callErr('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.live });
     expect(wrong.code).toBe('KEY_ENVIRONMENT_MISMATCH');
-    const r = await t.call<Connected>('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.test });
+    const r = await t.call('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.test });
     expect(r.organization.environments).toEqual(['live', 'test']);
   });
 
   it('removing an organization deletes its secrets from the keychain and revokes nothing', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await t.call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
-    const r = await t.call<{ removedSecrets: number }>('orgs.remove', { orgId: organization.id });
+    const { organization, credential } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const r = await t.call('orgs.remove', { orgId: organization.id });
     expect(r.removedSecrets).toBe(1);
     expect(await t.secrets.get(`laghav:${organization.id}:live:${credential.id}`)).toBeNull();
     expect(t.ws.meta.read().organizations).toEqual([]);
@@ -117,7 +113,7 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('reports a key deleted from the keychain behind Keydeck’s back as SECRET_MISSING', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await t.call<Connected>('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const { organization, credential } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
     await t.secrets.delete(`laghav:${organization.id}:live:${credential.id}`);
     const e = await t.callErr('keys.list', { orgId: organization.id, environment: 'live' });
     expect(e.code).toBe('SECRET_MISSING');

@@ -5,7 +5,7 @@
  * `--help` lists every flag; an unknown flag or a bad value exits 2 with one line.
  */
 import type { ProviderId } from '../../shared/domain.js';
-import { parseCommandLine, textFlag } from '../../scripts/demo/cli-args.js';
+import { parseCommandLine, textFlag } from '../../electron/preview/cli-args.js';
 import { startSandbox } from './server.js';
 
 const PROGRAM = 'keydeck-sandbox';

@@ -1,9 +1,10 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import type { Output, ParsedInput } from '../../shared/contract.js';
-import { fail, KeydeckFailure, type ErrorCode } from '../../shared/errors.js';
-import type { CoreContext } from './context.js';
-import { emptyDoc } from './store/schema.js';
+import type { Output, ParsedInput } from '../../../shared/contract.js';
+import { fail, KeydeckFailure, type ErrorCode } from '../../../shared/errors.js';
+import type { CoreContext } from '../context.js';
+import type { HandlersOf } from '../dispatch.js';
+import { emptyDoc } from '../store/schema.js';
 
 export const STILL_WORK = 'Your keys still work at the providers; revoke them there if you no longer need them.';
 
@@ -62,7 +63,7 @@ function removeFile(path: string, removed: string[], problems: string[]): void {
  *    file emptied, and the last-good and damaged copies, an older version's `cache.json` and the logs deleted.
  * Nothing is revoked anywhere. The caller holds the EVERYTHING lock (see exclusive.ts).
  */
-export function dataHandlers(c: CoreContext, places: DataPlaces = {}) {
+export function dataHandlers(c: CoreContext, places: DataPlaces = {}): HandlersOf<'data'> {
   return {
     async 'data.removeAll'(_input: ParsedInput<'data.removeAll'>): Promise<Output<'data.removeAll'>> {
       const doc = c.deps.meta.read();

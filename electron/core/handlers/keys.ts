@@ -1,13 +1,14 @@
-import type { Output, ParsedInput } from '../../shared/contract.js';
-import { KeyRecord, type Credential } from '../../shared/domain.js';
-import { fail, KeydeckFailure, type KeydeckError } from '../../shared/errors.js';
-import { maskFromParts } from '../../shared/keys.js';
-import type { CoreContext } from './context.js';
-import { checkCreated, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from './orgs.js';
-import { newId } from './ports.js';
-import { checkCredential, isRejection, learnId } from './verify.js';
-import type { ProviderKey } from './providers/types.js';
-import type { MetaDoc, StoredOrganization } from './store/schema.js';
+import type { Output, ParsedInput } from '../../../shared/contract.js';
+import { KeyRecord, type Credential } from '../../../shared/domain.js';
+import { fail, KeydeckFailure, type KeydeckError } from '../../../shared/errors.js';
+import { maskFromParts } from '../../../shared/keys.js';
+import type { CoreContext } from '../context.js';
+import type { HandlersOf } from '../dispatch.js';
+import { checkCreated, checkPasted, refuseDuplicate, storeCredential, verifiedCredential } from '../credentials.js';
+import { newId } from '../ports.js';
+import { checkCredential, isRejection, learnId } from '../verify.js';
+import type { ProviderKey } from '../providers/types.js';
+import type { MetaDoc, StoredOrganization } from '../store/schema.js';
 
 /** A held key's part in a rotation in progress, from its credential's role. */
 function rotationPart(c: Credential | undefined): KeyRecord['rotation'] {
@@ -109,8 +110,15 @@ async function listFromProvider(c: CoreContext, doc: MetaDoc, org: StoredOrganiz
   return { keys: [...records, ...unmatched], source: 'provider' as const };
 }
 
-export function keyHandlers(c: CoreContext) {
+/** Keys: the provider's list (and the last one kept), create, revoke, and the dashboard-guided adopt / check / confirm-revoked. */
+export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
   return {
+    /** The last list kept for an organization-environment (no provider call): what a switch paints from. */
+    async 'keys.cached'(input: ParsedInput<'keys.cached'>): Promise<Output<'keys.cached'>> {
+      c.org(c.deps.meta.read(), input.orgId);
+      return { list: c.cache.get(input.orgId, input.environment) ?? null };
+    },
+
     async 'keys.list'(input: ParsedInput<'keys.list'>): Promise<Output<'keys.list'>> {
       const doc = c.deps.meta.read();
       const org = c.org(doc, input.orgId);

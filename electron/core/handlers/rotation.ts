@@ -3,17 +3,18 @@ import { fail } from '../../../shared/errors.js';
 import { POINT_OF_NO_RETURN, rotatedName, type Rotation, type RotationView } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
 import { randomId } from '../ports.js';
-import type { Boundary } from './engine.js';
-import { RotationEngine } from './engine.js';
-import { recommendation } from './usage.js';
-import { cancelPlan } from './rollback.js';
+import type { Boundary } from '../rotation/engine.js';
+import { RotationEngine } from '../rotation/engine.js';
+import { recommendation } from '../rotation/usage.js';
+import { cancelPlan } from '../rotation/rollback.js';
+import type { HandlersOf } from '../dispatch.js';
 import type { Exclusive } from '../exclusive.js';
 
 /** Rotations kept in the journal once finished (unfinished ones are always kept). */
 const KEEP_FINISHED = 200;
 
 /** The rotation calls of the contract, over one engine. */
-export function rotationHandlers(c: CoreContext, copySecret: (secret: string) => Promise<unknown>, guard: Exclusive, boundary?: Boundary) {
+export function rotationHandlers(c: CoreContext, copySecret: (secret: string) => Promise<unknown>, guard: Exclusive, boundary?: Boundary): { engine: RotationEngine; handlers: HandlersOf<'rotation'> } {
   const engine = new RotationEngine(c, copySecret, guard, boundary);
 
   function view(r: Rotation): RotationView {

@@ -6,7 +6,7 @@ import { lock, type Exclusive } from '../exclusive.js';
 import { scrubDeep } from '../log.js';
 import { POINT_OF_NO_RETURN, STEP_WORDS, type Rotation, type RotationAction } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
-import { checkCreated, checkPasted, observerFor, refuseDuplicate } from '../orgs.js';
+import { checkCreated, checkPasted, observerFor, refuseDuplicate } from '../credentials.js';
 import type { MetaDoc, StoredOrganization } from '../store/schema.js';
 import { isRejection, learnId, verifyAndIdentify } from '../verify.js';
 import { deployTo } from './deploy.js';

@@ -2,7 +2,7 @@ import type { Output } from '../../../shared/contract.js';
 import type { Reminder } from '../../../shared/usage.js';
 import { reminderWhere } from '../../../shared/plain.js';
 import type { CoreContext } from '../context.js';
-import type { UsageRows } from './handlers.js';
+import type { UsageRows } from './rows.js';
 
 export { reminderWhere };
 

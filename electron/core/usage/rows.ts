@@ -1,12 +1,9 @@
-import type { Output, ParsedInput } from '../../../shared/contract.js';
 import type { Environment } from '../../../shared/domain.js';
 import { addCounts, noCounts, overviewPart, type OverviewCounts } from '../../../shared/overview.js';
 import { DEFAULT_POLICY, type UsageRow } from '../../../shared/usage.js';
 import type { CoreContext } from '../context.js';
 import type { CachedList } from '../store/key-cache.js';
 import type { StoredOrganization } from '../store/schema.js';
-import { quotaViews } from './quota.js';
-import { takeReminders } from './reminders.js';
 
 /** Every key of every organization (or one) from the last lists, with its flags; `flagged` are the rows due or stale. */
 export type UsageRows = () => { rows: UsageRow[]; flagged: UsageRow[]; counts: OverviewCounts; organizations: number; unlisted: number; asOf: string | undefined };
@@ -90,85 +87,5 @@ export function usageRowsMemo(c: CoreContext) {
     const rows = parts.length === 1 ? parts[0]!.rows.slice() : parts.flatMap((p) => p.rows);
     const flagged = parts.flatMap((p) => p.flagged);
     return { rows, flagged, counts, organizations: orgs.length, unlisted, asOf };
-  };
-}
-
-/** Usage, activity and policy calls: read from the metadata and the key cache, never from the network. */
-export function usageHandlers(c: CoreContext) {
-  const usageRows = usageRowsMemo(c);
-  return {
-    async 'keys.cached'(input: ParsedInput<'keys.cached'>): Promise<Output<'keys.cached'>> {
-      c.org(c.deps.meta.read(), input.orgId);
-      return { list: c.cache.get(input.orgId, input.environment) ?? null };
-    },
-
-    /**
-     * Every key of every organization (or one) from the last lists, with its flags and the counts
-     * for the summary line. Organizations never listed yet are counted as such.
-     */
-    async 'usage.overview'(input: ParsedInput<'usage.overview'>): Promise<Output<'usage.overview'>> {
-      const { rows, counts, organizations, unlisted, asOf } = usageRows(input.orgId, input.environment);
-      return {
-        rows,
-        summary: {
-          keys: rows.length,
-          organizations,
-          due: counts.due,
-          stale: counts.stale,
-          neverUsed: counts.neverUsed,
-          lastUsedUnknown: counts.lastUsedUnknown,
-          unlisted,
-        },
-        asOf: asOf ?? null,
-      };
-    },
-
-    async 'usage.quotas'(input: ParsedInput<'usage.quotas'>): Promise<Output<'usage.quotas'>> {
-      return { quotas: quotaViews(c, input.orgId) };
-    },
-
-    async 'reminders.take'(): Promise<Output<'reminders.take'>> {
-      return takeReminders(c, () => usageRows());
-    },
-
-    async 'settings.get'(): Promise<Output<'settings.get'>> {
-      return { settings: c.deps.meta.read().settings };
-    },
-
-    async 'settings.update'(input: ParsedInput<'settings.update'>): Promise<Output<'settings.update'>> {
-      return c.deps.meta.update((doc) => {
-        if (input.reminders !== undefined) doc.settings.reminders = input.reminders;
-        if (input.tray !== undefined) doc.settings.tray = input.tray;
-        return { settings: { ...doc.settings } };
-      });
-    },
-
-    async 'activity.list'(input: ParsedInput<'activity.list'>): Promise<Output<'activity.list'>> {
-      const doc = c.deps.meta.read();
-      const names = new Map(doc.organizations.map((o) => [o.id, o.name]));
-      const entries = doc.activity
-        .filter((a) => (!input.orgId || a.orgId === input.orgId) && (!input.action || a.action === input.action))
-        .slice(-input.limit)
-        .reverse()
-        .map((a) => ({ ...a, orgName: names.get(a.orgId) ?? '(removed organization)' }));
-      return { entries };
-    },
-
-    async 'activity.reveal'(input: ParsedInput<'activity.reveal'>): Promise<Output<'activity.reveal'>> {
-      await c.deps.meta.update((doc) => {
-        c.org(doc, input.orgId);
-        c.record(doc, { action: 'key.reveal', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
-      });
-      return {};
-    },
-
-    async 'orgs.update'(input: ParsedInput<'orgs.update'>): Promise<Output<'orgs.update'>> {
-      return c.deps.meta.update((doc) => {
-        const org = c.org(doc, input.orgId);
-        if (input.name) org.name = input.name;
-        if (input.policy) org.policy = input.policy;
-        return { organization: c.present(doc, org) };
-      });
-    },
   };
 }

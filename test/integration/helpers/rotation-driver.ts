@@ -1,4 +1,4 @@
-import type { RotationView } from '../../../shared/rotation.js';
+import type { RotationAction, RotationView } from '../../../shared/rotation.js';
 
 /** What the person does at the provider's dashboard, over the sandbox's test-control endpoints. */
 export function sandboxHands(origin: string, sandboxOrgId: string) {
@@ -13,7 +13,8 @@ export function sandboxHands(origin: string, sandboxOrgId: string) {
   };
 }
 
-type Call = (channel: string, input: unknown) => Promise<unknown>;
+/** The one call the person's hands make, typed by the contract. */
+type Call = (channel: 'rotation.act', input: { rotationId: string; action: RotationAction }) => Promise<unknown>;
 
 /**
  * Plays the person through a rotation: creates the key in the dashboard when asked, deploys "by
@@ -24,7 +25,7 @@ export async function playRotation(call: Call, rotation: RotationView, hands: Re
   let r = rotation;
   let failures = 0;
   for (let i = 0; i < 40; i++) {
-    const act = async (action: unknown) => {
+    const act = async (action: RotationAction) => {
       r = (await call('rotation.act', { rotationId: r.id, action })) as RotationView;
     };
     if (r.status === 'done' || r.status === 'cancelled') return r;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Channel, Input, Output } from '../../../shared/contract.js';
 import type { KeydeckError } from '../../../shared/errors.js';
 import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
 import { MemoryClipboard } from '../../../electron/core/ports.js';
@@ -32,13 +33,14 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     dashboardUrlOverrides: options.sandboxDefaults ? sandbox.dashboards : undefined,
   });
 
-  /** Calls through the same validating door every transport uses, and unwraps or throws. */
-  async function call<T = Record<string, unknown>>(channel: string, input: unknown): Promise<T> {
+  /** Calls through the same validating door every transport uses, typed by the contract, and unwraps or throws. */
+  async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
     const r = await ws.call(channel, input);
     if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
-    return r.value as T;
+    return r.value as Output<C>;
   }
-  async function callErr(channel: string, input: unknown): Promise<KeydeckError> {
+  /** A call expected to fail: its input may break the contract on purpose (the door must refuse it). */
+  async function callErr<C extends Channel>(channel: C, input: Input<C> | Record<string, unknown>): Promise<KeydeckError> {
     const r = await ws.call(channel, input);
     if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
     return r.error;

@@ -1,0 +1,35 @@
+import type { Output, ParsedInput } from '../../../shared/contract.js';
+import type { CoreContext } from '../context.js';
+import type { HandlersOf } from '../dispatch.js';
+
+/** Activity: the log of what was done, and the two things the window does with a key that Keydeck records (reveal, copy). */
+export function activityHandlers(c: CoreContext): HandlersOf<'activity'> {
+  return {
+    async 'activity.list'(input: ParsedInput<'activity.list'>): Promise<Output<'activity.list'>> {
+      const doc = c.deps.meta.read();
+      const names = new Map(doc.organizations.map((o) => [o.id, o.name]));
+      const entries = doc.activity
+        .filter((a) => (!input.orgId || a.orgId === input.orgId) && (!input.action || a.action === input.action))
+        .slice(-input.limit)
+        .reverse()
+        .map((a) => ({ ...a, orgName: names.get(a.orgId) ?? '(removed organization)' }));
+      return { entries };
+    },
+
+    async 'activity.reveal'(input: ParsedInput<'activity.reveal'>): Promise<Output<'activity.reveal'>> {
+      await c.deps.meta.update((doc) => {
+        c.org(doc, input.orgId);
+        c.record(doc, { action: 'key.reveal', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+      });
+      return {};
+    },
+
+    async 'activity.copied'(input: ParsedInput<'activity.copied'>): Promise<Output<'activity.copied'>> {
+      await c.deps.meta.update((doc) => {
+        c.org(doc, input.orgId);
+        c.record(doc, { action: 'key.copy', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+      });
+      return {};
+    },
+  };
+}
