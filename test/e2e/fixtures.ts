@@ -12,6 +12,7 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { recordFigure } from '../support/figures.js';
 import { check, newRecording, record, type Recording } from './hygiene.js';
 import type { Channel } from '../../shared/contract.js';
+import { PROVIDERS } from '../support/providers.js';
 
 export interface Keydeck {
   host: PreviewHost;
@@ -113,7 +114,7 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
 });
 
 function allIssued(sandbox: Sandbox): string[] {
-  return (['legba', 'laghav', 'leadey', 'logtalk', 'skapi'] as const).flatMap((p) => sandbox[p].issued);
+  return PROVIDERS.flatMap((p) => sandbox[p].issued);
 }
 
 export { expect };

@@ -5,10 +5,12 @@ import type { Page } from '@playwright/test';
 import type { ProviderId } from '../../shared/domain.js';
 import { createInDashboard, openDashboard, revokeInDashboard, toApiKeys } from './dashboard-helpers.js';
 import { expect, expectNoAxeViolations, test, type Keydeck } from './fixtures.js';
+import { providersWhere } from '../support/providers.js';
+import { providerInfos } from '../../electron/core/providers/index.js';
 
 test.use({ sandboxDefaults: true });
 
-const NAMES: Record<ProviderId, string> = { legba: 'Legba', laghav: 'Laghav', leadey: 'Leadey', logtalk: 'LogTalk', skapi: 'sk-style API' };
+const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<ProviderId, string>;
 const CREATE_BUTTON: Record<ProviderId, string> = { legba: 'Generate New API Key', laghav: 'Create key', leadey: 'Create API key', logtalk: 'Create API Key', skapi: 'Create New API Key' };
 
 async function connect(page: Page, keydeck: Keydeck, provider: ProviderId, orgName: string) {
@@ -82,7 +84,7 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     expect(keydeck.meta().credentials.map((c) => c.last4)).toEqual([newKey.slice(-4)]);
   });
 
-  for (const provider of ['legba', 'leadey', 'logtalk', 'skapi'] as const) {
+  for (const provider of providersWhere((p) => p.capabilities.create === 'dashboard')) {
     test(`${NAMES[provider]} (dashboard create${provider === 'skapi' ? ', API revoke' : ' and revoke'})`, async ({ page, keydeck }) => {
       const seeded = await connect(page, keydeck, provider, `${NAMES[provider]} Org`);
       const label = new RegExp(`${NAMES[provider]} live admin key|Keydeck admin \\(live\\)`);

@@ -4,6 +4,7 @@ import { adapterFor } from '../../electron/core/providers/index.js';
 import type { ProviderId } from '../../shared/domain.js';
 import { failure } from './helpers/fail.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
+import { PROVIDERS } from '../support/providers.js';
 
 /**
  * Where a provider's docs are silent about a success body, the adapter accepts close variants, and
@@ -56,7 +57,7 @@ describe('verify: documented-shape variants', () => {
     const f = await failure(adapterFor(provider).verify(ctx(await answering(200, body))));
     expect(f.error.code).toBe('PROVIDER_BAD_RESPONSE');
   });
-  it.each(['legba', 'laghav', 'leadey', 'logtalk', 'skapi'] as const)('%s refuses an HTML 200', async (provider) => {
+  it.each(PROVIDERS)('%s refuses an HTML 200', async (provider) => {
     const f = await failure(adapterFor(provider).verify(ctx(await answering(200, '<html>sign in</html>', 'text/html'))));
     expect(f.error).toMatchObject({ code: 'PROVIDER_BAD_RESPONSE', provider: { status: 200, contentType: 'text/html' } });
   });

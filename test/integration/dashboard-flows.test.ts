@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
+import { providersWhere } from '../support/providers.js';
 
 let t: TestWorkspace;
 beforeEach(async () => {
@@ -57,7 +58,7 @@ describe('connecting every provider (real keychain, sandbox as the provider)', (
 });
 
 describe('dashboard-guided create and revoke', () => {
-  it.each(['legba', 'leadey', 'logtalk'] as const)('%s: adopt a key made in the dashboard, check it, revoke it there, confirm it is dead', async (provider) => {
+  it.each(providersWhere((p) => p.capabilities.create === 'dashboard' && p.capabilities.revoke === 'dashboard'))('%s: adopt a key made in the dashboard, check it, revoke it there, confirm it is dead', async (provider) => {
     const seeded = t.sandbox[provider].seedOrg('Acme');
     const extra = provider === 'legba' ? { provider, providerOrgId: seeded.org.id, apiBaseUrl: t.sandbox.urls.legba } : {};
     const { organization } = await t.call('orgs.connect', { key: seeded.admin.live, ...extra });

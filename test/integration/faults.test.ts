@@ -8,6 +8,7 @@ import type { Fault } from '../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { failure } from './helpers/fail.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
+import { PROVIDERS } from '../support/providers.js';
 
 const DEADLINE = 400;
 let sandbox: Sandbox;
@@ -17,7 +18,7 @@ const admins = {} as Record<ProviderId, { secret: string; orgId: string }>;
 beforeAll(async () => {
   sandbox = await startSandbox();
   elsewhere = await startFaultServer((_req, res) => res.end('{}'));
-  for (const p of ['legba', 'laghav', 'leadey', 'logtalk', 'skapi'] as const) {
+  for (const p of PROVIDERS) {
     const { org, admin } = sandbox[p].seedOrg('Faulty');
     admins[p] = { secret: admin.live, orgId: org.id };
   }
@@ -38,8 +39,7 @@ const faults: [string, () => Fault, ErrorCode, number?][] = [
   ['a redirect to another port', () => ({ kind: 'redirect', location: `${elsewhere.url}/steal` }), 'REDIRECT_REFUSED', 307],
   ['a 2 MB body', () => ({ kind: 'huge-body', bytes: 2_000_000 }), 'PROVIDER_BAD_RESPONSE', 200],
 ];
-const providers = ['legba', 'laghav', 'leadey', 'logtalk', 'skapi'] as const;
-const cases = providers.flatMap((p) => faults.map(([name, make, code, status]) => [p, name, make, code, status] as const));
+const cases = PROVIDERS.flatMap((p) => faults.map(([name, make, code, status]) => [p, name, make, code, status] as const));
 
 describe('fault suite: every fault × every provider ends in the right typed error within the deadline', () => {
   it.each(cases)('%s: %s', async (provider, _name, make, code, status) => {
@@ -64,6 +64,6 @@ describe('fault suite: every fault × every provider ends in the right typed err
 
   it('after the faults, every provider answers normally again', async () => {
     const http = new HttpClient();
-    for (const p of providers) await adapterFor(p).verify({ http, baseUrl: sandbox.urls[p], secret: admins[p].secret, providerOrgId: admins[p].orgId });
+    for (const p of PROVIDERS) await adapterFor(p).verify({ http, baseUrl: sandbox.urls[p], secret: admins[p].secret, providerOrgId: admins[p].orgId });
   });
 });

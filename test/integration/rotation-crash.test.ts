@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from '../support/figures.js';
-import type { ProviderId } from '../../shared/domain.js';
 import type { RotationView } from '../../shared/rotation.js';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
+import { PROVIDERS } from '../support/providers.js';
 
 /** Every step boundary the engine announces, in order. Not every path passes every one. */
 const BOUNDARIES = ['plan', 'create:intent', 'create:response', 'create:keychain', 'store', 'verify', 'deploy', 'confirmUse', 'admin-switch', 'revoke:intent', 'revoke', 'confirmRevoked', 'finish:keychain', 'done'];
-const PROVIDERS: ProviderId[] = ['laghav', 'legba', 'leadey', 'logtalk', 'skapi'];
 
 let sandbox: Sandbox;
 beforeAll(async () => {

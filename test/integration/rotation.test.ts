@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../shared/domain.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
+import { PROVIDERS } from '../support/providers.js';
 
 let t: TestWorkspace;
 beforeEach(async () => {
@@ -23,7 +24,7 @@ async function connect(provider: ProviderId) {
 }
 
 describe('rotating the admin key, every provider (real keychain, sandbox, the person played by the test)', () => {
-  it.each(['laghav', 'legba', 'leadey', 'logtalk', 'skapi'] as const)('%s: start → done; the new key is current and works, the old one is dead', async (provider) => {
+  it.each(PROVIDERS)('%s: start → done; the new key is current and works, the old one is dead', async (provider) => {
     const { seeded, orgId, credentialId, hands, secretOf } = await connect(provider);
     const refused = await t.callErr('rotation.start', { orgId, credentialId, confirmLive: false });
     expect(refused.message).toContain('LIVE key needs an explicit confirmation');

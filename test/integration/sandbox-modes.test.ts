@@ -7,11 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../shared/domain.js';
 import { HOSTILE_KEY_VARIANTS, type EchoStatus, type HostileKeyRecord, type HostileKeyVariant, type ModeRequest, type TruthKey } from '../sandbox/modes.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { PROVIDERS } from '../support/providers.js';
 
 const START = Date.parse('2030-03-01T10:00:00.000Z');
 let now = START;
 let sandbox: Sandbox;
-const providers: ProviderId[] = ['legba', 'laghav', 'leadey', 'logtalk', 'skapi'];
+const providers = PROVIDERS;
 const admins = {} as Record<ProviderId, { secret: string; orgId: string }>;
 
 beforeAll(async () => {

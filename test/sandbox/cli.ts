@@ -4,9 +4,9 @@
  * sandbox keys, valid only against this process, printed on purpose so you can paste them.
  * `--help` lists every flag; an unknown flag or a bad value exits 2 with one line.
  */
-import type { ProviderId } from '../../shared/domain.js';
 import { parseCommandLine, textFlag } from '../../electron/preview/cli-args.js';
 import { startSandbox } from './server.js';
+import { PROVIDERS } from '../support/providers.js';
 
 const PROGRAM = 'keydeck-sandbox';
 const flags = parseCommandLine(PROGRAM, {
@@ -23,7 +23,7 @@ const sandbox = await startSandbox().catch((error: unknown) => {
   console.error(`Keydeck sandbox: could not start: ${error instanceof Error ? error.message : String(error)}`);
   return process.exit(1);
 });
-const providers: ProviderId[] = ['legba', 'laghav', 'leadey', 'logtalk', 'skapi'];
+const providers = PROVIDERS;
 const seeded = Object.fromEntries(providers.map((p) => [p, sandbox[p].seedOrg(orgName, [{ name: 'Production app', environment: 'live' }, { name: 'CI', environment: 'test' }])]));
 
 if (flags.json) {
