@@ -18,7 +18,16 @@ function metaCsp(): Plugin {
     name: 'keydeck-meta-csp',
     transformIndexHtml(html) {
       if (meta.test(html)) return html.replace(meta, `$1${META_CONTENT_SECURITY_POLICY}$2`);
-      return { html, tags: [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }] };
+      return {
+        html,
+        tags: [
+          {
+            tag: 'meta',
+            attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY },
+            injectTo: 'head-prepend',
+          },
+        ],
+      };
     },
   };
 }

@@ -13,20 +13,65 @@ import tseslint from 'typescript-eslint';
  * - `renderer/` imports only `shared/` and itself (below).
  */
 const ELECTRON_PATHS = [
-  { name: 'electron', message: 'electron/core and shared must not import Electron: take what you need as an interface (ARCHITECTURE.md rule 3).' },
+  {
+    name: 'electron',
+    message:
+      'electron/core and shared must not import Electron: take what you need as an interface (ARCHITECTURE.md rule 3).',
+  },
   { name: 'electron-store', message: 'electron-store imports Electron; the core takes a DocumentBackend instead.' },
 ];
-const NOT_TOOLING = { group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'], message: 'The app never imports the scripts or the tests.' };
-const layer = (patterns) => ({ 'no-restricted-imports': ['error', { paths: ELECTRON_PATHS, patterns: [{ group: ['electron/*'], message: 'No Electron in the core or the contract.' }, ...patterns, NOT_TOOLING] }] });
-const sharedLayer = layer([{ group: ['../*', '../**'], message: 'shared/ imports nothing of Keydeck outside shared/: every layer imports it, so it imports none of them.' }]);
+const NOT_TOOLING = {
+  group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'],
+  message: 'The app never imports the scripts or the tests.',
+};
+const layer = (patterns) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: ELECTRON_PATHS,
+      patterns: [
+        { group: ['electron/*'], message: 'No Electron in the core or the contract.' },
+        ...patterns,
+        NOT_TOOLING,
+      ],
+    },
+  ],
+});
+const sharedLayer = layer([
+  {
+    group: ['../*', '../**'],
+    message: 'shared/ imports nothing of Keydeck outside shared/: every layer imports it, so it imports none of them.',
+  },
+]);
 const coreLayer = layer([
   {
-    group: ['**/ipc/*', '**/preview/*', '**/app/*', '**/renderer/*', '**/renderer/**', '**/main.js', '**/preload.js', '**/security.js'],
-    message: 'electron/core imports only shared/ and itself: a transport calls the core, never the other way (take what you need as an interface in CoreDeps).',
+    group: [
+      '**/ipc/*',
+      '**/preview/*',
+      '**/app/*',
+      '**/renderer/*',
+      '**/renderer/**',
+      '**/main.js',
+      '**/preload.js',
+      '**/security.js',
+    ],
+    message:
+      'electron/core imports only shared/ and itself: a transport calls the core, never the other way (take what you need as an interface in CoreDeps).',
   },
 ]);
 const transportLayer = {
-  'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/*', '**/renderer/**'], message: 'A transport imports the core and shared/, never the renderer (it serves the built files).' }, NOT_TOOLING] }],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          group: ['**/renderer/*', '**/renderer/**'],
+          message: 'A transport imports the core and shared/, never the renderer (it serves the built files).',
+        },
+        NOT_TOOLING,
+      ],
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -44,7 +89,10 @@ export default tseslint.config(
   },
   { files: ['shared/**/*.ts'], rules: sharedLayer },
   { files: ['electron/core/**/*.ts'], rules: coreLayer },
-  { files: ['electron/ipc/**/*.ts', 'electron/preview/**/*.ts', 'electron/app/**/*.ts', 'electron/*.ts'], rules: transportLayer },
+  {
+    files: ['electron/ipc/**/*.ts', 'electron/preview/**/*.ts', 'electron/app/**/*.ts', 'electron/*.ts'],
+    rules: transportLayer,
+  },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -57,11 +105,30 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'node:*', '**/electron/*', '**/electron/**'], message: 'The renderer is sandboxed: use lib/api.ts.' },
-            { group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'], message: 'The renderer imports only shared/ and its own files.' },
+            {
+              group: ['electron', 'node:*', '**/electron/*', '**/electron/**'],
+              message: 'The renderer is sandboxed: use lib/api.ts.',
+            },
+            {
+              group: ['**/scripts/*', '**/scripts/**', '**/test/*', '**/test/**'],
+              message: 'The renderer imports only shared/ and its own files.',
+            },
             // The schemas live with the core, which parses every call; the renderer takes their types
             // only, so zod stays out of the first bundle (values it needs are in shared/plain.ts).
-            { group: ['zod', '**/shared/contract.js', '**/shared/domain.js', '**/shared/errors.js', '**/shared/rotation.js', '**/shared/storage.js', '**/shared/usage.js'], allowTypeImports: true, message: 'Type imports only: this module pulls zod into the renderer bundle (values the renderer needs are in shared/plain.ts).' },
+            {
+              group: [
+                'zod',
+                '**/shared/contract.js',
+                '**/shared/domain.js',
+                '**/shared/errors.js',
+                '**/shared/rotation.js',
+                '**/shared/storage.js',
+                '**/shared/usage.js',
+              ],
+              allowTypeImports: true,
+              message:
+                'Type imports only: this module pulls zod into the renderer bundle (values the renderer needs are in shared/plain.ts).',
+            },
           ],
         },
       ],

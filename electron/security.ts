@@ -41,7 +41,8 @@ export function isAppUrl(url: unknown, trusted: TrustedOrigins): boolean {
     const app = new URL(trusted.appOrigin);
     // Compared exactly: Chromium hands main canonical (lower-case) URLs of a standard scheme, so
     // anything else is not a URL the app's own window produced.
-    if (parsed.protocol === app.protocol) return customOrigin(parsed) !== undefined && customOrigin(parsed) === customOrigin(app);
+    if (parsed.protocol === app.protocol)
+      return customOrigin(parsed) !== undefined && customOrigin(parsed) === customOrigin(app);
   }
   if (parsed.protocol === 'file:' && trusted.appFileUrl) {
     const app = new URL(trusted.appFileUrl);
@@ -97,4 +98,6 @@ export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.join('; ');
 const HEADER_ONLY = ['frame-ancestors', 'report-uri', 'sandbox'];
 
 /** The same policy for the page's `<meta http-equiv>` tag: the header's directives minus the header-only ones. */
-export const META_CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.filter((d) => !HEADER_ONLY.includes(d.split(' ')[0] ?? '')).join('; ');
+export const META_CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.filter(
+  (d) => !HEADER_ONLY.includes(d.split(' ')[0] ?? ''),
+).join('; ');

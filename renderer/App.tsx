@@ -53,7 +53,8 @@ export function App() {
   const go = useMemo<Go>(
     () => ({
       // Opening an organization shows an environment it has connected, preferring the one last shown there.
-      org: (orgId: string, environment?: Environment) => select({ type: 'org', orgId, environment, org: orgsRef.current?.find((o) => o.id === orgId) }),
+      org: (orgId: string, environment?: Environment) =>
+        select({ type: 'org', orgId, environment, org: orgsRef.current?.find((o) => o.id === orgId) }),
       view: (view: 'overview' | 'activity') => select({ type: 'view', view }),
       env: (environment: Environment) => select({ type: 'env', environment }),
       add: () => setAdding(true),
@@ -67,11 +68,16 @@ export function App() {
     if (!organizationsList) return;
     let cancelled = false;
     const targets = refreshTargets(organizationsList);
-    const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
+    const idle = (fn: () => void) =>
+      typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50);
     const next = async (i: number): Promise<void> => {
       for (const t of targets.slice(i, i + 8)) {
         if (cancelled) return;
-        await queryClient.prefetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: Infinity });
+        await queryClient.prefetchQuery({
+          queryKey: callKey('keys.cached', t),
+          queryFn: () => send('keys.cached', t),
+          staleTime: Infinity,
+        });
       }
       if (!cancelled && i + 8 < targets.length) idle(() => void next(i + 8));
     };
@@ -110,7 +116,9 @@ export function App() {
     // whole window inside the click, and the new screen would wait for it.
     const frame = requestAnimationFrame(() => {
       window.scrollTo({ top: 0 });
-      const heading = document.getElementById(selection.view === 'org' ? 'org-title' : selection.view === 'overview' ? 'usage-title' : 'activity-title');
+      const heading = document.getElementById(
+        selection.view === 'org' ? 'org-title' : selection.view === 'overview' ? 'usage-title' : 'activity-title',
+      );
       heading?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
@@ -131,7 +139,10 @@ export function App() {
     return (
       <main className="center">
         <h1>Keydeck</h1>
-        <ErrorNotice error={{ code: 'STORE_ERROR', message: store.data.message }} title="Keydeck cannot open its data file" />
+        <ErrorNotice
+          error={{ code: 'STORE_ERROR', message: store.data.message }}
+          title="Keydeck cannot open its data file"
+        />
       </main>
     );
   }
@@ -159,11 +170,15 @@ export function App() {
       {organizations.length === 0 || adding ? (
         <main className="center first-run">
           <h1>{organizations.length === 0 ? 'Welcome to Keydeck' : 'Add an organization'}</h1>
-          {removed && organizations.length === 0 && <RemovedNotice removed={removed} onDismiss={() => announceRemoved(undefined)} />}
+          {removed && organizations.length === 0 && (
+            <RemovedNotice removed={removed} onDismiss={() => announceRemoved(undefined)} />
+          )}
           <VaultBanner />
           <p className="lead">
             Connect an organization by pasting one of its admin API keys. Keydeck verifies it with the provider and{' '}
-            {vault.data?.mode === 'session' ? 'holds it in memory until you quit (session-only mode: test keys only).' : `keeps it in your OS keychain (${info.data.keychainService}).`}
+            {vault.data?.mode === 'session'
+              ? 'holds it in memory until you quit (session-only mode: test keys only).'
+              : `keeps it in your OS keychain (${info.data.keychainService}).`}
           </p>
           <ConnectForm
             onConnected={(org, environment) => {
@@ -181,11 +196,31 @@ export function App() {
       ) : (
         <div className="layout">
           {wizard && organizations.some((o) => o.id === wizard.orgId) && (
-            <RotationWizard rotationId={wizard.rotationId} org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!} onClose={() => setWizard(undefined)} />
+            <RotationWizard
+              rotationId={wizard.rotationId}
+              org={organizations.find((o) => o.id === wizard.orgId) ?? organizations[0]!}
+              onClose={() => setWizard(undefined)}
+            />
           )}
-          {palette && <CommandPalette organizations={organizations} current={selection.view === 'org' && selected ? { org: selected, environment } : undefined} onClose={() => setPalette(false)} go={go} ask={ask} />}
+          {palette && (
+            <CommandPalette
+              organizations={organizations}
+              current={selection.view === 'org' && selected ? { org: selected, environment } : undefined}
+              onClose={() => setPalette(false)}
+              go={go}
+              ask={ask}
+            />
+          )}
           {settings && <SettingsDialog onClose={() => setSettings(false)} />}
-          <Sidebar organizations={organizations} selectedId={selected?.id} view={selection.view} onSelect={go.org} onView={go.view} onAdd={() => setAdding(true)} onSettings={() => setSettings(true)}>
+          <Sidebar
+            organizations={organizations}
+            selectedId={selected?.id}
+            view={selection.view}
+            onSelect={go.org}
+            onView={go.view}
+            onAdd={() => setAdding(true)}
+            onSettings={() => setSettings(true)}
+          >
             {/* In the sidebar, under its buttons: never over the keys (a fixed badge covered the Status column). */}
             {info.data.demo && <p className="demo-tag">Demo workspace · keychain “{info.data.keychainService}”</p>}
           </Sidebar>
@@ -204,8 +239,18 @@ export function App() {
                 setWizard({ rotationId, orgId });
               }}
             />
-            {selection.view === 'overview' && <UsageView key={overviewKeys?.n ?? 0} title="Overview: all organizations" reminded={overviewKeys?.refs} intent={intent} onIntentDone={intentDone} />}
-            {selection.view === 'activity' && <ActivityView organizations={organizations} intent={intent} onIntentDone={intentDone} />}
+            {selection.view === 'overview' && (
+              <UsageView
+                key={overviewKeys?.n ?? 0}
+                title="Overview: all organizations"
+                reminded={overviewKeys?.refs}
+                intent={intent}
+                onIntentDone={intentDone}
+              />
+            )}
+            {selection.view === 'activity' && (
+              <ActivityView organizations={organizations} intent={intent} onIntentDone={intentDone} />
+            )}
             {selection.view === 'org' && selected && (
               <OrgView
                 key={selected.id}

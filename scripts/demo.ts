@@ -28,7 +28,15 @@ import { startPreviewHost, type PreviewHost } from '../electron/preview/host.js'
 import { startSandbox, type Sandbox, type SandboxState } from '../test/sandbox/server.js';
 import { parseCommandLine, portFlag, textFlag } from '../electron/preview/cli-args.js';
 import { DemoClock, mintAdmins, seedHistory, type SeededOrg } from './demo/history.js';
-import { dropUnusedPrinted, foreignEntries, KEPT_FILES, loadKept, removeKeptFiles, writeJsonAtomic, type KeptDemo } from './demo/kept.js';
+import {
+  dropUnusedPrinted,
+  foreignEntries,
+  KEPT_FILES,
+  loadKept,
+  removeKeptFiles,
+  writeJsonAtomic,
+  type KeptDemo,
+} from './demo/kept.js';
 import { deleteKeychainItems, MARKER, orgIdsOf, removeStaleRuns, RUN_PREFIX, writeMarker } from './demo/runs.js';
 import { installedElectron } from './electron-binary.mjs';
 
@@ -44,10 +52,19 @@ const flags = parseCommandLine(PROGRAM, {
   flags: {
     preview: { type: 'boolean', help: 'use the browser preview even where Electron is installed' },
     port: { type: 'string', value: 'N', help: 'preview host port (default 0: any free port)' },
-    keep: { type: 'boolean', help: 'keep the profile, keychain items and sandbox state; the next --keep start resumes them' },
+    keep: {
+      type: 'boolean',
+      help: 'keep the profile, keychain items and sandbox state; the next --keep start resumes them',
+    },
     dir: { type: 'string', value: 'DIR', help: 'the folder --keep uses (default: ./.keydeck-demo)' },
-    reset: { type: 'boolean', help: 'remove the kept demo (its folder and keychain items) first; with --keep, start it over' },
-    json: { type: 'boolean', help: 'print one JSON line on stdout once ready ({"url":…}); everything else goes to stderr' },
+    reset: {
+      type: 'boolean',
+      help: 'remove the kept demo (its folder and keychain items) first; with --keep, start it over',
+    },
+    json: {
+      type: 'boolean',
+      help: 'print one JSON line on stdout once ready ({"url":…}); everything else goes to stderr',
+    },
   },
   notes: [
     'Exit codes: 0 stopped by Ctrl+C, 1 could not start, 2 bad command line, 3 the demo folder is in use by another Keydeck process.',
@@ -70,7 +87,8 @@ class DemoError extends Error {
   }
 }
 
-const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+const oneLine = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 
 // ---- What this run holds, so any exit (Ctrl+C, a failure) can let go of it in order. ----
 let kept = flags.keep ?? false;
@@ -125,7 +143,11 @@ async function shutdown(code: number, reason?: string): Promise<never> {
   process.exit(code);
 }
 
-const fatal = (error: unknown) => void shutdown(error instanceof DemoError ? error.exitCode : 1, error instanceof DemoError ? error.message : `could not run: ${oneLine(error)}`);
+const fatal = (error: unknown) =>
+  void shutdown(
+    error instanceof DemoError ? error.exitCode : 1,
+    error instanceof DemoError ? error.message : `could not run: ${oneLine(error)}`,
+  );
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 process.on('SIGINT', () => void shutdown(0));
@@ -152,7 +174,10 @@ const KEYCHAIN_HOWTO =
 async function resetKept(dir: string, store: KeytarSecretStore | undefined): Promise<void> {
   if (!existsSync(dir)) return;
   const foreign = foreignEntries(dir);
-  if (foreign.length) throw new DemoError(`${dir} is not a demo folder (it holds ${foreign.slice(0, 3).join(', ')}); nothing was removed. Choose another with --dir.`);
+  if (foreign.length)
+    throw new DemoError(
+      `${dir} is not a demo folder (it holds ${foreign.slice(0, 3).join(', ')}); nothing was removed. Choose another with --dir.`,
+    );
   const profileDir = join(dir, KEPT_FILES.profile);
   let held: ProfileLock | undefined;
   if (existsSync(profileDir)) {
@@ -166,7 +191,10 @@ async function resetKept(dir: string, store: KeytarSecretStore | undefined): Pro
   try {
     const orgIds = orgIdsOf(profileDir);
     if (orgIds.size > 0) {
-      if (!store) throw new DemoError(`the kept demo in ${dir} has keys in the keychain service "${KEPT_SERVICE}", and no keychain can be reached now to remove them; nothing was removed.`);
+      if (!store)
+        throw new DemoError(
+          `the kept demo in ${dir} has keys in the keychain service "${KEPT_SERVICE}", and no keychain can be reached now to remove them; nothing was removed.`,
+        );
       await deleteKeychainItems(store, orgIds);
     }
   } finally {
@@ -180,16 +208,26 @@ async function connect(org: SeededOrg, environments: ('live' | 'test')[]): Promi
   if (!workspace) return undefined;
   const info = adapterFor(org.provider).info;
   // Providers that publish no key prefix, or need their own org id, are told so, as the UI asks the user.
-  const extra = { ...(info.keyPrefixes.length === 0 ? { provider: org.provider } : {}), ...(info.providerOrgField ? { providerOrgId: org.orgId } : {}) };
+  const extra = {
+    ...(info.keyPrefixes.length === 0 ? { provider: org.provider } : {}),
+    ...(info.providerOrgField ? { providerOrgId: org.orgId } : {}),
+  };
   const envs = environments.filter((e) => org.admin[e]);
   const [first, ...rest] = envs;
   if (!first) return undefined;
-  const connected = await workspace.call('orgs.connect', { key: org.admin[first], name: org.name, environment: first, ...extra });
-  if (!connected.ok) throw new DemoError(`connecting the demo organization ${org.name} failed: ${connected.error.message}`);
+  const connected = await workspace.call('orgs.connect', {
+    key: org.admin[first],
+    name: org.name,
+    environment: first,
+    ...extra,
+  });
+  if (!connected.ok)
+    throw new DemoError(`connecting the demo organization ${org.name} failed: ${connected.error.message}`);
   const orgId = (connected.value as { organization: { id: string } }).organization.id;
   for (const env of rest) {
     const more = await workspace.call('orgs.connectEnvironment', { orgId, environment: env, key: org.admin[env] });
-    if (!more.ok) throw new DemoError(`connecting the demo organization ${org.name} (${env}) failed: ${more.error.message}`);
+    if (!more.ok)
+      throw new DemoError(`connecting the demo organization ${org.name} (${env}) failed: ${more.error.message}`);
   }
   // A first list of each, so the Overview, chart and reminders have something to show at once.
   for (const env of envs) await workspace.call('keys.list', { orgId, environment: env });
@@ -200,7 +238,9 @@ async function main(): Promise<void> {
   const electronBinary = flags.preview ? undefined : installedElectron(root);
   const rendererDir = join(root, 'out/renderer');
   if (!electronBinary && !existsSync(join(rendererDir, 'index.html'))) {
-    throw new DemoError('the UI is not built: run `npm run demo` (it builds first), or `npx electron-vite build` and then this again.');
+    throw new DemoError(
+      'the UI is not built: run `npm run demo` (it builds first), or `npx electron-vite build` and then this again.',
+    );
   }
 
   // 1. The keychain: usable, or why not. Nothing below asks keytar anything before this answered.
@@ -218,7 +258,9 @@ async function main(): Promise<void> {
     if (!kept) say(`Removed the kept demo in ${keptDir}.`);
   }
   if (kept && !probe.ok) {
-    say(`--keep needs the OS keychain (keys are kept there, under "${KEPT_SERVICE}"): this run is a plain demo, removed when it stops.`);
+    say(
+      `--keep needs the OS keychain (keys are kept there, under "${KEPT_SERVICE}"): this run is a plain demo, removed when it stops.`,
+    );
     kept = false;
   }
   let saved = kept ? loadKept(keptDir) : 'none';
@@ -232,7 +274,10 @@ async function main(): Promise<void> {
   // 3. This run's folder and its profile lock (a second demo on the kept folder is refused here).
   if (kept) {
     const foreign = foreignEntries(keptDir);
-    if (foreign.length) throw new DemoError(`${keptDir} is not a demo folder (it holds ${foreign.slice(0, 3).join(', ')}). Choose another with --dir.`);
+    if (foreign.length)
+      throw new DemoError(
+        `${keptDir} is not a demo folder (it holds ${foreign.slice(0, 3).join(', ')}). Choose another with --dir.`,
+      );
     mkdirSync(keptDir, { recursive: true, mode: 0o700 });
   }
   const dir = kept ? keptDir : mkdtempSync(join(tmpdir(), RUN_PREFIX));
@@ -257,7 +302,10 @@ async function main(): Promise<void> {
     // No other plain demo running: anything left under the plain service is a leftover.
     staleKeys = await deleteKeychainItems(plainStore, stale.othersRunning ? orgIds : 'all').catch(() => 0);
   }
-  if (stale.removed.length || staleKeys) say(`Cleaned up after ${stale.removed.length} earlier demo run(s) that did not stop: folders removed, ${staleKeys} keychain item(s) deleted.`);
+  if (stale.removed.length || staleKeys)
+    say(
+      `Cleaned up after ${stale.removed.length} earlier demo run(s) that did not stop: folders removed, ${staleKeys} keychain item(s) deleted.`,
+    );
 
   // 5. The sandbox: restored (same ports, so stored organizations still point at it) or seeded afresh.
   const clock = new DemoClock();
@@ -266,10 +314,13 @@ async function main(): Promise<void> {
     state = resumed.sandbox;
     dropUnusedPrinted(state, resumed.demo);
   }
-  const start = (ports?: KeptDemo['ports']) => startSandbox({ clock: clock.now, ports, state, onChange: kept ? persistSandbox : undefined });
+  const start = (ports?: KeptDemo['ports']) =>
+    startSandbox({ clock: clock.now, ports, state, onChange: kept ? persistSandbox : undefined });
   sandbox = await start(resumed?.demo.ports).catch((error: unknown) => {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
-    say('The sandbox ports of the kept demo are in use by another program: using new ones (organizations you connected with a typed API URL point at the old ones).');
+    say(
+      'The sandbox ports of the kept demo are in use by another program: using new ones (organizations you connected with a typed API URL point at the old ones).',
+    );
     return start();
   });
   const sessionWanted = !probe.ok && probe.code === 'KEYCHAIN_UNAVAILABLE' && !electronBinary;
@@ -297,9 +348,16 @@ async function main(): Promise<void> {
   let yours: SeededOrg[];
   if (resumed) {
     // The printed keys of last time were never kept: fresh ones for each organization left to you.
-    yours = resumed.demo.yours.map((y) => ({ provider: y.provider, orgId: y.orgId, name: y.name, ...mintAdmins(sandbox!, y.provider, y.orgId) }));
+    yours = resumed.demo.yours.map((y) => ({
+      provider: y.provider,
+      orgId: y.orgId,
+      name: y.name,
+      ...mintAdmins(sandbox!, y.provider, y.orgId),
+    }));
     const orgs = await workspace.call('orgs.list', {});
-    connectedNames = orgs.ok ? (orgs.value as { organizations: { name: string }[] }).organizations.map((o) => o.name) : [];
+    connectedNames = orgs.ok
+      ? (orgs.value as { organizations: { name: string }[] }).organizations.map((o) => o.name)
+      : [];
   } else {
     const seeded = seedHistory(sandbox, clock);
     yours = seeded.yours;
@@ -309,37 +367,74 @@ async function main(): Promise<void> {
       for (const org of seeded.connected) if (await connect(org, environments)) connectedNames.push(org.name);
     }
   }
-  const ports = Object.fromEntries(Object.entries(sandbox.servers).map(([p, s]) => [p, Number(new URL(s.origin).port)])) as KeptDemo['ports'];
+  const ports = Object.fromEntries(
+    Object.entries(sandbox.servers).map(([p, s]) => [p, Number(new URL(s.origin).port)]),
+  ) as KeptDemo['ports'];
   if (kept) {
     writeJsonAtomic(join(dir, KEPT_FILES.demo), {
       version: 1,
       ports,
-      yours: yours.map((y) => ({ provider: y.provider, orgId: y.orgId, name: y.name, printedIds: Object.values(y.adminIds).filter((id): id is string => !!id) })),
+      yours: yours.map((y) => ({
+        provider: y.provider,
+        orgId: y.orgId,
+        name: y.name,
+        printedIds: Object.values(y.adminIds).filter((id): id is string => !!id),
+      })),
     } satisfies KeptDemo);
     persistSandbox();
   }
   const rotations = await workspace.call('rotation.list', {});
-  const unfinished = rotations.ok ? (rotations.value as { rotations: { status: string }[] }).rotations.filter((r) => r.status !== 'done' && r.status !== 'cancelled').length : 0;
+  const unfinished = rotations.ok
+    ? (rotations.value as { rotations: { status: string }[] }).rotations.filter(
+        (r) => r.status !== 'done' && r.status !== 'cancelled',
+      ).length
+    : 0;
 
   // 7. What the person needs to know.
   say(resumed ? 'Keydeck demo (kept, resumed)' : kept ? 'Keydeck demo (kept)' : 'Keydeck demo');
-  say(`  keychain service: "${kept ? KEPT_SERVICE : SERVICE}"${mode === 'keychain' ? `   (see it: secret-tool search --all service "${kept ? KEPT_SERVICE : SERVICE}")` : mode === 'session' ? '   (not used: no keychain)' : ''}`);
-  say(`  demo folder:      ${dir}${kept ? '   (kept: `npm run demo -- --keep` resumes it)' : '   (removed when the demo stops)'}`);
-  say(`  provider sandbox: ${Object.entries(sandbox.urls).map(([p, u]) => `${p} ${u}`).join(', ')}`);
-  if (mode === 'session') say('  Session-only mode: no keychain, so the test environments below are held in this demo\'s memory; live keys are refused.');
-  if (mode === 'none' && !probe.ok && probe.code === 'KEYCHAIN_UNAVAILABLE') say('  Nothing is connected: Keydeck offers session-only mode for test keys; paste a test key below.');
+  say(
+    `  keychain service: "${kept ? KEPT_SERVICE : SERVICE}"${mode === 'keychain' ? `   (see it: secret-tool search --all service "${kept ? KEPT_SERVICE : SERVICE}")` : mode === 'session' ? '   (not used: no keychain)' : ''}`,
+  );
+  say(
+    `  demo folder:      ${dir}${kept ? '   (kept: `npm run demo -- --keep` resumes it)' : '   (removed when the demo stops)'}`,
+  );
+  say(
+    `  provider sandbox: ${Object.entries(sandbox.urls)
+      .map(([p, u]) => `${p} ${u}`)
+      .join(', ')}`,
+  );
+  if (mode === 'session')
+    say(
+      "  Session-only mode: no keychain, so the test environments below are held in this demo's memory; live keys are refused.",
+    );
+  if (mode === 'none' && !probe.ok && probe.code === 'KEYCHAIN_UNAVAILABLE')
+    say('  Nothing is connected: Keydeck offers session-only mode for test keys; paste a test key below.');
   if (connectedNames.length) say(`  Already connected: ${connectedNames.join(', ')}.`);
-  if (unfinished) say(`  ${unfinished} unfinished rotation(s) from last time: Keydeck shows them with Resume and Cancel.`);
+  if (unfinished)
+    say(`  ${unfinished} unfinished rotation(s) from last time: Keydeck shows them with Resume and Cancel.`);
   say('  Connect one yourself (sandbox keys, valid only in this demo):');
   for (const org of yours) {
     const info = adapterFor(org.provider).info;
-    const extra = info.providerOrgField ? `   (choose ${info.displayName}; ${info.providerOrgField.label} ${org.orgId})` : '';
+    const extra = info.providerOrgField
+      ? `   (choose ${info.displayName}; ${info.providerOrgField.label} ${org.orgId})`
+      : '';
     if (org.admin.live && mode !== 'session') say(`    ${org.name.padEnd(18)} live ${org.admin.live}${extra}`);
-    if (org.admin.test) say(`    ${(org.admin.live && mode !== 'session' ? '' : org.name).padEnd(18)} test ${org.admin.test}${extra}`);
+    if (org.admin.test)
+      say(`    ${(org.admin.live && mode !== 'session' ? '' : org.name).padEnd(18)} test ${org.admin.test}${extra}`);
   }
 
   // 8. Open Keydeck.
-  const summary = { runDir: dir, profileDir: join(dir, KEPT_FILES.profile), service: kept ? KEPT_SERVICE : SERVICE, kept, resumed: !!resumed, keychain: mode, keychainProblem: probe.ok ? null : probe.code, unfinishedRotations: unfinished, sandbox: { api: sandbox.urls, dashboards: sandbox.dashboards } };
+  const summary = {
+    runDir: dir,
+    profileDir: join(dir, KEPT_FILES.profile),
+    service: kept ? KEPT_SERVICE : SERVICE,
+    kept,
+    resumed: !!resumed,
+    keychain: mode,
+    keychainProblem: probe.ok ? null : probe.code,
+    unfinishedRotations: unfinished,
+    sandbox: { api: sandbox.urls, dashboards: sandbox.dashboards },
+  };
   if (electronBinary) {
     // Frees the profile: the app takes the lock itself (one Keydeck process per profile).
     await workspace.dispose();
@@ -347,17 +442,30 @@ async function main(): Promise<void> {
     lock.release();
     child = spawn(electronBinary, [root], {
       stdio: 'inherit',
-      env: { ...process.env, KEYDECK_PROFILE_DIR: join(dir, KEPT_FILES.profile), KEYDECK_KEYCHAIN_SERVICE: kept ? KEPT_SERVICE : SERVICE, KEYDECK_SANDBOX_URLS: JSON.stringify({ api: sandbox.urls, dashboard: sandbox.dashboards }) },
+      env: {
+        ...process.env,
+        KEYDECK_PROFILE_DIR: join(dir, KEPT_FILES.profile),
+        KEYDECK_KEYCHAIN_SERVICE: kept ? KEPT_SERVICE : SERVICE,
+        KEYDECK_SANDBOX_URLS: JSON.stringify({ api: sandbox.urls, dashboard: sandbox.dashboards }),
+      },
     });
     child.on('error', (error) => fatal(new DemoError(`the Electron app could not start: ${error.message}`)));
     child.on('exit', () => void shutdown(0));
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, url: null })}\n`);
   } else {
     host = await startPreviewHost({ core: workspace, rendererDir, port }).catch((error: unknown) => {
-      throw new DemoError((error as { code?: string }).code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port N, or --port 0 for any free port` : `the preview could not start: ${oneLine(error)}`);
+      throw new DemoError(
+        (error as { code?: string }).code === 'EADDRINUSE'
+          ? `port ${port} is in use; choose another with --port N, or --port 0 for any free port`
+          : `the preview could not start: ${oneLine(error)}`,
+      );
     });
     say('');
-    say(electronBinary === undefined && !flags.preview ? '  The Electron runtime is not installed here, so the demo runs in your browser. Open:' : '  The demo runs in your browser. Open:');
+    say(
+      electronBinary === undefined && !flags.preview
+        ? '  The Electron runtime is not installed here, so the demo runs in your browser. Open:'
+        : '  The demo runs in your browser. Open:',
+    );
     say(`  ${host.url}`);
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, url: host.url, origin: host.origin })}\n`);
   }

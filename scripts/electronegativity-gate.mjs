@@ -12,10 +12,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 mkdirSync('reports', { recursive: true });
 const sarifPath = 'reports/electronegativity.sarif';
 rmSync(sarifPath, { force: true });
-const run = spawnSync('npx', ['--no-install', 'electronegativity', '-i', '.', '-r', '-x', 'AvailableSecurityFixesGlobalCheck', '-o', sarifPath], {
-  encoding: 'utf8',
-  timeout: 300_000,
-});
+const run = spawnSync(
+  'npx',
+  ['--no-install', 'electronegativity', '-i', '.', '-r', '-x', 'AvailableSecurityFixesGlobalCheck', '-o', sarifPath],
+  {
+    encoding: 'utf8',
+    timeout: 300_000,
+  },
+);
 let sarif;
 try {
   sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
@@ -40,9 +44,16 @@ const findings = (sarif.runs?.[0]?.results ?? []).map((r) => {
   };
 });
 const reviewed = JSON.parse(readFileSync('security/electronegativity-reviewed.json', 'utf8')).reviewed;
-const isReviewed = (f) => reviewed.some((r) => r.check === f.check && r.file === f.file && r.reason && r.reason.length > 20);
+const isReviewed = (f) =>
+  reviewed.some((r) => r.check === f.check && r.file === f.file && r.reason && r.reason.length > 20);
 const unreviewed = findings.filter((f) => !isReviewed(f));
-writeFileSync('reports/electronegativity.json', JSON.stringify({ findings: findings.length, reviewed: findings.length - unreviewed.length, unreviewed }, null, 2));
-for (const f of unreviewed) console.error(`UNREVIEWED ${f.level} ${f.check} at ${f.file}:${f.location} (${f.description})`);
-console.log(`electronegativity gate: ${findings.length} findings, ${findings.length - unreviewed.length} reviewed, ${unreviewed.length} unreviewed`);
+writeFileSync(
+  'reports/electronegativity.json',
+  JSON.stringify({ findings: findings.length, reviewed: findings.length - unreviewed.length, unreviewed }, null, 2),
+);
+for (const f of unreviewed)
+  console.error(`UNREVIEWED ${f.level} ${f.check} at ${f.file}:${f.location} (${f.description})`);
+console.log(
+  `electronegativity gate: ${findings.length} findings, ${findings.length - unreviewed.length} reviewed, ${unreviewed.length} unreviewed`,
+);
 process.exit(unreviewed.length === 0 ? 0 : 1);

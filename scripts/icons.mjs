@@ -36,7 +36,8 @@ export const ICNS_TYPES = [
 /** Renders the SVG square at `size` pixels: `{ png, rgba }` (rgba premultiplied, as resvg gives it). */
 export function render(svg, size) {
   const image = new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render();
-  if (image.width !== size || image.height !== size) throw new Error(`icon source is not square: ${image.width}x${image.height} at ${size}`);
+  if (image.width !== size || image.height !== size)
+    throw new Error(`icon source is not square: ${image.width}x${image.height} at ${size}`);
   return { png: image.asPng(), rgba: Buffer.from(image.pixels), size };
 }
 

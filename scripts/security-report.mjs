@@ -46,19 +46,58 @@ try {
   totals = 'test totals unavailable';
 }
 const rows = [
-  ['IPC contract fuzzing (fast-check, through the one dispatch every transport uses)', `${n(ipc.payloads)} payloads over ${n(ipc.records)} channels (${n(ipc.payloads / Math.max(1, ipc.records))} each); ${n(ipc.rejected)} invalid ones rejected with VALIDATION_FAILED; ${n(ipc.crashes)} crashes; ${n(ipc.pollution)} prototype pollutions`],
-  ['Preview host: hostile handshakes (pure guard) and live WebSocket connections', `${n(preview.payloads)} attempts; ${n(preview.refused)} refused: every one with a wrong token, Origin or Host (the other ${n(preview.payloads - preview.refused)} were mutations that stayed exactly right, such as spaces around the protocol list, and were accepted, as they should be); over the live connections the core was never reached`],
-  ['Secret hygiene: canary keys over the whole end-to-end suite', `${n(canary.tests)} tests, ${n(canary.canaries)} canary keys, ${n(canary.frames)} WebSocket answers and ${n(canary.domStrings)} DOM strings recorded, ${n(canary.files)} files searched; **${n(canary.hits)} hits**; ${n(canary.allowedReveals)} explicit reveals (a new key shown once, a key typed by the person, a .env the person chose)`],
-  ['Network faults × providers', `${n(faults.injected)} faults injected, ${n(faults.typedErrors)} ended in the right typed error within the deadline`],
-  ['TLS', `${n(tls.refused)} bad certificates refused (self-signed, expired, wrong host) with TLS_ERROR, no request reached them`],
-  ['Redirects', `${n(redirects.refused)} redirects refused (GET, POST, DELETE; 301/302/303/307/308); ${n(redirects.leaked)} requests reached the other origin`],
-  ['Keychain failures (the real keychain library in a broken environment)', `${n(keychain.typedErrors)} of ${n(keychain.scenarios - 1)} failure scenarios (no D-Bus session, no Secret Service, a locked keyring, a hung bus) ended in their typed error; ${n(keychain.operations)} concurrent keychain operations, ${n(keychain.lostUpdates)} lost updates`],
-  ['Session-only mode (no D-Bus: no keychain at all)', `${n(session.scenarios)} scenarios (quit, crash then start); ${n(session.liveRefused)} live keys refused before any provider call; ${n(session.canaries)} canary keys searched in ${n(session.files)} profile files: **${n(session.hits)} hits**`],
-  ['Damaged metadata: salvage (fast-check)', `${n(salvage.damaged)} damaged files (random cut points, random byte damage): ${n(salvage.crashes)} crashes, ${n(salvage.inventedRecords)} invented records; every journal before the cut kept`],
-  ['Damaged metadata: recovery mode (real keychain and providers)', `${n(recovery.scenarios)} scenarios: ${n(recovery.keysBack)} of ${n(recovery.keysBefore)} keys back, ${n(recovery.journalsKept)} of ${n(recovery.journalsBefore)} rotation journals kept; recovered keys checked with the provider: ${n(recovery.verified)} accepted, ${n(recovery.refused)} refused (revoked meanwhile)`],
-  ['Model-based test: random user actions (create, rotate, deploy, cancel, resume, revoke), each sometimes twice at once, hostile creates, kills mid-step', `${n(model.runs)} sequences, ${n(model.commands)} actions, ${n(model.calls)} calls; ${n(model.kills)} processes killed at ${n(model.killPoints)} different step boundaries and restarted; after every action: at most one open rotation per key, no unknown key created, the .env holds a key the provider accepts, no backup left, no key on disk, no undeclared error code`],
-  ['Crash injection (rotation)', `${n(crashes.sigkills)} SIGKILLs at step boundaries across ${n(crashes.records)} providers, ${n(crashes.resumed)} resumed to a correct end state`],
-  ['Electronegativity', `gated on ${n(reviewed)} reviewed findings (security/electronegativity-reviewed.json); any new finding fails the run`],
+  [
+    'IPC contract fuzzing (fast-check, through the one dispatch every transport uses)',
+    `${n(ipc.payloads)} payloads over ${n(ipc.records)} channels (${n(ipc.payloads / Math.max(1, ipc.records))} each); ${n(ipc.rejected)} invalid ones rejected with VALIDATION_FAILED; ${n(ipc.crashes)} crashes; ${n(ipc.pollution)} prototype pollutions`,
+  ],
+  [
+    'Preview host: hostile handshakes (pure guard) and live WebSocket connections',
+    `${n(preview.payloads)} attempts; ${n(preview.refused)} refused: every one with a wrong token, Origin or Host (the other ${n(preview.payloads - preview.refused)} were mutations that stayed exactly right, such as spaces around the protocol list, and were accepted, as they should be); over the live connections the core was never reached`,
+  ],
+  [
+    'Secret hygiene: canary keys over the whole end-to-end suite',
+    `${n(canary.tests)} tests, ${n(canary.canaries)} canary keys, ${n(canary.frames)} WebSocket answers and ${n(canary.domStrings)} DOM strings recorded, ${n(canary.files)} files searched; **${n(canary.hits)} hits**; ${n(canary.allowedReveals)} explicit reveals (a new key shown once, a key typed by the person, a .env the person chose)`,
+  ],
+  [
+    'Network faults × providers',
+    `${n(faults.injected)} faults injected, ${n(faults.typedErrors)} ended in the right typed error within the deadline`,
+  ],
+  [
+    'TLS',
+    `${n(tls.refused)} bad certificates refused (self-signed, expired, wrong host) with TLS_ERROR, no request reached them`,
+  ],
+  [
+    'Redirects',
+    `${n(redirects.refused)} redirects refused (GET, POST, DELETE; 301/302/303/307/308); ${n(redirects.leaked)} requests reached the other origin`,
+  ],
+  [
+    'Keychain failures (the real keychain library in a broken environment)',
+    `${n(keychain.typedErrors)} of ${n(keychain.scenarios - 1)} failure scenarios (no D-Bus session, no Secret Service, a locked keyring, a hung bus) ended in their typed error; ${n(keychain.operations)} concurrent keychain operations, ${n(keychain.lostUpdates)} lost updates`,
+  ],
+  [
+    'Session-only mode (no D-Bus: no keychain at all)',
+    `${n(session.scenarios)} scenarios (quit, crash then start); ${n(session.liveRefused)} live keys refused before any provider call; ${n(session.canaries)} canary keys searched in ${n(session.files)} profile files: **${n(session.hits)} hits**`,
+  ],
+  [
+    'Damaged metadata: salvage (fast-check)',
+    `${n(salvage.damaged)} damaged files (random cut points, random byte damage): ${n(salvage.crashes)} crashes, ${n(salvage.inventedRecords)} invented records; every journal before the cut kept`,
+  ],
+  [
+    'Damaged metadata: recovery mode (real keychain and providers)',
+    `${n(recovery.scenarios)} scenarios: ${n(recovery.keysBack)} of ${n(recovery.keysBefore)} keys back, ${n(recovery.journalsKept)} of ${n(recovery.journalsBefore)} rotation journals kept; recovered keys checked with the provider: ${n(recovery.verified)} accepted, ${n(recovery.refused)} refused (revoked meanwhile)`,
+  ],
+  [
+    'Model-based test: random user actions (create, rotate, deploy, cancel, resume, revoke), each sometimes twice at once, hostile creates, kills mid-step',
+    `${n(model.runs)} sequences, ${n(model.commands)} actions, ${n(model.calls)} calls; ${n(model.kills)} processes killed at ${n(model.killPoints)} different step boundaries and restarted; after every action: at most one open rotation per key, no unknown key created, the .env holds a key the provider accepts, no backup left, no key on disk, no undeclared error code`,
+  ],
+  [
+    'Crash injection (rotation)',
+    `${n(crashes.sigkills)} SIGKILLs at step boundaries across ${n(crashes.records)} providers, ${n(crashes.resumed)} resumed to a correct end state`,
+  ],
+  [
+    'Electronegativity',
+    `gated on ${n(reviewed)} reviewed findings (security/electronegativity-reviewed.json); any new finding fails the run`,
+  ],
 ];
 const table = `<!-- figures:start -->
 Figures from the last \`npm test\` run (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC): ${totals}.

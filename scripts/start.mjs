@@ -7,7 +7,9 @@ import { installedElectron } from './electron-binary.mjs';
 let binary = installedElectron();
 if (!binary) {
   console.log('Keydeck: fetching the Electron runtime (first start only)…');
-  const fetched = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { encoding: 'utf8' });
+  const fetched = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    encoding: 'utf8',
+  });
   binary = fetched.status === 0 ? installedElectron() : undefined;
   if (!binary) {
     console.error(

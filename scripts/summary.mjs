@@ -8,7 +8,11 @@ let failed = 0;
 let skipped = 0;
 const lines = [];
 
-const steps = readFileSync('reports/steps.txt', 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' '));
+const steps = readFileSync('reports/steps.txt', 'utf8')
+  .trim()
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => l.split(' '));
 for (const [status, name] of steps) {
   if (name === 'vitest' && existsSync('reports/vitest.json')) {
     const r = JSON.parse(readFileSync('reports/vitest.json', 'utf8'));

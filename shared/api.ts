@@ -17,7 +17,9 @@ export type Method<C extends string> = C extends `${string}.${infer M}` ? M : ne
  * `keydeck.keys.list`), mapped from the contract's channel names. No generic invoke, no
  * `ipcRenderer`: the renderer can do only what is listed here.
  */
-export type KeydeckApi = { readonly [P in Prefix<Channel>]: { readonly [C in Channel as Prefix<C> extends P ? Method<C> : never]: Call<C> } };
+export type KeydeckApi = {
+  readonly [P in Prefix<Channel>]: { readonly [C in Channel as Prefix<C> extends P ? Method<C> : never]: Call<C> };
+};
 
 /**
  * The contract's channel names, written into the preload and renderer bundles at build time

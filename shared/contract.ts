@@ -19,7 +19,9 @@ import { RecoveryReport, StoreStatus, VaultStatus } from './storage.js';
 /** Everything the activity log records. */
 export const ActivityAction = z.enum(ACTIVITY_ACTIONS);
 /** Which key a UI event (reveal, copy) was about, for the activity log: public facts only. */
-export const KeyRef = z.object({ orgId: LocalId, environment: Environment, keyId: z.string().min(1).max(200), last4: z.string().max(4) }).strict();
+export const KeyRef = z
+  .object({ orgId: LocalId, environment: Environment, keyId: z.string().min(1).max(200), last4: z.string().max(4) })
+  .strict();
 /** One line of the activity log as the renderer sees it. */
 export const ActivityEntryView = z.object({
   at: z.string(),
@@ -87,7 +89,12 @@ const errors = (...groups: (ErrorCode | ErrorCode[])[]): ErrorCode[] => [...new 
  * preview host are all derived from this object, so they cannot drift.
  */
 /** A key list as Keydeck last saw it, and when: what lists show at once and offline. */
-const CachedKeyList = z.object({ fetchedAt: z.string(), source: z.enum(['provider', 'keydeck']), environment: Environment, keys: z.array(KeyRecord) });
+const CachedKeyList = z.object({
+  fetchedAt: z.string(),
+  source: z.enum(['provider', 'keydeck']),
+  environment: Environment,
+  keys: z.array(KeyRecord),
+});
 
 export const contract = {
   /** Which transport is serving, the keychain service in use, and the providers Keydeck supports. */
@@ -111,7 +118,11 @@ export const contract = {
    * first screen needs one round trip, not two in a row.
    */
   'orgs.list': {
-    input: z.object({ show: z.object({ orgId: LocalId.optional(), environment: Environment.optional() }).strict().optional() }).strict(),
+    input: z
+      .object({
+        show: z.object({ orgId: LocalId.optional(), environment: Environment.optional() }).strict().optional(),
+      })
+      .strict(),
     output: z.object({
       organizations: z.array(Organization),
       shown: z.object({ orgId: LocalId, environment: Environment, list: CachedKeyList.nullable() }).optional(),
@@ -175,7 +186,13 @@ export const contract = {
         environment: Environment,
         name: Label,
         /** Laghav's app_id; ignored by providers without scopes. */
-        scope: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').optional(),
+        scope: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+          .optional(),
         keep: z.boolean(),
       })
       .strict(),
@@ -197,7 +214,15 @@ export const contract = {
   'keys.revoke': {
     input: z.object({ orgId: LocalId, environment: Environment, keyId: ProviderKeyId }).strict(),
     output: z.object({ keyId: ProviderKeyId, status: z.enum(['revoked']) }),
-    errors: errors('ADMIN_KEY_PROTECTED', 'KEY_IDENTITY_UNKNOWN', 'UNSUPPORTED', 'SECRET_MISSING', MUTATION, PROVIDER, KEYCHAIN),
+    errors: errors(
+      'ADMIN_KEY_PROTECTED',
+      'KEY_IDENTITY_UNKNOWN',
+      'UNSUPPORTED',
+      'SECRET_MISSING',
+      MUTATION,
+      PROVIDER,
+      KEYCHAIN,
+    ),
   },
   /**
    * Take in a key the user created in the provider's dashboard: verify it with the provider, then
@@ -250,7 +275,14 @@ export const contract = {
    * key. Runs the automatic steps at once and answers with where it stopped.
    */
   'rotation.start': {
-    input: z.object({ orgId: LocalId, credentialId: LocalId, confirmLive: z.boolean(), quietWindowMinutes: z.number().int().min(0).max(43_200).optional() }).strict(),
+    input: z
+      .object({
+        orgId: LocalId,
+        credentialId: LocalId,
+        confirmLive: z.boolean(),
+        quietWindowMinutes: z.number().int().min(0).max(43_200).optional(),
+      })
+      .strict(),
     output: RotationView,
     errors: errors('SECRET_MISSING', MUTATION, PROVIDER, STORING),
   },
@@ -344,7 +376,13 @@ export const contract = {
   },
   /** What Keydeck did, newest first (public facts only). */
   'activity.list': {
-    input: z.object({ orgId: LocalId.optional(), action: ActivityAction.optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    input: z
+      .object({
+        orgId: LocalId.optional(),
+        action: ActivityAction.optional(),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
     output: z.object({ entries: z.array(ActivityEntryView) }),
     errors: errors(),
   },

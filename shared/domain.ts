@@ -12,7 +12,11 @@ export type Environment = z.infer<typeof Environment>;
 export const LocalId = z.string().regex(/^[a-z]{2,4}_[A-Za-z0-9]{8,40}$/, 'not a Keydeck id');
 
 /** A provider's own key id, echoed back in URLs, so restricted to a safe alphabet. */
-export const ProviderKeyId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'not a key id');
+export const ProviderKeyId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'not a key id');
 
 /** Text a person typed or a provider sent: bounded, so a hostile value cannot bloat the UI or store. */
 export const Label = z.string().trim().min(1).max(200);
@@ -45,7 +49,9 @@ export const Organization = z.object({
   /** Overrides the provider's dashboard URL (https on the provider's host, or loopback for the sandbox). */
   dashboardUrl: z.string().url().max(2000).optional(),
   /** When this organization's keys count as due for rotation or stale (defaults: 90 and 30 days). */
-  policy: z.object({ rotateAfterDays: z.number().int().min(1).max(3650), staleAfterDays: z.number().int().min(1).max(3650) }).optional(),
+  policy: z
+    .object({ rotateAfterDays: z.number().int().min(1).max(3650), staleAfterDays: z.number().int().min(1).max(3650) })
+    .optional(),
   createdAt: Timestamp,
   /**
    * Connected in session-only mode (no keychain): its keys live in memory and the organization is
@@ -153,7 +159,9 @@ export const ProviderInfo = z.object({
   providerOrgField: ConnectField.optional(),
   dashboardSteps: DashboardSteps,
   /** Calls a key may make per day, per environment, where the provider's docs state it (Laghav test: 100). */
-  dailyCallLimits: z.object({ live: z.number().int().positive().optional(), test: z.number().int().positive().optional() }).optional(),
+  dailyCallLimits: z
+    .object({ live: z.number().int().positive().optional(), test: z.number().int().positive().optional() })
+    .optional(),
   /** Facts from the provider's docs the user should know (e.g. "test keys: 100 calls/day"). */
   notes: z.array(z.string()),
 });

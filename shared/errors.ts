@@ -97,7 +97,10 @@ export const KeydeckError = z.object({
   /** Seconds the provider asked us to wait (Retry-After), when it said. */
   retryAfterSeconds: z.number().nonnegative().optional(),
   /** Where the schema rejected the input, for VALIDATION_FAILED. */
-  issues: z.array(z.object({ path: z.string().max(500), message: z.string().max(500) })).max(50).optional(),
+  issues: z
+    .array(z.object({ path: z.string().max(500), message: z.string().max(500) }))
+    .max(50)
+    .optional(),
 });
 export type KeydeckError = z.infer<typeof KeydeckError>;
 

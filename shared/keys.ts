@@ -26,16 +26,65 @@ const LOGTALK_LENGTH = { min: 32, max: 32 };
 
 export const KEY_FORMATS: readonly KeyFormat[] = [
   // Laghav: `lgh_live_xxx` (production, per-plan monthly quota, billable), `lgh_test_xxx` (100 calls/day, free).
-  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
-  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
+  {
+    provider: 'laghav',
+    environment: 'live',
+    prefix: 'lgh_live_',
+    body: GENERIC_BODY,
+    bodyHint: GENERIC_HINT,
+    bodyLength: GENERIC_LENGTH,
+  },
+  {
+    provider: 'laghav',
+    environment: 'test',
+    prefix: 'lgh_test_',
+    body: GENERIC_BODY,
+    bodyHint: GENERIC_HINT,
+    bodyLength: GENERIC_LENGTH,
+  },
   // Leadey: `leadey_sk_live_…`; no test prefix is published.
-  { provider: 'leadey', environment: 'live', prefix: 'leadey_sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
+  {
+    provider: 'leadey',
+    environment: 'live',
+    prefix: 'leadey_sk_live_',
+    body: GENERIC_BODY,
+    bodyHint: GENERIC_HINT,
+    bodyLength: GENERIC_LENGTH,
+  },
   // LogTalk: `lt_live_` / `lt_test_` followed by 32 lowercase alphanumerics.
-  { provider: 'logtalk', environment: 'live', prefix: 'lt_live_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits', bodyLength: LOGTALK_LENGTH },
-  { provider: 'logtalk', environment: 'test', prefix: 'lt_test_', body: /^[a-z0-9]{32}$/, bodyHint: '32 lowercase letters and digits', bodyLength: LOGTALK_LENGTH },
+  {
+    provider: 'logtalk',
+    environment: 'live',
+    prefix: 'lt_live_',
+    body: /^[a-z0-9]{32}$/,
+    bodyHint: '32 lowercase letters and digits',
+    bodyLength: LOGTALK_LENGTH,
+  },
+  {
+    provider: 'logtalk',
+    environment: 'test',
+    prefix: 'lt_test_',
+    body: /^[a-z0-9]{32}$/,
+    bodyHint: '32 lowercase letters and digits',
+    bodyLength: LOGTALK_LENGTH,
+  },
   // The sk-style API: `sk_live_…` (real data, billed), `sk_test_…` (no charges).
-  { provider: 'skapi', environment: 'live', prefix: 'sk_live_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
-  { provider: 'skapi', environment: 'test', prefix: 'sk_test_', body: GENERIC_BODY, bodyHint: GENERIC_HINT, bodyLength: GENERIC_LENGTH },
+  {
+    provider: 'skapi',
+    environment: 'live',
+    prefix: 'sk_live_',
+    body: GENERIC_BODY,
+    bodyHint: GENERIC_HINT,
+    bodyLength: GENERIC_LENGTH,
+  },
+  {
+    provider: 'skapi',
+    environment: 'test',
+    prefix: 'sk_test_',
+    body: GENERIC_BODY,
+    bodyHint: GENERIC_HINT,
+    bodyLength: GENERIC_LENGTH,
+  },
 ];
 
 /** Providers that publish no key format (Legba): Keydeck cannot detect them and asks the user. */
@@ -70,7 +119,10 @@ export type NormalizedKey = { ok: true; key: string } | { ok: false; problem: Ke
  */
 export function normalizeKey(input: string): NormalizedKey {
   if (input.length > MAX_KEY_LENGTH * 4) return { ok: false, problem: { kind: 'too-long', length: input.length } };
-  const key = input.trim().replace(/^\uFEFF+|\uFEFF+$/gu, '').trim();
+  const key = input
+    .trim()
+    .replace(/^\uFEFF+|\uFEFF+$/gu, '')
+    .trim();
   if (key.length === 0) return { ok: false, problem: { kind: 'empty' } };
   if (key.length > MAX_KEY_LENGTH) return { ok: false, problem: { kind: 'too-long', length: key.length } };
   for (let i = 0; i < key.length; i++) {
@@ -92,7 +144,16 @@ export function detectFormat(key: string): KeyFormat | undefined {
 }
 
 export type KeyInspection =
-  | { ok: true; key: string; provider: ProviderId; environment: Environment; prefix: string; last4: string; masked: string; detected: boolean }
+  | {
+      ok: true;
+      key: string;
+      provider: ProviderId;
+      environment: Environment;
+      prefix: string;
+      last4: string;
+      masked: string;
+      detected: boolean;
+    }
   | { ok: false; problem: KeyProblem; message: string };
 
 /** What the user told Keydeck about a key it cannot detect (or expects). */
@@ -106,22 +167,52 @@ export interface KeyHint {
  * is accepted only for a prefixless provider the user chose (Legba), in the environment the user
  * chose (live by default). Never echoes the key in a message.
  */
-export function inspectKey(input: string, hint: KeyHint = {}, names: Partial<Record<ProviderId, string>> = {}): KeyInspection {
-  const bad = (problem: KeyProblem): KeyInspection => ({ ok: false, problem, message: describeKeyProblem(problem, names) });
+export function inspectKey(
+  input: string,
+  hint: KeyHint = {},
+  names: Partial<Record<ProviderId, string>> = {},
+): KeyInspection {
+  const bad = (problem: KeyProblem): KeyInspection => ({
+    ok: false,
+    problem,
+    message: describeKeyProblem(problem, names),
+  });
   const n = normalizeKey(input);
   if (!n.ok) return bad(n.problem);
   const format = detectFormat(n.key);
   if (format) {
-    if (hint.provider && hint.provider !== format.provider) return bad({ kind: 'wrong-provider', detected: format.provider, expected: hint.provider });
+    if (hint.provider && hint.provider !== format.provider)
+      return bad({ kind: 'wrong-provider', detected: format.provider, expected: hint.provider });
     const body = n.key.slice(format.prefix.length);
-    if (body.length < format.bodyLength.min || body.length > format.bodyLength.max) return bad({ kind: 'wrong-length', prefix: format.prefix, length: body.length, expected: format.bodyLength });
+    if (body.length < format.bodyLength.min || body.length > format.bodyLength.max)
+      return bad({ kind: 'wrong-length', prefix: format.prefix, length: body.length, expected: format.bodyLength });
     if (!format.body.test(body)) return bad({ kind: 'bad-body', prefix: format.prefix, hint: format.bodyHint });
-    return { ok: true, key: n.key, provider: format.provider, environment: format.environment, prefix: format.prefix, last4: lastFour(n.key), masked: maskKey(n.key, format.prefix), detected: true };
+    return {
+      ok: true,
+      key: n.key,
+      provider: format.provider,
+      environment: format.environment,
+      prefix: format.prefix,
+      last4: lastFour(n.key),
+      masked: maskKey(n.key, format.prefix),
+      detected: true,
+    };
   }
   if (hint.provider && PREFIXLESS_PROVIDERS.includes(hint.provider)) {
-    if (n.key.length < PREFIXLESS_LENGTH.min) return bad({ kind: 'wrong-length', prefix: '', length: n.key.length, expected: PREFIXLESS_LENGTH });
-    if (!PREFIXLESS_BODY.test(n.key)) return bad({ kind: 'bad-body', prefix: '', hint: '16 to 512 letters, digits or URL-safe symbols' });
-    return { ok: true, key: n.key, provider: hint.provider, environment: hint.environment ?? 'live', prefix: '', last4: lastFour(n.key), masked: maskKey(n.key, ''), detected: false };
+    if (n.key.length < PREFIXLESS_LENGTH.min)
+      return bad({ kind: 'wrong-length', prefix: '', length: n.key.length, expected: PREFIXLESS_LENGTH });
+    if (!PREFIXLESS_BODY.test(n.key))
+      return bad({ kind: 'bad-body', prefix: '', hint: '16 to 512 letters, digits or URL-safe symbols' });
+    return {
+      ok: true,
+      key: n.key,
+      provider: hint.provider,
+      environment: hint.environment ?? 'live',
+      prefix: '',
+      last4: lastFour(n.key),
+      masked: maskKey(n.key, ''),
+      detected: false,
+    };
   }
   return bad({ kind: 'unknown-prefix' });
 }
@@ -146,7 +237,8 @@ export function describeKeyProblem(p: KeyProblem, names: Partial<Record<Provider
       return `This looks like a ${name(p.detected)} key, not a ${name(p.expected)} key.`;
     case 'wrong-length': {
       const { min, max } = p.expected;
-      const expected = min === max ? `${min} characters` : p.length < min ? `at least ${min} characters` : `at most ${max} characters`;
+      const expected =
+        min === max ? `${min} characters` : p.length < min ? `at least ${min} characters` : `at most ${max} characters`;
       const what = p.length < min ? 'too short' : 'too long';
       return p.prefix
         ? `The key is ${what}: Keydeck expects ${expected} after ${p.prefix}, and this has ${p.length}. Copy it again in full.`

@@ -47,7 +47,14 @@ export function overviewPart(
   for (const k of keys) {
     // A held key Keydeck cannot match is one of the provider's rows already: count it once.
     if (k.unmatched) continue;
-    const row: UsageRow = { orgId: org.id, orgName: org.name, provider: org.provider, environment, key: k, flags: computeFlags(k, policy, reportsLastUsed, now) };
+    const row: UsageRow = {
+      orgId: org.id,
+      orgName: org.name,
+      provider: org.provider,
+      environment,
+      key: k,
+      flags: computeFlags(k, policy, reportsLastUsed, now),
+    };
     rows.push(row);
     if (row.flags.due || row.flags.stale) flagged.push(row);
     if (row.flags.due) counts.due++;

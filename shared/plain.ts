@@ -5,11 +5,24 @@
  */
 
 /** The steps of a rotation, in order. `store` is the keychain write of the new key; `finish` makes it current. */
-export const ROTATION_STEPS = ['create', 'store', 'verify', 'deploy', 'confirmUse', 'revoke', 'confirmRevoked', 'finish', 'done'] as const;
+export const ROTATION_STEPS = [
+  'create',
+  'store',
+  'verify',
+  'deploy',
+  'confirmUse',
+  'revoke',
+  'confirmRevoked',
+  'finish',
+  'done',
+] as const;
 type StepName = (typeof ROTATION_STEPS)[number] | 'cancelling' | 'cancelled';
 
 /** Defaults from the sk-style docs' 90-day advice and a 30-day staleness (the shape of `UsagePolicy`). */
-export const DEFAULT_POLICY: { rotateAfterDays: number; staleAfterDays: number } = { rotateAfterDays: 90, staleAfterDays: 30 };
+export const DEFAULT_POLICY: { rotateAfterDays: number; staleAfterDays: number } = {
+  rotateAfterDays: 90,
+  staleAfterDays: 30,
+};
 
 /** Whether the tray is on: the person's choice, else off on Linux (trays are unreliable there) and on elsewhere. */
 export function trayOn(settings: { tray?: boolean }, platform: string): boolean {
@@ -70,7 +83,8 @@ export const ACTION_WORDS: Record<ActivityActionName, string> = {
  * never two names for keys in a hundred.
  */
 export function reminderWhere(r: { organizations: number; places: string[]; morePlaces: number }): string {
-  const names = r.places.length > 1 ? `${r.places.slice(0, -1).join(', ')} and ${r.places.at(-1)}` : (r.places[0] ?? '');
+  const names =
+    r.places.length > 1 ? `${r.places.slice(0, -1).join(', ')} and ${r.places.at(-1)}` : (r.places[0] ?? '');
   if (r.morePlaces === 0) return `In ${names}`;
   return `In ${r.organizations.toLocaleString('en-US')} organizations: ${r.places.join(', ')} and ${r.morePlaces.toLocaleString('en-US')} more place${r.morePlaces === 1 ? '' : 's'}`;
 }

@@ -16,10 +16,16 @@ export interface RefreshOutcome extends RefreshTarget {
  * Every connected organization-environment (of one organization, or one environment, when given):
  * what a Refresh all lists and what the overview is built from, in the organizations' order.
  */
-export function refreshTargets(organizations: readonly { id: string; environments: readonly Environment[] }[], orgId?: string, environment?: Environment): RefreshTarget[] {
+export function refreshTargets(
+  organizations: readonly { id: string; environments: readonly Environment[] }[],
+  orgId?: string,
+  environment?: Environment,
+): RefreshTarget[] {
   return organizations
     .filter((o) => !orgId || o.id === orgId)
-    .flatMap((o) => o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })));
+    .flatMap((o) =>
+      o.environments.filter((e) => !environment || e === environment).map((e) => ({ orgId: o.id, environment: e })),
+    );
 }
 
 /**

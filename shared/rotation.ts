@@ -68,7 +68,12 @@ export const Rotation = z.object({
   id: z.string().regex(/^rot_[A-Za-z0-9]{8,40}$/),
   orgId: LocalId,
   environment: Environment,
-  old: KeyFacts.extend({ label: z.string().max(200), role: z.enum(['admin', 'held']), prefix: z.string().max(40), last4: z.string().max(4) }),
+  old: KeyFacts.extend({
+    label: z.string().max(200),
+    role: z.enum(['admin', 'held']),
+    prefix: z.string().max(40),
+    last4: z.string().max(4),
+  }),
   /** The new key: its credential id is reserved at plan time, so a secret stored before a crash is found again. */
   newKey: KeyFacts.extend({
     name: z.string().max(200),
@@ -80,22 +85,33 @@ export const Rotation = z.object({
   /** Keys created at the provider whose answer was lost: found by listing, then revoked. */
   orphans: z.array(z.object({ providerKeyId: ProviderKeyId, foundAt: Timestamp, revokedAt: Timestamp.optional() })),
   /** The side effect about to happen; cleared once its outcome is recorded. */
-  intent: z.object({ action: z.enum(['create', 'revoke-old', 'revoke-new', 'revoke-orphan', 'restore']), at: Timestamp }).optional(),
+  intent: z
+    .object({ action: z.enum(['create', 'revoke-old', 'revoke-new', 'revoke-orphan', 'restore']), at: Timestamp })
+    .optional(),
   step: RotationStep,
   status: RotationStatus,
   error: KeydeckError.optional(),
   /** What the person must do now, in plain words (set with needs-user). */
   waitingFor: z.string().max(1000).optional(),
   deployTargets: z.array(DeployTarget),
-  deployResults: z.array(z.object({ at: Timestamp, target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) })),
+  deployResults: z.array(
+    z.object({ at: Timestamp, target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) }),
+  ),
   /** What each target held before this rotation first wrote to it (see DeployRecord). */
   deployRecords: z.array(DeployRecord).max(20).default([]),
   /** What cancelling put back, and what it could not (file, variable, why). */
-  restoreResults: z.array(z.object({ target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) })).max(20).optional(),
+  restoreResults: z
+    .array(z.object({ target: z.string().max(4200), ok: z.boolean(), message: z.string().max(1000) }))
+    .max(20)
+    .optional(),
   deployedAt: Timestamp.optional(),
   useConfirmedAt: Timestamp.optional(),
   useOverride: z.boolean().optional(),
-  quietWindowMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  quietWindowMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
   /** Last-use observations, where the provider reports them, not counting Keydeck's own calls. */
   usage: z.object({
     polls: z.number().int().nonnegative(),
@@ -160,7 +176,16 @@ export const RotationAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deployed') }).strict(),
   /** Look again at last-use, where the provider reports it. */
   z.object({ kind: z.literal('refreshUsage') }).strict(),
-  z.object({ kind: z.literal('setQuietWindow'), minutes: z.number().int().min(0).max(60 * 24 * 30) }).strict(),
+  z
+    .object({
+      kind: z.literal('setQuietWindow'),
+      minutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(60 * 24 * 30),
+    })
+    .strict(),
   /** The person confirms the new key is in use; `override` revokes even though Keydeck recommends waiting. */
   z.object({ kind: z.literal('confirmUse'), override: z.boolean() }).strict(),
   /** The person says they revoked the key in the provider's dashboard; Keydeck then checks. */

@@ -48,7 +48,14 @@ export const StoreStatus = z.discriminatedUnion('state', [
     /** Rotation journals that could not be read back: their ids, where the damaged text still shows them. */
     unreadableRotationIds: z.array(z.string()).max(1000),
     /** The copy Keydeck took when it last started with a whole file, if there is one: what it holds. */
-    lastGood: z.object({ takenAt: z.string(), organizations: z.number().int().nonnegative(), credentials: z.number().int().nonnegative(), rotations: z.number().int().nonnegative() }).optional(),
+    lastGood: z
+      .object({
+        takenAt: z.string(),
+        organizations: z.number().int().nonnegative(),
+        credentials: z.number().int().nonnegative(),
+        rotations: z.number().int().nonnegative(),
+      })
+      .optional(),
     /** Secrets Keydeck filed in the keychain, by count only, that recovery can rebuild from. */
     keychainEntries: z.number().int().nonnegative(),
     keychainProblem: KeydeckError.optional(),
@@ -62,8 +69,15 @@ export const RecoveryReport = z.object({
   keptCopy: z.string(),
   fromFile: SalvageCounts,
   /** Records the damaged file lost, taken back from the copy made when Keydeck last started. */
-  fromLastGood: z.object({ organizations: z.number().int().nonnegative(), credentials: z.number().int().nonnegative(), rotations: z.number().int().nonnegative() }),
-  fromKeychain: z.object({ organizations: z.number().int().nonnegative(), credentials: z.number().int().nonnegative() }),
+  fromLastGood: z.object({
+    organizations: z.number().int().nonnegative(),
+    credentials: z.number().int().nonnegative(),
+    rotations: z.number().int().nonnegative(),
+  }),
+  fromKeychain: z.object({
+    organizations: z.number().int().nonnegative(),
+    credentials: z.number().int().nonnegative(),
+  }),
   /** Recovered keys the provider accepted, refused, or that could not be checked now. */
   verified: z.number().int().nonnegative(),
   refused: z.number().int().nonnegative(),

@@ -52,7 +52,12 @@ export const QuotaView = z.object({
   documentedDailyLimit: z.number().int().positive().optional(),
   /** The provider's last rate-limit headers, while their window lasts. */
   header: z
-    .object({ limit: z.number().int().optional(), remaining: z.number().int().optional(), resetAt: z.string().optional(), seenAt: z.string() })
+    .object({
+      limit: z.number().int().optional(),
+      remaining: z.number().int().optional(),
+      resetAt: z.string().optional(),
+      seenAt: z.string(),
+    })
     .optional(),
   /** Calls left today: the provider's own figure when it sent one, else the documented limit less Keydeck's calls. */
   remaining: z.number().int().nonnegative().optional(),
@@ -85,4 +90,3 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = { reminders: true };
-

@@ -77,7 +77,15 @@ export function problemReportUrl(facts: ProblemFacts): string {
 }
 
 /** What the About panel shows on every platform (`app.setAboutPanelOptions`). */
-export function aboutPanelOptions({ version, iconPath, year }: { version: string; iconPath?: string; year: number }): AboutPanelOptionsOptions {
+export function aboutPanelOptions({
+  version,
+  iconPath,
+  year,
+}: {
+  version: string;
+  iconPath?: string;
+  year: number;
+}): AboutPanelOptionsOptions {
   return {
     applicationName: 'Keydeck',
     applicationVersion: version,

@@ -34,7 +34,9 @@ export function helpMenu(platform: NodeJS.Platform, actions: HelpActions): MenuI
       { label: 'Keydeck Documentation', click: () => actions.openDocs() },
       { label: 'Show Logs Folder', click: () => actions.showLogs() },
       { label: 'Report a Problem…', click: () => actions.reportProblem() },
-      ...(platform === 'darwin' ? [] : [{ type: 'separator' as const }, { label: 'About Keydeck', click: () => actions.showAbout() }]),
+      ...(platform === 'darwin'
+        ? []
+        : [{ type: 'separator' as const }, { label: 'About Keydeck', click: () => actions.showAbout() }]),
     ],
   };
 }
@@ -48,7 +50,13 @@ export function menuTemplate({ packaged, platform, help }: MenuContext): MenuIte
   const view: MenuItemConstructorOptions = packaged
     ? {
         label: 'View',
-        submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+        submenu: [
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
       }
     : { role: 'viewMenu' };
   return [

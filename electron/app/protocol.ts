@@ -148,7 +148,8 @@ export function decideAppRequest(request: AppRequest, root: string, files: FileL
       const last = i === segments.length - 1;
       // Empty segments (`//x`) and dot segments never name a file; `:` is a drive letter or an NTFS stream.
       // eslint-disable-next-line no-control-regex
-      if ((segment === '' && !last) || segment === '.' || segment === '..' || /[\u0000-\u001f\u007f:\\/]/.test(segment)) return refuse(400);
+      if ((segment === '' && !last) || segment === '.' || segment === '..' || /[\u0000-\u001f\u007f:\\/]/.test(segment))
+        return refuse(400);
     }
   }
   const realRoot = files.realpath(root);
@@ -163,7 +164,12 @@ export function decideAppRequest(request: AppRequest, root: string, files: FileL
   if (kind !== 'file') return refuse(404);
   const type = MIME_TYPES[extname(real).toLowerCase()];
   if (!type) return refuse(404);
-  return { status: 200, headers: { ...BASE_HEADERS, 'content-type': type }, file: real, head: request.method === 'HEAD' };
+  return {
+    status: 200,
+    headers: { ...BASE_HEADERS, 'content-type': type },
+    file: real,
+    head: request.method === 'HEAD',
+  };
 }
 
 /** An answer ready to send: status, headers and the exact bytes (none for HEAD). */
@@ -182,16 +188,29 @@ function readFileBytes(path: string): Promise<Uint8Array> {
  * Decides and reads: what main.ts hands to `new Response(...)` and what the e2e server writes, so the
  * two send the same status, headers and bytes. A file that vanishes between the decision and the read is a 404.
  */
-export async function serveAppRequest(request: AppRequest, root: string, files: FileLookup = nodeFileLookup, read = readFileBytes): Promise<AppResponse> {
+export async function serveAppRequest(
+  request: AppRequest,
+  root: string,
+  files: FileLookup = nodeFileLookup,
+  read = readFileBytes,
+): Promise<AppResponse> {
   const decision = decideAppRequest(request, root, files);
   if (!('file' in decision)) {
-    return { status: decision.status, headers: decision.headers, body: request.method === 'HEAD' ? null : new TextEncoder().encode(decision.body) };
+    return {
+      status: decision.status,
+      headers: decision.headers,
+      body: request.method === 'HEAD' ? null : new TextEncoder().encode(decision.body),
+    };
   }
   try {
     const bytes = await read(decision.file);
     return { status: 200, headers: decision.headers, body: decision.head ? null : bytes };
   } catch {
     const missing = refuse(404) as Extract<AppDecision, { body: string }>;
-    return { status: 404, headers: missing.headers, body: decision.head ? null : new TextEncoder().encode(missing.body) };
+    return {
+      status: 404,
+      headers: missing.headers,
+      body: decision.head ? null : new TextEncoder().encode(missing.body),
+    };
   }
 }

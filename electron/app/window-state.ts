@@ -57,11 +57,21 @@ function clamp(value: number, min: number, max: number): number {
 function fitInto(bounds: Rect, area: Rect, sizes: WindowSizes): Rect {
   const width = clamp(bounds.width, sizes.minWidth, area.width);
   const height = clamp(bounds.height, sizes.minHeight, area.height);
-  return { x: clamp(bounds.x, area.x, area.x + area.width - width), y: clamp(bounds.y, area.y, area.y + area.height - height), width, height };
+  return {
+    x: clamp(bounds.x, area.x, area.x + area.width - width),
+    y: clamp(bounds.y, area.y, area.y + area.height - height),
+    width,
+    height,
+  };
 }
 
 function centred(area: Rect, width: number, height: number): Rect {
-  return { x: area.x + Math.round((area.width - width) / 2), y: area.y + Math.round((area.height - height) / 2), width, height };
+  return {
+    x: area.x + Math.round((area.width - width) / 2),
+    y: area.y + Math.round((area.height - height) / 2),
+    width,
+    height,
+  };
 }
 
 /**
@@ -71,7 +81,11 @@ function centred(area: Rect, width: number, height: number): Rect {
  * or the resolution changed), the window opens centred on the primary display at its saved size,
  * shrunk to fit. No saved state: the default size, centred on the primary display.
  */
-export function restoreWindowState(saved: WindowState | undefined, workAreas: readonly Rect[], sizes: WindowSizes): WindowState {
+export function restoreWindowState(
+  saved: WindowState | undefined,
+  workAreas: readonly Rect[],
+  sizes: WindowSizes,
+): WindowState {
   const primary = workAreas[0];
   const fallbackSize = { width: saved?.bounds.width ?? sizes.width, height: saved?.bounds.height ?? sizes.height };
   if (!primary) return { bounds: { x: 0, y: 0, ...fallbackSize }, maximized: saved?.maximized ?? false };
@@ -81,10 +95,13 @@ export function restoreWindowState(saved: WindowState | undefined, workAreas: re
   let best: { area: Rect; visible: number } | undefined;
   for (const area of workAreas) {
     const shown = overlap(titleBar, area);
-    const visible = shown && shown.width >= Math.min(MIN_VISIBLE.width, saved.bounds.width) ? shown.width * shown.height : 0;
+    const visible =
+      shown && shown.width >= Math.min(MIN_VISIBLE.width, saved.bounds.width) ? shown.width * shown.height : 0;
     if (visible > (best?.visible ?? 0)) best = { area, visible };
   }
-  const bounds = best ? fitInto(saved.bounds, best.area, sizes) : fitInto(centred(primary, saved.bounds.width, saved.bounds.height), primary, sizes);
+  const bounds = best
+    ? fitInto(saved.bounds, best.area, sizes)
+    : fitInto(centred(primary, saved.bounds.width, saved.bounds.height), primary, sizes);
   return { bounds, maximized: saved.maximized };
 }
 
@@ -108,7 +125,11 @@ export interface WindowStateSaver {
  * temporary file and a rename so a crash never leaves half a file. A failed write is ignored: the
  * window opens at the default size next time, which is all it costs.
  */
-export function windowStateSaver(file: string, delayMs = 500, timers: Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> = globalThis): WindowStateSaver {
+export function windowStateSaver(
+  file: string,
+  delayMs = 500,
+  timers: Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> = globalThis,
+): WindowStateSaver {
   let latest: WindowState | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let writing: Promise<void> = Promise.resolve();

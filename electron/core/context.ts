@@ -84,7 +84,10 @@ export class CoreContext {
     if (!this.vault.sessionOnly) return;
     this.vault.assertCanKeep(environment);
     if (org && !org.sessionOnly) {
-      fail('KEYCHAIN_UNAVAILABLE', `${org.name} keeps its keys in the OS keychain, which is not available now. Start your keyring (gnome-keyring or KWallet) and restart Keydeck to change its keys.`);
+      fail(
+        'KEYCHAIN_UNAVAILABLE',
+        `${org.name} keeps its keys in the OS keychain, which is not available now. Start your keyring (gnome-keyring or KWallet) and restart Keydeck to change its keys.`,
+      );
     }
   }
 
@@ -100,7 +103,9 @@ export class CoreContext {
 
   /** The organization as the renderer sees it, with the environments derived from its admin keys. */
   present(doc: MetaDoc, org: StoredOrganization): Organization {
-    const envs = new Set(doc.credentials.filter((c) => c.orgId === org.id && c.role === 'admin').map((c) => c.environment));
+    const envs = new Set(
+      doc.credentials.filter((c) => c.orgId === org.id && c.role === 'admin').map((c) => c.environment),
+    );
     return { ...org, environments: (['live', 'test'] as const).filter((e) => envs.has(e)) };
   }
 
@@ -124,7 +129,10 @@ export class CoreContext {
   }
 
   /** The adapter, when the provider does `operation` through its API; UNSUPPORTED (with why) otherwise. */
-  apiAdapter<Op extends 'create' | 'revoke' | 'list'>(org: StoredOrganization, operation: Op): ProviderAdapter & Required<Pick<ProviderAdapter, Op>> {
+  apiAdapter<Op extends 'create' | 'revoke' | 'list'>(
+    org: StoredOrganization,
+    operation: Op,
+  ): ProviderAdapter & Required<Pick<ProviderAdapter, Op>> {
     const adapter = this.adapter(org);
     if (!adapter[operation] || adapter.info.capabilities[operation] !== 'api') {
       fail('UNSUPPORTED', `${adapter.info.displayName} does not ${operation} keys through its API; use its dashboard.`);
@@ -133,8 +141,13 @@ export class CoreContext {
   }
 
   baseUrl(org: StoredOrganization): string {
-    const base = org.apiBaseUrl ?? this.deps.baseUrlOverrides?.[org.provider] ?? this.adapter(org).info.defaultApiBaseUrl;
-    if (!base) fail('VALIDATION_FAILED', `${this.adapter(org).info.displayName} has no fixed API host: set the one your organization uses.`);
+    const base =
+      org.apiBaseUrl ?? this.deps.baseUrlOverrides?.[org.provider] ?? this.adapter(org).info.defaultApiBaseUrl;
+    if (!base)
+      fail(
+        'VALIDATION_FAILED',
+        `${this.adapter(org).info.displayName} has no fixed API host: set the one your organization uses.`,
+      );
     const checked = checkApiUrl(base);
     if (!checked.ok) fail('INSECURE_URL', `The organization's API URL is refused: ${checked.reason}.`);
     return base;
@@ -153,13 +166,20 @@ export class CoreContext {
   async secretOf(org: StoredOrganization, cred: Credential): Promise<string> {
     const secret = await this.deps.secrets.get(this.account(org, cred));
     if (!secret) {
-      fail('SECRET_MISSING', `The ${cred.environment} key for ${org.name} (…${cred.last4}) is missing from the keychain (or the keychain is locked). Unlock it, or connect the key again.`);
+      fail(
+        'SECRET_MISSING',
+        `The ${cred.environment} key for ${org.name} (…${cred.last4}) is missing from the keychain (or the keychain is locked). Unlock it, or connect the key again.`,
+      );
     }
     return secret;
   }
 
   /** The call context for the admin key of an organization and environment. */
-  async callWith(doc: MetaDoc, org: StoredOrganization, environment: Environment): Promise<{ ctx: CallContext; admin: Credential }> {
+  async callWith(
+    doc: MetaDoc,
+    org: StoredOrganization,
+    environment: Environment,
+  ): Promise<{ ctx: CallContext; admin: Credential }> {
     const admin = this.admin(doc, org, environment);
     const secret = await this.secretOf(org, admin);
     return { ctx: this.callContext(org, secret, environment), admin };
@@ -172,10 +192,12 @@ export class CoreContext {
   callContext(org: StoredOrganization, secret: string, environment: Environment, purpose?: 'identify'): CallContext {
     const http = this.deps.http;
     // `identify`: a call of the last-use watch, also counted as such (shown beside the day's calls).
-    const observe = (status: number, headers: Record<string, string>) => recordCall(this, org.id, environment, status, headers, purpose);
+    const observe = (status: number, headers: Record<string, string>) =>
+      recordCall(this, org.id, environment, status, headers, purpose);
     // A provider that echoes the caller's key (in an error, a header) must not hand it on: the
     // adapter builds errors from the answer, so the answer loses the key before the adapter sees it.
-    const send: CallContext['http']['send'] = async (req) => withoutSecret(await http.send({ ...req, observe }), secret);
+    const send: CallContext['http']['send'] = async (req) =>
+      withoutSecret(await http.send({ ...req, observe }), secret);
     return { http: { send }, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
   }
 
@@ -189,6 +211,11 @@ export class CoreContext {
   record(doc: MetaDoc, entry: Omit<ActivityEntry, 'at'>): void {
     doc.activity.push({ at: this.now(), ...entry });
     if (doc.activity.length > ACTIVITY_LIMIT) doc.activity.splice(0, doc.activity.length - ACTIVITY_LIMIT);
-    this.deps.logger.log('info', entry.action, { orgId: entry.orgId, environment: entry.environment, keyId: entry.keyId, last4: entry.last4 });
+    this.deps.logger.log('info', entry.action, {
+      orgId: entry.orgId,
+      environment: entry.environment,
+      keyId: entry.keyId,
+      last4: entry.last4,
+    });
   }
 }

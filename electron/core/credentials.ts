@@ -10,14 +10,23 @@ import { verifyAndIdentify } from './verify.js';
 export type Inspected = Extract<KeyInspection, { ok: true }>;
 
 /** Each provider's display name, by id. */
-export const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<ProviderId, string>;
+export const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<
+  ProviderId,
+  string
+>;
 
 /** Normalises and checks a pasted key against the provider and environment the user expects. */
-export function checkPasted(key: string, expected: { provider?: ProviderId; environment?: Environment } = {}): Inspected {
+export function checkPasted(
+  key: string,
+  expected: { provider?: ProviderId; environment?: Environment } = {},
+): Inspected {
   const inspected = inspectKey(key, expected, NAMES);
   if (!inspected.ok) {
     const kind = inspected.problem.kind;
-    fail(kind === 'unknown-prefix' || kind === 'wrong-provider' ? 'KEY_UNKNOWN_PROVIDER' : 'KEY_MALFORMED', inspected.message);
+    fail(
+      kind === 'unknown-prefix' || kind === 'wrong-provider' ? 'KEY_UNKNOWN_PROVIDER' : 'KEY_MALFORMED',
+      inspected.message,
+    );
   }
   if (expected.environment && inspected.environment !== expected.environment) {
     fail(
@@ -36,13 +45,24 @@ export function checkPasted(key: string, expected: { provider?: ProviderId; envi
  * exactly what was sent (nothing trimmed): a "key" with a newline or `;touch …` in it is refused
  * before it is stored, verified or written to a file.
  */
-export function checkFromProvider(secret: string, expected: { provider: ProviderId; environment: Environment }): Inspected {
+export function checkFromProvider(
+  secret: string,
+  expected: { provider: ProviderId; environment: Environment },
+): Inspected {
   const inspected = inspectKey(secret, expected, NAMES);
   const name = NAMES[expected.provider];
-  if (!inspected.ok) fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key Keydeck refuses: ${inspected.message}`);
-  if (inspected.key !== secret) fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key that has spaces or line breaks around it; Keydeck refuses it.`);
+  if (!inspected.ok)
+    fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key Keydeck refuses: ${inspected.message}`);
+  if (inspected.key !== secret)
+    fail(
+      'PROVIDER_BAD_RESPONSE',
+      `${name} answered with a new key that has spaces or line breaks around it; Keydeck refuses it.`,
+    );
   if (inspected.environment !== expected.environment) {
-    fail('PROVIDER_BAD_RESPONSE', `${name} answered with a ${inspected.environment} key where a ${expected.environment} key was asked for; Keydeck refuses it.`);
+    fail(
+      'PROVIDER_BAD_RESPONSE',
+      `${name} answered with a ${inspected.environment} key where a ${expected.environment} key was asked for; Keydeck refuses it.`,
+    );
   }
   return inspected;
 }
@@ -52,13 +72,20 @@ export function checkFromProvider(secret: string, expected: { provider: Provider
  * back a key Keydeck has (a bug, or worse) would otherwise leave two credentials on one secret, and
  * revoking one would lock Keydeck out. Refused as a bad answer.
  */
-export async function checkCreated(c: CoreContext, secret: string, expected: { provider: ProviderId; environment: Environment }): Promise<Inspected> {
+export async function checkCreated(
+  c: CoreContext,
+  secret: string,
+  expected: { provider: ProviderId; environment: Environment },
+): Promise<Inspected> {
   const key = checkFromProvider(secret, expected);
   try {
     await refuseDuplicate(c, key);
   } catch (error) {
     if (error instanceof KeydeckFailure && error.error.code === 'CONFLICT') {
-      fail('PROVIDER_BAD_RESPONSE', `${NAMES[expected.provider]} answered the create with a key Keydeck already holds (${key.masked}); Keydeck refuses it.`);
+      fail(
+        'PROVIDER_BAD_RESPONSE',
+        `${NAMES[expected.provider]} answered the create with a key Keydeck already holds (${key.masked}); Keydeck refuses it.`,
+      );
     }
     throw error;
   }
@@ -100,18 +127,48 @@ export async function storeCredential(
 }
 
 /** Verifies a pasted key with the provider and describes it as a credential (not yet stored). */
-export async function verifiedCredential(c: CoreContext, org: StoredOrganization, key: Inspected, label: string, role: Credential['role']): Promise<Credential> {
-  const { providerKeyId } = await verifyAndIdentify(c, org, key, undefined, await observerFor(c, org, key.environment, key.key));
+export async function verifiedCredential(
+  c: CoreContext,
+  org: StoredOrganization,
+  key: Inspected,
+  label: string,
+  role: Credential['role'],
+): Promise<Credential> {
+  const { providerKeyId } = await verifyAndIdentify(
+    c,
+    org,
+    key,
+    undefined,
+    await observerFor(c, org, key.environment, key.key),
+  );
   const now = c.now();
-  return { id: newId('cred'), orgId: org.id, environment: key.environment, label, prefix: key.prefix, last4: key.last4, providerKeyId, role, createdAt: now, verifiedAt: now };
+  return {
+    id: newId('cred'),
+    orgId: org.id,
+    environment: key.environment,
+    label,
+    prefix: key.prefix,
+    last4: key.last4,
+    providerKeyId,
+    role,
+    createdAt: now,
+    verifiedAt: now,
+  };
 }
 
 /**
  * The secret of the admin key of an organization-environment, when there is one other than `except`:
  * the key that lists while another is identified by its last use. Undefined when there is none.
  */
-export async function observerFor(c: CoreContext, org: StoredOrganization, environment: Environment, except: string): Promise<string | undefined> {
-  const admin = c.deps.meta.read().credentials.find((x) => x.orgId === org.id && x.environment === environment && x.role === 'admin');
+export async function observerFor(
+  c: CoreContext,
+  org: StoredOrganization,
+  environment: Environment,
+  except: string,
+): Promise<string | undefined> {
+  const admin = c.deps.meta
+    .read()
+    .credentials.find((x) => x.orgId === org.id && x.environment === environment && x.role === 'admin');
   if (!admin) return undefined;
   const secret = await c.deps.secrets.get(c.account(org, admin)).catch(() => null);
   return secret && secret !== except ? secret : undefined;
@@ -134,14 +191,25 @@ export async function endSession(c: CoreContext): Promise<{ organizations: numbe
     const now = c.now();
     for (const r of d.rotations) {
       if (!ids.has(r.orgId) || r.status === 'done' || r.status === 'cancelled') continue;
-      const created = r.newKey.providerKeyId ? ` If the new key (${r.newKey.providerKeyId}) was created, revoke it in the provider's dashboard.` : '';
+      const created = r.newKey.providerKeyId
+        ? ` If the new key (${r.newKey.providerKeyId}) was created, revoke it in the provider's dashboard.`
+        : '';
       r.status = 'cancelled';
       r.step = 'cancelled';
       r.updatedAt = now;
       r.finishedAt = now;
-      r.history.push({ at: now, step: 'cancelled', event: `Session-only mode ended: the keys were held in memory and are gone.${created}`.slice(0, 500) });
+      r.history.push({
+        at: now,
+        step: 'cancelled',
+        event: `Session-only mode ended: the keys were held in memory and are gone.${created}`.slice(0, 500),
+      });
     }
-    for (const org of gone) c.record(d, { action: 'org.remove', orgId: org.id, detail: 'session-only: its test keys were held in memory and forgotten when the session ended' });
+    for (const org of gone)
+      c.record(d, {
+        action: 'org.remove',
+        orgId: org.id,
+        detail: 'session-only: its test keys were held in memory and forgotten when the session ended',
+      });
     d.organizations = d.organizations.filter((o) => !ids.has(o.id));
     d.credentials = d.credentials.filter((x) => !ids.has(x.orgId));
   });

@@ -1,4 +1,11 @@
-import { ALWAYS_ERRORS, contract, isChannel, type Channel, type Output, type ParsedInput } from '../../shared/contract.js';
+import {
+  ALWAYS_ERRORS,
+  contract,
+  isChannel,
+  type Channel,
+  type Output,
+  type ParsedInput,
+} from '../../shared/contract.js';
 import type { Prefix } from '../../shared/api.js';
 import { KeydeckFailure, type KeydeckError, type Result } from '../../shared/errors.js';
 import { scrubDeep, type Logger } from './log.js';
@@ -40,7 +47,9 @@ export async function dispatch(
       error: {
         code: 'VALIDATION_FAILED',
         message: `Invalid request for ${channel}.`,
-        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.').slice(0, 500), message: i.message.slice(0, 500) })),
+        issues: parsed.error.issues
+          .slice(0, 20)
+          .map((i) => ({ path: i.path.map(String).join('.').slice(0, 500), message: i.message.slice(0, 500) })),
       },
     };
   }
@@ -59,7 +68,13 @@ export async function dispatch(
       return { ok: false, error: answer };
     }
     logger.log('error', 'call.crashed', { channel, error });
-    return { ok: false, error: { code: 'INTERNAL', message: `Keydeck hit an unexpected problem in ${channel}. Nothing was changed at the provider unless the list says so.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `Keydeck hit an unexpected problem in ${channel}. Nothing was changed at the provider unless the list says so.`,
+      },
+    };
   }
 }
 

@@ -25,7 +25,9 @@ export class Exclusive {
    * as is (it may hold a pasted key).
    */
   run<T>(locks: readonly string[], identity: unknown, what: string, op: () => Promise<T>): Promise<T> {
-    const fingerprint = createHash('sha256').update(JSON.stringify(identity) ?? '').digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(identity) ?? '')
+      .digest('hex');
     const same = this.running.get(fingerprint);
     if (same) return same as Promise<T>;
     // EVERYTHING (removing all data) waits for nothing and lets nothing else start while it runs.
@@ -35,7 +37,12 @@ export class Exclusive {
         ? (this.held.get(EVERYTHING) ?? locks.map((l) => this.held.get(l)).find((w) => w !== undefined))
         : undefined;
     if (busy !== undefined) {
-      return Promise.reject(new KeydeckFailure({ code: 'BUSY', message: `Keydeck is still ${busy}. Nothing else was done; try again when it has finished.` }));
+      return Promise.reject(
+        new KeydeckFailure({
+          code: 'BUSY',
+          message: `Keydeck is still ${busy}. Nothing else was done; try again when it has finished.`,
+        }),
+      );
     }
     for (const l of locks) this.held.set(l, what);
     const done = (async () => {
@@ -82,7 +89,11 @@ export interface LockPlan {
   what: string;
 }
 
-type Doc = { organizations: { id: string; name: string }[]; credentials: { id: string; orgId: string; environment: string }[]; rotations: { id: string; orgId: string; environment: string }[] };
+type Doc = {
+  organizations: { id: string; name: string }[];
+  credentials: { id: string; orgId: string; environment: string }[];
+  rotations: { id: string; orgId: string; environment: string }[];
+};
 
 /**
  * The locks of every call that changes something at a provider, in the keychain or in a file.
@@ -92,31 +103,57 @@ export function lockPlan(channel: string, input: Record<string, unknown>, read: 
   // Only names and environments are looked up; a damaged file (recovery mode) must not block the call.
   let cached: Doc | undefined;
   const empty: Doc = { organizations: [], credentials: [], rotations: [] };
-  const doc = () => (cached ??= (() => { try { return read(); } catch { return empty; } })());
+  const doc = () =>
+    (cached ??= (() => {
+      try {
+        return read();
+      } catch {
+        return empty;
+      }
+    })());
   const orgName = (id: unknown) => doc().organizations.find((o) => o.id === id)?.name ?? 'this organization';
   const where = (orgId: unknown, env: unknown) => `${orgName(orgId)} (${String(env)})`;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const credEnv = () => doc().credentials.find((c) => c.id === input.credentialId && c.orgId === input.orgId)?.environment ?? 'unknown';
+  const credEnv = () =>
+    doc().credentials.find((c) => c.id === input.credentialId && c.orgId === input.orgId)?.environment ?? 'unknown';
   switch (channel) {
     case 'orgs.connect':
       return { locks: [lock.key(str(input.key).trim())], what: 'connecting this key' };
     case 'orgs.connectEnvironment':
-      return { locks: [lock.orgEnv(str(input.orgId), str(input.environment)), lock.key(str(input.key).trim())], what: `connecting a key to ${where(input.orgId, input.environment)}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), str(input.environment)), lock.key(str(input.key).trim())],
+        what: `connecting a key to ${where(input.orgId, input.environment)}`,
+      };
     case 'orgs.remove':
       return { locks: lock.org(str(input.orgId)), what: `removing ${orgName(input.orgId)}` };
     case 'keys.create':
-      return { locks: [lock.orgEnv(str(input.orgId), str(input.environment))], what: `creating a key in ${where(input.orgId, input.environment)}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), str(input.environment))],
+        what: `creating a key in ${where(input.orgId, input.environment)}`,
+      };
     case 'keys.revoke':
-      return { locks: [lock.orgEnv(str(input.orgId), str(input.environment))], what: `revoking a key in ${where(input.orgId, input.environment)}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), str(input.environment))],
+        what: `revoking a key in ${where(input.orgId, input.environment)}`,
+      };
     case 'keys.adopt':
-      return { locks: [lock.orgEnv(str(input.orgId), str(input.environment)), lock.key(str(input.key).trim())], what: `adding a key to ${where(input.orgId, input.environment)}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), str(input.environment)), lock.key(str(input.key).trim())],
+        what: `adding a key to ${where(input.orgId, input.environment)}`,
+      };
     case 'keys.confirmRevoked':
-      return { locks: [lock.orgEnv(str(input.orgId), credEnv())], what: `checking a revoked key of ${where(input.orgId, credEnv())}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), credEnv())],
+        what: `checking a revoked key of ${where(input.orgId, credEnv())}`,
+      };
     case 'keys.check':
       // Harmless twice (a second GET), so only an identical call is joined; no lock.
       return { locks: [], what: 'checking this key' };
     case 'rotation.start':
-      return { locks: [lock.orgEnv(str(input.orgId), credEnv())], what: `changing keys of ${where(input.orgId, credEnv())}` };
+      return {
+        locks: [lock.orgEnv(str(input.orgId), credEnv())],
+        what: `changing keys of ${where(input.orgId, credEnv())}`,
+      };
     case 'data.removeAll':
       return { locks: [EVERYTHING, 'store'], what: 'removing all Keydeck data' };
     case 'store.recover':

@@ -118,7 +118,10 @@ export function rotatingFileSink(options: RotatingLogOptions): RotatingSink {
 }
 
 /** A redacting logger over a rotating sink, with `flush` for a clean quit. */
-export function rotatingFileLogger(options: RotatingLogOptions, minLevel?: LogLevel): Logger & { flush(): Promise<void>; sink: RotatingSink } {
+export function rotatingFileLogger(
+  options: RotatingLogOptions,
+  minLevel?: LogLevel,
+): Logger & { flush(): Promise<void>; sink: RotatingSink } {
   const sink = rotatingFileSink(options);
   const logger = createLogger((line) => sink.write(line), minLevel);
   return { log: logger.log, flush: sink.flush, sink };

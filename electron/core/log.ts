@@ -66,7 +66,11 @@ export function scrub(text: string, secrets: readonly string[] = [], { keyShaped
  * The caller's own secrets removed from every string inside a JSON value (a provider's parsed
  * answer), as a copy. Key-shaped strings are kept unless asked: a create answer carries the new key.
  */
-export function scrubDeep<T>(value: T, secrets: readonly string[], options: { keyShaped?: boolean } = { keyShaped: false }): T {
+export function scrubDeep<T>(
+  value: T,
+  secrets: readonly string[],
+  options: { keyShaped?: boolean } = { keyShaped: false },
+): T {
   // Fast path, one pass over the whole answer: every string of a JSON value appears verbatim in its
   // JSON text (JSON.stringify escapes only quotes, backslashes and control characters, never a
   // character of a key or of its percent-encoding), so when that text holds no fragment of a secret,
@@ -129,7 +133,8 @@ export function mentionsSecret(text: string, secrets: readonly string[]): boolea
         let left = 0;
         while (j - left > start && at - left > 0 && haystack[at - left - 1] === lower[j - left - 1]) left++;
         let right = BLOCK;
-        while (j + right < lower.length && at + right < haystack.length && haystack[at + right] === lower[j + right]) right++;
+        while (j + right < lower.length && at + right < haystack.length && haystack[at + right] === lower[j + right])
+          right++;
         if (left + right >= SECRET_FRAGMENT) return true;
       }
     }

@@ -80,22 +80,25 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
     });
   let workspace: ReturnType<typeof createWorkspace>;
   try {
-    workspace = createWorkspace({
-      secrets: options.secrets ?? new KeytarSecretStore(options.keychainService, options.keychainTimeoutMs),
-      meta,
-      http: new HttpClient(options.http),
-      clipboard: options.clipboard ?? new MemoryClipboard(),
-      clock: options.clock ?? systemClock,
-      logger,
-      transport: options.transport,
-      version: options.version,
-      demo: options.demo ?? false,
-      clipboardClearMs: options.clipboardClearMs,
-      cache,
-      onUndeclaredError: options.onUndeclaredError,
-      baseUrlOverrides: options.baseUrlOverrides,
-      dashboardUrlOverrides: options.dashboardUrlOverrides,
-    }, { boundary: options.boundary });
+    workspace = createWorkspace(
+      {
+        secrets: options.secrets ?? new KeytarSecretStore(options.keychainService, options.keychainTimeoutMs),
+        meta,
+        http: new HttpClient(options.http),
+        clipboard: options.clipboard ?? new MemoryClipboard(),
+        clock: options.clock ?? systemClock,
+        logger,
+        transport: options.transport,
+        version: options.version,
+        demo: options.demo ?? false,
+        clipboardClearMs: options.clipboardClearMs,
+        cache,
+        onUndeclaredError: options.onUndeclaredError,
+        baseUrlOverrides: options.baseUrlOverrides,
+        dashboardUrlOverrides: options.dashboardUrlOverrides,
+      },
+      { boundary: options.boundary },
+    );
   } catch (error) {
     if (ownLock) lock.release();
     throw error;
@@ -110,7 +113,9 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions) {
         await closeWorkspace();
       } finally {
         if (ownLock && lock.state !== 'released') {
-          meta.refuseWrites(`This Keydeck workspace was closed; its profile folder ${lock.profileDir} is no longer locked by it.`);
+          meta.refuseWrites(
+            `This Keydeck workspace was closed; its profile folder ${lock.profileDir} is no longer locked by it.`,
+          );
           cache.refuseWrites('closed');
           lock.release();
         }

@@ -107,7 +107,8 @@ export function salvage(text: string): Salvage {
   const damaged = parseDamaged(text);
   const whole = damaged.whole;
   let raw = damaged.raw;
-  let version = typeof raw.schemaVersion === 'number' && Number.isInteger(raw.schemaVersion) ? raw.schemaVersion : SCHEMA_VERSION;
+  let version =
+    typeof raw.schemaVersion === 'number' && Number.isInteger(raw.schemaVersion) ? raw.schemaVersion : SCHEMA_VERSION;
   if (version < 1 || version > SCHEMA_VERSION) version = SCHEMA_VERSION;
   while (version < SCHEMA_VERSION) {
     const step = migrations[version];
@@ -180,7 +181,10 @@ async function keychainEntries(c: CoreContext) {
     });
     return { entries };
   } catch (error) {
-    const problem = error instanceof KeydeckFailure ? error.error : { code: 'KEYCHAIN_ERROR' as const, message: 'The keychain could not be read.' };
+    const problem =
+      error instanceof KeydeckFailure
+        ? error.error
+        : { code: 'KEYCHAIN_ERROR' as const, message: 'The keychain could not be read.' };
     return { entries: [], problem };
   }
 }
@@ -196,14 +200,25 @@ export async function storeStatus(c: CoreContext): Promise<StoreStatus> {
   const older = lastGood(c);
   return {
     state: 'corrupt',
-    ...(older ? { lastGood: { takenAt: older.takenAt, organizations: older.s.counts.organizations, credentials: older.s.counts.credentials, rotations: older.s.counts.rotations } } : {}),
+    ...(older
+      ? {
+          lastGood: {
+            takenAt: older.takenAt,
+            organizations: older.s.counts.organizations,
+            credentials: older.s.counts.credentials,
+            rotations: older.s.counts.rotations,
+          },
+        }
+      : {}),
     path,
     problem: problem.message,
     salvage: s.counts,
     unreadable: s.unreadable,
     unreadableRotationIds: s.unreadableRotationIds,
     keychainEntries: keychain.entries.length,
-    ...(keychain.problem ? { keychainProblem: { code: keychain.problem.code, message: keychain.problem.message } } : {}),
+    ...(keychain.problem
+      ? { keychainProblem: { code: keychain.problem.code, message: keychain.problem.message } }
+      : {}),
   };
 }
 
@@ -225,7 +240,13 @@ function readDamaged(path: string): string {
 
 /** `metadata.damaged-2026-11-23T10-04-05Z.json`, beside the file. */
 function keptCopyPath(path: string, now: Date): string {
-  return join(dirname(path), `metadata.damaged-${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.json`);
+  return join(
+    dirname(path),
+    `metadata.damaged-${now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/:/g, '-')}.json`,
+  );
 }
 
 /**
@@ -248,7 +269,11 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   // Rebuilding without the keychain would keep only records whose secrets it cannot see, and leave the
   // rest of the keychain with nothing pointing at it, in a file that then looks healthy: refuse instead,
   // and change nothing, until the keychain can be read.
-  if (keychain.problem) fail(keychain.problem.code, `Keydeck cannot rebuild its metadata without reading the keychain: ${keychain.problem.message} Nothing was changed; unlock the keychain and choose Rebuild again.`);
+  if (keychain.problem)
+    fail(
+      keychain.problem.code,
+      `Keydeck cannot rebuild its metadata without reading the keychain: ${keychain.problem.message} Nothing was changed; unlock the keychain and choose Rebuild again.`,
+    );
 
   // Second source: the copy taken at the last start. Its organizations (names, URLs, policies) and
   // journals fill what the damaged file lost; its key records are used only where the keychain still
@@ -259,12 +284,18 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     const held = new Set(keychain.entries.map((e) => e.credentialId));
     for (const org of older.s.doc.organizations) {
       if (doc.organizations.some((o) => o.id === org.id)) continue;
-      if (!keychain.entries.some((e) => e.orgId === org.id) && !s.orphanCredentials.some((x) => x.orgId === org.id)) continue;
+      if (!keychain.entries.some((e) => e.orgId === org.id) && !s.orphanCredentials.some((x) => x.orgId === org.id))
+        continue;
       doc.organizations.push(org);
       fromLastGood.organizations++;
     }
     for (const cred of [...older.s.doc.credentials, ...older.s.orphanCredentials]) {
-      if (doc.credentials.some((x) => x.id === cred.id) || !held.has(cred.id) || !doc.organizations.some((o) => o.id === cred.orgId)) continue;
+      if (
+        doc.credentials.some((x) => x.id === cred.id) ||
+        !held.has(cred.id) ||
+        !doc.organizations.some((o) => o.id === cred.orgId)
+      )
+        continue;
       doc.credentials.push(cred);
       fromLastGood.credentials++;
     }
@@ -276,13 +307,19 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
         doc.rotations.push({
           ...r,
           status: 'failed',
-          error: { code: 'STORE_ERROR', message: 'This journal was restored from the copy Keydeck took when it last started; steps after that may be missing. Check the keys at the provider, then resume or cancel.' },
+          error: {
+            code: 'STORE_ERROR',
+            message:
+              'This journal was restored from the copy Keydeck took when it last started; steps after that may be missing. Check the keys at the provider, then resume or cancel.',
+          },
         });
       }
       fromLastGood.rotations++;
     }
     if (fromLastGood.organizations + fromLastGood.credentials + fromLastGood.rotations > 0) {
-      notes.push(`Taken back from the copy made when Keydeck last started (${older.takenAt.slice(0, 16).replace('T', ' ')} UTC): ${fromLastGood.organizations} organization(s), ${fromLastGood.credentials} key record(s), ${fromLastGood.rotations} rotation journal(s). Changes made after that (renames, new policies) may need redoing.`);
+      notes.push(
+        `Taken back from the copy made when Keydeck last started (${older.takenAt.slice(0, 16).replace('T', ' ')} UTC): ${fromLastGood.organizations} organization(s), ${fromLastGood.credentials} key record(s), ${fromLastGood.rotations} rotation journal(s). Changes made after that (renames, new policies) may need redoing.`,
+      );
     }
     s.unreadableRotationIds = s.unreadableRotationIds.filter((id) => !doc.rotations.some((r) => r.id === id));
   }
@@ -295,7 +332,13 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     const info = adapterFor(e.provider).info;
     let org = doc.organizations.find((o) => o.id === e.orgId);
     if (!org) {
-      org = { id: e.orgId, provider: e.provider, name: `${info.displayName} (recovered)`, createdAt: now, recovered: true };
+      org = {
+        id: e.orgId,
+        provider: e.provider,
+        name: `${info.displayName} (recovered)`,
+        createdAt: now,
+        recovered: true,
+      };
       doc.organizations.push(org);
       recoveredOrgs.add(org.id);
     }
@@ -307,14 +350,22 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     }
     const inspected = inspectKey(e.secret, { provider: e.provider, environment: e.environment });
     if (!inspected.ok || inspected.environment !== e.environment) {
-      notes.push(`A ${e.environment} secret filed for ${org.name} is not a ${info.displayName} ${e.environment} key; it was left in the keychain untouched.`);
+      notes.push(
+        `A ${e.environment} secret filed for ${org.name} is not a ${info.displayName} ${e.environment} key; it was left in the keychain untouched.`,
+      );
       continue;
     }
     // The journals tell what a key was in the middle of a rotation.
     const asNew = doc.rotations.find((r) => r.newKey.credentialId === e.credentialId);
     const asOld = doc.rotations.find((r) => r.old.credentialId === e.credentialId);
     const open = (r: Rotation | undefined) => r !== undefined && !isFinished(r);
-    const role: Credential['role'] | undefined = open(asNew) ? 'pending' : open(asOld) ? (asOld?.adminSwitchedAt ? 'retiring' : asOld?.old.role) : undefined;
+    const role: Credential['role'] | undefined = open(asNew)
+      ? 'pending'
+      : open(asOld)
+        ? asOld?.adminSwitchedAt
+          ? 'retiring'
+          : asOld?.old.role
+        : undefined;
     const cred: Credential = {
       id: e.credentialId,
       orgId: org.id,
@@ -331,7 +382,10 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     if (!role) undecided.push({ cred, secret: e.secret });
   }
   const orphansLost = s.orphanCredentials.filter((x) => !doc.credentials.some((y) => y.id === x.id)).length;
-  if (orphansLost) notes.push(`${orphansLost} key record(s) belonged to organizations the file lost and whose secrets are not in the keychain; they could not be rebuilt.`);
+  if (orphansLost)
+    notes.push(
+      `${orphansLost} key record(s) belonged to organizations the file lost and whose secrets are not in the keychain; they could not be rebuilt.`,
+    );
 
   // Ask the provider about every key recovered from the keychain alone.
   let verified = 0;
@@ -341,9 +395,16 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   for (const { cred, secret } of undecided) {
     const org = doc.organizations.find((o) => o.id === cred.orgId);
     if (!org) continue;
-    const known = new Set(doc.credentials.flatMap((x) => (x.orgId === org.id && x.providerKeyId ? [x.providerKeyId] : [])));
+    const known = new Set(
+      doc.credentials.flatMap((x) => (x.orgId === org.id && x.providerKeyId ? [x.providerKeyId] : [])),
+    );
     try {
-      const { providerKeyId } = await verifyAndIdentify(c, org, { key: secret, prefix: cred.prefix, last4: cred.last4, environment: cred.environment }, known);
+      const { providerKeyId } = await verifyAndIdentify(
+        c,
+        org,
+        { key: secret, prefix: cred.prefix, last4: cred.last4, environment: cred.environment },
+        known,
+      );
       cred.verifiedAt = c.now();
       if (providerKeyId) cred.providerKeyId = providerKeyId;
       verified++;
@@ -357,7 +418,9 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
         if (!unreachable.has(org.id)) {
           unreachable.add(org.id);
           const why = error instanceof KeydeckFailure ? error.error.message : 'an unexpected error';
-          notes.push(`${org.name}: its keys could not be checked with ${adapterFor(org.provider).info.displayName} now (${why}). Use Check on each key later.`);
+          notes.push(
+            `${org.name}: its keys could not be checked with ${adapterFor(org.provider).info.displayName} now (${why}). Use Check on each key later.`,
+          );
         }
       }
     }
@@ -368,14 +431,22 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     for (const environment of Environment.options) {
       const creds = doc.credentials.filter((x) => x.orgId === org.id && x.environment === environment);
       if (creds.length === 0 || creds.some((x) => x.role === 'admin')) continue;
-      const candidates = undecided.map((u) => u.cred).filter((x) => creds.includes(x)).sort((a, b) => rank(a) - rank(b));
+      const candidates = undecided
+        .map((u) => u.cred)
+        .filter((x) => creds.includes(x))
+        .sort((a, b) => rank(a) - rank(b));
       const chosen = candidates[0];
       if (!chosen) continue;
       chosen.role = 'admin';
       if (candidates.length > 1) {
-        notes.push(`${org.name} (${environment}): ${candidates.length} keys came back from the keychain and the file no longer says which one Keydeck managed the organization with; it now uses …${chosen.last4}${chosen.verifiedAt ? ', which the provider accepted' : ''}. The others are kept keys.`);
+        notes.push(
+          `${org.name} (${environment}): ${candidates.length} keys came back from the keychain and the file no longer says which one Keydeck managed the organization with; it now uses …${chosen.last4}${chosen.verifiedAt ? ', which the provider accepted' : ''}. The others are kept keys.`,
+        );
       }
-      if (!chosen.verifiedAt) notes.push(`${org.name} (${environment}): the key Keydeck will manage it with (…${chosen.last4}) was not confirmed by the provider; check it, or connect another admin key.`);
+      if (!chosen.verifiedAt)
+        notes.push(
+          `${org.name} (${environment}): the key Keydeck will manage it with (…${chosen.last4}) was not confirmed by the provider; check it, or connect another admin key.`,
+        );
     }
   }
   for (const id of recoveredOrgs) {
@@ -385,20 +456,37 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     const n = doc.credentials.filter((x) => x.orgId === id).length;
     notes.push(
       `${org.name}: rebuilt from ${n} key(s) in the keychain. Its name and policy were in the lost part of the file: rename it and check its policy.${
-        info.defaultApiBaseUrl ? ' If it used its own API URL, that was lost too; Keydeck now calls the provider’s default host.' : ` ${info.displayName} has no default API host and the one you set was lost: remove this organization and connect it again with its key.`
+        info.defaultApiBaseUrl
+          ? ' If it used its own API URL, that was lost too; Keydeck now calls the provider’s default host.'
+          : ` ${info.displayName} has no default API host and the one you set was lost: remove this organization and connect it again with its key.`
       }`,
     );
-    c.record(doc, { action: 'org.recover', orgId: id, detail: `rebuilt by recovery mode from ${n} key(s) in the keychain` });
+    c.record(doc, {
+      action: 'org.recover',
+      orgId: id,
+      detail: `rebuilt by recovery mode from ${n} key(s) in the keychain`,
+    });
   }
   if (s.unreadableRotationIds.length) {
-    notes.push(`${s.unreadableRotationIds.length} rotation journal(s) could not be read back (${s.unreadableRotationIds.slice(0, 5).join(', ')}${s.unreadableRotationIds.length > 5 ? ', …' : ''}). They are kept in the damaged copy; check those keys at the provider.`);
+    notes.push(
+      `${s.unreadableRotationIds.length} rotation journal(s) could not be read back (${s.unreadableRotationIds.slice(0, 5).join(', ')}${s.unreadableRotationIds.length > 5 ? ', …' : ''}). They are kept in the damaged copy; check those keys at the provider.`,
+    );
   }
-  const orphanJournals = doc.rotations.filter((r) => !isFinished(r) && !doc.organizations.some((o) => o.id === r.orgId));
-  if (orphanJournals.length) notes.push(`${orphanJournals.length} unfinished rotation journal(s) belong to an organization that could not be rebuilt; they are kept in the file.`);
+  const orphanJournals = doc.rotations.filter(
+    (r) => !isFinished(r) && !doc.organizations.some((o) => o.id === r.orgId),
+  );
+  if (orphanJournals.length)
+    notes.push(
+      `${orphanJournals.length} unfinished rotation journal(s) belong to an organization that could not be rebuilt; they are kept in the file.`,
+    );
 
   const keptCopy = keptCopyPath(path, c.deps.clock());
   await c.deps.meta.replaceDamaged(doc, keptCopy);
-  c.deps.logger.log('warn', 'store.recovered', { organizations: doc.organizations.length, credentials: doc.credentials.length, rotations: doc.rotations.length });
+  c.deps.logger.log('warn', 'store.recovered', {
+    organizations: doc.organizations.length,
+    credentials: doc.credentials.length,
+    rotations: doc.rotations.length,
+  });
   return {
     keptCopy,
     fromFile: s.counts,

@@ -9,7 +9,9 @@ export const REJECTED_CODES = new Set(['KEY_INVALID', 'KEY_REVOKED', 'KEY_EXPIRE
 
 /** True when a failure is the provider refusing the key itself (401), not a network or server problem. */
 export function isRejection(error: unknown): error is KeydeckFailure {
-  return error instanceof KeydeckFailure && REJECTED_CODES.has(error.error.code) && error.error.provider?.status === 401;
+  return (
+    error instanceof KeydeckFailure && REJECTED_CODES.has(error.error.code) && error.error.provider?.status === 401
+  );
 }
 
 /** Keydeck's calls with the key being identified, in the last-use pattern: called in these rounds, quiet in the others. */
@@ -86,14 +88,27 @@ export async function verifyAndIdentify(
   /** Another working key of the same organization-environment to list with, for identification by last use. */
   observer?: string,
 ): Promise<{ providerKeyId?: string }> {
-  const known = knownIds ?? new Set(c.deps.meta.read().credentials.filter((x) => x.orgId === org.id && x.providerKeyId).map((x) => x.providerKeyId));
+  const known =
+    knownIds ??
+    new Set(
+      c.deps.meta
+        .read()
+        .credentials.filter((x) => x.orgId === org.id && x.providerKeyId)
+        .map((x) => x.providerKeyId),
+    );
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
   await adapter.verify(ctx);
   if (!adapter.list || adapter.info.capabilities.list !== 'api') return {};
   const list = adapter.list.bind(adapter);
   const candidatesOf = (keys: ProviderKey[]) =>
-    keys.filter((k) => k.status === 'active' && !known.has(k.id) && (k.environment ?? key.environment) === key.environment && (k.prefix ?? key.prefix) === key.prefix);
+    keys.filter(
+      (k) =>
+        k.status === 'active' &&
+        !known.has(k.id) &&
+        (k.environment ?? key.environment) === key.environment &&
+        (k.prefix ?? key.prefix) === key.prefix,
+    );
   const keys = await list(ctx).catch(() => []);
   const candidates = candidatesOf(keys);
   if (candidates.some((k) => k.last4 !== undefined) || keys.some((k) => k.last4 !== undefined)) {
@@ -133,14 +148,18 @@ async function watchLastUse(
       await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
       if (callWithKey) await adapter.verify(ctx);
       const now = await list(watch);
-      movedIn.push(new Set(now.filter((k) => k.lastUsedAt !== undefined && k.lastUsedAt !== before.get(k.id)).map((k) => k.id)));
+      movedIn.push(
+        new Set(now.filter((k) => k.lastUsedAt !== undefined && k.lastUsedAt !== before.get(k.id)).map((k) => k.id)),
+      );
       before = new Map(now.map((k) => [k.id, k.lastUsedAt]));
     }
     // The observer lists in every round, so its own last use must move in every round: if no key
     // did, the provider's usage data lags or is coarse, and no pattern read from it is evidence.
     const everyRound = [...(movedIn[0] ?? [])].filter((id) => movedIn.every((m) => m.has(id)));
     if (everyRound.length === 0) return {};
-    const matches = candidatesOf(keys).filter((k) => PATTERN.every((called, round) => movedIn[round]?.has(k.id) === called));
+    const matches = candidatesOf(keys).filter((k) =>
+      PATTERN.every((called, round) => movedIn[round]?.has(k.id) === called),
+    );
     return matches.length === 1 ? { providerKeyId: matches[0]?.id } : {};
   } catch {
     // The key itself verified; only its identification failed: leave the id unknown.
@@ -149,7 +168,11 @@ async function watchLastUse(
 }
 
 /** Asks the provider about a held key and records the answer on the credential. */
-export async function checkCredential(c: CoreContext, org: StoredOrganization, cred: Credential): Promise<{ result: 'accepted' | 'rejected'; code?: string; checkedAt: string }> {
+export async function checkCredential(
+  c: CoreContext,
+  org: StoredOrganization,
+  cred: Credential,
+): Promise<{ result: 'accepted' | 'rejected'; code?: string; checkedAt: string }> {
   const secret = await c.secretOf(org, cred);
   const checkedAt = c.now();
   let outcome: { result: 'accepted' | 'rejected'; code?: string };
@@ -181,16 +204,32 @@ export async function checkCredential(c: CoreContext, org: StoredOrganization, c
  * proven stays unknown. Used once a second key exists, so the admin key's id (which protects it from
  * being revoked) is learnt as soon as there is evidence.
  */
-export async function learnId(c: CoreContext, org: StoredOrganization, credentialId: string, observer: string): Promise<void> {
+export async function learnId(
+  c: CoreContext,
+  org: StoredOrganization,
+  credentialId: string,
+  observer: string,
+): Promise<void> {
   try {
     const cred = c.deps.meta.read().credentials.find((x) => x.id === credentialId);
     if (!cred || cred.providerKeyId || !c.adapter(org).info.reportsLastUsed) return;
     const secret = await c.secretOf(org, cred);
-    const { providerKeyId } = await verifyAndIdentify(c, org, { key: secret, prefix: cred.prefix, last4: cred.last4, environment: cred.environment }, undefined, observer);
+    const { providerKeyId } = await verifyAndIdentify(
+      c,
+      org,
+      { key: secret, prefix: cred.prefix, last4: cred.last4, environment: cred.environment },
+      undefined,
+      observer,
+    );
     if (!providerKeyId) return;
     await c.deps.meta.update((doc) => {
       const stored = doc.credentials.find((x) => x.id === credentialId);
-      if (stored && !stored.providerKeyId && !doc.credentials.some((x) => x.orgId === org.id && x.providerKeyId === providerKeyId)) stored.providerKeyId = providerKeyId;
+      if (
+        stored &&
+        !stored.providerKeyId &&
+        !doc.credentials.some((x) => x.orgId === org.id && x.providerKeyId === providerKeyId)
+      )
+        stored.providerKeyId = providerKeyId;
     });
   } catch {
     // Learning is a bonus: the key keeps working as "not matched".

@@ -39,7 +39,8 @@ export function createWorkspace(
   const clearMs = deps.clipboardClearMs ?? CLIPBOARD_CLEAR_MS;
   const pending = new Map<NodeJS.Timeout, string>();
   const clearIfStill = async (secret: string) => {
-    if ((await deps.clipboard.readText().catch(() => '')) === secret) await deps.clipboard.clear().catch(() => undefined);
+    if ((await deps.clipboard.readText().catch(() => '')) === secret)
+      await deps.clipboard.clear().catch(() => undefined);
   };
 
   const copySecret = async (secret: string) => {

@@ -34,7 +34,10 @@ export function senderOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender
 export function handle(deps: IpcDeps, channel: Channel): void {
   deps.ipcMain.handle(channel, async (event, input: unknown): Promise<Result<unknown>> => {
     if (!isTrustedSender(senderOf(event), deps.windowIds, deps.trusted)) {
-      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Refused: this call did not come from Keydeck’s own window.' } };
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER', message: 'Refused: this call did not come from Keydeck’s own window.' },
+      };
     }
     return deps.core.call(channel, input);
   });

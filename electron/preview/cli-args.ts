@@ -30,9 +30,19 @@ export interface CommandLine<F extends Flags> {
 
 /** The help text: usage, summary, then every flag with its value and what it does. */
 export function helpText<F extends Flags>(cli: CommandLine<F>): string {
-  const rows = Object.entries({ ...cli.flags, help: { type: 'boolean', help: 'show this help and exit' } as Flag }).map(([name, f]) => [`--${name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`, f.help] as const);
+  const rows = Object.entries({ ...cli.flags, help: { type: 'boolean', help: 'show this help and exit' } as Flag }).map(
+    ([name, f]) => [`--${name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`, f.help] as const,
+  );
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  return [`Usage: ${cli.usage} [flags]`, '', cli.summary, '', 'Flags:', ...rows.map(([l, h]) => `  ${l.padEnd(width)}${h}`), ...(cli.notes?.length ? ['', ...cli.notes] : [])].join('\n');
+  return [
+    `Usage: ${cli.usage} [flags]`,
+    '',
+    cli.summary,
+    '',
+    'Flags:',
+    ...rows.map(([l, h]) => `  ${l.padEnd(width)}${h}`),
+    ...(cli.notes?.length ? ['', ...cli.notes] : []),
+  ].join('\n');
 }
 
 /** Edit distance, for "did you mean". */
@@ -64,7 +74,9 @@ function explain<F extends Flags>(error: unknown, cli: CommandLine<F>): string {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const name = quoted.replace(/^-+/, '');
       const flag = cli.flags[name];
-      return flag?.type === 'boolean' ? `--${name} takes no value` : `--${name} needs a value${flag?.value ? ` (${flag.value})` : ''}`;
+      return flag?.type === 'boolean'
+        ? `--${name} takes no value`
+        : `--${name} needs a value${flag?.value ? ` (${flag.value})` : ''}`;
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${/'([^']*)'/.exec(e.message ?? '')?.[1] ?? ''}: every option is a --flag`;
@@ -83,8 +95,15 @@ export function usageError(program: string, message: string): never {
  * Parses `argv` strictly. `--help` prints the help and exits 0; any problem exits 2 with one line.
  * A string flag given twice keeps the last value, as most tools do.
  */
-export function parseCommandLine<F extends Flags>(program: string, cli: CommandLine<F>, argv: string[] = process.argv.slice(2)): Values<F> {
-  const options = Object.fromEntries([...Object.entries(cli.flags).map(([name, f]) => [name, { type: f.type }]), ['help', { type: 'boolean' }]]) as Record<string, { type: 'string' | 'boolean' }>;
+export function parseCommandLine<F extends Flags>(
+  program: string,
+  cli: CommandLine<F>,
+  argv: string[] = process.argv.slice(2),
+): Values<F> {
+  const options = Object.fromEntries([
+    ...Object.entries(cli.flags).map(([name, f]) => [name, { type: f.type }]),
+    ['help', { type: 'boolean' }],
+  ]) as Record<string, { type: 'string' | 'boolean' }>;
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
@@ -101,14 +120,22 @@ export function parseCommandLine<F extends Flags>(program: string, cli: CommandL
 /** A TCP port (0 = any free port), or exit 2 naming the flag. */
 export function portFlag(program: string, name: string, value: string | undefined, fallback = 0): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) usageError(program, `--${name} must be a port number from 0 to 65535 (0: any free port), not "${value}"`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535)
+    usageError(program, `--${name} must be a port number from 0 to 65535 (0: any free port), not "${value}"`);
   return Number(value);
 }
 
 /** A whole number within [min, max], or exit 2 naming the flag. */
-export function intFlag(program: string, name: string, value: string | undefined, min: number, max: number): number | undefined {
+export function intFlag(
+  program: string,
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) usageError(program, `--${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    usageError(program, `--${name} must be a whole number from ${min} to ${max}, not "${value}"`);
   return Number(value);
 }
 

@@ -64,7 +64,11 @@ export function isAllowedUpgrade(req: Pick<IncomingMessage, 'headers'>, origin: 
     .split(',')
     .map((p) => p.trim());
   const offered = protocols.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-  return protocols.includes(RPC_PROTOCOL) && offered !== undefined && safeEqual(offered.slice(TOKEN_PROTOCOL_PREFIX.length), token);
+  return (
+    protocols.includes(RPC_PROTOCOL) &&
+    offered !== undefined &&
+    safeEqual(offered.slice(TOKEN_PROTOCOL_PREFIX.length), token)
+  );
 }
 
 export async function startPreviewHost(options: PreviewHostOptions): Promise<PreviewHost> {
@@ -72,7 +76,9 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const root = normalize(options.rendererDir);
   let origin = '';
   // Only the error's message: a frame error names the fault (e.g. "MASK must be set"), never the payload.
-  const connectionError = options.onConnectionError ?? ((error: Error) => console.warn(`Keydeck preview: a connection failed and was closed: ${error.message}`));
+  const connectionError =
+    options.onConnectionError ??
+    ((error: Error) => console.warn(`Keydeck preview: a connection failed and was closed: ${error.message}`));
 
   const server: Server = createServer((req, res) => {
     const headers = {

@@ -5,7 +5,17 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * announced with its title. Focus starts on the element marked `data-autofocus` (else the first
  * control) and goes back to what opened the dialog when it closes (else the screen's heading).
  */
-export function Dialog({ title, onClose, children, tone }: { title: string; onClose: () => void; children: ReactNode; tone?: 'danger' }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  tone,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  tone?: 'danger';
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -17,7 +27,10 @@ export function Dialog({ title, onClose, children, tone }: { title: string; onCl
     dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       dialog?.close();
-      const back = opener instanceof HTMLElement && opener.isConnected && opener !== document.body ? opener : document.querySelector<HTMLElement>('main h1[tabindex]');
+      const back =
+        opener instanceof HTMLElement && opener.isConnected && opener !== document.body
+          ? opener
+          : document.querySelector<HTMLElement>('main h1[tabindex]');
       back?.focus({ preventScroll: true });
     };
   }, []);

@@ -17,7 +17,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { failed: 
     return (
       <main className="center" role="alert">
         <h1>Keydeck could not show this screen</h1>
-        <p className="lead">Nothing was lost: your keys and organizations are kept by Keydeck, not by this window. Reload it to go on.</p>
+        <p className="lead">
+          Nothing was lost: your keys and organizations are kept by Keydeck, not by this window. Reload it to go on.
+        </p>
         <button type="button" className="button-primary" onClick={() => window.location.reload()}>
           Reload the window
         </button>

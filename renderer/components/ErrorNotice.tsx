@@ -6,7 +6,8 @@ const NEXT_STEP: Partial<Record<KeydeckError['code'], string>> = {
   KEYCHAIN_UNAVAILABLE: 'Keydeck keeps keys only in the OS keychain and could not reach it.',
   KEYCHAIN_LOCKED: 'Unlock your keychain, then try again.',
   KEYCHAIN_TIMEOUT: 'Your keychain may be waiting for an unlock prompt: answer it, then try again.',
-  LIVE_KEY_NEEDS_KEYCHAIN: 'Connect test keys in this session, or start a keyring (gnome-keyring, KWallet) and restart Keydeck for live keys.',
+  LIVE_KEY_NEEDS_KEYCHAIN:
+    'Connect test keys in this session, or start a keyring (gnome-keyring, KWallet) and restart Keydeck for live keys.',
   SECRET_MISSING: 'If your keychain is locked, unlock it; otherwise connect the key again.',
   NETWORK_TIMEOUT: 'Check your connection and try again.',
   NETWORK_ERROR: 'Check your connection and the organization’s API URL.',
@@ -18,7 +19,8 @@ const NEXT_STEP: Partial<Record<KeydeckError['code'], string>> = {
 export function asKeydeckError(error: unknown): KeydeckError {
   if (error instanceof ApiError) return error.error;
   const plain = error as Partial<KeydeckError> | null;
-  if (plain && typeof plain === 'object' && typeof plain.code === 'string' && typeof plain.message === 'string') return plain as KeydeckError;
+  if (plain && typeof plain === 'object' && typeof plain.code === 'string' && typeof plain.message === 'string')
+    return plain as KeydeckError;
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : 'Something went wrong.' };
 }
 
@@ -29,7 +31,11 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
   // BUSY is not a failure: the same change is still running (a double click, another window). Said plainly.
   const busy = e.code === 'BUSY';
   return (
-    <div className={busy ? 'notice notice-busy' : 'notice notice-error'} role={busy ? 'status' : 'alert'} data-code={e.code}>
+    <div
+      className={busy ? 'notice notice-busy' : 'notice notice-error'}
+      role={busy ? 'status' : 'alert'}
+      data-code={e.code}
+    >
       {title && <strong className="notice-title">{title}</strong>}
       <p>{e.message}</p>
       {next && <p>{next}</p>}

@@ -12,7 +12,10 @@ declare global {
 function missingTransport(): KeydeckApi {
   return buildApi(async () => ({
     ok: false,
-    error: { code: 'FORBIDDEN_SENDER', message: 'Open Keydeck with the link `npm run preview` or `npm run demo` printed (it carries the access token).' },
+    error: {
+      code: 'FORBIDDEN_SENDER',
+      message: 'Open Keydeck with the link `npm run preview` or `npm run demo` printed (it carries the access token).',
+    },
   }));
 }
 

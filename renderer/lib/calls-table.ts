@@ -81,5 +81,7 @@ const PER_LIST: readonly ReadChannel[] = ['keys.list', 'keys.cached'];
  * `[read, { orgId }]` against `[read, { orgId, environment }]` by its partial key match.
  */
 export function staleKeys(channel: Channel, scope?: { orgId: string }): readonly (readonly unknown[])[] {
-  return STALE_AFTER[channel].map((read) => (scope && PER_LIST.includes(read) ? [read, { orgId: scope.orgId }] : [read]));
+  return STALE_AFTER[channel].map((read) =>
+    scope && PER_LIST.includes(read) ? [read, { orgId: scope.orgId }] : [read],
+  );
 }

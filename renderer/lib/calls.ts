@@ -13,7 +13,8 @@ import { api, unwrap } from './api.js';
 export { READS, STALE_AFTER, type ChangeChannel, type ReadChannel } from './calls-table.js';
 
 /** The cache key of one read: its channel, then its input. */
-export const callKey = <C extends ReadChannel>(channel: C, input?: Input<C>) => (input === undefined ? [channel] : [channel, input]) as readonly unknown[];
+export const callKey = <C extends ReadChannel>(channel: C, input?: Input<C>) =>
+  (input === undefined ? [channel] : [channel, input]) as readonly unknown[];
 
 /** Sends one call through the API the app (preload) or the preview host gave, and unwraps its result. */
 export function send<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
@@ -29,7 +30,9 @@ export function send<C extends Channel>(channel: C, input: Input<C>): Promise<Ou
  */
 export function keepList(queryClient: QueryClient, target: Input<'keys.cached'>, answer: Output<'keys.list'>): void {
   queryClient.setQueryData<Output<'keys.cached'>>(callKey('keys.cached', target), (held) =>
-    held?.list && held.list.fetchedAt > answer.fetchedAt ? held : { list: { ...answer, environment: target.environment } },
+    held?.list && held.list.fetchedAt > answer.fetchedAt
+      ? held
+      : { list: { ...answer, environment: target.environment } },
   );
 }
 
@@ -47,7 +50,11 @@ export function readAnswered(queryClient: QueryClient, queryKey: readonly unknow
 }
 
 /** A read, cached under `[channel, input]`. */
-export function useCall<C extends ReadChannel>(channel: C, input: Input<C>, options: Omit<UseQueryOptions<Output<C>>, 'queryKey' | 'queryFn'> = {}) {
+export function useCall<C extends ReadChannel>(
+  channel: C,
+  input: Input<C>,
+  options: Omit<UseQueryOptions<Output<C>>, 'queryKey' | 'queryFn'> = {},
+) {
   return useQuery<Output<C>>({ queryKey: callKey(channel, input), queryFn: () => send(channel, input), ...options });
 }
 
@@ -56,7 +63,15 @@ export function useCall<C extends ReadChannel>(channel: C, input: Input<C>, opti
  * answers once they are fetched again, or only once those in `wait` are (the rest go on behind).
  * With `scope`, the key lists made stale are that organization's only (calls-table.ts `staleKeys`).
  */
-export async function staleAfter(queryClient: QueryClient, channel: Channel, wait?: readonly ReadChannel[], scope?: { orgId: string }): Promise<void> {
-  const pending = staleKeys(channel, scope).map((queryKey) => ({ read: queryKey[0] as ReadChannel, done: queryClient.invalidateQueries({ queryKey }) }));
+export async function staleAfter(
+  queryClient: QueryClient,
+  channel: Channel,
+  wait?: readonly ReadChannel[],
+  scope?: { orgId: string },
+): Promise<void> {
+  const pending = staleKeys(channel, scope).map((queryKey) => ({
+    read: queryKey[0] as ReadChannel,
+    done: queryClient.invalidateQueries({ queryKey }),
+  }));
   await Promise.all(pending.filter((p) => !wait || wait.includes(p.read)).map((p) => p.done));
 }

@@ -12,11 +12,16 @@ export function firstScreenQuery(queryClient: QueryClient, selection: Selection)
   return {
     queryKey: callKey('orgs.list'),
     queryFn: async () => {
-      const environment = selection.orgId ? (selection.lastEnv?.[selection.orgId] ?? selection.environment) : selection.environment;
-      const value = await send('orgs.list', { show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment } });
+      const environment = selection.orgId
+        ? (selection.lastEnv?.[selection.orgId] ?? selection.environment)
+        : selection.environment;
+      const value = await send('orgs.list', {
+        show: { ...(selection.orgId ? { orgId: selection.orgId } : {}), environment },
+      });
       const shown = value.shown;
       const listKey = shown && callKey('keys.cached', { orgId: shown.orgId, environment: shown.environment });
-      if (shown && listKey && queryClient.getQueryData(listKey) === undefined) queryClient.setQueryData(listKey, { list: shown.list });
+      if (shown && listKey && queryClient.getQueryData(listKey) === undefined)
+        queryClient.setQueryData(listKey, { list: shown.list });
       return value;
     },
     staleTime: Infinity,
@@ -28,6 +33,10 @@ export function firstScreenQuery(queryClient: QueryClient, selection: Selection)
  * (the screens' queries then find these answers, or join them in flight).
  */
 export function askFirstScreen(queryClient: QueryClient, selection: Selection): void {
-  void queryClient.prefetchQuery({ queryKey: callKey('app.info', {}), queryFn: () => send('app.info', {}), staleTime: Infinity });
+  void queryClient.prefetchQuery({
+    queryKey: callKey('app.info', {}),
+    queryFn: () => send('app.info', {}),
+    staleTime: Infinity,
+  });
   void queryClient.prefetchQuery(firstScreenQuery(queryClient, selection));
 }

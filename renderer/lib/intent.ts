@@ -30,7 +30,8 @@ export function useIntent<K extends Intent['kind']>(
 ): void {
   const handled = useRef(0);
   useEffect(() => {
-    if (!pending || handled.current === pending.n || !(kinds as readonly string[]).includes(pending.intent.kind)) return;
+    if (!pending || handled.current === pending.n || !(kinds as readonly string[]).includes(pending.intent.kind))
+      return;
     if (!run(pending.intent as Extract<Intent, { kind: K }>)) return;
     handled.current = pending.n;
     done(pending.n);

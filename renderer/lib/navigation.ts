@@ -31,7 +31,10 @@ export interface Selection {
  * The environment to open an organization on: the one last shown for it, else the current one, else
  * the first it has connected. Undefined when it has none connected.
  */
-export function preferredEnvironment(org: { id: string; environments: readonly Environment[] }, current: Selection): Environment | undefined {
+export function preferredEnvironment(
+  org: { id: string; environments: readonly Environment[] },
+  current: Selection,
+): Environment | undefined {
   const last = current.lastEnv?.[org.id];
   if (last && org.environments.includes(last)) return last;
   if (org.environments.includes(current.environment)) return current.environment;
@@ -43,8 +46,12 @@ export function preferredEnvironment(org: { id: string; environments: readonly E
  * it or the person chose it there; else (a stale or default selection, an organization opened without
  * one, a test-only session organization) an environment it has connected.
  */
-export function environmentToShow(org: { id: string; environments: readonly Environment[] }, current: Selection): Environment {
-  if (current.orgId === org.id && (org.environments.includes(current.environment) || current.pinned)) return current.environment;
+export function environmentToShow(
+  org: { id: string; environments: readonly Environment[] },
+  current: Selection,
+): Environment {
+  if (current.orgId === org.id && (org.environments.includes(current.environment) || current.pinned))
+    return current.environment;
   return preferredEnvironment(org, current) ?? current.environment;
 }
 
@@ -54,7 +61,12 @@ export function environmentToShow(org: { id: string; environments: readonly Envi
  */
 export type NavAction =
   /** Open an organization: on the environment asked for (pinned), else the one it last showed. */
-  | { type: 'org'; org: { id: string; environments: readonly Environment[] } | undefined; orgId: string; environment?: Environment }
+  | {
+      type: 'org';
+      org: { id: string; environments: readonly Environment[] } | undefined;
+      orgId: string;
+      environment?: Environment;
+    }
   | { type: 'view'; view: 'overview' | 'activity' }
   /** The environment switch or the palette: shown even where not connected yet ("Connect a test key"). */
   | { type: 'env'; environment: Environment; orgId?: string }
@@ -71,21 +83,41 @@ export function navigate(prev: Selection, action: NavAction): Selection {
       return action.to;
     case 'org': {
       const chosen = action.environment ?? (action.org ? preferredEnvironment(action.org, prev) : undefined);
-      change = { orgId: action.orgId, view: 'org', pinned: action.environment !== undefined, ...(chosen ? { environment: chosen } : {}) };
+      change = {
+        orgId: action.orgId,
+        view: 'org',
+        pinned: action.environment !== undefined,
+        ...(chosen ? { environment: chosen } : {}),
+      };
       // Remembered as the organization's last environment at once (when connected there), so the
       // screen that opens has nothing left to write back: a switch is one render, not two.
-      if (chosen && action.org?.environments.includes(chosen)) change.lastEnv = { ...prev.lastEnv, [action.orgId]: chosen };
+      if (chosen && action.org?.environments.includes(chosen))
+        change.lastEnv = { ...prev.lastEnv, [action.orgId]: chosen };
       break;
     }
     case 'view':
       change = { view: action.view };
       break;
     case 'env':
-      change = { ...(action.orgId ? { orgId: action.orgId } : {}), environment: action.environment, view: 'org', pinned: true };
+      change = {
+        ...(action.orgId ? { orgId: action.orgId } : {}),
+        environment: action.environment,
+        view: 'org',
+        pinned: true,
+      };
       break;
     case 'shown':
-      if (prev.orgId === action.orgId && prev.environment === action.environment && (!action.connected || prev.lastEnv?.[action.orgId] === action.environment)) return prev;
-      change = { orgId: action.orgId, environment: action.environment, ...(action.connected ? { lastEnv: { ...prev.lastEnv, [action.orgId]: action.environment } } : {}) };
+      if (
+        prev.orgId === action.orgId &&
+        prev.environment === action.environment &&
+        (!action.connected || prev.lastEnv?.[action.orgId] === action.environment)
+      )
+        return prev;
+      change = {
+        orgId: action.orgId,
+        environment: action.environment,
+        ...(action.connected ? { lastEnv: { ...prev.lastEnv, [action.orgId]: action.environment } } : {}),
+      };
       break;
     case 'set':
       change = action.change;

@@ -39,7 +39,10 @@ export function previewInvoke(token: string): Invoke {
         opened = undefined;
         for (const [id, settle] of pending) {
           pending.delete(id);
-          settle({ ok: false, error: { code: 'NETWORK_ERROR', message: 'Lost the connection to Keydeck. Reload the page.' } });
+          settle({
+            ok: false,
+            error: { code: 'NETWORK_ERROR', message: 'Lost the connection to Keydeck. Reload the page.' },
+          });
         }
       };
       ws.onmessage = (event) => {
@@ -60,7 +63,13 @@ export function previewInvoke(token: string): Invoke {
     try {
       ws = await connect();
     } catch {
-      return { ok: false, error: { code: 'NETWORK_ERROR', message: 'Cannot reach the Keydeck preview host. Is `npm run preview` still running?' } };
+      return {
+        ok: false,
+        error: {
+          code: 'NETWORK_ERROR',
+          message: 'Cannot reach the Keydeck preview host. Is `npm run preview` still running?',
+        },
+      };
     }
     const id = nextId++;
     return new Promise((resolve) => {

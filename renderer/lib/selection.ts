@@ -2,7 +2,15 @@ import { useEffect, useReducer, useRef } from 'react';
 import type { Environment } from '../../shared/domain.js';
 import { navigate, type NavAction, type Selection } from './navigation.js';
 
-export { environmentToShow, navigate, preferredEnvironment, type Go, type NavAction, type Selection, type View } from './navigation.js';
+export {
+  environmentToShow,
+  navigate,
+  preferredEnvironment,
+  type Go,
+  type NavAction,
+  type Selection,
+  type View,
+} from './navigation.js';
 
 const KEY = 'keydeck.selection';
 const CLEARED = 'keydeck:selection-cleared';
@@ -13,7 +21,11 @@ const isEnv = (v: unknown): v is Environment => v === 'live' || v === 'test';
 export function loadSelection(): Selection {
   try {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Selection>;
-    const lastEnv = Object.fromEntries(Object.entries(typeof raw.lastEnv === 'object' && raw.lastEnv ? raw.lastEnv : {}).filter((e): e is [string, Environment] => isEnv(e[1])).slice(0, 500));
+    const lastEnv = Object.fromEntries(
+      Object.entries(typeof raw.lastEnv === 'object' && raw.lastEnv ? raw.lastEnv : {})
+        .filter((e): e is [string, Environment] => isEnv(e[1]))
+        .slice(0, 500),
+    );
     return {
       orgId: typeof raw.orgId === 'string' ? raw.orgId : undefined,
       environment: isEnv(raw.environment) ? raw.environment : 'live',

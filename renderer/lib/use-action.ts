@@ -1,4 +1,10 @@
-import { useMutation, useQueryClient, type DefaultError, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import {
+  useMutation,
+  useQueryClient,
+  type DefaultError,
+  type UseMutationOptions,
+  type UseMutationResult,
+} from '@tanstack/react-query';
 import type { Channel } from '../../shared/contract.js';
 import { staleAfter } from './calls.js';
 import { useCallback, useRef, useState } from 'react';
@@ -17,7 +23,10 @@ export interface RunCallbacks<TData> {
  * `run`, which sends the call only when none from this action is in flight, and `busy`, which is
  * true from the first click until the call (and its onSuccess/onSettled follow-ups) has settled.
  */
-export type Action<TData, TVariables> = DistributiveOmit<UseMutationResult<TData, DefaultError, TVariables>, 'mutate' | 'mutateAsync'> & {
+export type Action<TData, TVariables> = DistributiveOmit<
+  UseMutationResult<TData, DefaultError, TVariables>,
+  'mutate' | 'mutateAsync'
+> & {
   /** Sends the call unless one is still in flight; answers whether it was sent. */
   run: (variables: TVariables, callbacks?: RunCallbacks<TData>) => boolean;
   /** Disable the button with this: set on the first click, before anything else can happen. */

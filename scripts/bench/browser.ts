@@ -46,7 +46,10 @@ export async function coldLoads(browser: Browser, url: string, runs: number): Pr
     try {
       const page = await context.newPage();
       await page.goto(url);
-      await page.waitForFunction(() => (window as unknown as PageHelpers).__firstRowAt !== undefined, null, { timeout: 120_000, polling: 50 });
+      await page.waitForFunction(() => (window as unknown as PageHelpers).__firstRowAt !== undefined, null, {
+        timeout: 120_000,
+        polling: 50,
+      });
       times.push(await page.evaluate(() => (window as unknown as PageHelpers).__firstRowAt ?? Number.NaN));
     } finally {
       await context.close();
@@ -77,7 +80,9 @@ export async function switches(page: Page, targets: SwitchTarget[]): Promise<{ t
     let missing = 0;
     for (const t of list) {
       const ids = new Set(t.ids);
-      const button = [...document.querySelectorAll<HTMLButtonElement>('nav .org-button')].find((b) => b.querySelector('.org-name')?.firstChild?.textContent?.trim() === t.name);
+      const button = [...document.querySelectorAll<HTMLButtonElement>('nav .org-button')].find(
+        (b) => b.querySelector('.org-name')?.firstChild?.textContent?.trim() === t.name,
+      );
       if (!button) {
         missing += 1;
         continue;
@@ -85,7 +90,14 @@ export async function switches(page: Page, targets: SwitchTarget[]): Promise<{ t
       await w.__painted();
       const started = performance.now();
       button.click();
-      const ok = await w.__until(() => document.querySelector('#org-title')?.textContent === t.name && (ids.size === 0 ? document.querySelector('[data-key-id]') !== null : ids.has(document.querySelector('[data-key-id]')?.getAttribute('data-key-id') ?? '')), 30_000);
+      const ok = await w.__until(
+        () =>
+          document.querySelector('#org-title')?.textContent === t.name &&
+          (ids.size === 0
+            ? document.querySelector('[data-key-id]') !== null
+            : ids.has(document.querySelector('[data-key-id]')?.getAttribute('data-key-id') ?? '')),
+        30_000,
+      );
       const dom = ok ? performance.now() - started : Number.NaN;
       await w.__painted();
       times.push({ dom, paint: ok ? performance.now() - started : Number.NaN });
@@ -102,7 +114,8 @@ export async function filters(page: Page, words: string[]): Promise<Timing[]> {
   return page.evaluate(async (list) => {
     const w = window as unknown as PageHelpers;
     const input = document.querySelector<HTMLInputElement>('.usage-filters input');
-    const applied = () => document.querySelector('.usage-filters [role="status"]')?.getAttribute('data-applied-filter') ?? '';
+    const applied = () =>
+      document.querySelector('.usage-filters [role="status"]')?.getAttribute('data-applied-filter') ?? '';
     const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
     const times: { dom: number; paint: number }[] = [];
     for (const word of list) {
@@ -120,7 +133,30 @@ export async function filters(page: Page, words: string[]): Promise<Timing[]> {
 }
 
 /** The words typed, one keystroke each (typing, then deleting), ending on the empty filter. */
-export const FILTER_WORDS = ['s', 'se', 'ser', 'serv', 'servi', 'service', 'service 1', 'service 12', 'service 1', 'service', 'live', 'live s', 'test', 'test s', 'org 0', 'org 00', 'org 000', 'org 0001', 'org 000', 'or', 'o', ''];
+export const FILTER_WORDS = [
+  's',
+  'se',
+  'ser',
+  'serv',
+  'servi',
+  'service',
+  'service 1',
+  'service 12',
+  'service 1',
+  'service',
+  'live',
+  'live s',
+  'test',
+  'test s',
+  'org 0',
+  'org 00',
+  'org 000',
+  'org 0001',
+  'org 000',
+  'or',
+  'o',
+  '',
+];
 
 /**
  * Keydeck's Refresh all, as a person presses it: the Overview's button, click → the progress status
@@ -128,26 +164,37 @@ export const FILTER_WORDS = ['s', 'se', 'ser', 'serv', 'servi', 'service', 'serv
  * screen). `ms` is NaN with a note when it did not finish within `timeoutMs` (or the Overview never
  * opened, or the page failed); throws when a list could not be reached.
  */
-export async function uiRefresh(browser: Browser, url: string, total: number, timeoutMs: number): Promise<{ ms: number; note?: string }> {
+export async function uiRefresh(
+  browser: Browser,
+  url: string,
+  total: number,
+  timeoutMs: number,
+): Promise<{ ms: number; note?: string }> {
   // A new context each run: the app remembers its last view, and the Overview has no key rows.
   const context = await newContext(browser);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const failed = (what: string) => ({ ms: Number.NaN, note: `${what}${errors.length ? ` (page error: ${errors[0]})` : ''}` });
+  const failed = (what: string) => ({
+    ms: Number.NaN,
+    note: `${what}${errors.length ? ` (page error: ${errors[0]})` : ''}`,
+  });
   try {
     await page.goto(url);
     if (!(await waitFor(page, '[data-key-id]', timeoutMs))) return failed(`no key row within ${timeoutMs} ms`);
     await page.getByRole('button', { name: 'Overview' }).click();
     const opened = performance.now();
-    if (!(await waitFor(page, '[data-testid="usage-summary"]', timeoutMs))) return failed(`the Overview did not open within ${timeoutMs} ms`);
+    if (!(await waitFor(page, '[data-testid="usage-summary"]', timeoutMs)))
+      return failed(`the Overview did not open within ${timeoutMs} ms`);
     const openMs = performance.now() - opened;
     // Let the first screen's own background work settle, as it has before a person reaches the button.
     await page.waitForTimeout(1500);
     const result = await page.evaluate(
       async ({ n, limit }) => {
         const w = window as unknown as PageHelpers;
-        const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent?.trim() === 'Refresh all');
+        const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find(
+          (b) => b.textContent?.trim() === 'Refresh all',
+        );
         if (!button) return { ms: Number.NaN, text: 'no Refresh all button' };
         const status = () => document.querySelector('.refresh-progress[role="status"]')?.textContent ?? '';
         await w.__painted();

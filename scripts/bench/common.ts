@@ -31,9 +31,17 @@ export interface Summary {
 
 export function summarize(xs: readonly number[]): Summary {
   const s = sorted(xs);
-  return { n: s.length, p50: median(s), p95: pct(s, 95), min: s[0] ?? Number.NaN, max: s[s.length - 1] ?? Number.NaN, raw: [...xs] };
+  return {
+    n: s.length,
+    p50: median(s),
+    p95: pct(s, 95),
+    min: s[0] ?? Number.NaN,
+    max: s[s.length - 1] ?? Number.NaN,
+    raw: [...xs],
+  };
 }
 
-export const fmtMs = (n: number) => (Number.isFinite(n) ? (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 2 : 1)} ms`) : '—');
+export const fmtMs = (n: number) =>
+  Number.isFinite(n) ? (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 2 : 1)} ms`) : '—';
 export const fmtX = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '—');
 export const fmtMb = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} MB` : '—');

@@ -33,7 +33,15 @@ const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 const tWs0 = performance.now();
 const secrets = new KeytarSecretStore(config.service);
-const ws = createNodeWorkspace({ profileDir: config.profileDir, keychainService: config.service, transport: 'preview', version: 'bench', secrets, baseUrlOverrides: config.urls, http: { deadlineMs: 30_000 } });
+const ws = createNodeWorkspace({
+  profileDir: config.profileDir,
+  keychainService: config.service,
+  transport: 'preview',
+  version: 'bench',
+  secrets,
+  baseUrlOverrides: config.urls,
+  http: { deadlineMs: 30_000 },
+});
 const call = (channel: string, input: unknown) => ws.call(channel as never, input as never) as Promise<Result<unknown>>;
 const must = async <T>(channel: string, input: unknown): Promise<T> => {
   const r = await call(channel, input);
@@ -67,7 +75,10 @@ function peakRssMb(): number {
 }
 
 async function targets(): Promise<RefreshTarget[]> {
-  const { organizations } = await must<{ organizations: { id: string; environments: Environment[] }[] }>('orgs.list', {});
+  const { organizations } = await must<{ organizations: { id: string; environments: Environment[] }[] }>(
+    'orgs.list',
+    {},
+  );
   return refreshTargets(organizations);
 }
 
@@ -83,7 +94,9 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
       return { connected: admins.length };
     }
     case 'orgs': {
-      const { organizations } = await must<{ organizations: { id: string; name: string; environments: Environment[] }[] }>('orgs.list', {});
+      const { organizations } = await must<{
+        organizations: { id: string; name: string; environments: Environment[] }[];
+      }>('orgs.list', {});
       return organizations.map((o) => ({ id: o.id, name: o.name, environments: o.environments }));
     }
     case 'refresh': {
@@ -96,7 +109,11 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
       return { ms, targets: list.length, failed: failed.length, firstError: failed[0]?.error?.message };
     }
     case 'host':
-      host ??= await startPreviewHost({ core: ws, rendererDir: String(msg.rendererDir), onConnectionError: () => undefined });
+      host ??= await startPreviewHost({
+        core: ws,
+        rendererDir: String(msg.rendererDir),
+        onConnectionError: () => undefined,
+      });
       return { url: host.url };
     case 'floorData': {
       const info = await must<{ providers: { id: string }[] }>('app.info', {});

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const hasCurl = () => spawnSync('curl', ['--version']).status === 0 && spawnSync('xargs', ['--version']).status === 0;
+export const hasCurl = () =>
+  spawnSync('curl', ['--version']).status === 0 && spawnSync('xargs', ['--version']).status === 0;
 
 export interface CurlJob {
   /** Writes one config per request; returns the list of their paths. */
@@ -22,7 +23,21 @@ export function prepareCurl(url: string, keys: string[]): CurlJob {
   const dir = mkdtempSync(join(tmpdir(), 'keydeck-bench-curl-'));
   const paths = keys.map((key, i) => {
     const path = join(dir, `${i}.cfg`);
-    writeFileSync(path, [`url = "${url}"`, `header = "Authorization: Bearer ${key}"`, 'header = "Accept: application/json"', 'header = "User-Agent: Keydeck"', 'output = "/dev/null"', 'silent', 'max-time = 60', 'write-out = "%{http_code}\\n"', ''].join('\n'), { mode: 0o600 });
+    writeFileSync(
+      path,
+      [
+        `url = "${url}"`,
+        `header = "Authorization: Bearer ${key}"`,
+        'header = "Accept: application/json"',
+        'header = "User-Agent: Keydeck"',
+        'output = "/dev/null"',
+        'silent',
+        'max-time = 60',
+        'write-out = "%{http_code}\\n"',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
     return path;
   });
   const configs = join(dir, 'list');
@@ -33,7 +48,9 @@ export function prepareCurl(url: string, keys: string[]): CurlJob {
 /** Runs every request, `parallel` at a time; the time and how many answered 200. */
 export async function runCurl(job: CurlJob, parallel: number): Promise<{ ms: number; ok: number }> {
   const started = performance.now();
-  const proc = spawn('sh', ['-c', `xargs -P ${parallel} -n 1 curl -K < "$1"`, 'sh', job.configs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn('sh', ['-c', `xargs -P ${parallel} -n 1 curl -K < "$1"`, 'sh', job.configs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => proc.on('close', resolve));

@@ -48,7 +48,9 @@ function usageRowHtml(r: UsageRow): string {
 }
 
 const sortedRows = (rows: UsageRow[]) =>
-  rows.map((r) => ({ r, text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase() })).sort((a, b) => (b.r.flags.ageDays ?? -1) - (a.r.flags.ageDays ?? -1));
+  rows
+    .map((r) => ({ r, text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase() }))
+    .sort((a, b) => (b.r.flags.ageDays ?? -1) - (a.r.flags.ageDays ?? -1));
 
 /**
  * Writes the pages for one scale into `dir` (the built React floor's folder, whose index.html and
@@ -58,8 +60,14 @@ export function writeFloorPages(dir: string, data: FloorData): void {
   const template = readFileSync(join(dir, 'index.html'), 'utf8');
   const css = /href="\.\/(assets\/[^"]+\.css)"/.exec(template)?.[1] ?? '';
   const react = (mode: 'keys' | 'filter', payload: Partial<FloorData>) =>
-    template.replace('<!--BENCH-DATA-->', `<script type="application/json" id="bench-data">${inlineJson({ mode, ...payload })}</script>`);
-  writeFileSync(join(dir, 'react-keys.html'), react('keys', { provider: data.provider, orgs: data.orgs, lists: data.lists }));
+    template.replace(
+      '<!--BENCH-DATA-->',
+      `<script type="application/json" id="bench-data">${inlineJson({ mode, ...payload })}</script>`,
+    );
+  writeFileSync(
+    join(dir, 'react-keys.html'),
+    react('keys', { provider: data.provider, orgs: data.orgs, lists: data.lists }),
+  );
   writeFileSync(join(dir, 'react-filter.html'), react('filter', { provider: data.provider, rows: data.rows }));
 
   const first = data.orgs[0];
@@ -90,7 +98,11 @@ export function writeFloorPages(dir: string, data: FloorData): void {
   );
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 /** A static file server for `dir` on 127.0.0.1 (any free port). */
 export async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
@@ -100,7 +112,12 @@ export async function serveStatic(dir: string): Promise<{ origin: string; close(
     if (!path.startsWith(root + sep)) return void res.writeHead(403).end();
     try {
       const body = readFileSync(path);
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }

@@ -115,7 +115,10 @@ export function spawnChild(command: string, args: string[], env: Record<string, 
  * `handle`'s value or its error's message; `close` is answered, then the process exits; when the
  * parent goes away (stdin ends), `onEnd` runs and the process exits.
  */
-export function serveLines(handle: (msg: { id: number; cmd: string }) => Promise<unknown>, onEnd: () => Promise<unknown> | void): void {
+export function serveLines(
+  handle: (msg: { id: number; cmd: string }) => Promise<unknown>,
+  onEnd: () => Promise<unknown> | void,
+): void {
   const send = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
   createInterface({ input: process.stdin })
     .on('line', (line) => {

@@ -47,8 +47,19 @@ const { coreEntry } = await buildBench(root);
 const renderer = join(root, 'out/bench/renderer');
 rmSync(renderer, { recursive: true, force: true });
 cpSync(join(root, 'out/renderer'), renderer, { recursive: true });
-const sandbox = spawnChild(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/sandbox-child.ts')], {}, 'sandbox');
-const startCore = () => spawnChild(process.execPath, ['--expose-gc', coreEntry], { BENCH_CORE: JSON.stringify({ profileDir, urls, service: SERVICE }) }, 'core');
+const sandbox = spawnChild(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'scripts/bench/sandbox-child.ts')],
+  {},
+  'sandbox',
+);
+const startCore = () =>
+  spawnChild(
+    process.execPath,
+    ['--expose-gc', coreEntry],
+    { BENCH_CORE: JSON.stringify({ profileDir, urls, service: SERVICE }) },
+    'core',
+  );
 const urls = (await sandbox.call<{ urls: Record<string, string> }>('start')).urls;
 const seeded = await sandbox.call<{ admins: unknown[] }>('seed', { orgs: KEYS / 100, keysPerEnv: 50 });
 let core = startCore();
@@ -61,7 +72,10 @@ try {
   await core.event('ready');
   const { url } = await core.call<{ url: string }>('host', { rendererDir: renderer });
   await sandbox.call('latency', { ms: 50 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   const page = await (await newContext(browser)).newPage();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -76,7 +90,9 @@ try {
     const coreFile = join(OUT, `${name}.core.cpuprofile`);
     await core.call('profileStop', { file: coreFile });
     writeFileSync(join(OUT, `${name}.renderer.cpuprofile`), JSON.stringify(profile));
-    process.stdout.write(`\n${name}: ${ms.toFixed(0)} ms\n  renderer:\n${top(profile, 12).join('\n')}\n  core:\n${top(JSON.parse(readFileSync(coreFile, 'utf8')) as Profile, 12).join('\n')}\n`);
+    process.stdout.write(
+      `\n${name}: ${ms.toFixed(0)} ms\n  renderer:\n${top(profile, 12).join('\n')}\n  core:\n${top(JSON.parse(readFileSync(coreFile, 'utf8')) as Profile, 12).join('\n')}\n`,
+    );
   };
   // The cold load's timeline: the page's own resources, each call's send and answer, the first row.
   await page.addInitScript({
@@ -87,13 +103,28 @@ try {
     await page.waitForSelector('[data-key-id]', { timeout: 120_000 });
   });
   const timeline = await page.evaluate(() => {
-    const w = window as unknown as { __firstRowAt?: number; __calls: { channel: string; sent: number; answered?: number }[] };
-    const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => `${r.name.split('/').pop()?.split('#')[0] ?? r.name} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`);
+    const w = window as unknown as {
+      __firstRowAt?: number;
+      __calls: { channel: string; sent: number; answered?: number }[];
+    };
+    const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+      (r) =>
+        `${r.name.split('/').pop()?.split('#')[0] ?? r.name} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`,
+    );
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    const calls = w.__calls.filter((c) => c.channel !== 'keys.cached').map((c) => `${c.channel} ${c.sent.toFixed(0)}–${c.answered?.toFixed(0) ?? '…'}`);
-    return { html: nav ? `${nav.responseEnd.toFixed(0)} (DOMContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)})` : '?', resources, calls, firstRow: w.__firstRowAt };
+    const calls = w.__calls
+      .filter((c) => c.channel !== 'keys.cached')
+      .map((c) => `${c.channel} ${c.sent.toFixed(0)}–${c.answered?.toFixed(0) ?? '…'}`);
+    return {
+      html: nav ? `${nav.responseEnd.toFixed(0)} (DOMContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)})` : '?',
+      resources,
+      calls,
+      firstRow: w.__firstRowAt,
+    };
   });
-  process.stdout.write(`\ncold load (ms from navigation): html ${timeline.html}; ${timeline.resources.join('; ')}\n  calls: ${timeline.calls.join('; ')}\n  first key row: ${timeline.firstRow?.toFixed(0)}\n`);
+  process.stdout.write(
+    `\ncold load (ms from navigation): html ${timeline.html}; ${timeline.resources.join('; ')}\n  calls: ${timeline.calls.join('; ')}\n  first key row: ${timeline.firstRow?.toFixed(0)}\n`,
+  );
   await page.waitForTimeout(1500);
   // Refresh all in the core alone (shared/refresh.ts in the core process, as the benchmark's core figure).
   await phase('core-refresh', async () => {
@@ -107,7 +138,14 @@ try {
   const n = (KEYS / 100) * 2;
   await phase('refresh-all', async () => {
     await page.getByRole('button', { name: 'Refresh all', exact: true }).click();
-    await page.waitForFunction((n) => (document.querySelector('.refresh-progress[role="status"]')?.textContent ?? '').includes(`${n} of ${n} refreshed`), n, { timeout: 600_000, polling: 50 });
+    await page.waitForFunction(
+      (n) =>
+        (document.querySelector('.refresh-progress[role="status"]')?.textContent ?? '').includes(
+          `${n} of ${n} refreshed`,
+        ),
+      n,
+      { timeout: 600_000, polling: 50 },
+    );
   });
   await page.waitForTimeout(1500);
   // Filter and switch as the benchmark drives them (scripts/bench/browser.ts): in the page, so
@@ -116,10 +154,17 @@ try {
     await filters(page, FILTER_WORDS);
   });
   await sandbox.call('latency', { ms: 3000 });
-  const names = await page.$$eval('nav .org-button .org-name', (els) => els.slice(1, 31).map((e) => e.firstChild?.textContent?.trim() ?? ''));
+  const names = await page.$$eval('nav .org-button .org-name', (els) =>
+    els.slice(1, 31).map((e) => e.firstChild?.textContent?.trim() ?? ''),
+  );
   await phase('switch', async () => {
-    const { times } = await switches(page, names.map((name) => ({ name, ids: [] })));
-    process.stdout.write(`  switch p50 ${[...times.map((t) => t.dom)].sort((a, b) => a - b)[Math.floor(times.length / 2)]?.toFixed(1)} ms (${times.length})\n`);
+    const { times } = await switches(
+      page,
+      names.map((name) => ({ name, ids: [] })),
+    );
+    process.stdout.write(
+      `  switch p50 ${[...times.map((t) => t.dom)].sort((a, b) => a - b)[Math.floor(times.length / 2)]?.toFixed(1)} ms (${times.length})\n`,
+    );
   });
   await browser.close();
   process.stdout.write(`\nProfiles written to ${OUT}.\n`);

@@ -36,11 +36,14 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
       const admins: { name: string; live: string; test: string }[] = [];
       for (let i = 0; i < count; i++) {
         const name = orgName(seeded + i);
-        const extra = (['live', 'test'] as const).flatMap((environment) => Array.from({ length: perEnv - 1 }, (_, k) => ({ name: `${environment} service ${k + 1}`, environment })));
+        const extra = (['live', 'test'] as const).flatMap((environment) =>
+          Array.from({ length: perEnv - 1 }, (_, k) => ({ name: `${environment} service ${k + 1}`, environment })),
+        );
         const { org, admin } = s.laghav.seedOrg(name, extra);
         // Realistic dates: creation spread over two years (the same spread at every scale).
         let n = (seeded + i) * perEnv * 2;
-        for (const key of s.laghav.keys.ofOrg(org.id)) key.createdAt = new Date(Date.now() - ((n++ * 7919) % 730) * DAY - 3_600_000).toISOString();
+        for (const key of s.laghav.keys.ofOrg(org.id))
+          key.createdAt = new Date(Date.now() - ((n++ * 7919) % 730) * DAY - 3_600_000).toISOString();
         admins.push({ name, ...admin });
       }
       seeded += count;
@@ -57,7 +60,11 @@ async function handle(msg: { cmd: string; [k: string]: unknown }): Promise<unkno
       return {};
     case 'stats': {
       const cpu = process.cpuUsage();
-      return { requests: need().laghav.calls.length, cpuMs: (cpu.user + cpu.system) / 1000, keys: need().laghav.keys.byId.size };
+      return {
+        requests: need().laghav.calls.length,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        keys: need().laghav.keys.byId.size,
+      };
     }
     case 'close':
       await sandbox?.close();

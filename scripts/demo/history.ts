@@ -60,8 +60,18 @@ const CONNECTED: OrgSpec[] = [
       { name: 'Local development', environment: 'test', age: 3 },
     ],
   },
-  { provider: 'legba', name: 'Acme Robotics', admin: { live: 64 }, keys: [{ name: 'Fleet controller', environment: 'live', age: 150 }] },
-  { provider: 'leadey', name: 'Globex Sales', admin: { live: 33 }, keys: [{ name: 'CRM sync', environment: 'live', age: 240 }] },
+  {
+    provider: 'legba',
+    name: 'Acme Robotics',
+    admin: { live: 64 },
+    keys: [{ name: 'Fleet controller', environment: 'live', age: 150 }],
+  },
+  {
+    provider: 'leadey',
+    name: 'Globex Sales',
+    admin: { live: 33 },
+    keys: [{ name: 'CRM sync', environment: 'live', age: 240 }],
+  },
   {
     provider: 'logtalk',
     name: 'Globex Support',
@@ -113,7 +123,13 @@ function sandboxOf(sandbox: Sandbox, provider: ProviderId): ProviderSandbox {
 }
 
 /** Mints an admin key per environment the provider has, now, for an existing sandbox organization. */
-export function mintAdmins(sandbox: Sandbox, provider: ProviderId, orgId: string, clock?: DemoClock, ages: Partial<Record<'live' | 'test', number>> = {}): Pick<SeededOrg, 'admin' | 'adminIds'> {
+export function mintAdmins(
+  sandbox: Sandbox,
+  provider: ProviderId,
+  orgId: string,
+  clock?: DemoClock,
+  ages: Partial<Record<'live' | 'test', number>> = {},
+): Pick<SeededOrg, 'admin' | 'adminIds'> {
   const p = sandboxOf(sandbox, provider);
   const admin: SeededOrg['admin'] = {};
   const adminIds: SeededOrg['adminIds'] = {};
@@ -136,7 +152,11 @@ export function seedHistory(sandbox: Sandbox, clock: DemoClock): { connected: Se
     for (const k of spec.keys) {
       if (!p.spec.environments.includes(k.environment)) continue;
       const { key } = clock.at(k.age, () => p.mint(org.id, k.name, k.environment, k.scope ? { scope: k.scope } : {}));
-      if (k.lastUse !== undefined) p.touch(key.id, clock.at(k.lastUse, () => p.now()));
+      if (k.lastUse !== undefined)
+        p.touch(
+          key.id,
+          clock.at(k.lastUse, () => p.now()),
+        );
     }
     return { provider: spec.provider, orgId: org.id, name: spec.name, ...admins };
   });

@@ -45,8 +45,16 @@ function readJson<T>(path: string): T | undefined {
 export function loadKept(dir: string): { demo: KeptDemo; sandbox: SandboxState } | 'none' | 'incomplete' {
   const demo = readJson<KeptDemo>(join(dir, KEPT_FILES.demo));
   const sandbox = readJson<SandboxState>(join(dir, KEPT_FILES.sandbox));
-  if (demo?.version === 1 && sandbox?.version === 1 && Array.isArray(demo.yours) && typeof sandbox.providers === 'object') return { demo, sandbox };
-  const anything = [KEPT_FILES.demo, KEPT_FILES.sandbox, join(KEPT_FILES.profile, 'metadata.json')].some((f) => existsSync(join(dir, f)));
+  if (
+    demo?.version === 1 &&
+    sandbox?.version === 1 &&
+    Array.isArray(demo.yours) &&
+    typeof sandbox.providers === 'object'
+  )
+    return { demo, sandbox };
+  const anything = [KEPT_FILES.demo, KEPT_FILES.sandbox, join(KEPT_FILES.profile, 'metadata.json')].some((f) =>
+    existsSync(join(dir, f)),
+  );
   return anything ? 'incomplete' : 'none';
 }
 
@@ -63,7 +71,8 @@ export function foreignEntries(dir: string): string[] {
 /** Removes what a demo wrote in `dir` (and `dir` itself if that leaves it empty); nothing else. */
 export function removeKeptFiles(dir: string): void {
   for (const name of [...Object.values(KEPT_FILES), MARKER]) rmSync(join(dir, name), { recursive: true, force: true });
-  for (const n of existsSync(dir) ? readdirSync(dir) : []) if (/^(demo|sandbox)\.json\.\d+\.tmp$/.test(n)) rmSync(join(dir, n), { force: true });
+  for (const n of existsSync(dir) ? readdirSync(dir) : [])
+    if (/^(demo|sandbox)\.json\.\d+\.tmp$/.test(n)) rmSync(join(dir, n), { force: true });
   try {
     rmdirSync(dir);
   } catch {

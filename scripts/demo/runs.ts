@@ -39,7 +39,14 @@ function startTicks(pid: number): number | undefined {
 }
 
 export function writeMarker(runDir: string, kind: RunMarker['kind'], service: string): void {
-  const marker: RunMarker = { pid: process.pid, startTicks: startTicks(process.pid), host: hostname(), kind, service, startedAt: new Date().toISOString() };
+  const marker: RunMarker = {
+    pid: process.pid,
+    startTicks: startTicks(process.pid),
+    host: hostname(),
+    kind,
+    service,
+    startedAt: new Date().toISOString(),
+  };
   writeFileSync(join(runDir, MARKER), `${JSON.stringify(marker)}\n`, { mode: 0o600 });
 }
 

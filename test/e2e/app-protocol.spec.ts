@@ -22,13 +22,18 @@ let server: Server;
 let origin: string;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(rendererRoot, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (this spec serves the built renderer, it builds nothing).');
+  if (!existsSync(join(rendererRoot, 'index.html')))
+    throw new Error(
+      'out/renderer is missing: run `npx electron-vite build` first (this spec serves the built renderer, it builds nothing).',
+    );
   server = createServer((req, res) => {
     // The path as the browser sent it, on the app's origin: what Chromium hands the app:// handler.
-    void serveAppRequest({ url: `${APP_ORIGIN}${req.url ?? '/'}`, method: req.method ?? 'GET' }, rendererRoot).then((answer) => {
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body ?? undefined);
-    });
+    void serveAppRequest({ url: `${APP_ORIGIN}${req.url ?? '/'}`, method: req.method ?? 'GET' }, rendererRoot).then(
+      (answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body ?? undefined);
+      },
+    );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,7 +64,13 @@ async function watch(page: Page) {
   page.on('console', (m) => {
     const violation = /^CSP violation (\{.*\})$/.exec(m.text());
     if (violation?.[1]) {
-      const v = JSON.parse(violation[1]) as { directive: string; blocked: string; sourceFile: string; line: number; column: number };
+      const v = JSON.parse(violation[1]) as {
+        directive: string;
+        blocked: string;
+        sourceFile: string;
+        line: number;
+        column: number;
+      };
       if (v.blocked === 'eval' && isZodEvalProbe(v)) return;
       problems.push(`CSP violation: ${violation[1]}`);
     } else if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -72,7 +83,9 @@ async function watch(page: Page) {
 }
 
 /** A raw GET, so paths reach the server exactly as written (no client-side URL normalising). */
-function rawGet(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawGet(
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const { hostname, port } = new URL(origin);
   return new Promise((done, fail) => {
     const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
@@ -85,7 +98,9 @@ function rawGet(path: string): Promise<{ status: number; headers: Record<string,
   });
 }
 
-test('the built renderer renders from what the app:// handler serves: JS ran, CSS applied, no errors, no CSP violation', async ({ page }) => {
+test('the built renderer renders from what the app:// handler serves: JS ran, CSS applied, no errors, no CSP violation', async ({
+  page,
+}) => {
   const problems = await watch(page);
   const responses: { url: string; status: number; headers: Record<string, string> }[] = [];
   page.on('response', (r) => responses.push({ url: r.url(), status: r.status(), headers: r.headers() }));
@@ -96,7 +111,9 @@ test('the built renderer renders from what the app:// handler serves: JS ran, CS
   await expect(page.getByRole('heading', { name: 'Keydeck', level: 1 })).toBeVisible();
   const alert = page.getByRole('alert');
   await expect(alert.getByText('Keydeck could not start')).toBeVisible();
-  await expect(alert).toContainText('Open Keydeck with the link `npm run preview` or `npm run demo` printed (it carries the access token).');
+  await expect(alert).toContainText(
+    'Open Keydeck with the link `npm run preview` or `npm run demo` printed (it carries the access token).',
+  );
   await expect(alert.getByText('FORBIDDEN_SENDER')).toBeVisible();
   expect(await page.evaluate(() => 'keydeck' in globalThis)).toBe(false);
   expect(await page.locator('#root').evaluate((root) => root.childElementCount)).toBeGreaterThan(0);
@@ -113,7 +130,13 @@ test('the built renderer renders from what the app:// handler serves: JS ran, CS
 
   // Every file the page loaded came through the handler, with its CSP and nosniff.
   const own = responses.filter((r) => r.url.startsWith(origin));
-  expect(own.map((r) => new URL(r.url).pathname)).toEqual(expect.arrayContaining(['/', expect.stringMatching(/^\/assets\/index-.+\.js$/), expect.stringMatching(/^\/assets\/index-.+\.css$/)]));
+  expect(own.map((r) => new URL(r.url).pathname)).toEqual(
+    expect.arrayContaining([
+      '/',
+      expect.stringMatching(/^\/assets\/index-.+\.js$/),
+      expect.stringMatching(/^\/assets\/index-.+\.css$/),
+    ]),
+  );
   for (const r of own) {
     expect(r.status, r.url).toBe(200);
     expect(r.headers['content-security-policy'], r.url).toBe(CONTENT_SECURITY_POLICY);
@@ -134,11 +157,19 @@ test('the built renderer renders from what the app:// handler serves: JS ran, CS
 });
 
 test('the server sends the handler’s exact status, headers and bytes (same function, checked on the wire)', async () => {
-  for (const path of ['/', '/index.html', '/%2e%2e/%2e%2e/etc/passwd', '/assets/nope.js', '/..%2fpackage.json', '/assets']) {
+  for (const path of [
+    '/',
+    '/index.html',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/assets/nope.js',
+    '/..%2fpackage.json',
+    '/assets',
+  ]) {
     const wire = await rawGet(path);
     const handler = await serveAppRequest({ url: `${APP_ORIGIN}${path}`, method: 'GET' }, rendererRoot);
     expect(wire.status, path).toBe(handler.status);
-    for (const [name, value] of Object.entries(handler.headers)) expect(wire.headers[name], `${path} ${name}`).toBe(value);
+    for (const [name, value] of Object.entries(handler.headers))
+      expect(wire.headers[name], `${path} ${name}`).toBe(value);
     expect(wire.body.equals(Buffer.from(handler.body ?? [])), path).toBe(true);
   }
   const index = await rawGet('/');
@@ -146,7 +177,9 @@ test('the server sends the handler’s exact status, headers and bytes (same fun
   expect((await rawGet('/../../../../etc/passwd')).status).toBe(400);
 });
 
-test('the same build over file:// (what loadFile gave with the file-protocol fuse off) stays blank: why app:// exists', async ({ page }) => {
+test('the same build over file:// (what loadFile gave with the file-protocol fuse off) stays blank: why app:// exists', async ({
+  page,
+}) => {
   const problems = await watch(page);
   await page.goto(pathToFileURL(join(rendererRoot, 'index.html')).href);
   await expect(page.getByRole('heading', { name: 'Welcome to Keydeck' })).toHaveCount(0);

@@ -7,9 +7,14 @@ test.use({ sandboxDefaults: true });
  * (the core's clipboard there is in memory and not the person's), logs the same `key.copy` entry,
  * and claims no 30 s clear it cannot make. The rotation wizard says it cannot deploy to the clipboard.
  */
-test('Copy puts the new key on the browser clipboard, logs the copy, and promises no clear', async ({ page, keydeck }) => {
+test('Copy puts the new key on the browser clipboard, logs the copy, and promises no clear', async ({
+  page,
+  keydeck,
+}) => {
   const admin = keydeck.seed('Acme');
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(keydeck.host.url).origin });
+  await page
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(keydeck.host.url).origin });
   await page.goto(keydeck.host.url);
   await page.getByLabel('API key').fill(admin.live);
   await page.getByLabel('Organization name (optional)').fill('Acme');
@@ -39,7 +44,10 @@ test('Copy puts the new key on the browser clipboard, logs the copy, and promise
   await page.getByRole('button', { name: 'I have saved it' }).click();
 
   // The wizard offers no clipboard target it cannot fill, and says why.
-  await page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByRole('button', { name: /^Rotate/ }).click();
+  await page
+    .getByRole('row', { name: /Keydeck admin \(live\)/ })
+    .getByRole('button', { name: /^Rotate/ })
+    .click();
   const start = page.getByRole('dialog', { name: /^Rotate “/ });
   await start.getByLabel(/I understand this rotates a LIVE key/).check();
   await start.getByRole('button', { name: 'Start rotation' }).click();

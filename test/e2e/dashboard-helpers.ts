@@ -19,7 +19,12 @@ export async function toApiKeys(dashboard: Page, orgName: string): Promise<void>
 }
 
 /** Creates a key in the dashboard and copies it off the page: the only time it is shown. */
-export async function createInDashboard(dashboard: Page, button: string, name: string, environment?: 'live' | 'test'): Promise<string> {
+export async function createInDashboard(
+  dashboard: Page,
+  button: string,
+  name: string,
+  environment?: 'live' | 'test',
+): Promise<string> {
   await dashboard.getByLabel('Name').fill(name);
   if (environment) await dashboard.getByLabel('Environment').selectOption(environment);
   await dashboard.getByRole('button', { name: button }).click();
@@ -32,5 +37,7 @@ export async function createInDashboard(dashboard: Page, button: string, name: s
 /** Revokes the key with this masked label in the dashboard. */
 export async function revokeInDashboard(dashboard: Page, masked: string): Promise<void> {
   await dashboard.getByRole('button', { name: `Revoke ${masked}` }).click();
-  await expect(dashboard.getByRole('row', { name: new RegExp(masked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })).toContainText('revoked');
+  await expect(
+    dashboard.getByRole('row', { name: new RegExp(masked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
+  ).toContainText('revoked');
 }

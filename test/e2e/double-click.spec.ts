@@ -71,7 +71,10 @@ function envFolder(admin: string) {
 }
 
 for (const [style, dbl] of Object.entries(STYLES)) {
-  test(`${style}: connect, create, revoke, start rotation, deploy to a .env, continue, confirm use: one of each`, async ({ page, keydeck }) => {
+  test(`${style}: connect, create, revoke, start rotation, deploy to a .env, continue, confirm use: one of each`, async ({
+    page,
+    keydeck,
+  }) => {
     // Connect: one organization, one admin credential.
     const seeded = await connectByDoubleClick(page, keydeck, dbl);
     const providerOrgId = keydeck.sandbox.laghav.identify(seeded.admin.live)?.orgId ?? '';
@@ -106,7 +109,10 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     // Start rotation: one rotation, one new key at the provider.
     const env = envFolder(seeded.admin.live);
     calls = keydeck.sandbox.laghav.calls.length;
-    await page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByRole('button', { name: /^Rotate/ }).click();
+    await page
+      .getByRole('row', { name: /Keydeck admin \(live\)/ })
+      .getByRole('button', { name: /^Rotate/ })
+      .click();
     const start = page.getByRole('dialog', { name: /^Rotate “/ });
     await start.getByLabel(/I understand this rotates a LIVE key/).check();
     await dbl(start.getByRole('button', { name: 'Start rotation' }));
@@ -115,9 +121,16 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     expect(answers(keydeck, 'rotation.start')).toBe(1);
     expect(keydeck.meta().rotations).toHaveLength(1);
     expect(laghavCalls(keydeck, 'POST', /^\/api\/keys$/, calls)).toHaveLength(1);
-    const rotated = keydeck.sandbox.laghav.truth(providerOrgId).filter((k) => /\(rotated \d{4}-\d{2}-\d{2}\)$/.test(k.name));
+    const rotated = keydeck.sandbox.laghav
+      .truth(providerOrgId)
+      .filter((k) => /\(rotated \d{4}-\d{2}-\d{2}\)$/.test(k.name));
     expect(rotated.map((k) => k.status)).toEqual(['active']);
-    expect(keydeck.meta().credentials.map((c) => c.role).sort()).toEqual(['admin', 'pending']);
+    expect(
+      keydeck
+        .meta()
+        .credentials.map((c) => c.role)
+        .sort(),
+    ).toEqual(['admin', 'pending']);
 
     // Deploy to a .env: written once; its backup holds the original content, not the new key.
     let acts = answers(keydeck, 'rotation.act');
@@ -151,7 +164,9 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     calls = keydeck.sandbox.laghav.calls.length;
     await wizard.getByLabel('Everything that used the old key now uses the new one').check();
     await dbl(wizard.getByRole('button', { name: 'Revoke the old key' }));
-    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('is revoked, refused by Laghav');
+    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText(
+      'is revoked, refused by Laghav',
+    );
     expect(answers(keydeck, 'rotation.act') - acts).toBe(1);
     const deletes = laghavCalls(keydeck, 'DELETE', /^\/api\/keys\//, calls);
     expect(deletes).toHaveLength(1);
@@ -164,11 +179,17 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     rmSync(env.dir, { recursive: true, force: true });
   });
 
-  test(`${style}: the unfinished-rotations banner: Resume once; Cancel asks, and its confirmation cancels once`, async ({ page, keydeck }) => {
+  test(`${style}: the unfinished-rotations banner: Resume once; Cancel asks, and its confirmation cancels once`, async ({
+    page,
+    keydeck,
+  }) => {
     const seeded = await connect(page, keydeck);
     const providerOrgId = keydeck.sandbox.laghav.identify(seeded.admin.live)?.orgId ?? '';
     const env = envFolder(seeded.admin.live);
-    await page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByRole('button', { name: /^Rotate/ }).click();
+    await page
+      .getByRole('row', { name: /Keydeck admin \(live\)/ })
+      .getByRole('button', { name: /^Rotate/ })
+      .click();
     const start = page.getByRole('dialog', { name: /^Rotate “/ });
     await start.getByLabel(/I understand this rotates a LIVE key/).check();
     await start.getByRole('button', { name: 'Start rotation' }).click();
@@ -197,7 +218,9 @@ for (const [style, dbl] of Object.entries(STYLES)) {
     const deletesBefore = keydeck.sandbox.laghav.calls.length;
     await banner.getByRole('button', { name: 'Cancel…' }).click();
     const confirm = page.getByRole('dialog', { name: /^Cancel the rotation of / });
-    await expect(confirm.getByRole('list', { name: 'What cancelling will do' })).toContainText(`Put the old key back into LAGHAV_API_KEY in ${env.path}`);
+    await expect(confirm.getByRole('list', { name: 'What cancelling will do' })).toContainText(
+      `Put the old key back into LAGHAV_API_KEY in ${env.path}`,
+    );
     expect(answers(keydeck, 'rotation.act', from)).toBe(1);
     const actsBefore = keydeck.recording.frames.length;
     await dbl(confirm.getByRole('button', { name: 'Cancel the rotation' }));

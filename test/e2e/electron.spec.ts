@@ -16,7 +16,8 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/security.js';
  * On a developer machine (after one `npm start`, and `npx electron-vite build`) they run.
  */
 const binary = installedElectron();
-const SKIP_REASON = 'Electron binary not present on this machine (it downloads on first `npm start`, which needs internet); run `npm start` once on a machine with internet.';
+const SKIP_REASON =
+  'Electron binary not present on this machine (it downloads on first `npm start`, which needs internet); run `npm start` once on a machine with internet.';
 
 /** The names `window.keydeck` must have: the contract's, nothing else. */
 const API_KEYS = Object.keys(buildApi(async () => ({ ok: true, value: null }), CHANNELS)).sort();
@@ -39,12 +40,16 @@ async function recordNavigations(app: ElectronApplication): Promise<void> {
     const g = globalThis as unknown as { keydeckTestNavigations?: Navigation[] };
     g.keydeckTestNavigations = [];
     // Added after main's own listener, so it sees that listener's verdict.
-    BrowserWindow.getAllWindows()[0]?.webContents.on('will-navigate', (event, url) => g.keydeckTestNavigations?.push({ url, refused: event.defaultPrevented }));
+    BrowserWindow.getAllWindows()[0]?.webContents.on('will-navigate', (event, url) =>
+      g.keydeckTestNavigations?.push({ url, refused: event.defaultPrevented }),
+    );
   });
 }
 
 function navigations(app: ElectronApplication): Promise<Navigation[]> {
-  return app.evaluate(() => (globalThis as unknown as { keydeckTestNavigations?: Navigation[] }).keydeckTestNavigations ?? []);
+  return app.evaluate(
+    () => (globalThis as unknown as { keydeckTestNavigations?: Navigation[] }).keydeckTestNavigations ?? [],
+  );
 }
 
 /** What both runs must show: the page over app://, only window.keydeck, navigation and window.open refused. */
@@ -57,11 +62,32 @@ async function checkWindow(app: ElectronApplication, page: Page): Promise<void> 
   // The preload adds window.keydeck (the contract's calls) and nothing else: the page's globals, less
   // those of the same page in a window without the preload, are exactly ['keydeck'].
   const globals = await page.evaluate(() => {
-    const w = globalThis as unknown as { keydeck?: object; require?: unknown; process?: unknown; Buffer?: unknown; open(url: string): unknown };
-    return { names: Object.getOwnPropertyNames(globalThis), keydeck: Object.keys(w.keydeck ?? {}).sort(), require: typeof w.require, process: typeof w.process, buffer: typeof w.Buffer, opened: w.open('https://example.com') === null };
+    const w = globalThis as unknown as {
+      keydeck?: object;
+      require?: unknown;
+      process?: unknown;
+      Buffer?: unknown;
+      open(url: string): unknown;
+    };
+    return {
+      names: Object.getOwnPropertyNames(globalThis),
+      keydeck: Object.keys(w.keydeck ?? {}).sort(),
+      require: typeof w.require,
+      process: typeof w.process,
+      buffer: typeof w.Buffer,
+      opened: w.open('https://example.com') === null,
+    };
   });
   const withoutPreload = await app.evaluate(async ({ BrowserWindow }, url) => {
-    const probe = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' } });
+    const probe = new BrowserWindow({
+      show: false,
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
     try {
       await probe.loadURL(url);
       return (await probe.webContents.executeJavaScript('Object.getOwnPropertyNames(globalThis)')) as string[];
@@ -72,8 +98,16 @@ async function checkWindow(app: ElectronApplication, page: Page): Promise<void> 
   const { names, ...exposed } = globals;
   expect(names.filter((name) => !withoutPreload.includes(name))).toEqual(['keydeck']);
   expect(withoutPreload).not.toContain('keydeck');
-  expect(exposed).toEqual({ keydeck: API_KEYS, require: 'undefined', process: 'undefined', buffer: 'undefined', opened: true });
-  const info = await page.evaluate(() => (globalThis as unknown as { keydeck: { app: { info(i: object): Promise<unknown> } } }).keydeck.app.info({}));
+  expect(exposed).toEqual({
+    keydeck: API_KEYS,
+    require: 'undefined',
+    process: 'undefined',
+    buffer: 'undefined',
+    opened: true,
+  });
+  const info = await page.evaluate(() =>
+    (globalThis as unknown as { keydeck: { app: { info(i: object): Promise<unknown> } } }).keydeck.app.info({}),
+  );
   expect(info).toMatchObject({ ok: true, value: { transport: 'electron' } });
 
   // The real app:// handler: its CSP header, and traversal refused (Chromium folds `%2e%2e` into the
@@ -82,7 +116,13 @@ async function checkWindow(app: ElectronApplication, page: Page): Promise<void> 
     const index = await fetch('/');
     const folded = await fetch('/%2e%2e/%2e%2e/%2e%2e/etc/passwd');
     const encoded = await fetch('/assets%2f..%2f..%2fpackage.json');
-    return { status: index.status, csp: index.headers.get('content-security-policy'), nosniff: index.headers.get('x-content-type-options'), folded: folded.status, encoded: encoded.status };
+    return {
+      status: index.status,
+      csp: index.headers.get('content-security-policy'),
+      nosniff: index.headers.get('x-content-type-options'),
+      folded: folded.status,
+      encoded: encoded.status,
+    };
   });
   expect(fetched).toEqual({ status: 200, csp: CONTENT_SECURITY_POLICY, nosniff: 'nosniff', folded: 404, encoded: 400 });
 
@@ -120,13 +160,22 @@ test('desktop conventions: window size and position remembered across a restart,
   const profile = mkdtempSync(join(tmpdir(), 'keydeck-electron-'));
   const stateFile = join(profile, 'window-state.json');
   try {
-    const first = await electron.launch({ executablePath: binary, args: ['.', '--no-sandbox'], env: launchEnv(profile) });
+    const first = await electron.launch({
+      executablePath: binary,
+      args: ['.', '--no-sandbox'],
+      env: launchEnv(profile),
+    });
     let wanted: { width: number; height: number };
     try {
       await first.firstWindow();
       wanted = await first.evaluate(({ BrowserWindow, screen }) => {
         const area = screen.getPrimaryDisplay().workArea;
-        const bounds = { x: area.x + 10, y: area.y + 10, width: Math.min(900, area.width), height: Math.min(640, area.height) };
+        const bounds = {
+          x: area.x + 10,
+          y: area.y + 10,
+          width: Math.min(900, area.width),
+          height: Math.min(640, area.height),
+        };
         BrowserWindow.getAllWindows()[0]?.setBounds(bounds);
         return { width: bounds.width, height: bounds.height };
       });
@@ -135,15 +184,25 @@ test('desktop conventions: window size and position remembered across a restart,
 
       const shell = await first.evaluate(({ app, Menu }) => ({
         logs: app.getPath('logs'),
-        help: Menu.getApplicationMenu()?.items.find((item) => item.label === 'Help')?.submenu?.items.map((item) => item.label).filter(Boolean) ?? [],
+        help:
+          Menu.getApplicationMenu()
+            ?.items.find((item) => item.label === 'Help')
+            ?.submenu?.items.map((item) => item.label)
+            .filter(Boolean) ?? [],
       }));
       expect(shell.logs).toBe(join(profile, 'logs'));
-      expect(shell.help).toEqual(expect.arrayContaining(['Keydeck Documentation', 'Show Logs Folder', 'Report a Problem…']));
+      expect(shell.help).toEqual(
+        expect.arrayContaining(['Keydeck Documentation', 'Show Logs Folder', 'Report a Problem…']),
+      );
       if (process.platform !== 'darwin') expect(shell.help).toContain('About Keydeck');
     } finally {
       await first.close();
     }
-    const second = await electron.launch({ executablePath: binary, args: ['.', '--no-sandbox'], env: launchEnv(profile) });
+    const second = await electron.launch({
+      executablePath: binary,
+      args: ['.', '--no-sandbox'],
+      env: launchEnv(profile),
+    });
     try {
       await second.firstWindow();
       const size = await second.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getBounds());
@@ -161,7 +220,11 @@ function packagedExecutable(dir: string): string | undefined {
   for (const sub of readdirSync(dir)) {
     const folder = join(dir, sub);
     if (!statSync(folder).isDirectory()) continue;
-    const candidates = [join(folder, 'keydeck'), join(folder, 'Keydeck.exe'), join(folder, 'Keydeck.app', 'Contents', 'MacOS', 'Keydeck')];
+    const candidates = [
+      join(folder, 'keydeck'),
+      join(folder, 'Keydeck.exe'),
+      join(folder, 'Keydeck.app', 'Contents', 'MacOS', 'Keydeck'),
+    ];
     const found = candidates.find((c) => existsSync(c));
     if (found) return found;
   }

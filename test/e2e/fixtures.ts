@@ -66,7 +66,7 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
       clipboard,
       secrets,
       meta: () => workspace.meta.read(),
-      call: async <T,>(channel: Channel, input: unknown) => {
+      call: async <T>(channel: Channel, input: unknown) => {
         const r = await workspace.call(channel, input);
         if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
         return r.value as T;
@@ -122,7 +122,9 @@ export { expect };
 /** Runs axe on the current page and fails on any violation, naming each one. */
 export async function expectNoAxeViolations(page: Page, context: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
   expect(summary, `axe violations on ${context}`).toEqual([]);
 }
 

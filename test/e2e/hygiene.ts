@@ -58,9 +58,12 @@ const OBSERVER = `(() => {
 
 /** Starts recording a page's WebSocket answers and DOM. Call before the page navigates. */
 export async function record(page: Page, rec: Recording): Promise<void> {
-  await page.exposeBinding('__keydeckHygiene', (_source, batch: { text: string; allowed: boolean; where: string }[]) => {
-    rec.dom.push(...batch);
-  });
+  await page.exposeBinding(
+    '__keydeckHygiene',
+    (_source, batch: { text: string; allowed: boolean; where: string }[]) => {
+      rec.dom.push(...batch);
+    },
+  );
   await page.addInitScript({ content: OBSERVER });
   page.on('websocket', (ws) => {
     const channels = new Map<number, string>();
@@ -116,7 +119,13 @@ export interface HygieneResult {
 }
 
 /** Searches the recordings and the files for every canary. */
-export function check(rec: Recording, canaries: string[], profileDir: string, deployTargets: string[] = [], tempRoot = tmpdir()): HygieneResult {
+export function check(
+  rec: Recording,
+  canaries: string[],
+  profileDir: string,
+  deployTargets: string[] = [],
+  tempRoot = tmpdir(),
+): HygieneResult {
   const hits: string[] = [];
   let allowedReveals = 0;
   const mask = (s: string) => `${s.slice(0, 8)}…${s.slice(-4)}`;
@@ -150,5 +159,12 @@ export function check(rec: Recording, canaries: string[], profileDir: string, de
       else hits.push(`file ${path} holds ${mask(c)}`);
     }
   }
-  return { canaries: canaries.length, frames: rec.frames.length, domStrings: rec.dom.length, files: files.length, hits, allowedReveals };
+  return {
+    canaries: canaries.length,
+    frames: rec.frames.length,
+    domStrings: rec.dom.length,
+    files: files.length,
+    hits,
+    allowedReveals,
+  };
 }

@@ -5,7 +5,10 @@ test.use({ sandboxDefaults: true });
 
 type Connected = { organization: { id: string } };
 
-test('the palette acts: new key, rotate a named key, refresh, refresh all, export, settings; recent first; the active option stays in view', async ({ page, keydeck }) => {
+test('the palette acts: new key, rotate a named key, refresh, refresh all, export, settings; recent first; the active option stays in view', async ({
+  page,
+  keydeck,
+}) => {
   // Fourteen organizations: more options than the palette's list shows at once.
   const names = Array.from({ length: 14 }, (_, i) => `Org ${String(i + 1).padStart(2, '0')}`);
   for (const name of names) {

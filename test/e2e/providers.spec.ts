@@ -3,7 +3,11 @@ import { createInDashboard, openDashboard, revokeInDashboard, toApiKeys } from '
 import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
 test.describe('providers whose keys are created and revoked in their dashboards', () => {
-  test('Legba: undetectable key, org UUID and host; create and revoke through the dashboard', async ({ page, context, keydeck }) => {
+  test('Legba: undetectable key, org UUID and host; create and revoke through the dashboard', async ({
+    page,
+    context,
+    keydeck,
+  }) => {
     const { org, admin } = keydeck.sandbox.legba.seedOrg('Acme');
     await page.goto(keydeck.host.url);
     await page.getByLabel('Admin API key').fill(admin.live);
@@ -61,7 +65,9 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     const { admin } = keydeck.sandbox.leadey.seedOrg('Leadey Org');
     await page.goto(keydeck.host.url);
     await page.getByLabel('Admin API key').fill(admin.live);
-    await expect(page.getByTestId('key-hint')).toContainText(`Leadey · LIVE (real data, billable) · leadey_sk_live_••••${admin.live.slice(-4)}`);
+    await expect(page.getByTestId('key-hint')).toContainText(
+      `Leadey · LIVE (real data, billable) · leadey_sk_live_••••${admin.live.slice(-4)}`,
+    );
     await page.getByRole('button', { name: 'Verify and connect' }).click();
     await expect(page.getByRole('heading', { name: 'Leadey', level: 1 })).toBeVisible();
     // One environment: no switch leading nowhere, only its name.
@@ -72,7 +78,9 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     const dashboard = await openDashboard(page, 'Leadey');
     await toApiKeys(dashboard, 'Leadey Org');
     const secret = await createInDashboard(dashboard, 'Create API key', 'Zapier');
-    await expect(dashboard.getByRole('row', { name: /Zapier/ })).toContainText(`leadey_sk_live_••••${secret.slice(-4)}`);
+    await expect(dashboard.getByRole('row', { name: /Zapier/ })).toContainText(
+      `leadey_sk_live_••••${secret.slice(-4)}`,
+    );
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name in Keydeck').fill('Zapier');
     await dialog.getByLabel('The new key').fill(secret);
@@ -94,13 +102,18 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     );
   });
 
-  test('LogTalk: live and test; a test key created in the dashboard; the starter tier is explained', async ({ page, keydeck }) => {
+  test('LogTalk: live and test; a test key created in the dashboard; the starter tier is explained', async ({
+    page,
+    keydeck,
+  }) => {
     const { admin } = keydeck.sandbox.logtalk.seedOrg('Talkers');
     const starter = keydeck.sandbox.logtalk.seedOrg('Tiny', [], { tier: 'starter' });
     await page.goto(keydeck.host.url);
     await page.getByLabel('Admin API key').fill(starter.admin.live);
     await page.getByRole('button', { name: 'Verify and connect' }).click();
-    await expect(page.getByRole('alert')).toContainText('LogTalk API access needs the Growth tier or higher; this organization is on starter. Upgrade at https://logtalk.io/pricing.');
+    await expect(page.getByRole('alert')).toContainText(
+      'LogTalk API access needs the Growth tier or higher; this organization is on starter. Upgrade at https://logtalk.io/pricing.',
+    );
     await expect(page.getByRole('alert')).toContainText('API_ACCESS_DENIED');
 
     await page.getByLabel('Admin API key').fill(admin.test);
@@ -111,7 +124,10 @@ test.describe('with the sandbox as every provider’s default host (as in the de
 
     await page.getByRole('button', { name: 'New key' }).click();
     const dialog = page.getByRole('dialog', { name: 'New test key for Talkers' });
-    await expect(dialog.getByRole('listitem')).toContainText(['Give your key a descriptive name.', 'Select the organization the key should belong to.']);
+    await expect(dialog.getByRole('listitem')).toContainText([
+      'Give your key a descriptive name.',
+      'Select the organization the key should belong to.',
+    ]);
     const dashboard = await openDashboard(page, 'LogTalk');
     await toApiKeys(dashboard, 'Talkers');
     await expect(dashboard.getByLabel('Organization')).toHaveValue(/org_/);
@@ -137,11 +153,18 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     // which listed key is its admin key: it shows its own as "not matched" and never guesses.
     const own = page.getByRole('row', { name: /sk-style API live admin key/ });
     await expect(own.getByText('Keydeck’s admin key')).toBeVisible();
-    await expect(own.getByText('not matched', { exact: true })).toHaveAttribute('title', /cannot tell which of the provider’s keys it is; revoke it in the dashboard/);
+    await expect(own.getByText('not matched', { exact: true })).toHaveAttribute(
+      'title',
+      /cannot tell which of the provider’s keys it is; revoke it in the dashboard/,
+    );
     await expect(own.getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
     // Any listed key might be that one: no API revoke is offered, and the list says why and what helps.
-    await expect(page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' })).toBeVisible();
-    await expect(page.getByRole('row', { name: /Production Key/ }).getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
+    await expect(
+      page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('row', { name: /Production Key/ }).getByRole('button', { name: /^Revoke/ }),
+    ).toHaveCount(0);
     await expectNoAxeViolations(page, 'sk-style list with a key not matched');
 
     await page.getByRole('button', { name: 'New key' }).click();
@@ -156,7 +179,9 @@ test.describe('with the sandbox as every provider’s default host (as in the de
     const row = page.getByRole('row', { name: /Webhooks/ });
     await expect(row.getByText('Held')).toBeVisible();
     // The second key watched the admin key's last use: Keydeck now knows which key is its own.
-    await expect(page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' })).toHaveCount(0);
+    await expect(
+      page.getByRole('note').filter({ hasText: 'cannot yet tell which of these keys is its own admin key' }),
+    ).toHaveCount(0);
     // The list gives no last 4, but Keydeck holds these keys' secrets: their last 4 is shown (never more).
     await expect(row.getByText(`sk_live_••••${secret.slice(-4)}`, { exact: true })).toBeVisible();
     // One name for the admin key: the provider's, now that Keydeck knows which key it is.

@@ -4,7 +4,10 @@ import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
 test.use({ sandboxDefaults: true });
 
-test('Settings → Remove all Keydeck data: typed confirmation, says nothing is revoked before and after, then the first-run screen', async ({ page, keydeck }) => {
+test('Settings → Remove all Keydeck data: typed confirmation, says nothing is revoked before and after, then the first-run screen', async ({
+  page,
+  keydeck,
+}) => {
   const acme = keydeck.seed('Acme');
   const beta = keydeck.seed('Beta');
   await page.goto(keydeck.host.url);
@@ -24,7 +27,9 @@ test('Settings → Remove all Keydeck data: typed confirmation, says nothing is 
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   const zone = dialog.getByRole('region', { name: 'Remove all Keydeck data' });
   await expect(zone).toContainText(`service “${keydeck.service}”`);
-  await expect(zone).toContainText('Your keys still work at the providers; revoke them there if you no longer need them.');
+  await expect(zone).toContainText(
+    'Your keys still work at the providers; revoke them there if you no longer need them.',
+  );
   await zone.getByRole('button', { name: 'Remove all Keydeck data…' }).click();
   const confirm = zone.getByRole('button', { name: 'Remove everything' });
   await expect(confirm).toBeDisabled();
@@ -38,7 +43,9 @@ test('Settings → Remove all Keydeck data: typed confirmation, says nothing is 
   const notice = page.getByTestId('data-removed');
   await expect(notice).toContainText('2 keys deleted from your keychain');
   await expect(notice).toContainText('2 organizations forgotten');
-  await expect(notice).toContainText('Your keys still work at the providers; revoke them there if you no longer need them.');
+  await expect(notice).toContainText(
+    'Your keys still work at the providers; revoke them there if you no longer need them.',
+  );
   await expectNoAxeViolations(page, 'first-run screen after removing all data');
 
   expect(await keydeck.secrets.list()).toEqual([]);
@@ -49,7 +56,10 @@ test('Settings → Remove all Keydeck data: typed confirmation, says nothing is 
   expect(existsSync(join(keydeck.profileDir, 'cache.json'))).toBe(false);
   if (existsSync(cache)) {
     expect(readdirSync(cache).filter((f) => /\.(live|test)\.json$/.test(f))).toEqual([]);
-    for (const [file, k] of [['quota.json', 'quota'], ['reminded.json', 'reminded']] as const) {
+    for (const [file, k] of [
+      ['quota.json', 'quota'],
+      ['reminded.json', 'reminded'],
+    ] as const) {
       if (!existsSync(join(cache, file))) continue;
       const doc = JSON.parse(readFileSync(join(cache, file), 'utf8')) as Record<string, object>;
       expect(Object.keys(doc[k] ?? {}), k).toEqual([]);

@@ -11,7 +11,13 @@ import { providerInfos } from '../../electron/core/providers/index.js';
 test.use({ sandboxDefaults: true });
 
 const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<ProviderId, string>;
-const CREATE_BUTTON: Record<ProviderId, string> = { legba: 'Generate New API Key', laghav: 'Create key', leadey: 'Create API key', logtalk: 'Create API Key', skapi: 'Create New API Key' };
+const CREATE_BUTTON: Record<ProviderId, string> = {
+  legba: 'Generate New API Key',
+  laghav: 'Create key',
+  leadey: 'Create API key',
+  logtalk: 'Create API Key',
+  skapi: 'Create New API Key',
+};
 
 async function connect(page: Page, keydeck: Keydeck, provider: ProviderId, orgName: string) {
   const seeded = keydeck.sandbox[provider].seedOrg(orgName);
@@ -28,7 +34,10 @@ async function connect(page: Page, keydeck: Keydeck, provider: ProviderId, orgNa
 }
 
 async function startRotation(page: Page, label: RegExp) {
-  await page.getByRole('row', { name: label }).getByRole('button', { name: /^Rotate/ }).click();
+  await page
+    .getByRole('row', { name: label })
+    .getByRole('button', { name: /^Rotate/ })
+    .click();
   const start = page.getByRole('dialog', { name: /^Rotate “/ });
   await expect(start.getByRole('button', { name: 'Start rotation' })).toBeDisabled();
   await start.getByLabel(/I understand this rotates a LIVE key/).check();
@@ -64,7 +73,9 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     const record = keydeck.meta().rotations[0]?.deployRecords[0];
     const backup = record?.kind === 'envFile' ? (record.backup ?? '') : '';
     expect(readFileSync(backup, 'utf8')).toBe(`# app config\nLAGHAV_API_KEY=${seeded.admin.live}\nPORT=3000\n`);
-    expect(keydeck.sandbox.laghav.keys.lookup(newKey)?.name).toMatch(/^Keydeck admin \(live\) \(rotated \d{4}-\d{2}-\d{2}\)$/);
+    expect(keydeck.sandbox.laghav.keys.lookup(newKey)?.name).toMatch(
+      /^Keydeck admin \(live\) \(rotated \d{4}-\d{2}-\d{2}\)$/,
+    );
 
     await wizard.getByRole('button', { name: 'It is deployed everywhere: continue' }).click();
     await expect(wizard.getByText('Laghav does not report last use')).toBeVisible();
@@ -72,7 +83,9 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
     await expect(wizard.getByRole('button', { name: 'Revoke the old key' })).toBeDisabled();
     await wizard.getByLabel('Everything that used the old key now uses the new one').check();
     await wizard.getByRole('button', { name: 'Revoke the old key' }).click();
-    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText('is revoked, refused by Laghav, and deleted from your keychain');
+    await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toContainText(
+      'is revoked, refused by Laghav, and deleted from your keychain',
+    );
     await expectNoAxeViolations(page, 'rotation wizard: done');
     expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('revoked');
     // The backup held the old key: once it is dead, Keydeck removes it rather than leave a copy on disk.
@@ -85,7 +98,10 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
   });
 
   for (const provider of providersWhere((p) => p.capabilities.create === 'dashboard')) {
-    test(`${NAMES[provider]} (dashboard create${provider === 'skapi' ? ', API revoke' : ' and revoke'})`, async ({ page, keydeck }) => {
+    test(`${NAMES[provider]} (dashboard create${provider === 'skapi' ? ', API revoke' : ' and revoke'})`, async ({
+      page,
+      keydeck,
+    }) => {
       const seeded = await connect(page, keydeck, provider, `${NAMES[provider]} Org`);
       const label = new RegExp(`${NAMES[provider]} live admin key|Keydeck admin \\(live\\)`);
       const wizard = await startRotation(page, label);
@@ -100,7 +116,12 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
 
       const dashboard = await openDashboard(page, NAMES[provider]);
       await toApiKeys(dashboard, `${NAMES[provider]} Org`);
-      const secret = await createInDashboard(dashboard, CREATE_BUTTON[provider], name, provider === 'legba' || provider === 'leadey' ? undefined : 'live');
+      const secret = await createInDashboard(
+        dashboard,
+        CREATE_BUTTON[provider],
+        name,
+        provider === 'legba' || provider === 'leadey' ? undefined : 'live',
+      );
       await wizard.getByLabel('The new key').fill(secret);
       await wizard.getByRole('button', { name: 'Store and verify' }).click();
       await expect(wizard.getByRole('listitem').filter({ hasText: 'Deploy' })).toContainText('needs you');
@@ -133,7 +154,10 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
         // Checking before revoking: the old key still works, and Keydeck says so.
         await wizard.getByRole('button', { name: 'I revoked it: check' }).click();
         await expect(wizard.locator('.waiting-for')).toContainText('still accepts the old key');
-        await revokeInDashboard(dashboard, `${keydeck.sandbox[provider].keys.lookup(seeded.admin.live)?.prefix ?? ''}••••${seeded.admin.live.slice(-4)}`);
+        await revokeInDashboard(
+          dashboard,
+          `${keydeck.sandbox[provider].keys.lookup(seeded.admin.live)?.prefix ?? ''}••••${seeded.admin.live.slice(-4)}`,
+        );
         await wizard.getByRole('button', { name: 'I revoked it: check' }).click();
       }
       await expect(wizard.getByRole('status').filter({ hasText: 'Done.' })).toBeVisible();
@@ -144,7 +168,10 @@ test.describe('a full rotation of the admin key, through the wizard', () => {
   }
 });
 
-test('a rotation left unfinished is offered for Resume on the next start, and cancel rolls back', async ({ page, keydeck }) => {
+test('a rotation left unfinished is offered for Resume on the next start, and cancel rolls back', async ({
+  page,
+  keydeck,
+}) => {
   const seeded = await connect(page, keydeck, 'laghav', 'Acme');
   let wizard = await startRotation(page, /Keydeck admin \(live\)/);
   await expect(wizard.getByRole('listitem').filter({ hasText: 'Deploy' })).toContainText('needs you');
@@ -177,13 +204,18 @@ test('a rotation left unfinished is offered for Resume on the next start, and ca
   await expect(wizard.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
   expect(keydeck.sandbox.laghav.keys.lookup(seeded.admin.live)?.status).toBe('active');
   expect(keydeck.meta().credentials.map((c) => c.role)).toEqual(['admin']);
-  const created = keydeck.sandbox.laghav.keysOf([...keydeck.sandbox.laghav.orgs.keys()][0] ?? '').filter((k) => k.name.includes('rotated'));
+  const created = keydeck.sandbox.laghav
+    .keysOf([...keydeck.sandbox.laghav.orgs.keys()][0] ?? '')
+    .filter((k) => k.name.includes('rotated'));
   expect(created.map((k) => k.status)).toEqual(['revoked']);
   await wizard.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(banner).toBeHidden();
 });
 
-test('cancelling from the banner refreshes the key list: the revoked new key is no longer shown as held', async ({ page, keydeck }) => {
+test('cancelling from the banner refreshes the key list: the revoked new key is no longer shown as held', async ({
+  page,
+  keydeck,
+}) => {
   await connect(page, keydeck, 'laghav', 'Acme');
   const wizard = await startRotation(page, /Keydeck admin \(live\)/);
   await wizard.getByRole('button', { name: 'Close (resume later)' }).click();
@@ -192,12 +224,18 @@ test('cancelling from the banner refreshes the key list: the revoked new key is 
   await expect(row).toContainText('Held');
   const banner = page.getByRole('region', { name: 'Unfinished rotations' });
   await banner.getByRole('button', { name: 'Cancel' }).click();
-  await page.getByRole('dialog', { name: /^Cancel the rotation of / }).getByRole('button', { name: 'Cancel the rotation' }).click();
+  await page
+    .getByRole('dialog', { name: /^Cancel the rotation of / })
+    .getByRole('button', { name: 'Cancel the rotation' })
+    .click();
   await expect(row).not.toContainText('Held');
   await expect(row).toContainText(/revoked/i);
 });
 
-test('cancel after a deploy to a .env: asked first with the plan, the old key goes back, the stepper shows what ran', async ({ page, keydeck }) => {
+test('cancel after a deploy to a .env: asked first with the plan, the old key goes back, the stepper shows what ran', async ({
+  page,
+  keydeck,
+}) => {
   const seeded = await connect(page, keydeck, 'laghav', 'Acme');
   const envDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-cancel-'));
   const envPath = join(envDir, '.env');
@@ -234,7 +272,9 @@ test('cancel after a deploy to a .env: asked first with the plan, the old key go
   expect(keydeck.sandbox.laghav.accepts(newKey)).toBe(false);
   expect(keydeck.sandbox.laghav.identify(newKey)?.status).toBe('revoked');
   // The wizard says what was put back.
-  await expect(wizard.getByRole('list', { name: 'Restored' })).toContainText(`Put the old key back into LAGHAV_API_KEY in ${envPath}.`);
+  await expect(wizard.getByRole('list', { name: 'Restored' })).toContainText(
+    `Put the old key back into LAGHAV_API_KEY in ${envPath}.`,
+  );
   await expect(wizard.getByRole('list', { name: 'Not restored' })).toHaveCount(0);
   // No backup holding a key is left beside the file.
   for (const name of readdirSync(envDir).filter((n) => n !== '.env')) {
@@ -244,9 +284,12 @@ test('cancel after a deploy to a .env: asked first with the plan, the old key go
   expect(readdirSync(envDir).filter((n) => n.endsWith('.bak'))).toEqual([]);
 
   // The stepper shows what ran, then the cancel; never "skipped".
-  const step = (label: string) => wizard.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem').filter({ hasText: label });
-  for (const label of ['Plan', 'Create new key', 'Store in keychain', 'Verify new key', 'Deploy']) await expect(step(label)).toContainText('done');
-  for (const label of ['Confirm in use', 'Revoke old key', 'Confirm old key is dead']) await expect(step(label)).toContainText('not run');
+  const step = (label: string) =>
+    wizard.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem').filter({ hasText: label });
+  for (const label of ['Plan', 'Create new key', 'Store in keychain', 'Verify new key', 'Deploy'])
+    await expect(step(label)).toContainText('done');
+  for (const label of ['Confirm in use', 'Revoke old key', 'Confirm old key is dead'])
+    await expect(step(label)).toContainText('not run');
   await expect(step('Cancel and roll back')).toContainText('done');
   await expect(wizard.getByRole('list', { name: 'Rotation steps' })).not.toContainText('skipped');
   await expectNoAxeViolations(page, 'rotation wizard: cancelled');

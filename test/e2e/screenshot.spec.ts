@@ -7,7 +7,9 @@ import { expect, test } from './fixtures.js';
  */
 test('README screenshot: an organization’s live keys', async ({ page, keydeck }) => {
   const acme = keydeck.seed('Acme Corp');
-  keydeck.sandbox.laghav.mint([...keydeck.sandbox.laghav.orgs.keys()][0] ?? '', 'Nightly billing export', 'live', { scope: 'app_billing' });
+  keydeck.sandbox.laghav.mint([...keydeck.sandbox.laghav.orgs.keys()][0] ?? '', 'Nightly billing export', 'live', {
+    scope: 'app_billing',
+  });
   const globex = keydeck.seed('Globex');
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(keydeck.host.url);

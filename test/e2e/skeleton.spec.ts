@@ -7,7 +7,9 @@ test('connect → list → create → revoke → reload, with the real keychain 
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
 
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(keydeck.host.url).origin });
+  await page
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(keydeck.host.url).origin });
   await page.goto(keydeck.host.url);
   await expect(page.getByRole('heading', { name: 'Welcome to Keydeck' })).toBeVisible();
   // The token left the address bar as soon as the page read it.
@@ -76,7 +78,9 @@ test('connect → list → create → revoke → reload, with the real keychain 
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Acme', level: 1 })).toBeVisible();
   await expect(page.getByRole('row', { name: /Deploy bot/ }).getByText('revoked')).toBeVisible();
-  await expect(page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByText('Keydeck’s admin key')).toBeVisible();
+  await expect(
+    page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByText('Keydeck’s admin key'),
+  ).toBeVisible();
 
   // Nothing Keydeck wrote holds a secret.
   for (const file of readAllFiles(keydeck.profileDir)) {
@@ -85,7 +89,10 @@ test('connect → list → create → revoke → reload, with the real keychain 
   expect(consoleErrors).toEqual([]);
 });
 
-test('the test environment is connected separately, and a live key is refused in its slot', async ({ page, keydeck }) => {
+test('the test environment is connected separately, and a live key is refused in its slot', async ({
+  page,
+  keydeck,
+}) => {
   const admin = keydeck.seed('Globex');
   await page.goto(keydeck.host.url);
   await page.getByLabel('API key').fill(admin.live);

@@ -8,7 +8,10 @@ import { expect, expectNoAxeViolations, test } from './fixtures.js';
 test.describe('recovery mode', () => {
   test.use({ sandboxDefaults: true });
 
-  test('a damaged data file opens recovery mode; rebuilding brings the organization back from the keychain', async ({ page, keydeck }) => {
+  test('a damaged data file opens recovery mode; rebuilding brings the organization back from the keychain', async ({
+    page,
+    keydeck,
+  }) => {
     const admin = keydeck.seed('Acme');
     await page.goto(keydeck.host.url);
     await page.getByLabel('API key').fill(admin.live);
@@ -48,7 +51,20 @@ async function hostWithoutKeychain(profileDir: string): Promise<{ url: string; c
   const env = { ...process.env };
   delete env.DBUS_SESSION_BUS_ADDRESS;
   delete env.DISPLAY;
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/preview/cli.ts'), '--json', '--profile', profileDir, '--service', `Keydeck E2E session ${process.pid}`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      resolve('electron/preview/cli.ts'),
+      '--json',
+      '--profile',
+      profileDir,
+      '--service',
+      `Keydeck E2E session ${process.pid}`,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const line = await new Promise<string>((done, failed) => {
     createInterface({ input: child.stdout! }).once('line', done);
     child.once('exit', (code) => failed(new Error(`preview host exited (${code})`)));
@@ -56,7 +72,10 @@ async function hostWithoutKeychain(profileDir: string): Promise<{ url: string; c
   return { url: (JSON.parse(line) as { url: string }).url, child };
 }
 
-test('with no keychain: the problem is explained, session-only mode keeps test keys in memory and refuses live keys, quitting forgets them', async ({ page, keydeck }) => {
+test('with no keychain: the problem is explained, session-only mode keeps test keys in memory and refuses live keys, quitting forgets them', async ({
+  page,
+  keydeck,
+}) => {
   const admin = keydeck.seed('Acme');
   const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-e2e-session-'));
   const { url, child } = await hostWithoutKeychain(profileDir);
@@ -110,7 +129,10 @@ test('with no keychain: the problem is explained, session-only mode keeps test k
     await new Promise((r) => child.once('exit', r));
   }
   // Quitting ended the session: the organization and its keys are gone, and no key reached the disk.
-  const doc = JSON.parse(readFileSync(join(profileDir, 'metadata.json'), 'utf8')) as { organizations: unknown[]; credentials: unknown[] };
+  const doc = JSON.parse(readFileSync(join(profileDir, 'metadata.json'), 'utf8')) as {
+    organizations: unknown[];
+    credentials: unknown[];
+  };
   expect(doc.organizations).toEqual([]);
   expect(doc.credentials).toEqual([]);
   expect(readFileSync(join(profileDir, 'metadata.json'), 'utf8')).not.toContain(admin.test);

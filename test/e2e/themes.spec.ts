@@ -37,7 +37,8 @@ function contrast(a: Rgb, b: Rgb): number {
 }
 
 // The page's DOM through the element (this project's Node tsconfig has no DOM globals).
-const css = (el: Locator, property: string) => el.evaluate((node, p) => node.ownerDocument.defaultView!.getComputedStyle(node).getPropertyValue(p), property);
+const css = (el: Locator, property: string) =>
+  el.evaluate((node, p) => node.ownerDocument.defaultView!.getComputedStyle(node).getPropertyValue(p), property);
 
 /** Presses Tab until `target` has the focus (a keyboard focus, so :focus-visible applies). */
 async function tabTo(page: Page, target: Locator, max = 60): Promise<void> {
@@ -53,7 +54,12 @@ async function expectFocusRing(control: Locator, behind: Locator, what: string):
   await expect(control).toBeFocused();
   const style = await control.evaluate((el) => {
     const s = el.ownerDocument.defaultView!.getComputedStyle(el);
-    return { style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor, focusVisible: el.matches(':focus-visible') };
+    return {
+      style: s.outlineStyle,
+      width: s.outlineWidth,
+      color: s.outlineColor,
+      focusVisible: el.matches(':focus-visible'),
+    };
   });
   expect(style.focusVisible, `${what} matches :focus-visible`).toBe(true);
   expect(style.style, `${what} outline style`).not.toBe('none');
@@ -81,7 +87,11 @@ for (const theme of ['light', 'dark'] as const) {
     ]);
     for (const k of keydeck.sandbox.skapi.keysOf(payments.org.id)) {
       if (k.name === 'Old checkout') k.createdAt = new Date(Date.now() - 120 * DAY).toISOString();
-      if (k.name === 'Quiet webhook') [k.createdAt, k.lastUsedAt] = [new Date(Date.now() - 60 * DAY).toISOString(), new Date(Date.now() - 40 * DAY).toISOString()];
+      if (k.name === 'Quiet webhook')
+        [k.createdAt, k.lastUsedAt] = [
+          new Date(Date.now() - 60 * DAY).toISOString(),
+          new Date(Date.now() - 40 * DAY).toISOString(),
+        ];
       if (k.name === 'Busy worker') k.lastUsedAt = new Date().toISOString();
     }
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -101,11 +111,13 @@ for (const theme of ['light', 'dark'] as const) {
     await shot(page, 'first-run', theme);
 
     // Connect: two live organizations, one test.
-    for (const [i, [key, name]] of ([
-      [acme.admin.live, 'Acme'],
-      [payments.admin.live, 'Payments'],
-      [globex.admin.test, 'Globex'],
-    ] as const).entries()) {
+    for (const [i, [key, name]] of (
+      [
+        [acme.admin.live, 'Acme'],
+        [payments.admin.live, 'Payments'],
+        [globex.admin.test, 'Globex'],
+      ] as const
+    ).entries()) {
       if (i > 0) await page.getByRole('button', { name: '+ Add organization' }).click();
       await page.getByLabel('Admin API key').fill(key);
       await page.getByLabel('Organization name (optional)').fill(name);
@@ -124,8 +136,13 @@ for (const theme of ['light', 'dark'] as const) {
     expect(r, 'LIVE banner is red').toBeGreaterThan(150);
     expect(Math.max(g, b), 'LIVE banner is red').toBeLessThan(80);
     expect(parseRgb(await css(banner, 'color')), 'LIVE banner text is white').toEqual([255, 255, 255]);
-    expect(parseRgb(await css(page.getByRole('radio', { name: 'LIVE' }), 'background-color'))[0], 'LIVE switch is red').toBeGreaterThan(150);
-    expect(parseRgb(await css(page.locator('.org-view'), 'border-top-color'))[0], 'LIVE frame is red').toBeGreaterThan(150);
+    expect(
+      parseRgb(await css(page.getByRole('radio', { name: 'LIVE' }), 'background-color'))[0],
+      'LIVE switch is red',
+    ).toBeGreaterThan(150);
+    expect(parseRgb(await css(page.locator('.org-view'), 'border-top-color'))[0], 'LIVE frame is red').toBeGreaterThan(
+      150,
+    );
     await expectNoAxeViolations(page, `organization LIVE keys (${theme})`);
     await shot(page, 'org-live', theme);
 
@@ -213,7 +230,10 @@ for (const theme of ['light', 'dark'] as const) {
     // The rotation wizard (its stepper: done, waiting for you, not yet), on the LIVE admin key.
     await nav.getByRole('button', { name: /Acme/ }).click();
     await expect(page.getByRole('heading', { name: 'Acme', level: 1 })).toBeVisible();
-    await page.getByRole('row', { name: /Keydeck admin \(live\)/ }).getByRole('button', { name: /^Rotate/ }).click();
+    await page
+      .getByRole('row', { name: /Keydeck admin \(live\)/ })
+      .getByRole('button', { name: /^Rotate/ })
+      .click();
     const start = page.getByRole('dialog', { name: /^Rotate “/ });
     await start.getByLabel(/I understand this rotates a LIVE key/).check();
     await expectNoAxeViolations(page, `start rotation (${theme})`);

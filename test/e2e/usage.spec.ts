@@ -16,10 +16,14 @@ async function connectAll(page: Page, orgs: [key: string, name: string][]): Prom
   }
 }
 
-test('overview, usage flags, refresh all, activity export, palette and shortcuts, offline lists', async ({ page, keydeck }) => {
+test('overview, usage flags, refresh all, activity export, palette and shortcuts, offline lists', async ({
+  page,
+  keydeck,
+}) => {
   const lg = keydeck.sandbox.laghav.seedOrg('Acme', [{ name: 'Old web key', environment: 'live' }]);
   const sk = keydeck.sandbox.skapi.seedOrg('Payments', [{ name: 'Unused checkout', environment: 'live' }]);
-  for (const k of keydeck.sandbox.laghav.keysOf(lg.org.id)) if (k.name === 'Old web key') k.createdAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
+  for (const k of keydeck.sandbox.laghav.keysOf(lg.org.id))
+    if (k.name === 'Old web key') k.createdAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
   await page.goto(keydeck.host.url);
   await connectAll(page, [
     [lg.admin.live, 'Acme'],
@@ -49,7 +53,16 @@ test('overview, usage flags, refresh all, activity export, palette and shortcuts
   const flagCells = page.locator('.usage-scroll [role="row"] .usage-flags');
   await expect(flagCells.first()).toHaveText('due');
   const flagTexts = await flagCells.allTextContents();
-  const rank = (t: string) => (t.startsWith('due') ? 0 : t.startsWith('stale') ? 1 : t.startsWith('never used') ? 2 : t.startsWith('clock ahead') ? 3 : 4);
+  const rank = (t: string) =>
+    t.startsWith('due')
+      ? 0
+      : t.startsWith('stale')
+        ? 1
+        : t.startsWith('never used')
+          ? 2
+          : t.startsWith('clock ahead')
+            ? 3
+            : 4;
   expect(flagTexts.map(rank)).toEqual([...flagTexts.map(rank)].sort((a, b) => a - b));
   expect(flagTexts.join('|')).not.toMatch(/since|usedsince|[a-z]{2,}(due|stale|never)/);
   await page.getByRole('button', { name: /^Flags/ }).click();
@@ -61,18 +74,29 @@ test('overview, usage flags, refresh all, activity export, palette and shortcuts
   // Words, never the action's id; the filter offers every action of the contract, in words.
   await expect(page.getByRole('table').getByText('org.connect')).toHaveCount(0);
   const actionFilter = page.getByRole('combobox', { name: 'Action' });
-  expect(await actionFilter.locator('option').allTextContents()).toEqual(['All', ...ACTIVITY_ACTIONS.map((a) => ACTION_WORDS[a])]);
+  expect(await actionFilter.locator('option').allTextContents()).toEqual([
+    'All',
+    ...ACTIVITY_ACTIONS.map((a) => ACTION_WORDS[a]),
+  ]);
   await actionFilter.selectOption({ label: 'Cancelled a rotation' });
-  await expect(page.getByText('No activity matches these filters. Filtered on action: Cancelled a rotation.')).toBeVisible();
+  await expect(
+    page.getByText('No activity matches these filters. Filtered on action: Cancelled a rotation.'),
+  ).toBeVisible();
   await actionFilter.selectOption({ label: 'All' });
   await expect(page.getByRole('row', { name: /Connected an organization.*Payments/ })).toBeVisible();
   await expectNoAxeViolations(page, 'activity');
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
   const text = readFileSync((await csv.path()) ?? '', 'utf8');
   expect(text.split('\r\n')[0]).toBe('at,action,orgName,orgId,environment,keyId,last4,detail');
   expect(text).toContain('"org.connect","Payments"');
   expect(text).not.toContain(lg.admin.live);
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
   expect((JSON.parse(readFileSync((await json.path()) ?? '', 'utf8')) as unknown[]).length).toBe(2);
 
   // The palette and the shortcuts; the last selection survives a reload.
@@ -112,7 +136,11 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   ]);
   for (const k of keydeck.sandbox.skapi.keysOf(sk.org.id)) {
     if (k.name === 'Old checkout') k.createdAt = new Date(Date.now() - 120 * day).toISOString();
-    if (k.name === 'Quiet webhook') [k.createdAt, k.lastUsedAt] = [new Date(Date.now() - 60 * day).toISOString(), new Date(Date.now() - 40 * day).toISOString()];
+    if (k.name === 'Quiet webhook')
+      [k.createdAt, k.lastUsedAt] = [
+        new Date(Date.now() - 60 * day).toISOString(),
+        new Date(Date.now() - 40 * day).toISOString(),
+      ];
     if (k.name === 'Busy worker') k.lastUsedAt = new Date().toISOString();
   }
   await page.goto(keydeck.host.url);
@@ -138,13 +166,21 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   await expect(acmeChart).toContainText('last use unknown for 1 (drawn by age)');
 
   // The chart (loaded on demand) plots the organization's keys, with a text equivalent.
-  await page.getByRole('navigation').getByRole('button', { name: /Payments/ }).click();
+  await page
+    .getByRole('navigation')
+    .getByRole('button', { name: /Payments/ })
+    .click();
   await page.getByRole('button', { name: 'Usage' }).click();
   const chart = page.getByTestId('usage-chart');
   await expect(chart).toHaveAttribute('data-plotted', '4');
   // The legend and the text equivalent give the flags' own counts, the same as the summary line.
-  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /1 due for rotation, 2 stale, 1 never used, 2 healthy/);
-  await expect(chart.getByTestId('chart-legend')).toHaveText(/Due for rotation \(1\).*Stale \(2\).*Never used \(1\).*Healthy \(2\)/);
+  await expect(chart.getByRole('img')).toHaveAttribute(
+    'aria-label',
+    /1 due for rotation, 2 stale, 1 never used, 2 healthy/,
+  );
+  await expect(chart.getByTestId('chart-legend')).toHaveText(
+    /Due for rotation \(1\).*Stale \(2\).*Never used \(1\).*Healthy \(2\)/,
+  );
   await expectNoAxeViolations(page, 'usage chart');
   await page.screenshot({ path: 'reports/usage-chart.png', fullPage: true });
 
@@ -200,7 +236,10 @@ test('chart, quotas, policy, settings and the reminder banner', async ({ page, k
   await expect.poll(() => keydeck.meta().settings).toEqual({ reminders: false });
 });
 
-test('provider content is untrusted: a hostile key name renders as text, and a huge one stays bounded', async ({ page, keydeck }) => {
+test('provider content is untrusted: a hostile key name renders as text, and a huge one stays bounded', async ({
+  page,
+  keydeck,
+}) => {
   const hostile = '<img src=x onerror="window.__xss=1">';
   const sk = keydeck.sandbox.skapi.seedOrg('Payments', [
     { name: hostile, environment: 'live' },

@@ -2,7 +2,10 @@ import { expect, expectNoAxeViolations, test } from './fixtures.js';
 
 /** Words a person uses, and a switch that keeps focus where the selection is (issue 14). */
 
-test('the environment is named in words in both environments, and the switch moves focus with the selection', async ({ page, keydeck }) => {
+test('the environment is named in words in both environments, and the switch moves focus with the selection', async ({
+  page,
+  keydeck,
+}) => {
   const admin = keydeck.seed('Acme');
   await page.goto(keydeck.host.url);
   await page.getByLabel('API key').fill(admin.live);
@@ -32,13 +35,20 @@ test('the environment is named in words in both environments, and the switch mov
   await expect(live).toBeFocused();
 });
 
-test('a key field tells a short key it is short, and promises detection only where a prefix exists', async ({ page, keydeck }) => {
+test('a key field tells a short key it is short, and promises detection only where a prefix exists', async ({
+  page,
+  keydeck,
+}) => {
   await page.goto(keydeck.host.url);
   await expect(page.getByTestId('key-hint')).toContainText('Legba publishes none');
   await page.getByLabel('API key').fill('lgh_live_abc');
-  await expect(page.getByTestId('key-hint')).toHaveText('The key is too short: Keydeck expects at least 8 characters after lgh_live_, and this has 3. Copy it again in full.');
+  await expect(page.getByTestId('key-hint')).toHaveText(
+    'The key is too short: Keydeck expects at least 8 characters after lgh_live_, and this has 3. Copy it again in full.',
+  );
   await page.getByLabel('API key').fill(`lt_live_${'a'.repeat(31)}`);
-  await expect(page.getByTestId('key-hint')).toContainText('Keydeck expects 32 characters after lt_live_, and this has 31');
+  await expect(page.getByTestId('key-hint')).toContainText(
+    'Keydeck expects 32 characters after lt_live_, and this has 31',
+  );
   // A key with no known prefix: the person says whose it is; for Legba, nothing is promised from the key.
   await page.getByLabel('API key').fill('abcdefghijklmnopqrstuvwx');
   await page.getByRole('combobox', { name: 'Provider' }).selectOption('legba');

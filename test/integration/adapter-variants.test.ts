@@ -58,8 +58,13 @@ describe('verify: documented-shape variants', () => {
     expect(f.error.code).toBe('PROVIDER_BAD_RESPONSE');
   });
   it.each(PROVIDERS)('%s refuses an HTML 200', async (provider) => {
-    const f = await failure(adapterFor(provider).verify(ctx(await answering(200, '<html>sign in</html>', 'text/html'))));
-    expect(f.error).toMatchObject({ code: 'PROVIDER_BAD_RESPONSE', provider: { status: 200, contentType: 'text/html' } });
+    const f = await failure(
+      adapterFor(provider).verify(ctx(await answering(200, '<html>sign in</html>', 'text/html'))),
+    );
+    expect(f.error).toMatchObject({
+      code: 'PROVIDER_BAD_RESPONSE',
+      provider: { status: 200, contentType: 'text/html' },
+    });
   });
 });
 
@@ -74,21 +79,32 @@ describe('Laghav create: where the secret may be', () => {
     expect(created?.key).toMatchObject({ id: 'key_1', environment: 'live', last4: 'ijkl' });
   });
   it('a create answer without a secret still names the key it made (so it can be revoked), and its empty secret is refused', async () => {
-    const created = await adapterFor('laghav').create?.(ctx(await answering(201, '{"id":"key_1","name":"n"}')), { name: 'n' });
+    const created = await adapterFor('laghav').create?.(ctx(await answering(201, '{"id":"key_1","name":"n"}')), {
+      name: 'n',
+    });
     expect(created?.key.id).toBe('key_1');
     expect(created?.secret).toBe('');
     const { checkFromProvider } = await import('../../electron/core/credentials.js');
-    expect(() => checkFromProvider(created?.secret ?? '', { provider: 'laghav', environment: 'live' })).toThrow(/refuses/);
+    expect(() => checkFromProvider(created?.secret ?? '', { provider: 'laghav', environment: 'live' })).toThrow(
+      /refuses/,
+    );
   });
   it('refuses a create answer that names no key', async () => {
-    const f = await failure(adapterFor('laghav').create?.(ctx(await answering(201, '{"name":"n","key":"lgh_live_abcdefghijkl"}')), { name: 'n' }));
+    const f = await failure(
+      adapterFor('laghav').create?.(ctx(await answering(201, '{"name":"n","key":"lgh_live_abcdefghijkl"}')), {
+        name: 'n',
+      }),
+    );
     expect(f.error.code).toBe('PROVIDER_BAD_RESPONSE');
   });
 });
 
 describe('sk-style revoke answers', () => {
   it('accepts the documented body and a bare 204', async () => {
-    await adapterFor('skapi').revoke?.(ctx(await answering(200, '{"success":true,"message":"API key revoked successfully"}')), 'key_1');
+    await adapterFor('skapi').revoke?.(
+      ctx(await answering(200, '{"success":true,"message":"API key revoked successfully"}')),
+      'key_1',
+    );
     await server?.close();
     await adapterFor('skapi').revoke?.(ctx(await answering(204, '', '')), 'key_1');
   });

@@ -17,7 +17,8 @@ async function start(options: Parameters<typeof startSandbox>[0] = {}) {
   return s;
 }
 
-const portOf = (s: Sandbox) => Object.fromEntries(Object.entries(s.servers).map(([p, x]) => [p, Number(new URL(x.origin).port)]));
+const portOf = (s: Sandbox) =>
+  Object.fromEntries(Object.entries(s.servers).map(([p, x]) => [p, Number(new URL(x.origin).port)]));
 
 describe('sandbox state for the kept demo', () => {
   it('round-trips organizations, keys, statuses and dates without a secret, on the same ports', async () => {
@@ -37,7 +38,11 @@ describe('sandbox state for the kept demo', () => {
     expect(changes).toBeGreaterThan(5);
 
     // A create through the API: the state saved in onChange already holds the key when the answer arrives.
-    const res = await fetch(`${first.urls.laghav}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${acme.admin.live}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Made by API' }) });
+    const res = await fetch(`${first.urls.laghav}/api/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.admin.live}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Made by API' }),
+    });
     const made = (await res.json()) as { id: string; key: string };
     expect(saved?.providers.laghav?.keys.keys.some((k) => k.key.id === made.id)).toBe(true);
     const revoked = first.skapi.mint(sk.org.id, 'Old', 'live');
@@ -47,7 +52,17 @@ describe('sandbox state for the kept demo', () => {
 
     const state = first.exportState();
     const text = JSON.stringify(state);
-    for (const secret of [acme.admin.live, acme.admin.test, made.key, sk.admin.live, revoked.secret, used.secret, legba.admin.live, ...first.laghav.issued, ...first.skapi.issued]) {
+    for (const secret of [
+      acme.admin.live,
+      acme.admin.test,
+      made.key,
+      sk.admin.live,
+      revoked.secret,
+      used.secret,
+      legba.admin.live,
+      ...first.laghav.issued,
+      ...first.skapi.issued,
+    ]) {
       expect(text.includes(secret), 'a secret in the saved state').toBe(false);
     }
     const ports = portOf(first);
@@ -63,7 +78,9 @@ describe('sandbox state for the kept demo', () => {
     expect(second.skapi.identify(used.secret)?.lastUsedAt).toBe('2026-01-02T03:04:05.000Z');
     expect([...second.legba.orgs.keys()]).toEqual([legba.org.id]);
     // And over HTTP, as Keydeck calls it: the restored key lists its organization's keys.
-    const list = (await (await fetch(`${second.urls.laghav}/api/keys`, { headers: { authorization: `Bearer ${acme.admin.live}` } })).json()) as { data: { name: string }[] };
+    const list = (await (
+      await fetch(`${second.urls.laghav}/api/keys`, { headers: { authorization: `Bearer ${acme.admin.live}` } })
+    ).json()) as { data: { name: string }[] };
     expect(list.data.map((k) => k.name)).toEqual(['Keydeck admin (live)', 'Web', 'Made by API']);
     // New organizations and keys get fresh ids after a restore.
     const next = second.laghav.seedOrg('Next');
@@ -80,7 +97,12 @@ describe('sandbox state for the kept demo', () => {
   });
 
   it('refuses a state saved for another provider', () => {
-    return startSandbox({ state: { version: 1, providers: { laghav: { provider: 'skapi', orgs: [], keys: { pepper: '00', seq: 0, keys: [] } } } } }).then(
+    return startSandbox({
+      state: {
+        version: 1,
+        providers: { laghav: { provider: 'skapi', orgs: [], keys: { pepper: '00', seq: 0, keys: [] } } },
+      },
+    }).then(
       (s) => {
         open.push(s);
         throw new Error('started');

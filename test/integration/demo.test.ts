@@ -32,12 +32,17 @@ const started: Demo[] = [];
 let root: string;
 
 function demo(args: string[], env: NodeJS.ProcessEnv): Demo {
-  const proc = spawn(process.execPath, ['--import', 'tsx', DEMO, ...PREVIEW, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', DEMO, ...PREVIEW, ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => proc.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.on('exit', (code, signal) => done({ code, signal })),
+  );
   const d: Demo = {
     proc,
     out: () => out,
@@ -45,7 +50,10 @@ function demo(args: string[], env: NodeJS.ProcessEnv): Demo {
     exited,
     line: (pattern, ms = 90_000) =>
       new Promise((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no line matching ${pattern} within ${ms} ms:\n${out}\n${err}`)), ms);
+        const timer = setTimeout(
+          () => fail(new Error(`no line matching ${pattern} within ${ms} ms:\n${out}\n${err}`)),
+          ms,
+        );
         const look = () => {
           const hit = out.split('\n').find((l) => pattern.test(l));
           if (hit) {
@@ -92,23 +100,33 @@ async function stop(d: Demo, signal: NodeJS.Signals = 'SIGINT') {
 async function connect(url: string): Promise<{ call<T>(channel: string, input?: unknown): Promise<T>; close(): void }> {
   const { origin, hash } = new URL(url);
   const token = new URLSearchParams(hash.slice(1)).get('token') ?? '';
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, [RPC_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`], { headers: { origin } });
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, [RPC_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`], {
+    headers: { origin },
+  });
   await new Promise((done, fail) => {
     ws.once('open', done);
     ws.once('error', fail);
   });
   let id = 0;
-  const waiting = new Map<number, (r: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void>();
+  const waiting = new Map<
+    number,
+    (r: { ok: boolean; value?: unknown; error?: { code: string; message: string } }) => void
+  >();
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { id: number; result: { ok: boolean; value?: unknown; error?: { code: string; message: string } } };
+    const m = JSON.parse(data.toString()) as {
+      id: number;
+      result: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    };
     waiting.get(m.id)?.(m.result);
   });
   return {
     call: async <T>(channel: string, input: unknown = {}) => {
-      const result = await new Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>((done) => {
-        waiting.set(++id, done);
-        ws.send(JSON.stringify({ id, channel, input }));
-      });
+      const result = await new Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>(
+        (done) => {
+          waiting.set(++id, done);
+          ws.send(JSON.stringify({ id, channel, input }));
+        },
+      );
       if (!result.ok) throw new Error(`${channel}: ${result.error?.code} ${result.error?.message}`);
       return result.value as T;
     },
@@ -163,11 +181,16 @@ describe('npm run demo with no D-Bus session (no keychain at all)', () => {
     const core = await connect(url);
     try {
       expect(await core.call('vault.status', {})).toMatchObject({ mode: 'session' });
-      const { organizations } = await core.call<{ organizations: { name: string; sessionOnly?: boolean; environments: string[] }[] }>('orgs.list');
+      const { organizations } = await core.call<{
+        organizations: { name: string; sessionOnly?: boolean; environments: string[] }[];
+      }>('orgs.list');
       expect(organizations.map((o) => o.name).sort()).toEqual(['Acme Corp', 'Globex Support', 'Initech Payments']);
       expect(organizations.every((o) => o.sessionOnly && o.environments.join() === 'test')).toBe(true);
       // Every view has something true to show on first open: due, stale and never-used keys.
-      const overview = await core.call<{ summary: { keys: number; due: number; stale: number; neverUsed: number } }>('usage.overview', {});
+      const overview = await core.call<{ summary: { keys: number; due: number; stale: number; neverUsed: number } }>(
+        'usage.overview',
+        {},
+      );
       expect(overview.summary.keys).toBeGreaterThan(5);
       expect(overview.summary.due).toBeGreaterThan(0);
       expect(overview.summary.stale).toBeGreaterThan(0);
@@ -200,7 +223,8 @@ describe('npm run demo with no D-Bus session (no keychain at all)', () => {
 describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
   const kept = new KeytarSecretStore('Keydeck Demo (kept)');
   const plain = new KeytarSecretStore('Keydeck Demo');
-  const accountsOf = async (store: KeytarSecretStore, orgIds: string[]) => (await store.list()).filter((a) => orgIds.includes(a.account.split(':')[1] ?? ''));
+  const accountsOf = async (store: KeytarSecretStore, orgIds: string[]) =>
+    (await store.list()).filter((a) => orgIds.includes(a.account.split(':')[1] ?? ''));
 
   beforeAll(async () => {
     // These tests need the real keychain: run them under scripts/with-keyring.sh (npm test does).
@@ -212,7 +236,13 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
     const dir = join(root, 'kept');
     const first = demo(['--keep', '--dir', dir, '--json'], env);
     const one = await ready(first);
-    expect(one).toMatchObject({ kept: true, resumed: false, keychain: 'keychain', service: 'Keydeck Demo (kept)', runDir: dir });
+    expect(one).toMatchObject({
+      kept: true,
+      resumed: false,
+      keychain: 'keychain',
+      service: 'Keydeck Demo (kept)',
+      runDir: dir,
+    });
     const printed = [...first.err().matchAll(/\b(?:live|test) (\S{20,})/g)].map((m) => m[1]!);
     expect(printed.length).toBeGreaterThan(4);
 
@@ -221,9 +251,16 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
     const { organizations } = await core.call<{ organizations: { id: string; name: string }[] }>('orgs.list');
     expect(organizations).toHaveLength(5);
     const acme = organizations.find((o) => o.name === 'Acme Corp')!;
-    const { keys } = await core.call<{ keys: { heldCredentialId?: string; isAdmin: boolean }[] }>('keys.list', { orgId: acme.id, environment: 'test' });
+    const { keys } = await core.call<{ keys: { heldCredentialId?: string; isAdmin: boolean }[] }>('keys.list', {
+      orgId: acme.id,
+      environment: 'test',
+    });
     const credentialId = keys.find((k) => k.isAdmin)!.heldCredentialId!;
-    const started = await core.call<RotationView>('rotation.start', { orgId: acme.id, credentialId, confirmLive: false });
+    const started = await core.call<RotationView>('rotation.start', {
+      orgId: acme.id,
+      credentialId,
+      confirmLive: false,
+    });
     expect(started).toMatchObject({ step: 'deploy', status: 'needs-user' });
     core.close();
     const orgIds = organizations.map((o) => o.id);
@@ -235,8 +272,14 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
     expect((await first.exited).signal).toBe('SIGKILL');
     const saved = readFileSync(join(dir, 'sandbox.json'), 'utf8') + readFileSync(join(dir, 'demo.json'), 'utf8');
     // The sandbox keeps keys hashed, on disk too: no secret it ever printed is in its files.
-    expect(printed.filter((secret) => saved.includes(secret)), 'printed secrets in the kept files').toEqual([]);
-    expect(/(lgh|sk|lt)_(live|test)_[A-Za-z0-9]{32}|leadey_sk_live_[A-Za-z0-9]{32}/.exec(saved)?.[0], 'a key-shaped string in the kept files').toBeUndefined();
+    expect(
+      printed.filter((secret) => saved.includes(secret)),
+      'printed secrets in the kept files',
+    ).toEqual([]);
+    expect(
+      /(lgh|sk|lt)_(live|test)_[A-Za-z0-9]{32}|leadey_sk_live_[A-Za-z0-9]{32}/.exec(saved)?.[0],
+      'a key-shaped string in the kept files',
+    ).toBeUndefined();
 
     const second = demo(['--keep', '--dir', dir, '--json'], env);
     const two = await ready(second);
@@ -252,7 +295,10 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
       expect(open).toMatchObject({ step: 'deploy', status: 'needs-user', canCancel: true, orgName: 'Acme Corp' });
       // Resume to the end: the restored sandbox accepts the new key and refuses the old one.
       let r = await core.call<RotationView>('rotation.act', { rotationId: open.id, action: { kind: 'deployed' } });
-      r = await core.call<RotationView>('rotation.act', { rotationId: r.id, action: { kind: 'confirmUse', override: false } });
+      r = await core.call<RotationView>('rotation.act', {
+        rotationId: r.id,
+        action: { kind: 'confirmUse', override: false },
+      });
       expect(r).toMatchObject({ status: 'done' });
     } finally {
       core.close();
@@ -280,11 +326,21 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
     const one = await ready(first);
     expect(one).toMatchObject({ kept: false, keychain: 'keychain', service: 'Keydeck Demo' });
     expect(one.runDir.startsWith(env.TMPDIR!)).toBe(true);
-    expect(JSON.parse(readFileSync(join(one.runDir, 'demo-run.json'), 'utf8'))).toMatchObject({ pid: first.proc.pid, kind: 'plain' });
+    expect(JSON.parse(readFileSync(join(one.runDir, 'demo-run.json'), 'utf8'))).toMatchObject({
+      pid: first.proc.pid,
+      kind: 'plain',
+    });
     const core = await connect(one.url);
     const orgIds = (await core.call<{ organizations: { id: string }[] }>('orgs.list')).organizations.map((o) => o.id);
     // A history from the sandbox's own dates: every view has something true to show on first open.
-    const overview = await core.call<{ rows: { orgName: string; key: { name: string }; flags: { due: boolean; stale: boolean; neverUsed: boolean; ageDays?: number } }[]; summary: { organizations: number; unlisted: number } }>('usage.overview', {});
+    const overview = await core.call<{
+      rows: {
+        orgName: string;
+        key: { name: string };
+        flags: { due: boolean; stale: boolean; neverUsed: boolean; ageDays?: number };
+      }[];
+      summary: { organizations: number; unlisted: number };
+    }>('usage.overview', {});
     expect(overview.summary).toMatchObject({ organizations: 5, unlisted: 0 });
     const flagged = (name: string) => overview.rows.find((r) => r.key.name === name)?.flags;
     expect(flagged('Production web app')).toMatchObject({ due: true });
@@ -309,7 +365,16 @@ describe('npm run demo with a keychain (scripts/with-keyring.sh)', () => {
     // A folder of a demo still running (a live pid) is left alone.
     const alive = join(env.TMPDIR!, 'keydeck-demo-alive');
     mkdirSync(join(alive, 'profile'), { recursive: true });
-    writeFileSync(join(alive, 'demo-run.json'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), kind: 'plain', service: 'Keydeck Demo', startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(alive, 'demo-run.json'),
+      JSON.stringify({
+        pid: process.pid,
+        host: (await import('node:os')).hostname(),
+        kind: 'plain',
+        service: 'Keydeck Demo',
+        startedAt: new Date().toISOString(),
+      }),
+    );
 
     const second = demo(['--json'], env);
     const two = await ready(second);

@@ -36,10 +36,17 @@ const faults: [string, () => Fault, ErrorCode, number?][] = [
   ['a connection reset', () => ({ kind: 'reset' }), 'NETWORK_ERROR'],
   ['malformed JSON', () => ({ kind: 'malformed-json' }), 'PROVIDER_BAD_RESPONSE', 200],
   ['a trickled body', () => ({ kind: 'trickle', intervalMs: 50 }), 'NETWORK_TIMEOUT'],
-  ['a redirect to another port', () => ({ kind: 'redirect', location: `${elsewhere.url}/steal` }), 'REDIRECT_REFUSED', 307],
+  [
+    'a redirect to another port',
+    () => ({ kind: 'redirect', location: `${elsewhere.url}/steal` }),
+    'REDIRECT_REFUSED',
+    307,
+  ],
   ['a 2 MB body', () => ({ kind: 'huge-body', bytes: 2_000_000 }), 'PROVIDER_BAD_RESPONSE', 200],
 ];
-const cases = PROVIDERS.flatMap((p) => faults.map(([name, make, code, status]) => [p, name, make, code, status] as const));
+const cases = PROVIDERS.flatMap((p) =>
+  faults.map(([name, make, code, status]) => [p, name, make, code, status] as const),
+);
 
 describe('fault suite: every fault × every provider ends in the right typed error within the deadline', () => {
   it.each(cases)('%s: %s', async (provider, _name, make, code, status) => {
@@ -49,7 +56,14 @@ describe('fault suite: every fault × every provider ends in the right typed err
     const http = new HttpClient({ deadlineMs: DEADLINE, sleep: async () => undefined });
     const started = Date.now();
     try {
-      const f = await failure(adapterFor(provider).verify({ http, baseUrl: sandbox.urls[provider], secret: admins[provider].secret, providerOrgId: admins[provider].orgId }));
+      const f = await failure(
+        adapterFor(provider).verify({
+          http,
+          baseUrl: sandbox.urls[provider],
+          secret: admins[provider].secret,
+          providerOrgId: admins[provider].orgId,
+        }),
+      );
       expect(f.error.code).toBe(code);
       if (status !== undefined) expect(f.error.provider?.status).toBe(status);
       if (code === 'PROVIDER_RATE_LIMITED') expect(f.error.retryAfterSeconds).toBe(3600);
@@ -64,6 +78,12 @@ describe('fault suite: every fault × every provider ends in the right typed err
 
   it('after the faults, every provider answers normally again', async () => {
     const http = new HttpClient();
-    for (const p of PROVIDERS) await adapterFor(p).verify({ http, baseUrl: sandbox.urls[p], secret: admins[p].secret, providerOrgId: admins[p].orgId });
+    for (const p of PROVIDERS)
+      await adapterFor(p).verify({
+        http,
+        baseUrl: sandbox.urls[p],
+        secret: admins[p].secret,
+        providerOrgId: admins[p].orgId,
+      });
   });
 });

@@ -75,7 +75,12 @@ describe.runIf(mounted)('a full disk never costs a created key', () => {
     const r = await ws.call('keys.create', { orgId, environment: 'live', name: 'On a full disk', keep: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const value = r.value as { secret: string; heldCredentialId?: string; keepError?: KeydeckError; problems?: KeydeckError[] };
+    const value = r.value as {
+      secret: string;
+      heldCredentialId?: string;
+      keepError?: KeydeckError;
+      problems?: KeydeckError[];
+    };
     // The key exists, its one secret reached the person, and it works.
     expect(sandbox.laghav.truth(sandboxOrg).length).toBe(before + 1);
     expect(sandbox.laghav.accepts(value.secret)).toBe(true);

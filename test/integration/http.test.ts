@@ -50,7 +50,9 @@ describe('HttpClient', () => {
       res.writeHead(302, { location: `${other.url}/steal` });
       res.end();
     });
-    const f = await failure(new HttpClient().send({ method: 'GET', url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' } }));
+    const f = await failure(
+      new HttpClient().send({ method: 'GET', url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' } }),
+    );
     expect(f.error.code).toBe('REDIRECT_REFUSED');
     expect(f.error.provider?.status).toBe(302);
     expect(other.requests).toHaveLength(0);
@@ -98,7 +100,10 @@ describe('HttpClient', () => {
       res.end('{}');
     });
     const delays: number[] = [];
-    const res = await new HttpClient({ maxAttempts: 3, sleep: async (ms) => void delays.push(ms) }).send({ method: 'GET', url: s.url });
+    const res = await new HttpClient({ maxAttempts: 3, sleep: async (ms) => void delays.push(ms) }).send({
+      method: 'GET',
+      url: s.url,
+    });
     expect(res.status).toBe(200);
     expect(delays[0]).toBe(2000);
     expect(delays[1]).toBeGreaterThanOrEqual(2000);
@@ -139,12 +144,33 @@ describe('HttpClient', () => {
 
   it('refuses a self-signed certificate with TLS_ERROR and never retries around it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     let hits = 0;
-    const tls = createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => {
-      hits++;
-      res.end('{}');
-    });
+    const tls = createServer(
+      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+      (_req, res) => {
+        hits++;
+        res.end('{}');
+      },
+    );
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
     const { port } = tls.address() as AddressInfo;
     try {
@@ -164,15 +190,53 @@ describe('HttpClient', () => {
   describe('with a trusted local CA', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-ca-'));
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Keydeck Test CA', '-days', '2', '-keyout', 'ca.key', '-out', 'ca.pem');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=Keydeck Test CA',
+      '-days',
+      '2',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+    );
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf', '-keyout', 'leaf.key', '-out', 'leaf.csr');
     const leaf = (name: string, host: string, days: string) => {
       writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:${host}\n`);
-      ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', days, '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        'leaf.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        days,
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.pem`,
+      );
       return readFileSync(join(dir, `${name}.pem`));
     };
-    const certs = { good: leaf('good', 'localhost', '2'), expired: leaf('expired', 'localhost', '-1'), wrongHost: leaf('wrong', 'api.other.example', '2') };
-    const trusting = () => new HttpClient({ ...noSleep, dispatcher: new Agent({ connect: { ca: readFileSync(join(dir, 'ca.pem')), rejectUnauthorized: true } }) });
+    const certs = {
+      good: leaf('good', 'localhost', '2'),
+      expired: leaf('expired', 'localhost', '-1'),
+      wrongHost: leaf('wrong', 'api.other.example', '2'),
+    };
+    const trusting = () =>
+      new HttpClient({
+        ...noSleep,
+        dispatcher: new Agent({ connect: { ca: readFileSync(join(dir, 'ca.pem')), rejectUnauthorized: true } }),
+      });
     async function serve(cert: Buffer) {
       const seen: (string | undefined)[] = [];
       const tls = createServer({ key: readFileSync(join(dir, 'leaf.key')), cert }, (req, res) => {
@@ -199,7 +263,9 @@ describe('HttpClient', () => {
     ] as const)('refuses %s with TLS_ERROR, sends no key and never retries', async (_name, which, code) => {
       const s = await serve(certs[which]);
       try {
-        const f = await failure(trusting().send({ method: 'GET', url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' } }));
+        const f = await failure(
+          trusting().send({ method: 'GET', url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' } }),
+        );
         expect(f.error.code).toBe('TLS_ERROR');
         expect(f.error.message).toContain(code);
         expect(s.seen).toHaveLength(0);
@@ -218,7 +284,14 @@ describe('HttpClient', () => {
         res.end();
       });
       for (const method of ['POST', 'DELETE'] as const) {
-        const f = await failure(new HttpClient(noSleep).send({ method, url: s.url, headers: { authorization: 'Bearer lgh_live_abcdefghijkl' }, json: method === 'POST' ? { name: 'x' } : undefined }));
+        const f = await failure(
+          new HttpClient(noSleep).send({
+            method,
+            url: s.url,
+            headers: { authorization: 'Bearer lgh_live_abcdefghijkl' },
+            json: method === 'POST' ? { name: 'x' } : undefined,
+          }),
+        );
         expect(f.error.code).toBe('REDIRECT_REFUSED');
       }
     }
@@ -267,7 +340,13 @@ describe('Laghav adapter against hostile answers', () => {
   });
 
   it('bounds an oversized provider list and oversized names', async () => {
-    const keys = Array.from({ length: 6000 }, (_, i) => ({ id: `key_${i}`, name: i === 0 ? 'n'.repeat(9000) : `k${i}`, prefix: 'lgh_live_', last4: 'abcd', status: 'active' }));
+    const keys = Array.from({ length: 6000 }, (_, i) => ({
+      id: `key_${i}`,
+      name: i === 0 ? 'n'.repeat(9000) : `k${i}`,
+      prefix: 'lgh_live_',
+      last4: 'abcd',
+      status: 'active',
+    }));
     const s = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ data: keys }));

@@ -76,7 +76,9 @@ describe.skipIf(skip)('a locked keychain and a restarted keychain daemon (gnome-
     expect(accountsSeenFromOutside()).toContain(`attribute.account = ${kept}`);
     // A locked key is not a missing key.
     expect((await failure(store.get(kept))).error.code).toBe('KEYCHAIN_LOCKED');
-    expect((await failure(store.set(account('laghav:org_locked:test:cred_new'), 'lgh_test_NotStored1234'))).error.code).toBe('KEYCHAIN_LOCKED');
+    expect(
+      (await failure(store.set(account('laghav:org_locked:test:cred_new'), 'lgh_test_NotStored1234'))).error.code,
+    ).toBe('KEYCHAIN_LOCKED');
     // Nothing of that name anywhere: the keychain's true answer, locked or not.
     expect(await store.delete('laghav:org_locked:live:cred_never')).toBe(false);
 
@@ -89,7 +91,12 @@ describe.skipIf(skip)('a locked keychain and a restarted keychain daemon (gnome-
     expect(await store.delete(kept)).toBe(false);
     // The replaced daemon left this process's libsecret talking to a gone daemon: calls now run in the helper.
     expect(keytarInProcessIsStale()).toBe(true);
-    recordFigure('keychain', 'locked collection mid-test', { scenarios: 1, typedErrors: 5, promptsWhileChecking: 0, lostSecrets: 0 });
+    recordFigure('keychain', 'locked collection mid-test', {
+      scenarios: 1,
+      typedErrors: 5,
+      promptsWhileChecking: 0,
+      lostSecrets: 0,
+    });
   });
 
   it('list() never takes the process down, even with the lock check off (findCredentials crashes its helper instead)', async () => {

@@ -23,7 +23,11 @@ const account = (name: string) => {
 
 const tsx = resolve('node_modules/.bin/tsx');
 const probe = resolve('test/integration/helpers/keychain-probe.ts');
-async function probeWith(env: NodeJS.ProcessEnv, args: string[] = [], wrap?: string): Promise<{ ok: boolean; code?: string; message?: string }> {
+async function probeWith(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  wrap?: string,
+): Promise<{ ok: boolean; code?: string; message?: string }> {
   const cmd = wrap ? ['sh', ['-c', `${wrap} "$@"`, 'sh', tsx, probe, ...args]] : [tsx, [probe, ...args]];
   // The probe ends itself with SIGKILL (see keychain-probe.ts), so execFile reports a failure: read stdout either way.
   const stdout = await run(cmd[0] as string, cmd[1] as string[], { env, timeout: 30_000 }).then(
@@ -78,7 +82,11 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
 
   it('maps "no Secret Service on the bus" to KEYCHAIN_UNAVAILABLE', async () => {
     // A D-Bus session with no keyring daemon in it.
-    const result = await probeWith({ ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-nokr-')) }, [service, 'set', '5000'], 'dbus-run-session --');
+    const result = await probeWith(
+      { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-nokr-')) },
+      [service, 'set', '5000'],
+      'dbus-run-session --',
+    );
     expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
     recordFigure('keychain', 'no Secret Service', { scenarios: 1, typedErrors: 1 });
   });
@@ -87,7 +95,11 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
     const lock =
       'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && ' +
       'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null && ';
-    const result = await probeWith({ ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-locked-')) }, [service, 'set'], `dbus-run-session -- sh -c '${lock} "$@"' sh`);
+    const result = await probeWith(
+      { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'kd-locked-')) },
+      [service, 'set'],
+      `dbus-run-session -- sh -c '${lock} "$@"' sh`,
+    );
     expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_LOCKED' });
     recordFigure('keychain', 'locked keyring', { scenarios: 1, typedErrors: 1 });
   });
@@ -97,7 +109,11 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
     const hung = createServer(() => undefined);
     await new Promise<void>((r) => hung.listen(socket, r));
     try {
-      const result = await probeWith({ ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` }, [service, 'set', '500']);
+      const result = await probeWith({ ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` }, [
+        service,
+        'set',
+        '500',
+      ]);
       expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
       recordFigure('keychain', 'hung call', { scenarios: 1, typedErrors: 1 });
     } finally {
@@ -108,7 +124,9 @@ describe('the real OS keychain (gnome-keyring over D-Bus)', () => {
   it('maps the messages keytar passes through on other platforms', () => {
     expect(mapKeychainError(new Error('Cannot create an item in a locked collection')).code).toBe('KEYCHAIN_LOCKED');
     expect(mapKeychainError(new Error('User canceled the operation.')).code).toBe('KEYCHAIN_LOCKED');
-    expect(mapKeychainError(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')).code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(mapKeychainError(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')).code).toBe(
+      'KEYCHAIN_UNAVAILABLE',
+    );
     expect(mapKeychainError(new Error('something else')).code).toBe('KEYCHAIN_ERROR');
   });
 });

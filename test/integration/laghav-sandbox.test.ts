@@ -31,7 +31,10 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
 
   it('401 INVALID_KEY for a key it never issued, mapped to KEY_INVALID with the provider code kept', async () => {
     const f = await failure(laghav.verify(ctx('lgh_live_NeverIssuedNeverIssued12')));
-    expect(f.error).toMatchObject({ code: 'KEY_INVALID', provider: { status: 401, code: 'INVALID_KEY', message: 'Invalid API key' } });
+    expect(f.error).toMatchObject({
+      code: 'KEY_INVALID',
+      provider: { status: 401, code: 'INVALID_KEY', message: 'Invalid API key' },
+    });
   });
 
   it('lists, creates (secret once, stored hashed) and revokes; a revoked key gets KEY_REVOKED', async () => {
@@ -42,7 +45,13 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
 
     const created = await laghav.create?.(ctx(admin.live), { name: 'Deploy', scope: 'app_deploy' });
     expect(created?.secret).toMatch(/^lgh_live_[A-Za-z0-9]{32}$/);
-    expect(created?.key).toMatchObject({ name: 'Deploy', scope: 'app_deploy', status: 'active', environment: 'live', last4: created?.secret.slice(-4) });
+    expect(created?.key).toMatchObject({
+      name: 'Deploy',
+      scope: 'app_deploy',
+      status: 'active',
+      environment: 'live',
+      last4: created?.secret.slice(-4),
+    });
     // The sandbox holds only the HMAC of the secret.
     expect(JSON.stringify([...sandbox.laghav.keys.byId.values()])).not.toContain(created?.secret);
     await laghav.verify(ctx(created?.secret ?? ''));
@@ -55,7 +64,10 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
   });
 
   it('a test key sees and creates test keys only', async () => {
-    const { admin } = sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }, { name: 'CI', environment: 'test' }]);
+    const { admin } = sandbox.laghav.seedOrg('Acme', [
+      { name: 'Web', environment: 'live' },
+      { name: 'CI', environment: 'test' },
+    ]);
     const list = await laghav.list?.(ctx(admin.test));
     expect(list?.map((k) => k.name).sort()).toEqual(['CI', 'Keydeck admin (test)']);
     const created = await laghav.create?.(ctx(admin.test), { name: 'tmp' });
@@ -86,7 +98,11 @@ describe('Laghav contract (adapter ↔ sandbox over real HTTP)', () => {
 
   it('refuses a create without a name', async () => {
     const { admin } = sandbox.laghav.seedOrg('Acme');
-    const res = await fetch(`${sandbox.urls.laghav}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.live}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${sandbox.urls.laghav}/api/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.live}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
   });
 });

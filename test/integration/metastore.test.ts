@@ -11,15 +11,31 @@ const fresh = () => {
   const backend = confBackend(dir);
   return { dir, backend, store: new MetaStore(backend) };
 };
-const org = (i: number) => ({ id: `org_abcdefgh${String(i).padStart(4, '0')}`, provider: 'laghav' as const, name: `Org ${i}`, createdAt: '2026-11-23T00:00:00Z' });
+const org = (i: number) => ({
+  id: `org_abcdefgh${String(i).padStart(4, '0')}`,
+  provider: 'laghav' as const,
+  name: `Org ${i}`,
+  createdAt: '2026-11-23T00:00:00Z',
+});
 
 describe('MetaStore over conf', () => {
   it('starts empty at the current schema version and writes a 0600 file', async () => {
     const { store, backend } = fresh();
-    expect(store.read()).toEqual({ schemaVersion: 3, organizations: [], credentials: [], activity: [], rotations: [], deployPrefs: {}, settings: { reminders: true } });
+    expect(store.read()).toEqual({
+      schemaVersion: 3,
+      organizations: [],
+      credentials: [],
+      activity: [],
+      rotations: [],
+      deployPrefs: {},
+      settings: { reminders: true },
+    });
     await store.update((d) => void d.organizations.push(org(1)));
     expect(statSync(backend.path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ schemaVersion: 3, organizations: [{ name: 'Org 1' }] });
+    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({
+      schemaVersion: 3,
+      organizations: [{ name: 'Org 1' }],
+    });
   });
 
   it('loses no update under 50 concurrent writers', async () => {
@@ -30,10 +46,14 @@ describe('MetaStore over conf', () => {
 
   it('refuses to persist anything shaped like a key', async () => {
     const { store, backend } = fresh();
-    const f = await store.update((d) => void d.organizations.push({ ...org(1), name: 'lgh_live_AbCdEfGhIjKlMnOp' })).catch((e: unknown) => e);
+    const f = await store
+      .update((d) => void d.organizations.push({ ...org(1), name: 'lgh_live_AbCdEfGhIjKlMnOp' }))
+      .catch((e: unknown) => e);
     expect(f).toBeInstanceOf(KeydeckFailure);
     expect((f as KeydeckFailure).error.code).toBe('INTERNAL');
-    expect(existsSync(backend.path) ? readFileSync(backend.path, 'utf8') : '').not.toContain('lgh_live_AbCdEfGhIjKlMnOp');
+    expect(existsSync(backend.path) ? readFileSync(backend.path, 'utf8') : '').not.toContain(
+      'lgh_live_AbCdEfGhIjKlMnOp',
+    );
     expect(store.read().organizations).toEqual([]);
   });
 
@@ -67,16 +87,34 @@ describe('MetaStore over conf', () => {
 describe('migrations', () => {
   it('brings a version 1 document to the current schema, keeping everything in it', async () => {
     const { store, backend } = fresh();
-    const v1 = { schemaVersion: 1, organizations: [org(1)], credentials: [], activity: [{ at: '2026-11-01T00:00:00Z', action: 'org.connect', orgId: org(1).id }] };
+    const v1 = {
+      schemaVersion: 1,
+      organizations: [org(1)],
+      credentials: [],
+      activity: [{ at: '2026-11-01T00:00:00Z', action: 'org.connect', orgId: org(1).id }],
+    };
     writeFileSync(backend.path, JSON.stringify(v1));
-    expect(store.read()).toEqual({ ...v1, schemaVersion: 3, rotations: [], deployPrefs: {}, settings: { reminders: true } });
+    expect(store.read()).toEqual({
+      ...v1,
+      schemaVersion: 3,
+      rotations: [],
+      deployPrefs: {},
+      settings: { reminders: true },
+    });
     await store.update(() => undefined);
     expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(3);
   });
 
   it('brings a version 2 document to version 3 with reminders on, rotations and deploy targets kept', async () => {
     const { store, backend } = fresh();
-    const v2 = { schemaVersion: 2, organizations: [org(1)], credentials: [], activity: [], rotations: [], deployPrefs: { c1: [{ kind: 'clipboard' }] } };
+    const v2 = {
+      schemaVersion: 2,
+      organizations: [org(1)],
+      credentials: [],
+      activity: [],
+      rotations: [],
+      deployPrefs: { c1: [{ kind: 'clipboard' }] },
+    };
     writeFileSync(backend.path, JSON.stringify(v2));
     expect(store.read()).toEqual({ ...v2, schemaVersion: 3, settings: { reminders: true } });
   });

@@ -31,7 +31,8 @@ const RUNS = Number(process.env.KEYDECK_MODEL_RUNS ?? 60);
  * `KEYDECK_MODEL_SEED=random` (as in `npm run test:explore`) searches new sequences, and a counterexample it finds is
  * added to the replayed sequences above the random run.
  */
-const SEED = process.env.KEYDECK_MODEL_SEED === 'random' ? undefined : Number(process.env.KEYDECK_MODEL_SEED ?? 20261124);
+const SEED =
+  process.env.KEYDECK_MODEL_SEED === 'random' ? undefined : Number(process.env.KEYDECK_MODEL_SEED ?? 20261124);
 const ENV_VAR = 'LAGHAV_API_KEY';
 
 interface Real {
@@ -116,7 +117,16 @@ async function tearDown(real: Real): Promise<void> {
 async function call(real: Real, channel: string, input: unknown, twice: boolean): Promise<Result<unknown> | undefined> {
   real.calls += twice ? 2 : 1;
   const ws = real.ws;
-  const run = () => Promise.race([ws.call(channel, input), new Promise<undefined>((resolve) => setImmediate(function poll() { if (real.killed) resolve(undefined); else setImmediate(poll); }))]);
+  const run = () =>
+    Promise.race([
+      ws.call(channel, input),
+      new Promise<undefined>((resolve) =>
+        setImmediate(function poll() {
+          if (real.killed) resolve(undefined);
+          else setImmediate(poll);
+        }),
+      ),
+    ]);
   const [first] = await Promise.all(twice ? [run(), run()] : [run()]);
   if (real.killed) {
     // Restart: a new process on the same profile and keychain (the dead one is abandoned as is).
@@ -130,7 +140,8 @@ async function call(real: Real, channel: string, input: unknown, twice: boolean)
 }
 
 const doc = (real: Real) => real.ws.meta.read();
-const openRotations = (real: Real) => doc(real).rotations.filter((r) => r.status !== 'done' && r.status !== 'cancelled');
+const openRotations = (real: Real) =>
+  doc(real).rotations.filter((r) => r.status !== 'done' && r.status !== 'cancelled');
 
 async function checkInvariants(real: Real): Promise<void> {
   const d = doc(real);
@@ -140,20 +151,41 @@ async function checkInvariants(real: Real): Promise<void> {
   // 2. Every active key Keydeck created at the provider is known to Keydeck.
   const known = new Set<string>([
     ...d.credentials.flatMap((c) => (c.providerKeyId ? [c.providerKeyId] : [])),
-    ...d.rotations.flatMap((r) => [r.newKey.providerKeyId, ...(r.status === 'done' || r.status === 'cancelled' ? [] : r.orphans.map((o) => o.providerKeyId))]).filter((x): x is string => Boolean(x)),
-    ...d.activity.filter((a) => a.action === 'key.create' && a.detail === 'not kept').flatMap((a) => (a.keyId ? [a.keyId] : [])),
+    ...d.rotations
+      .flatMap((r) => [
+        r.newKey.providerKeyId,
+        ...(r.status === 'done' || r.status === 'cancelled' ? [] : r.orphans.map((o) => o.providerKeyId)),
+      ])
+      .filter((x): x is string => Boolean(x)),
+    ...d.activity
+      .filter((a) => a.action === 'key.create' && a.detail === 'not kept')
+      .flatMap((a) => (a.keyId ? [a.keyId] : [])),
   ]);
-  const unknown = real.sandbox.laghav.truth(real.sandboxOrg).filter((k) => k.status === 'active' && !real.seeded.has(k.id) && !known.has(k.id));
+  const unknown = real.sandbox.laghav
+    .truth(real.sandboxOrg)
+    .filter((k) => k.status === 'active' && !real.seeded.has(k.id) && !known.has(k.id));
   // A process killed between a create and its answer leaves one key the journal names by intent
   // (and resume finds by name): at most one per rotation that is at that point.
-  const creating = new Set(openRotations(real).filter((r) => r.intent?.action === 'create').map((r) => r.newKey.name));
+  const creating = new Set(
+    openRotations(real)
+      .filter((r) => r.intent?.action === 'create')
+      .map((r) => r.newKey.name),
+  );
   const lost = unknown.filter((k) => !creating.has(k.name));
-  expect(lost.map((k) => `${k.id} (${k.name})`), 'an active key Keydeck created but does not know').toEqual([]);
-  for (const name of creating) expect(unknown.filter((k) => k.name === name).length, 'more than one key lost in one create').toBeLessThanOrEqual(1);
+  expect(
+    lost.map((k) => `${k.id} (${k.name})`),
+    'an active key Keydeck created but does not know',
+  ).toEqual([]);
+  for (const name of creating)
+    expect(unknown.filter((k) => k.name === name).length, 'more than one key lost in one create').toBeLessThanOrEqual(
+      1,
+    );
   // 3. With no rotation open, the deployed .env holds a key the provider accepts.
   if (openRotations(real).length === 0) {
     const value = parse(readFileSync(real.envFile))[ENV_VAR];
-    expect(value !== undefined && real.sandbox.laghav.accepts(value), 'the .env holds a key the provider refuses').toBe(true);
+    expect(value !== undefined && real.sandbox.laghav.accepts(value), 'the .env holds a key the provider refuses').toBe(
+      true,
+    );
     // ...and no backup holding a key outlives its rotation.
     const leftovers = readdirSync(real.envDir).filter((f) => f.endsWith('.bak'));
     expect(leftovers, 'a backup outlived its rotation').toEqual([]);
@@ -161,7 +193,8 @@ async function checkInvariants(real: Real): Promise<void> {
   // 4. No secret in any file of the profile folder.
   for (const file of filesUnder(real.profileDir)) {
     const text = readFileSync(file, 'latin1');
-    for (const secret of real.sandbox.laghav.issued) if (secret.length > 8) expect(text.includes(secret), `a key in ${file}`).toBe(false);
+    for (const secret of real.sandbox.laghav.issued)
+      if (secret.length > 8) expect(text.includes(secret), `a key in ${file}`).toBe(false);
   }
   // 5. Only declared error codes.
   expect(real.undeclared).toEqual([]);
@@ -169,18 +202,29 @@ async function checkInvariants(real: Real): Promise<void> {
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 type Cmd = fc.AsyncCommand<object, Real>;
 const twice = fc.boolean();
 
 class CreateKey implements Cmd {
-  constructor(readonly keep: boolean, readonly hostile: boolean, readonly twice: boolean) {}
+  constructor(
+    readonly keep: boolean,
+    readonly hostile: boolean,
+    readonly twice: boolean,
+  ) {}
   check = () => true;
   async run(_: object, real: Real) {
     if (this.hostile) real.sandbox.laghav.hostileCreate(['shell-injection']);
-    const r = await call(real, 'keys.create', { orgId: real.orgId, environment: 'live', name: `CI ${real.calls}`, keep: this.keep }, this.twice);
+    const r = await call(
+      real,
+      'keys.create',
+      { orgId: real.orgId, environment: 'live', name: `CI ${real.calls}`, keep: this.keep },
+      this.twice,
+    );
     if (r?.ok) expect(real.sandbox.laghav.accepts((r.value as { secret: string }).secret)).toBe(true);
     if (this.hostile) real.sandbox.laghav.modes.hostileCreates.length = 0;
     await checkInvariants(real);
@@ -189,7 +233,12 @@ class CreateKey implements Cmd {
 }
 
 class StartRotation implements Cmd {
-  constructor(readonly admin: boolean, readonly hostile: boolean, readonly twice: boolean, readonly kill?: number) {}
+  constructor(
+    readonly admin: boolean,
+    readonly hostile: boolean,
+    readonly twice: boolean,
+    readonly kill?: number,
+  ) {}
   check = () => true;
   async run(_: object, real: Real) {
     const cred = doc(real).credentials.find((c) => (this.admin ? c.role === 'admin' : c.role === 'held'));
@@ -201,17 +250,23 @@ class StartRotation implements Cmd {
     if (this.hostile) real.sandbox.laghav.modes.hostileCreates.length = 0;
     await checkInvariants(real);
   }
-  toString = () => `StartRotation(admin=${this.admin}, hostile=${this.hostile}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
+  toString = () =>
+    `StartRotation(admin=${this.admin}, hostile=${this.hostile}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
 }
 
 /** An action on the first open rotation; `kill` makes the process die after that many step boundaries. */
 class Act implements Cmd {
-  constructor(readonly action: 'deploy' | 'deployed' | 'confirmUse' | 'cancel' | 'resume', readonly twice: boolean, readonly kill?: number) {}
+  constructor(
+    readonly action: 'deploy' | 'deployed' | 'confirmUse' | 'cancel' | 'resume',
+    readonly twice: boolean,
+    readonly kill?: number,
+  ) {}
   check = () => true;
   async run(_: object, real: Real) {
     const r = openRotations(real)[0];
     if (!r) return;
-    const isAdmin = doc(real).credentials.find((c) => c.id === r.old.credentialId)?.role === 'admin' || r.old.role === 'admin';
+    const isAdmin =
+      doc(real).credentials.find((c) => c.id === r.old.credentialId)?.role === 'admin' || r.old.role === 'admin';
     const target = isAdmin ? real.envFile : join(real.envDir, `${r.old.credentialId}.env`);
     const action =
       this.action === 'deploy'
@@ -220,7 +275,8 @@ class Act implements Cmd {
           ? { kind: 'confirmUse', override: true }
           : { kind: this.action };
     // A person who answers "I deployed it myself" has done so (else the old key's revoke breaks what they left on it).
-    if (this.action === 'deployed' && r.step === 'deploy' && !r.deployResults.some((d) => d.ok)) await deployByHand(real, r.newKey.providerKeyId, target);
+    if (this.action === 'deployed' && r.step === 'deploy' && !r.deployResults.some((d) => d.ok))
+      await deployByHand(real, r.newKey.providerKeyId, target);
     if (this.action === 'cancel') await followCancelPlan(real, r.id, target);
     real.killAfter = this.kill;
     const answer = await call(real, 'rotation.act', { rotationId: r.id, action }, this.twice);
@@ -231,7 +287,8 @@ class Act implements Cmd {
     }
     await checkInvariants(real);
   }
-  toString = () => `Act(${this.action}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
+  toString = () =>
+    `Act(${this.action}, twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
 }
 
 /** What the person does by hand: puts a key of the rotation (read from the keychain) into the .env in place of what it holds. */
@@ -239,7 +296,10 @@ async function deployByHand(real: Real, keyId: string | undefined, target: strin
   if (!keyId || !existsSync(target)) return;
   const secret = (await real.secrets.list()).find((e) => real.sandbox.laghav.identify(e.secret)?.id === keyId)?.secret;
   if (!secret) return;
-  writeFileSync(target, readFileSync(target, 'utf8').replace(new RegExp(`^${ENV_VAR}=.*$`, 'm'), `${ENV_VAR}=${secret}`));
+  writeFileSync(
+    target,
+    readFileSync(target, 'utf8').replace(new RegExp(`^${ENV_VAR}=.*$`, 'm'), `${ENV_VAR}=${secret}`),
+  );
 }
 
 /**
@@ -251,21 +311,35 @@ async function followCancelPlan(real: Real, rotationId: string, target: string):
   const view = await real.ws.call('rotation.get', { rotationId });
   // Where the window offers no Cancel (past the point of no return) there is no plan to follow.
   if (!view.ok || !(view.value as RotationView).canCancel) return;
-  if (!(view.value as RotationView).cancelPlan.some((line) => /you put it yourself, put the old key back/.test(line))) return;
+  if (!(view.value as RotationView).cancelPlan.some((line) => /you put it yourself, put the old key back/.test(line)))
+    return;
   await deployByHand(real, doc(real).rotations.find((x) => x.id === rotationId)?.old.providerKeyId, target);
 }
 
 /** The natural next step of the first open rotation (deploy, confirm the deploy, confirm use, resume). */
 class Advance implements Cmd {
-  constructor(readonly twice: boolean, readonly kill?: number) {}
+  constructor(
+    readonly twice: boolean,
+    readonly kill?: number,
+  ) {}
   check = () => true;
   async run(model: object, real: Real) {
     const r = openRotations(real)[0];
     if (!r) return;
-    const next: Act['action'] = r.status === 'failed' || r.status === 'running' ? 'resume' : r.step === 'deploy' ? (r.deployResults.length ? 'deployed' : 'deploy') : r.step === 'confirmUse' ? 'confirmUse' : 'resume';
+    const next: Act['action'] =
+      r.status === 'failed' || r.status === 'running'
+        ? 'resume'
+        : r.step === 'deploy'
+          ? r.deployResults.length
+            ? 'deployed'
+            : 'deploy'
+          : r.step === 'confirmUse'
+            ? 'confirmUse'
+            : 'resume';
     await new Act(next, this.twice, this.kill).run(model, real);
   }
-  toString = () => `Advance(twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
+  toString = () =>
+    `Advance(twice=${this.twice}${this.kill !== undefined ? `, killed after ${this.kill} boundaries` : ''})`;
 }
 
 class RevokeHeld implements Cmd {
@@ -276,7 +350,12 @@ class RevokeHeld implements Cmd {
     const busy = new Set(openRotations(real).flatMap((r) => [r.old.providerKeyId, r.newKey.providerKeyId]));
     const held = d.credentials.find((c) => c.role === 'held' && c.providerKeyId && !busy.has(c.providerKeyId));
     if (!held) return;
-    const r = await call(real, 'keys.revoke', { orgId: real.orgId, environment: 'live', keyId: held.providerKeyId }, this.twice);
+    const r = await call(
+      real,
+      'keys.revoke',
+      { orgId: real.orgId, environment: 'live', keyId: held.providerKeyId },
+      this.twice,
+    );
     if (r?.ok) expect(real.sandbox.laghav.truthById(held.providerKeyId ?? '')?.status).toBe('revoked');
     await checkInvariants(real);
   }
@@ -287,8 +366,16 @@ const kill = fc.option(fc.nat(4), { nil: undefined, freq: 3 });
 
 const commands = [
   fc.tuple(fc.boolean(), fc.boolean(), twice).map(([keep, hostile, t]) => new CreateKey(keep, hostile, t)),
-  fc.tuple(fc.boolean(), fc.boolean(), twice, kill).map(([admin, hostile, t, k]) => new StartRotation(admin, hostile, t, k)),
-  fc.tuple(fc.constantFrom('deploy', 'deployed', 'confirmUse', 'cancel', 'resume') as fc.Arbitrary<Act['action']>, twice, kill).map(([a, t, k]) => new Act(a, t, k)),
+  fc
+    .tuple(fc.boolean(), fc.boolean(), twice, kill)
+    .map(([admin, hostile, t, k]) => new StartRotation(admin, hostile, t, k)),
+  fc
+    .tuple(
+      fc.constantFrom('deploy', 'deployed', 'confirmUse', 'cancel', 'resume') as fc.Arbitrary<Act['action']>,
+      twice,
+      kill,
+    )
+    .map(([a, t, k]) => new Act(a, t, k)),
   twice.map((t) => new RevokeHeld(t)),
   // Weighted: a person mostly goes on with the rotation in front of them.
   ...Array.from({ length: 3 }, () => fc.tuple(twice, kill).map(([t, k]) => new Advance(t, k))),
@@ -296,7 +383,13 @@ const commands = [
 
 const totals = { runs: 0, commands: 0, calls: 0, kills: 0, killedAt: new Set<string>() };
 afterAll(() => {
-  recordFigure('model', 'model-based', { runs: totals.runs, commands: totals.commands, calls: totals.calls, kills: totals.kills, killPoints: totals.killedAt.size });
+  recordFigure('model', 'model-based', {
+    runs: totals.runs,
+    commands: totals.commands,
+    calls: totals.calls,
+    kills: totals.kills,
+    killPoints: totals.killedAt.size,
+  });
 });
 
 /** Runs one sequence of commands on a fresh workspace, checking the promises after each, and counts it. */
@@ -323,7 +416,12 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
     // Rotate, deploy to the .env (twice at once), cancel (twice at once): the .env must hold a working key.
     await runSequence([new StartRotation(true, false, true), new Act('deploy', true), new Act('cancel', true)]);
     // The same, killed while cancelling, then cancelled again after the restart.
-    await runSequence([new StartRotation(true, false, false), new Act('deploy', false), new Act('cancel', false, 0), new Act('cancel', false)]);
+    await runSequence([
+      new StartRotation(true, false, false),
+      new Act('deploy', false),
+      new Act('cancel', false, 0),
+      new Act('cancel', false),
+    ]);
     // A hostile create during a rotation, then a resume killed after the create answer.
     await runSequence([new StartRotation(true, true, false), new Act('resume', false, 1), new Act('resume', false)]);
     // Found by the random run (seed 859985272): the admin key deployed by hand, its use confirmed, kills around the revoke.
@@ -338,7 +436,12 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
     ]);
     // Found by the random run (seed -2117800685): deployed by hand, then cancelled. Cancel revokes the new key, so its
     // plan must ask the person to put the old key back where they put the new one.
-    await runSequence([new StartRotation(true, false, true), new CreateKey(true, false, false), new Act('deployed', false), new RevokeHeld(false)]);
+    await runSequence([
+      new StartRotation(true, false, true),
+      new CreateKey(true, false, false),
+      new Act('deployed', false),
+      new RevokeHeld(false),
+    ]);
     // Seed -424440384: a Cancel asked for past the point of no return (killed in the revoke step) is refused, and the
     // person, who is offered no Cancel there, changes nothing by hand.
     await runSequence([

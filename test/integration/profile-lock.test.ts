@@ -5,7 +5,15 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
-import { acquireProfileLock, borrowParentProfileLock, LOCK_DIR, OWNER_FILE, ProfileLockedError, type ProfileLock, type ProfileLockCompromisedError } from '../../electron/core/store/profile-lock.js';
+import {
+  acquireProfileLock,
+  borrowParentProfileLock,
+  LOCK_DIR,
+  OWNER_FILE,
+  ProfileLockedError,
+  type ProfileLock,
+  type ProfileLockCompromisedError,
+} from '../../electron/core/store/profile-lock.js';
 import { MemorySecretStore } from '../../electron/core/vault/memory-store.js';
 
 const child = resolve('test/integration/helpers/profile-lock-child.ts');
@@ -26,14 +34,18 @@ function start(args: string[]): Running {
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => proc.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.on('exit', (code, signal) => done({ code, signal })),
+  );
   const first = new Promise<Record<string, unknown>>((done, fail) => {
     proc.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const line = stdout.split('\n')[0];
       if (stdout.includes('\n') && line) done(JSON.parse(line) as Record<string, unknown>);
     });
-    void exited.then(({ code, signal }) => fail(new Error(`exited (${code ?? signal}) before printing: ${stderr.slice(-2000)}`)));
+    void exited.then(({ code, signal }) =>
+      fail(new Error(`exited (${code ?? signal}) before printing: ${stderr.slice(-2000)}`)),
+    );
   });
   first.catch(() => undefined);
   const r = { proc, first, exited, stderr: () => stderr };
@@ -41,7 +53,8 @@ function start(args: string[]): Running {
   return r;
 }
 
-const holder = (profileDir: string, staleMs?: number) => start([child, profileDir, ...(staleMs ? [String(staleMs)] : [])]);
+const holder = (profileDir: string, staleMs?: number) =>
+  start([child, profileDir, ...(staleMs ? [String(staleMs)] : [])]);
 
 afterEach(async () => {
   for (const r of running.splice(0)) {
@@ -60,7 +73,12 @@ describe('one Keydeck process per profile (real processes)', () => {
     expect(await first.first).toMatchObject({ ready: true, pid: first.proc.pid });
 
     const second = holder(profileDir, 120_000);
-    const refused = (await second.first).refused as { code: string; message: string; profileDir: string; holder: { pid: number; kind: string } };
+    const refused = (await second.first).refused as {
+      code: string;
+      message: string;
+      profileDir: string;
+      holder: { pid: number; kind: string };
+    };
     expect(await second.exited).toEqual({ code: 3, signal: null });
     expect(refused.code).toBe('PROFILE_LOCKED');
     expect(refused.holder).toMatchObject({ pid: first.proc.pid, kind: 'node' });
@@ -86,7 +104,10 @@ describe('one Keydeck process per profile (real processes)', () => {
     const fourth = holder(profileDir, 120_000);
     expect(await fourth.first).toMatchObject({ ready: true, pid: fourth.proc.pid });
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(JSON.parse(readFileSync(join(profileDir, OWNER_FILE), 'utf8'))).toMatchObject({ pid: fourth.proc.pid, kind: 'node' });
+    expect(JSON.parse(readFileSync(join(profileDir, OWNER_FILE), 'utf8'))).toMatchObject({
+      pid: fourth.proc.pid,
+      kind: 'node',
+    });
     // And it is exclusive again.
     const fifth = holder(profileDir, 120_000);
     expect(((await fifth.first).refused as { holder: { pid: number } }).holder.pid).toBe(fourth.proc.pid);
@@ -98,7 +119,9 @@ describe('one Keydeck process per profile (real processes)', () => {
     const first = start(args);
     expect(await first.first).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/#token=/) });
     const second = start(args);
-    const answer = (await second.first) as { error: { code: string; message: string; holder: { pid: number; kind: string } } };
+    const answer = (await second.first) as {
+      error: { code: string; message: string; holder: { pid: number; kind: string } };
+    };
     expect(await second.exited).toEqual({ code: 3, signal: null });
     expect(answer.error).toMatchObject({ code: 'PROFILE_LOCKED', holder: { pid: first.proc.pid, kind: 'preview' } });
     expect(answer.error.message).toMatch(/preview host, pid \d+/);
@@ -115,7 +138,15 @@ describe('one Keydeck process per profile (real processes)', () => {
 
 describe('one workspace per profile in one process', () => {
   const open = (profileDir: string, staleMs?: number) =>
-    createNodeWorkspace({ profileDir, keychainService: 'Keydeck Lock (unused)', transport: 'preview', version: 'test', secrets: new MemorySecretStore(), clipboard: new MemoryClipboard(), profileLockStaleMs: staleMs });
+    createNodeWorkspace({
+      profileDir,
+      keychainService: 'Keydeck Lock (unused)',
+      transport: 'preview',
+      version: 'test',
+      secrets: new MemorySecretStore(),
+      clipboard: new MemoryClipboard(),
+      profileLockStaleMs: staleMs,
+    });
 
   it('refuses a second createNodeWorkspace on the same profile, refuses writes after dispose, and frees it', async () => {
     const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-lock-same-'));
@@ -155,7 +186,9 @@ describe('one workspace per profile in one process', () => {
     rmdirSync(join(profileDir, LOCK_DIR));
     await vi.waitFor(() => expect(ws.profileLock.state).toBe('compromised'), { timeout: 10_000, interval: 100 });
     const refused = await ws.meta.update(() => undefined).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ error: { code: 'STORE_ERROR', message: expect.stringMatching(/lost its lock on the profile folder/) } });
+    expect(refused).toMatchObject({
+      error: { code: 'STORE_ERROR', message: expect.stringMatching(/lost its lock on the profile folder/) },
+    });
     expect(ws.meta.read().settings.reminders).toBe(false);
     await ws.dispose();
   });
@@ -171,7 +204,7 @@ describe('one workspace per profile in one process', () => {
     expect(error.message).toContain(profileDir.split('/').pop());
   });
 
-  it('a child may borrow only its own parent\'s lock', () => {
+  it("a child may borrow only its own parent's lock", () => {
     const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-lock-borrow-'));
     const lock = acquireProfileLock(profileDir, { kind: 'node' });
     try {

@@ -34,18 +34,28 @@ describe('Legba (org UUID paths on a configurable host; dashboard for keys)', ()
     const { org, admin } = sandbox.legba.seedOrg('Acme');
     const url = `${sandbox.urls.legba}/orgs/${org.id}/api/instances`;
     for (const key of [undefined, 'NotAKeyNotAKeyNotAKey']) {
-      expect(await raw(url, key)).toEqual({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'Invalid or missing API key' } } });
+      expect(await raw(url, key)).toEqual({
+        status: 401,
+        body: { error: { code: 'UNAUTHORIZED', message: 'Invalid or missing API key' } },
+      });
     }
     const stored = sandbox.legba.keys.lookup(admin.live);
     if (stored) sandbox.legba.revoke(stored);
-    const f = await failure(legba.verify({ http, baseUrl: sandbox.urls.legba, secret: admin.live, providerOrgId: org.id }));
-    expect(f.error).toMatchObject({ code: 'KEY_INVALID', provider: { status: 401, code: 'UNAUTHORIZED', message: 'Invalid or missing API key' } });
+    const f = await failure(
+      legba.verify({ http, baseUrl: sandbox.urls.legba, secret: admin.live, providerOrgId: org.id }),
+    );
+    expect(f.error).toMatchObject({
+      code: 'KEY_INVALID',
+      provider: { status: 401, code: 'UNAUTHORIZED', message: 'Invalid or missing API key' },
+    });
   });
 
   it('refuses a key of another organization, and needs the org UUID', async () => {
     const a = sandbox.legba.seedOrg('A');
     const b = sandbox.legba.seedOrg('B');
-    const f = await failure(legba.verify({ http, baseUrl: sandbox.urls.legba, secret: a.admin.live, providerOrgId: b.org.id }));
+    const f = await failure(
+      legba.verify({ http, baseUrl: sandbox.urls.legba, secret: a.admin.live, providerOrgId: b.org.id }),
+    );
     expect(f.error.code).toBe('KEY_INVALID');
     const g = await failure(legba.verify({ http, baseUrl: sandbox.urls.legba, secret: a.admin.live }));
     expect(g.error.code).toBe('VALIDATION_FAILED');
@@ -75,10 +85,16 @@ describe('Leadey (GET /v1/me, message-only 401, live only)', () => {
     const stored = sandbox.leadey.keys.lookup(admin.live);
     if (stored) sandbox.leadey.revoke(stored);
     for (const key of [undefined, 'leadey_sk_live_nope', admin.live]) {
-      expect(await raw(`${sandbox.urls.leadey}/me`, key)).toEqual({ status: 401, body: { error: { message: 'Invalid or revoked API key.', details: null } } });
+      expect(await raw(`${sandbox.urls.leadey}/me`, key)).toEqual({
+        status: 401,
+        body: { error: { message: 'Invalid or revoked API key.', details: null } },
+      });
     }
     const f = await failure(leadey.verify({ http, baseUrl: sandbox.urls.leadey, secret: admin.live }));
-    expect(f.error).toMatchObject({ code: 'KEY_INVALID', provider: { status: 401, message: 'Invalid or revoked API key.' } });
+    expect(f.error).toMatchObject({
+      code: 'KEY_INVALID',
+      provider: { status: 401, message: 'Invalid or revoked API key.' },
+    });
     expect(f.error.provider?.code).toBeUndefined();
   });
 });
@@ -97,15 +113,31 @@ describe('LogTalk (success envelope, three 401 codes, 403 on the starter tier)',
   ])('401 %s in the documented envelope', async (code, key) => {
     const r = await raw(`${sandbox.urls.logtalk}/conversions`, key);
     expect(r.status).toBe(401);
-    expect(r.body).toMatchObject({ success: false, error: { code, message: expect.any(String), documentation_url: expect.stringMatching(/^https:\/\/docs\.logtalk\.io\//) } });
+    expect(r.body).toMatchObject({
+      success: false,
+      error: {
+        code,
+        message: expect.any(String),
+        documentation_url: expect.stringMatching(/^https:\/\/docs\.logtalk\.io\//),
+      },
+    });
     expect(r.body.request_id).toMatch(/^req_/);
     expect(Date.parse(String(r.body.timestamp))).not.toBeNaN();
   });
 
   it('maps codes, keeping the request id and documentation URL', async () => {
     const { org, admin } = sandbox.logtalk.seedOrg('Acme');
-    const invalid = await failure(logtalk.verify({ http, baseUrl: sandbox.urls.logtalk, secret: 'lt_live_00000000000000000000000000000000' }));
-    expect(invalid.error).toMatchObject({ code: 'KEY_INVALID', provider: { code: 'INVALID_API_KEY', requestId: expect.stringMatching(/^req_/), documentationUrl: expect.stringContaining('invalid-key') } });
+    const invalid = await failure(
+      logtalk.verify({ http, baseUrl: sandbox.urls.logtalk, secret: 'lt_live_00000000000000000000000000000000' }),
+    );
+    expect(invalid.error).toMatchObject({
+      code: 'KEY_INVALID',
+      provider: {
+        code: 'INVALID_API_KEY',
+        requestId: expect.stringMatching(/^req_/),
+        documentationUrl: expect.stringContaining('invalid-key'),
+      },
+    });
     const expiring = sandbox.logtalk.mint(org.id, 'short-lived', 'live', { expiresAt: '2026-11-23T11:00:00Z' });
     await logtalk.verify({ http, baseUrl: sandbox.urls.logtalk, secret: expiring.secret });
     now = new Date('2026-11-23T12:00:00Z');
@@ -117,10 +149,21 @@ describe('LogTalk (success envelope, three 401 codes, 403 on the starter tier)',
   it('403 API_ACCESS_DENIED on the starter tier, explained with the upgrade URL', async () => {
     const { admin } = sandbox.logtalk.seedOrg('Tiny', [], { tier: 'starter' });
     const r = await raw(`${sandbox.urls.logtalk}/conversions`, admin.live);
-    expect(r).toMatchObject({ status: 403, body: { success: false, error: { code: 'API_ACCESS_DENIED', details: { current_tier: 'starter', upgrade_url: 'https://logtalk.io/pricing' } } } });
+    expect(r).toMatchObject({
+      status: 403,
+      body: {
+        success: false,
+        error: {
+          code: 'API_ACCESS_DENIED',
+          details: { current_tier: 'starter', upgrade_url: 'https://logtalk.io/pricing' },
+        },
+      },
+    });
     const f = await failure(logtalk.verify({ http, baseUrl: sandbox.urls.logtalk, secret: admin.live }));
     expect(f.error).toMatchObject({ code: 'PROVIDER_FORBIDDEN', provider: { code: 'API_ACCESS_DENIED', status: 403 } });
-    expect(f.error.message).toBe('LogTalk API access needs the Growth tier or higher; this organization is on starter. Upgrade at https://logtalk.io/pricing.');
+    expect(f.error.message).toBe(
+      'LogTalk API access needs the Growth tier or higher; this organization is on starter. Upgrade at https://logtalk.io/pricing.',
+    );
   });
 });
 
@@ -130,7 +173,13 @@ describe('sk-style API (list with last_used, revoke by API, create in the dashbo
     const first = await raw(`${sandbox.urls.skapi}/api-keys`, admin.live);
     expect(first.status).toBe(200);
     expect(first.body.success).toBe(true);
-    const data = first.body.data as { id: string; name: string; prefix: string; created_at: string; last_used: string | null }[];
+    const data = first.body.data as {
+      id: string;
+      name: string;
+      prefix: string;
+      created_at: string;
+      last_used: string | null;
+    }[];
     expect(Object.keys(data[0] ?? {}).sort()).toEqual(['created_at', 'id', 'last_used', 'name', 'prefix']);
     expect(data.find((k) => k.name === 'Production Key')?.last_used).toBeNull();
     now = new Date('2026-11-23T10:05:00Z');
@@ -152,7 +201,9 @@ describe('sk-style API (list with last_used, revoke by API, create in the dashbo
     const { org } = sandbox.skapi.seedOrg('Acme');
     const limited = sandbox.skapi.mint(org.id, 'read only', 'live', { readOnly: true });
     const other = sandbox.skapi.mint(org.id, 'other', 'live');
-    const f = await failure(skapi.revoke?.({ http, baseUrl: sandbox.urls.skapi, secret: limited.secret }, other.key.id));
+    const f = await failure(
+      skapi.revoke?.({ http, baseUrl: sandbox.urls.skapi, secret: limited.secret }, other.key.id),
+    );
     expect(f.error).toMatchObject({ code: 'PROVIDER_FORBIDDEN', provider: { status: 403 } });
   });
 

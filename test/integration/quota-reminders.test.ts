@@ -63,7 +63,14 @@ describe('quotas: Keydeck meters its own calls', () => {
     const b = await t.call('orgs.connect', { key: sk.admin.live, name: 'Payments' });
     const { quotas } = await t.call('usage.quotas', {});
     // Connecting called it today, so the count shows, with no limit to measure against.
-    expect(quotas).toEqual([expect.objectContaining({ orgId: b.organization.id, environment: 'live', remaining: undefined, documentedDailyLimit: undefined })]);
+    expect(quotas).toEqual([
+      expect.objectContaining({
+        orgId: b.organization.id,
+        environment: 'live',
+        remaining: undefined,
+        documentedDailyLimit: undefined,
+      }),
+    ]);
     expect(quotas[0]!.calls).toBeGreaterThan(0);
   });
 });
@@ -71,9 +78,19 @@ describe('quotas: Keydeck meters its own calls', () => {
 describe('rate-limit headers', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   it('reads X-RateLimit-*, the IETF RateLimit-* and Retry-After on a 429', () => {
-    expect(parseRateLimit(200, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '42' }, now)).toEqual({ limit: 100, remaining: 42, resetAt: undefined, seenAt: now.toISOString() });
-    expect(parseRateLimit(200, { 'ratelimit-limit': '60', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' }, now)?.resetAt).toBe('2026-11-23T12:00:30.000Z');
-    expect(parseRateLimit(200, { 'x-ratelimit-reset': String(Date.parse('2026-11-24T00:00:00Z') / 1000) }, now)?.resetAt).toBe('2026-11-24T00:00:00.000Z');
+    expect(parseRateLimit(200, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '42' }, now)).toEqual({
+      limit: 100,
+      remaining: 42,
+      resetAt: undefined,
+      seenAt: now.toISOString(),
+    });
+    expect(
+      parseRateLimit(200, { 'ratelimit-limit': '60', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' }, now)
+        ?.resetAt,
+    ).toBe('2026-11-23T12:00:30.000Z');
+    expect(
+      parseRateLimit(200, { 'x-ratelimit-reset': String(Date.parse('2026-11-24T00:00:00Z') / 1000) }, now)?.resetAt,
+    ).toBe('2026-11-24T00:00:00.000Z');
     expect(parseRateLimit(429, { 'retry-after': '120' }, now)?.resetAt).toBe('2026-11-23T12:02:00.000Z');
   });
   it('ignores what is absent or unreadable', () => {
@@ -117,7 +134,10 @@ describe('reminders', () => {
     expect(first).toMatchObject({ due: 1, stale: 1, organizations: 1, places: ['Payments (LIVE)'], morePlaces: 0 });
     // Review shows exactly the keys counted: every one is named by reference.
     expect(first.keyRefs.sort()).toEqual(first.reminders.map((r) => `${r.orgId}:${r.environment}:${r.keyId}`).sort());
-    expect(reminderText(first)).toEqual({ title: 'Keydeck: 1 key due for rotation, 1 stale', body: 'In Payments (LIVE). Open Keydeck to review and rotate.' });
+    expect(reminderText(first)).toEqual({
+      title: 'Keydeck: 1 key due for rotation, 1 stale',
+      body: 'In Payments (LIVE). Open Keydeck to review and rotate.',
+    });
 
     // The same day: nothing new, however often the app looks.
     time.advance(6 * 3_600_000);
@@ -131,7 +151,16 @@ describe('reminders', () => {
     // Turned off: nothing, and the setting survives (it is in the metadata).
     await t!.call('settings.update', { reminders: false });
     time.advance(DAY);
-    expect(await t!.call('reminders.take', {})).toEqual({ enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] });
+    expect(await t!.call('reminders.take', {})).toEqual({
+      enabled: false,
+      due: 0,
+      stale: 0,
+      reminders: [],
+      organizations: 0,
+      places: [],
+      morePlaces: 0,
+      keyRefs: [],
+    });
     expect(await t!.call('settings.get', {})).toEqual({ settings: { reminders: false } });
     // Back on: reminded again (a day has passed).
     await t!.call('settings.update', { reminders: true });
@@ -158,7 +187,7 @@ describe('reminders', () => {
     expect(Object.keys(JSON.parse(cache!).reminded)).toHaveLength(2);
   });
 
-  it('uses the person\'s own calendar day', () => {
+  it("uses the person's own calendar day", () => {
     const d = new Date(2026, 10, 23, 23, 30);
     expect(localDay(d)).toBe('2026-11-23');
   });
@@ -168,29 +197,79 @@ describe('where the reminder says the keys are', () => {
   it.each([
     [{ organizations: 1, places: ['Acme (LIVE)'], morePlaces: 0 }, 'In Acme (LIVE)'],
     [{ organizations: 1, places: ['Acme (LIVE)', 'Acme (test)'], morePlaces: 0 }, 'In Acme (LIVE) and Acme (test)'],
-    [{ organizations: 3, places: ['A (LIVE)', 'B (LIVE)', 'C (test)'], morePlaces: 0 }, 'In A (LIVE), B (LIVE) and C (test)'],
-    [{ organizations: 2, places: ['A (LIVE)', 'B (LIVE)', 'A (test)'], morePlaces: 1 }, 'In 2 organizations: A (LIVE), B (LIVE), A (test) and 1 more place'],
+    [
+      { organizations: 3, places: ['A (LIVE)', 'B (LIVE)', 'C (test)'], morePlaces: 0 },
+      'In A (LIVE), B (LIVE) and C (test)',
+    ],
+    [
+      { organizations: 2, places: ['A (LIVE)', 'B (LIVE)', 'A (test)'], morePlaces: 1 },
+      'In 2 organizations: A (LIVE), B (LIVE), A (test) and 1 more place',
+    ],
     // Keys in a hundred organizations are never said to be in two or three.
-    [{ organizations: 100, places: ['Org 001 (LIVE)', 'Org 002 (LIVE)', 'Org 003 (LIVE)'], morePlaces: 197 }, 'In 100 organizations: Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE) and 197 more places'],
+    [
+      { organizations: 100, places: ['Org 001 (LIVE)', 'Org 002 (LIVE)', 'Org 003 (LIVE)'], morePlaces: 197 },
+      'In 100 organizations: Org 001 (LIVE), Org 002 (LIVE), Org 003 (LIVE) and 197 more places',
+    ],
   ])('%o → %s', (r, text) => {
     expect(reminderWhere(r)).toBe(text);
     expect(reminderText({ ...r, due: 1, stale: 0 }).body).toBe(`${text}. Open Keydeck to review and rotate.`);
   });
 });
 
-describe('reminder schedule (the app\'s main process)', () => {
+describe("reminder schedule (the app's main process)", () => {
   it('shows one notification per non-empty batch and survives a failed look', async () => {
     const shown: { title: string; body: string }[] = [];
     const answers = [
       { ok: false as const, error: { code: 'STORE_ERROR' as const, message: 'x' } },
-      { ok: true as const, value: { enabled: true, due: 2, stale: 0, reminders: [{ orgId: 'o', orgName: 'Acme', environment: 'live' as const, keyId: 'k', name: 'n', masked: 'm', reason: 'due' as const }], organizations: 1, places: ['Acme (LIVE)'], morePlaces: 0, keyRefs: ['o:live:k'] } },
-      { ok: true as const, value: { enabled: true, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] } },
+      {
+        ok: true as const,
+        value: {
+          enabled: true,
+          due: 2,
+          stale: 0,
+          reminders: [
+            {
+              orgId: 'o',
+              orgName: 'Acme',
+              environment: 'live' as const,
+              keyId: 'k',
+              name: 'n',
+              masked: 'm',
+              reason: 'due' as const,
+            },
+          ],
+          organizations: 1,
+          places: ['Acme (LIVE)'],
+          morePlaces: 0,
+          keyRefs: ['o:live:k'],
+        },
+      },
+      {
+        ok: true as const,
+        value: {
+          enabled: true,
+          due: 0,
+          stale: 0,
+          reminders: [],
+          organizations: 0,
+          places: [],
+          morePlaces: 0,
+          keyRefs: [],
+        },
+      },
     ];
-    const schedule = scheduleReminders({ take: async () => answers.shift()!, notify: (n) => shown.push(n), firstDelayMs: 60_000, intervalMs: 60_000 });
+    const schedule = scheduleReminders({
+      take: async () => answers.shift()!,
+      notify: (n) => shown.push(n),
+      firstDelayMs: 60_000,
+      intervalMs: 60_000,
+    });
     expect(await schedule.check()).toBe(false);
     expect(await schedule.check()).toBe(true);
     expect(await schedule.check()).toBe(false);
     schedule.stop();
-    expect(shown).toEqual([{ title: 'Keydeck: 2 keys due for rotation', body: 'In Acme (LIVE). Open Keydeck to review and rotate.' }]);
+    expect(shown).toEqual([
+      { title: 'Keydeck: 2 keys due for rotation', body: 'In Acme (LIVE). Open Keydeck to review and rotate.' },
+    ]);
   });
 });

@@ -22,7 +22,11 @@ async function populate() {
   await t.call('keys.create', { orgId: a.organization.id, environment: 'test', name: 'CI', keep: true });
   // Activity to make the file long, as months of use do.
   for (let i = 0; i < 40; i++) await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
-  const rotation = await t.call('rotation.start', { orgId: b.organization.id, credentialId: b.credential.id, confirmLive: true });
+  const rotation = await t.call('rotation.start', {
+    orgId: b.organization.id,
+    credentialId: b.credential.id,
+    confirmLive: true,
+  });
   expect(rotation.status).toBe('needs-user');
   return { acme: a.organization.id, beta: b.organization.id, rotation };
 }
@@ -43,7 +47,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(list.code).toBe('STORE_ERROR');
     expect(list.message).toMatch(/damaged/);
     const status = await t.call('store.status', {});
-    expect(status).toMatchObject({ state: 'corrupt', salvage: { organizations: 2, rotations: 1, unfinishedRotations: 1 }, keychainEntries: before.credentials.length });
+    expect(status).toMatchObject({
+      state: 'corrupt',
+      salvage: { organizations: 2, rotations: 1, unfinishedRotations: 1 },
+      keychainEntries: before.credentials.length,
+    });
     expect(readFileSync(path, 'utf8')).toBe(cut);
 
     const report = await t.call('store.recover', {});
@@ -54,13 +62,20 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(after.organizations.map((o) => o.id).sort()).toEqual([acme, beta].sort());
     expect(after.organizations.find((o) => o.id === acme)?.name).toBe('Acme');
     // Every key Keydeck held is back, with the same ids (so the keychain entries line up) and roles.
-    const keys = (d: typeof before) => d.credentials.map((c) => `${c.id}:${c.orgId}:${c.environment}:${c.last4}`).sort();
+    const keys = (d: typeof before) =>
+      d.credentials.map((c) => `${c.id}:${c.orgId}:${c.environment}:${c.last4}`).sort();
     expect(keys(after)).toEqual(keys(before));
     // The journal's new key is pending again; each organization-environment has one admin key.
     const pending = before.credentials.find((c) => c.role === 'pending');
     expect(after.credentials.find((c) => c.id === pending?.id)?.role).toBe('pending');
-    for (const [orgId, env] of [[acme, 'live'], [acme, 'test'], [beta, 'live']] as const) {
-      expect(after.credentials.filter((c) => c.orgId === orgId && c.environment === env && c.role === 'admin')).toHaveLength(1);
+    for (const [orgId, env] of [
+      [acme, 'live'],
+      [acme, 'test'],
+      [beta, 'live'],
+    ] as const) {
+      expect(
+        after.credentials.filter((c) => c.orgId === orgId && c.environment === env && c.role === 'admin'),
+      ).toHaveLength(1);
     }
     expect(after.rotations).toEqual(before.rotations);
     expect(report.fromKeychain.credentials).toBeGreaterThan(0);
@@ -70,7 +85,15 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     await t.call('keys.list', { orgId: acme, environment: 'live' });
     const resumed = await t.call('rotation.get', { rotationId: rotation.id });
     expect(resumed).toMatchObject({ status: 'needs-user', orgName: 'Beta' });
-    recordFigure('recovery', 'cut off mid-write', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: before.rotations.length, journalsKept: after.rotations.length, verified: report.verified, refused: report.refused });
+    recordFigure('recovery', 'cut off mid-write', {
+      scenarios: 1,
+      keysBefore: before.credentials.length,
+      keysBack: after.credentials.length,
+      journalsBefore: before.rotations.length,
+      journalsKept: after.rotations.length,
+      verified: report.verified,
+      refused: report.refused,
+    });
   });
 
   it('a file that is not JSON at all: every organization and key rebuilt from the keychain and checked with the provider; a revoked one is marked refused', async () => {
@@ -88,7 +111,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     writeFileSync(path, garbage);
 
     const status = await t.call('store.status', {});
-    expect(status).toMatchObject({ state: 'corrupt', salvage: { organizations: 0, rotations: 0 }, keychainEntries: before.credentials.length });
+    expect(status).toMatchObject({
+      state: 'corrupt',
+      salvage: { organizations: 0, rotations: 0 },
+      keychainEntries: before.credentials.length,
+    });
     const report = await t.call('store.recover', {});
     expect(readFileSync(report.keptCopy)).toEqual(garbage);
     expect(report.fromKeychain).toEqual({ organizations: 2, credentials: before.credentials.length });
@@ -97,7 +124,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(after.organizations.map((o) => o.id).sort()).toEqual([acme, beta].sort());
     expect(after.organizations.every((o) => o.recovered && /\(recovered\)$/.test(o.name))).toBe(true);
     // Each organization-environment has one admin key again, one the provider accepted.
-    for (const [orgId, env] of [[acme, 'live'], [acme, 'test'], [beta, 'live']] as const) {
+    for (const [orgId, env] of [
+      [acme, 'live'],
+      [acme, 'test'],
+      [beta, 'live'],
+    ] as const) {
       const admins = after.credentials.filter((c) => c.orgId === orgId && c.environment === env && c.role === 'admin');
       expect(admins).toHaveLength(1);
       expect(admins[0]?.verifiedAt).toBeDefined();
@@ -107,7 +138,15 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(report.notes.join('\n')).toMatch(/rebuilt from \d key\(s\) in the keychain/);
     expect(after.activity.filter((a) => a.action === 'org.recover')).toHaveLength(2);
     await t.call('keys.list', { orgId: beta, environment: 'live' });
-    recordFigure('recovery', 'not JSON', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: 0, journalsKept: 0, verified: report.verified, refused: report.refused });
+    recordFigure('recovery', 'not JSON', {
+      scenarios: 1,
+      keysBefore: before.credentials.length,
+      keysBack: after.credentials.length,
+      journalsBefore: 0,
+      journalsKept: 0,
+      verified: report.verified,
+      refused: report.refused,
+    });
   });
 
   it('the copy taken when Keydeck last started gives back the names and journals the damaged file lost; a restored journal waits for the person', async () => {
@@ -130,10 +169,21 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     expect(after.organizations.map((o) => o.name).sort()).toEqual(['Acme', 'Beta']);
     expect(after.credentials).toEqual(before.credentials);
     const restored = await t.call('rotation.get', { rotationId: rotation.id });
-    expect(restored).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/restored from the copy/) } });
+    expect(restored).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringMatching(/restored from the copy/) },
+    });
     await t.call('keys.list', { orgId: acme, environment: 'live' });
     await t.call('keys.list', { orgId: beta, environment: 'live' });
-    recordFigure('recovery', 'from the copy taken at start', { scenarios: 1, keysBefore: before.credentials.length, keysBack: after.credentials.length, journalsBefore: before.rotations.length, journalsKept: after.rotations.length, verified: report.verified, refused: report.refused });
+    recordFigure('recovery', 'from the copy taken at start', {
+      scenarios: 1,
+      keysBefore: before.credentials.length,
+      keysBack: after.credentials.length,
+      journalsBefore: before.rotations.length,
+      journalsKept: after.rotations.length,
+      verified: report.verified,
+      refused: report.refused,
+    });
   });
 
   it('one bad record costs that record only, and its key comes back from the keychain', async () => {
@@ -150,7 +200,11 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
     const report = await t.call('store.recover', {});
     expect(report.fromKeychain).toEqual({ organizations: 0, credentials: 1 });
     const after = t.ws.meta.read();
-    expect(after.credentials.find((c) => c.id === victim.id)).toMatchObject({ role: 'admin', last4: victim.last4, verifiedAt: expect.any(String) });
+    expect(after.credentials.find((c) => c.id === victim.id)).toMatchObject({
+      role: 'admin',
+      last4: victim.last4,
+      verifiedAt: expect.any(String),
+    });
     expect(after.activity.length).toBe(doc.activity.length);
     await t.call('keys.list', { orgId: acme, environment: 'live' });
   });
@@ -158,7 +212,10 @@ describe('recovery mode (real keychain, real HTTP to the sandbox)', () => {
   it('an empty file (a crash before the first byte) is damage, not a fresh start', async () => {
     await populate();
     writeFileSync(t.ws.meta.path, '');
-    expect(await t.call('store.status', {})).toMatchObject({ state: 'corrupt', problem: expect.stringMatching(/empty/) });
+    expect(await t.call('store.status', {})).toMatchObject({
+      state: 'corrupt',
+      problem: expect.stringMatching(/empty/),
+    });
     const report = await t.call('store.recover', {});
     expect(report.fromKeychain.organizations).toBe(2);
   });

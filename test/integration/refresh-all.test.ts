@@ -12,7 +12,11 @@ afterEach(() => t.dispose());
 describe('refresh all', () => {
   it('lists every organization concurrently, with progress, and one failing provider blocks no other', async () => {
     const targets: { orgId: string; environment: Environment }[] = [];
-    for (const [provider, count] of [['laghav', 4], ['skapi', 3], ['leadey', 2]] as const) {
+    for (const [provider, count] of [
+      ['laghav', 4],
+      ['skapi', 3],
+      ['leadey', 2],
+    ] as const) {
       for (let i = 0; i < count; i++) {
         const seeded = t.sandbox[provider].seedOrg(`${provider} ${i}`);
         const r = await t.call('orgs.connect', { key: seeded.admin.live, name: `${provider} ${i}` });
@@ -24,11 +28,18 @@ describe('refresh all', () => {
     t.sandbox.fault('laghav', { kind: 'latency', ms: 200 });
     const progress: number[] = [];
     const started = Date.now();
-    const outcomes = await refreshAll(targets, (x) => t.ws.call('keys.list', x), { concurrency: 4, onProgress: (done) => progress.push(done) });
+    const outcomes = await refreshAll(targets, (x) => t.ws.call('keys.list', x), {
+      concurrency: 4,
+      onProgress: (done) => progress.push(done),
+    });
     const elapsed = Date.now() - started;
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(6);
-    expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.code)).toEqual(['NETWORK_TIMEOUT', 'NETWORK_TIMEOUT', 'NETWORK_TIMEOUT']);
+    expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.code)).toEqual([
+      'NETWORK_TIMEOUT',
+      'NETWORK_TIMEOUT',
+      'NETWORK_TIMEOUT',
+    ]);
     // Bounded by the deadline, not by 3 × 5 s of hung calls in a row.
     expect(elapsed).toBeLessThan(4_000);
     const overview = await t.call('usage.overview', {});

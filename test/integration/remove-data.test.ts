@@ -14,7 +14,14 @@ import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import type { SecretStore } from '../../electron/core/vault/secret-store.js';
 import { KeydeckFailure } from '../../shared/errors.js';
 import { startSandbox } from '../sandbox/server.js';
-import { keyringControlSkipReason, lockLogin, loginLocked, serviceRunning, startDaemonUnlocked, waitFor } from './helpers/keyring-control.js';
+import {
+  keyringControlSkipReason,
+  lockLogin,
+  loginLocked,
+  serviceRunning,
+  startDaemonUnlocked,
+  waitFor,
+} from './helpers/keyring-control.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
@@ -39,7 +46,12 @@ async function populate() {
   const a = await t.call('orgs.connect', { key: acme.admin.live, name: 'Acme' });
   await t.call('orgs.connectEnvironment', { orgId: a.organization.id, key: acme.admin.test, environment: 'test' });
   const b = await t.call('orgs.connect', { key: beta.admin.live, name: 'Beta' });
-  const created = await t.call('keys.create', { orgId: b.organization.id, environment: 'live', name: 'Deploy bot', keep: true });
+  const created = await t.call('keys.create', {
+    orgId: b.organization.id,
+    environment: 'live',
+    name: 'Deploy bot',
+    keep: true,
+  });
   await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
   // An item Keydeck filed that the metadata no longer names (a crash between keychain and file).
   await t.secrets.set(`laghav:org_strayStrayStray1:test:cred_strayStrayStray1`, 'lgh_test_StrayStrayStrayStrayStray12');
@@ -47,7 +59,11 @@ async function populate() {
   // The copy a start with a whole file takes (this process wrote the file first, so it took none).
   writeFileSync(join(t.profileDir, 'metadata.last-good.json'), readFileSync(join(t.profileDir, 'metadata.json')));
   // The key-list cache (a file per organization-environment) is written on a short timer: wait until it is there.
-  await waitFor('key cache written', () => existsSync(join(t.profileDir, 'key-cache', `${a.organization.id}.live.json`)), 5_000);
+  await waitFor(
+    'key cache written',
+    () => existsSync(join(t.profileDir, 'key-cache', `${a.organization.id}.live.json`)),
+    5_000,
+  );
   // And the single-file cache of an older Keydeck, should one still be there.
   writeFileSync(join(t.profileDir, 'cache.json'), '{"version":1,"lists":{}}');
   return { acme, beta, a, b, created: created.secret };
@@ -57,7 +73,13 @@ describe('Remove all Keydeck data', () => {
   it('deletes every keychain item under the service and the profile data; revokes nothing; Keydeck starts over', async () => {
     const { acme, beta, a, created } = await populate();
     expect((await t.secrets.list()).length).toBe(5);
-    for (const f of ['metadata.last-good.json', 'cache.json', 'key-cache', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(true);
+    for (const f of [
+      'metadata.last-good.json',
+      'cache.json',
+      'key-cache',
+      'metadata.damaged-2026-01-01T00-00-00Z.json',
+    ])
+      expect(existsSync(join(t.profileDir, f)), f).toBe(true);
     expect(readdirSync(join(t.profileDir, 'logs')).length).toBeGreaterThan(0);
 
     // The typed confirmation is part of the call.
@@ -68,7 +90,9 @@ describe('Remove all Keydeck data', () => {
     expect(r.removedSecrets).toBe(5);
     expect(r.removedOrganizations).toBe(2);
     expect(r.keychainService).toBe(t.secrets.service);
-    expect(r.kept.join('\n')).toContain('Your keys still work at the providers; revoke them there if you no longer need them.');
+    expect(r.kept.join('\n')).toContain(
+      'Your keys still work at the providers; revoke them there if you no longer need them.',
+    );
 
     // The keychain, seen by Keydeck and from outside.
     expect(await t.secrets.list()).toEqual([]);
@@ -77,12 +101,19 @@ describe('Remove all Keydeck data', () => {
     expect(await t.call('orgs.list', {})).toEqual({ organizations: [] });
     const doc = JSON.parse(readFileSync(join(t.profileDir, 'metadata.json'), 'utf8')) as Record<string, unknown[]>;
     for (const k of ['organizations', 'credentials', 'rotations', 'activity']) expect(doc[k], k).toEqual([]);
-    for (const f of ['metadata.last-good.json', 'cache.json', 'key-cache', 'metadata.damaged-2026-01-01T00-00-00Z.json']) expect(existsSync(join(t.profileDir, f)), f).toBe(false);
+    for (const f of [
+      'metadata.last-good.json',
+      'cache.json',
+      'key-cache',
+      'metadata.damaged-2026-01-01T00-00-00Z.json',
+    ])
+      expect(existsSync(join(t.profileDir, f)), f).toBe(false);
     expect(r.removedFiles).toContain(join(t.profileDir, 'key-cache', `${a.organization.id}.live.json`));
     expect(readdirSync(join(t.profileDir, 'logs'))).toEqual([]);
     expect(r.removedFiles.length).toBeGreaterThanOrEqual(4);
     // Nothing was revoked: the provider still takes every key, and Keydeck can connect one again.
-    for (const key of [acme.admin.live, acme.admin.test, beta.admin.live, created]) expect(t.sandbox.laghav.keys.lookup(key)?.status).toBe('active');
+    for (const key of [acme.admin.live, acme.admin.test, beta.admin.live, created])
+      expect(t.sandbox.laghav.keys.lookup(key)?.status).toBe('active');
     const again = await t.call('orgs.connect', { key: acme.admin.live, name: 'Acme again' });
     expect(again.organization.id).toBeTruthy();
     expect(t.undeclared).toEqual([]);
@@ -91,7 +122,11 @@ describe('Remove all Keydeck data', () => {
   it('is refused while a rotation is unfinished, naming it; after cancelling it, it goes through', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Web', environment: 'live' }]);
     const c = await t.call('orgs.connect', { key: seeded.admin.live, name: 'Acme' });
-    const started = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    const started = await t.call('rotation.start', {
+      orgId: c.organization.id,
+      credentialId: c.credential.id,
+      confirmLive: true,
+    });
     expect(started.step).toBe('deploy');
     const e = await t.callErr('data.removeAll', CONFIRM);
     expect(e.code).toBe('CONFLICT');
@@ -101,7 +136,12 @@ describe('Remove all Keydeck data', () => {
     expect(t.ws.meta.read().organizations).toHaveLength(1);
 
     const hands = sandboxHands(t.sandbox.servers.laghav.origin, seeded.org.id);
-    const cancelled = await playRotation((ch, input) => t.call(ch, input), await t.call('rotation.act', { rotationId: started.id, action: { kind: 'cancel' } }), hands, async () => null);
+    const cancelled = await playRotation(
+      (ch, input) => t.call(ch, input),
+      await t.call('rotation.act', { rotationId: started.id, action: { kind: 'cancel' } }),
+      hands,
+      async () => null,
+    );
     expect(cancelled.status).toBe('cancelled');
     const r = await t.call('data.removeAll', CONFIRM);
     expect(r.removedSecrets).toBe(1);
@@ -121,22 +161,36 @@ describe('Remove all Keydeck data fails closed', () => {
       set: (a, s) => real.set(a, s),
       list: () => real.list(),
       delete: async (a) => {
-        if (a === stuck) throw new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The OS keychain refused the operation.' });
+        if (a === stuck)
+          throw new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The OS keychain refused the operation.' });
         return real.delete(a);
       },
     };
     const undeclared: string[] = [];
-    const ws = createNodeWorkspace({ profileDir, keychainService: real.service, transport: 'preview', version: 'test', secrets, baseUrlOverrides: sandbox.urls, onUndeclaredError: (ch, code) => undeclared.push(`${ch} ${code}`) });
+    const ws = createNodeWorkspace({
+      profileDir,
+      keychainService: real.service,
+      transport: 'preview',
+      version: 'test',
+      secrets,
+      baseUrlOverrides: sandbox.urls,
+      onUndeclaredError: (ch, code) => undeclared.push(`${ch} ${code}`),
+    });
     try {
       const one = sandbox.laghav.seedOrg('One');
       const two = sandbox.laghav.seedOrg('Two');
-      for (const [key, name] of [[one.admin.live, 'One'], [two.admin.live, 'Two']] as const) {
+      for (const [key, name] of [
+        [one.admin.live, 'One'],
+        [two.admin.live, 'Two'],
+      ] as const) {
         const r = await ws.call('orgs.connect', { key, name });
         expect(r.ok).toBe(true);
       }
       // Items are deleted in account order: the last one is the one that will not go.
       const doc = ws.meta.read();
-      const last = doc.credentials.map((c) => ({ c, account: `laghav:${c.orgId}:live:${c.id}` })).sort((x, y) => (x.account < y.account ? -1 : 1))[1]!;
+      const last = doc.credentials
+        .map((c) => ({ c, account: `laghav:${c.orgId}:live:${c.id}` }))
+        .sort((x, y) => (x.account < y.account ? -1 : 1))[1]!;
       stuck = last.account;
       const stuckName = doc.organizations.find((o) => o.id === last.c.orgId)!.name;
       const r = await ws.call('data.removeAll', CONFIRM);
@@ -161,14 +215,30 @@ describe('Remove all Keydeck data fails closed', () => {
   it('while anything else holds a lock it is BUSY, and while it runs every other change is BUSY', async () => {
     const guard = new Exclusive();
     let release!: () => void;
-    const slow = guard.run(['org:o1:live'], ['keys.create', 1], 'creating a key in Acme (live)', () => new Promise<void>((r) => (release = r)));
-    await expect(guard.run([EVERYTHING, 'store'], ['data.removeAll'], 'removing all Keydeck data', async () => 'x')).rejects.toMatchObject({ error: { code: 'BUSY', message: expect.stringContaining('creating a key in Acme (live)') } });
+    const slow = guard.run(
+      ['org:o1:live'],
+      ['keys.create', 1],
+      'creating a key in Acme (live)',
+      () => new Promise<void>((r) => (release = r)),
+    );
+    await expect(
+      guard.run([EVERYTHING, 'store'], ['data.removeAll'], 'removing all Keydeck data', async () => 'x'),
+    ).rejects.toMatchObject({
+      error: { code: 'BUSY', message: expect.stringContaining('creating a key in Acme (live)') },
+    });
     release();
     await slow;
     let finish!: () => void;
-    const removing = guard.run([EVERYTHING, 'store'], ['data.removeAll'], 'removing all Keydeck data', () => new Promise<void>((r) => (finish = r)));
+    const removing = guard.run(
+      [EVERYTHING, 'store'],
+      ['data.removeAll'],
+      'removing all Keydeck data',
+      () => new Promise<void>((r) => (finish = r)),
+    );
     expect(guard.isAnyBusy()).toBe(true);
-    await expect(guard.run(['org:o2:test'], ['keys.revoke', 2], 'revoking', async () => 'x')).rejects.toMatchObject({ error: { code: 'BUSY', message: expect.stringContaining('removing all Keydeck data') } });
+    await expect(guard.run(['org:o2:test'], ['keys.revoke', 2], 'revoking', async () => 'x')).rejects.toMatchObject({
+      error: { code: 'BUSY', message: expect.stringContaining('removing all Keydeck data') },
+    });
     finish();
     await removing;
     expect(guard.isAnyBusy()).toBe(false);

@@ -21,23 +21,30 @@ describe('strict verification of the new key: only a 2xx with the documented sha
   const matrix: [string, Fault, string][] = [
     ['an HTML 200', { kind: 'html', status: 200 }, 'PROVIDER_BAD_RESPONSE'],
     ['a 200 with {}', { kind: 'json', status: 200, body: '{}' }, 'PROVIDER_BAD_RESPONSE'],
-    ['a 401', { kind: 'json', status: 401, body: '{"error":{"message":"Invalid or revoked API key.","details":null}}' }, 'KEY_INVALID'],
+    [
+      'a 401',
+      { kind: 'json', status: 401, body: '{"error":{"message":"Invalid or revoked API key.","details":null}}' },
+      'KEY_INVALID',
+    ],
     ['a 403', { kind: 'json', status: 403, body: '{"error":{"message":"Forbidden"}}' }, 'PROVIDER_FORBIDDEN'],
     ['a 429', { kind: 'rate-limit', retryAfter: '3600' }, 'PROVIDER_RATE_LIMITED'],
     ['a 500', { kind: 'status', status: 500 }, 'PROVIDER_ERROR'],
     ['a timeout', { kind: 'latency', ms: 2_000 }, 'NETWORK_TIMEOUT'],
   ];
-  it.each(matrix)('%s keeps the rotation at verify, failed, with the old key untouched; resume then goes on', async (_name, fault, code) => {
-    const { r, made, seeded } = await pastedRotation();
-    t.sandbox.fault('leadey', fault);
-    const failed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
-    expect(failed).toMatchObject({ step: 'verify', status: 'failed', error: { code } });
-    expect(failed.newKey.verifiedAt).toBeUndefined();
-    expect(t.sandbox.leadey.keys.lookup(seeded.admin.live)?.status).toBe('active');
-    t.sandbox.servers.leadey.faults.clear();
-    const resumed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
-    expect(resumed).toMatchObject({ step: 'deploy', status: 'needs-user' });
-  });
+  it.each(matrix)(
+    '%s keeps the rotation at verify, failed, with the old key untouched; resume then goes on',
+    async (_name, fault, code) => {
+      const { r, made, seeded } = await pastedRotation();
+      t.sandbox.fault('leadey', fault);
+      const failed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+      expect(failed).toMatchObject({ step: 'verify', status: 'failed', error: { code } });
+      expect(failed.newKey.verifiedAt).toBeUndefined();
+      expect(t.sandbox.leadey.keys.lookup(seeded.admin.live)?.status).toBe('active');
+      t.sandbox.servers.leadey.faults.clear();
+      const resumed = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'resume' } });
+      expect(resumed).toMatchObject({ step: 'deploy', status: 'needs-user' });
+    },
+  );
 });
 
 describe('transitions', () => {
@@ -57,7 +64,12 @@ describe('transitions', () => {
     // The pasted key is already dead, so cancelling confirms that at once and cleans up.
     const cancelled = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(cancelled.status).toBe('cancelled');
-    expect(t.ws.meta.read().credentials.filter((c) => c.orgId === orgId).map((c) => c.role)).toEqual(['admin']);
+    expect(
+      t.ws.meta
+        .read()
+        .credentials.filter((c) => c.orgId === orgId)
+        .map((c) => c.role),
+    ).toEqual(['admin']);
   });
 
   it('an unknown answer while confirming the old key is dead is "retry", never "confirmed"', async () => {
@@ -79,11 +91,18 @@ describe('transitions', () => {
   it('remembers the deploy targets for the key’s next rotation', async () => {
     const { r, made, orgId } = await pastedRotation();
     let v = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
-    v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'deploy', targets: [{ kind: 'clipboard' }, { kind: 'manual' }] } });
+    v = await t.call('rotation.act', {
+      rotationId: v.id,
+      action: { kind: 'deploy', targets: [{ kind: 'clipboard' }, { kind: 'manual' }] },
+    });
     expect(t.clipboard.text).toBe(made.secret);
     v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'deployed' } });
     v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'confirmUse', override: false } });
-    t.sandbox.leadey.revoke(t.sandbox.leadey.keys.lookup((await t.secrets.get(t.account(orgId, 'live', r.old.credentialId, 'leadey'))) ?? '')!);
+    t.sandbox.leadey.revoke(
+      t.sandbox.leadey.keys.lookup(
+        (await t.secrets.get(t.account(orgId, 'live', r.old.credentialId, 'leadey'))) ?? '',
+      )!,
+    );
     v = await t.call('rotation.act', { rotationId: v.id, action: { kind: 'revokedInDashboard' } });
     expect(v.status).toBe('done');
     const next = await t.call('rotation.start', { orgId, credentialId: v.newKey.credentialId, confirmLive: true });

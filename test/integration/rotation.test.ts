@@ -60,24 +60,29 @@ describe('rotating the admin key, every provider (real keychain, sandbox, the pe
 });
 
 describe('cancel before revoke rolls back', () => {
-  it.each(['laghav', 'leadey', 'skapi'] as const)('%s: the new key is revoked, the old stays current, nothing pending remains', async (provider) => {
-    const { seeded, orgId, credentialId, hands, secretOf } = await connect(provider);
-    let r = await t.call('rotation.start', { orgId, credentialId, confirmLive: true });
-    if (r.step === 'create') {
-      const made = await hands.mint(r.newKey.name, 'live');
-      r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
-    }
-    expect(r.step).toBe('deploy');
-    const newSecret = await secretOf(r.newKey.credentialId);
-    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
-    const done = await playRotation((ch, input) => t.call(ch, input), r, hands, secretOf);
-    expect(done.status).toBe('cancelled');
-    expect(t.sandbox[provider].keys.lookup(newSecret ?? '')?.status).toBe('revoked');
-    expect(t.sandbox[provider].keys.lookup(seeded.admin.live)?.status).toBe('active');
-    const doc = t.ws.meta.read();
-    expect(doc.credentials.filter((c) => c.orgId === orgId).map((c) => [c.id, c.role])).toEqual([[credentialId, 'admin']]);
-    expect(await t.secrets.get(t.account(orgId, 'live', r.newKey.credentialId, provider))).toBeNull();
-  });
+  it.each(['laghav', 'leadey', 'skapi'] as const)(
+    '%s: the new key is revoked, the old stays current, nothing pending remains',
+    async (provider) => {
+      const { seeded, orgId, credentialId, hands, secretOf } = await connect(provider);
+      let r = await t.call('rotation.start', { orgId, credentialId, confirmLive: true });
+      if (r.step === 'create') {
+        const made = await hands.mint(r.newKey.name, 'live');
+        r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
+      }
+      expect(r.step).toBe('deploy');
+      const newSecret = await secretOf(r.newKey.credentialId);
+      r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+      const done = await playRotation((ch, input) => t.call(ch, input), r, hands, secretOf);
+      expect(done.status).toBe('cancelled');
+      expect(t.sandbox[provider].keys.lookup(newSecret ?? '')?.status).toBe('revoked');
+      expect(t.sandbox[provider].keys.lookup(seeded.admin.live)?.status).toBe('active');
+      const doc = t.ws.meta.read();
+      expect(doc.credentials.filter((c) => c.orgId === orgId).map((c) => [c.id, c.role])).toEqual([
+        [credentialId, 'admin'],
+      ]);
+      expect(await t.secrets.get(t.account(orgId, 'live', r.newKey.credentialId, provider))).toBeNull();
+    },
+  );
 
   it('cannot cancel once the old key is being revoked', async () => {
     const { orgId, credentialId } = await connect('laghav');
@@ -120,7 +125,12 @@ describe('confirm in use, where the provider reports last use (sk-style)', () =>
     const { orgId, hands } = await connect('skapi');
     const mintHeld = await hands.mint('Checkout', 'live');
     const held = await t.call('keys.adopt', { orgId, environment: 'live', key: mintHeld.secret, name: 'Checkout' });
-    let r = await t.call('rotation.start', { orgId, credentialId: held.credentialId, confirmLive: true, quietWindowMinutes: 0 });
+    let r = await t.call('rotation.start', {
+      orgId,
+      credentialId: held.credentialId,
+      confirmLive: true,
+      quietWindowMinutes: 0,
+    });
     const made = await hands.mint(r.newKey.name, 'live');
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deployed' } });

@@ -5,7 +5,14 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../shared/domain.js';
-import { HOSTILE_KEY_VARIANTS, type EchoStatus, type HostileKeyRecord, type HostileKeyVariant, type ModeRequest, type TruthKey } from '../sandbox/modes.js';
+import {
+  HOSTILE_KEY_VARIANTS,
+  type EchoStatus,
+  type HostileKeyRecord,
+  type HostileKeyVariant,
+  type ModeRequest,
+  type TruthKey,
+} from '../sandbox/modes.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { PROVIDERS } from '../support/providers.js';
 
@@ -36,11 +43,19 @@ interface Answer {
   headers: Headers;
 }
 
-async function call(url: string, secret: string | undefined, init: { method?: string; body?: unknown } = {}): Promise<Answer> {
+async function call(
+  url: string,
+  secret: string | undefined,
+  init: { method?: string; body?: unknown } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (secret !== undefined) headers.authorization = `Bearer ${secret}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   const text = await res.text();
   let body: unknown;
   try {
@@ -101,7 +116,10 @@ describe('hostile create: a broken or hostile Laghav answers a garbled key, and 
     const before = laghav.hostileKeys.length;
     laghav.hostileCreate(HOSTILE_KEY_VARIANTS);
     for (const variant of HOSTILE_KEY_VARIANTS) {
-      const created = await call(`${sandbox.urls.laghav}/api/keys`, secret, { method: 'POST', body: { name: `hostile ${variant}` } });
+      const created = await call(`${sandbox.urls.laghav}/api/keys`, secret, {
+        method: 'POST',
+        body: { name: `hostile ${variant}` },
+      });
       expect(created.status).toBe(201);
       const wire = created.body as Wire & { name: string };
       expectations[variant](wire.key);
@@ -111,11 +129,18 @@ describe('hostile create: a broken or hostile Laghav answers a garbled key, and 
       expect(record).toMatchObject({ variant, id: wire.id, environment: 'live' });
       expect(record.key).toEqual(wire.key);
       // The key exists at the provider: in its truth and in the API's list.
-      expect(laghav.truthById(wire.id)).toMatchObject({ id: wire.id, orgId, environment: 'live', status: 'active', hostile: variant });
+      expect(laghav.truthById(wire.id)).toMatchObject({
+        id: wire.id,
+        orgId,
+        environment: 'live',
+        status: 'active',
+        hostile: variant,
+      });
       const list = await call(`${sandbox.urls.laghav}/api/keys`, secret);
       expect((list.body as { data: Wire[] }).data.map((k) => k.id)).toContain(wire.id);
       // A string answer is the very secret the provider issued: it authenticates.
-      if (typeof wire.key === 'string' && wire.key !== '' && variant !== 'whitespace' && variant !== 'zero-width') expect(laghav.accepts(wire.key)).toBe(true);
+      if (typeof wire.key === 'string' && wire.key !== '' && variant !== 'whitespace' && variant !== 'zero-width')
+        expect(laghav.accepts(wire.key)).toBe(true);
       if (variant === 'object') expect(laghav.accepts((wire.key as { value: string }).value)).toBe(true);
       // Whitespace and U+200B wrap the key really issued: cleaning the answer gives a working key.
       if (variant === 'whitespace' || variant === 'zero-width') {
@@ -123,10 +148,13 @@ describe('hostile create: a broken or hostile Laghav answers a garbled key, and 
         expect(laghav.accepts((wire.key as string).trim().replace(/\u200b/g, ''))).toBe(true);
       }
 
-      const revoked = await call(`${sandbox.urls.laghav}/api/keys/${encodeURIComponent(wire.id)}`, secret, { method: 'DELETE' });
+      const revoked = await call(`${sandbox.urls.laghav}/api/keys/${encodeURIComponent(wire.id)}`, secret, {
+        method: 'DELETE',
+      });
       expect(revoked.status).toBe(200);
       expect(laghav.truthById(wire.id)?.status).toBe('revoked');
-      if (typeof wire.key === 'string' && wire.key !== '') expect(laghav.accepts((wire.key as string).trim().replace(/\u200b/g, ''))).toBe(false);
+      if (typeof wire.key === 'string' && wire.key !== '')
+        expect(laghav.accepts((wire.key as string).trim().replace(/\u200b/g, ''))).toBe(false);
     }
     expect(laghav.hostileKeys.length - before).toBe(HOSTILE_KEY_VARIANTS.length);
     // Printable hostile strings are canaries for the secret-hygiene checks; an empty one never is.
@@ -143,9 +171,16 @@ describe('hostile create: a broken or hostile Laghav answers a garbled key, and 
     const { org, admin } = sandbox.laghav.seedOrg('Hostile test env');
     sandbox.laghav.hostileCreate('wrong-environment', 2);
     for (let i = 0; i < 2; i++) {
-      const created = await call(`${sandbox.urls.laghav}/api/keys`, admin.test, { method: 'POST', body: { name: `t${i}` } });
+      const created = await call(`${sandbox.urls.laghav}/api/keys`, admin.test, {
+        method: 'POST',
+        body: { name: `t${i}` },
+      });
       expect((created.body as Wire).key).toMatch(/^lgh_live_/);
-      expect(sandbox.laghav.truthById((created.body as Wire).id)).toMatchObject({ environment: 'test', orgId: org.id, hostile: 'wrong-environment' });
+      expect(sandbox.laghav.truthById((created.body as Wire).id)).toMatchObject({
+        environment: 'test',
+        orgId: org.id,
+        hostile: 'wrong-environment',
+      });
     }
     const third = await call(`${sandbox.urls.laghav}/api/keys`, admin.test, { method: 'POST', body: { name: 't2' } });
     expect((third.body as Wire).key).toMatch(/^lgh_test_[A-Za-z0-9]{32}$/);
@@ -153,18 +188,31 @@ describe('hostile create: a broken or hostile Laghav answers a garbled key, and 
 
   it('is switched over POST /__sandbox/mode, and GET /__sandbox/keys reports the hostile record', async () => {
     await setMode('laghav', { kind: 'hostile-create', variants: ['shell-injection'] });
-    const created = await call(`${sandbox.urls.laghav}/api/keys`, admins.laghav.secret, { method: 'POST', body: { name: 'over http' } });
+    const created = await call(`${sandbox.urls.laghav}/api/keys`, admins.laghav.secret, {
+      method: 'POST',
+      body: { name: 'over http' },
+    });
     const wire = created.body as Wire;
     expect(wire.key).toMatch(/;touch\$\{IFS\}\/tmp\/keydeck-pwned$/);
-    const truth = await control<{ keys: TruthKey[]; hostile: HostileKeyRecord[] }>('laghav', `/__sandbox/keys?orgId=${admins.laghav.orgId}`, undefined, 'GET');
+    const truth = await control<{ keys: TruthKey[]; hostile: HostileKeyRecord[] }>(
+      'laghav',
+      `/__sandbox/keys?orgId=${admins.laghav.orgId}`,
+      undefined,
+      'GET',
+    );
     expect(truth.hostile.find((h) => h.id === wire.id)).toMatchObject({ variant: 'shell-injection', key: wire.key });
     expect(truth.keys.find((k) => k.id === wire.id)).toMatchObject({ status: 'active', hostile: 'shell-injection' });
-    const accepted = await control<{ accepted: boolean; id: string | null }>('laghav', '/__sandbox/accepts', { secret: wire.key });
+    const accepted = await control<{ accepted: boolean; id: string | null }>('laghav', '/__sandbox/accepts', {
+      secret: wire.key,
+    });
     expect(accepted).toEqual({ accepted: true, id: wire.id, status: 'active' });
   });
 
   it('refuses a malformed mode request', async () => {
-    const res = await fetch(`${sandbox.servers.laghav.origin}/__sandbox/mode`, { method: 'POST', body: JSON.stringify({ kind: 'hostile-create', variants: ['rm -rf'] }) });
+    const res = await fetch(`${sandbox.servers.laghav.origin}/__sandbox/mode`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'hostile-create', variants: ['rm -rf'] }),
+    });
     expect(res.status).toBe(400);
     expect(sandbox.laghav.modes.hostileCreates).toEqual([]);
   });
@@ -192,7 +240,10 @@ describe("echo: error bodies carry the caller's full bearer token, in each provi
     const token = unknownKey(p);
     const res = await call(verifyUrl(p), token);
     expect(res.status).toBe(401);
-    const body = res.body as { error: { message: string; details: Record<string, unknown>; code?: string }; request_id?: string };
+    const body = res.body as {
+      error: { message: string; details: Record<string, unknown>; code?: string };
+      request_id?: string;
+    };
     expect(body.error.message).toContain(token);
     expect(body.error.details.api_key).toBe(token);
     if (p === 'logtalk') {
@@ -225,31 +276,37 @@ describe("echo: error bodies carry the caller's full bearer token, in each provi
   });
 
   const statuses: EchoStatus[] = [401, 403, 404, 429, 500];
-  it.each(providers.flatMap((p) => statuses.map((s) => [p, s] as const)))('%s: fail-with-echo %i fails the next call with the key in it, then answers normally', async (p, status) => {
-    const { secret } = admins[p];
-    sandbox[p].failWithEcho(status, 2);
-    for (let i = 0; i < 2; i++) {
-      const res = await call(verifyUrl(p), secret);
-      expect(res.status).toBe(status);
-      const body = res.body as { error: { message: string; code?: string }; success?: boolean; request_id?: string };
-      expect(body.error.message).toContain(secret);
-      expect(res.text).toContain(secret);
-      if (p === 'leadey') expect(body.error.code).toBeUndefined();
-      else expect(typeof body.error.code).toBe('string');
-      if (p === 'logtalk' || p === 'skapi') expect(body.success).toBe(false);
-      if (p === 'logtalk') expect(body.request_id).toContain(secret);
-      if (status === 429) expect(res.headers.get('retry-after')).toBe('1');
-    }
-    const after = await call(verifyUrl(p), secret);
-    expect(after.status).toBe(200);
-  });
+  it.each(providers.flatMap((p) => statuses.map((s) => [p, s] as const)))(
+    '%s: fail-with-echo %i fails the next call with the key in it, then answers normally',
+    async (p, status) => {
+      const { secret } = admins[p];
+      sandbox[p].failWithEcho(status, 2);
+      for (let i = 0; i < 2; i++) {
+        const res = await call(verifyUrl(p), secret);
+        expect(res.status).toBe(status);
+        const body = res.body as { error: { message: string; code?: string }; success?: boolean; request_id?: string };
+        expect(body.error.message).toContain(secret);
+        expect(res.text).toContain(secret);
+        if (p === 'leadey') expect(body.error.code).toBeUndefined();
+        else expect(typeof body.error.code).toBe('string');
+        if (p === 'logtalk' || p === 'skapi') expect(body.success).toBe(false);
+        if (p === 'logtalk') expect(body.request_id).toContain(secret);
+        if (status === 429) expect(res.headers.get('retry-after')).toBe('1');
+      }
+      const after = await call(verifyUrl(p), secret);
+      expect(after.status).toBe(200);
+    },
+  );
 
   it('fail-with-echo over HTTP: a prefixless Legba key comes back in a 500', async () => {
     await setMode('legba', { kind: 'fail-with-echo', status: 500, times: 1 });
     const res = await call(verifyUrl('legba'), admins.legba.secret);
     expect(res.status).toBe(500);
     expect(res.text).toContain(admins.legba.secret);
-    expect(sandbox.legba.calls.at(-1)).toMatchObject({ status: 500, keyId: sandbox.legba.identify(admins.legba.secret)?.id });
+    expect(sandbox.legba.calls.at(-1)).toMatchObject({
+      status: 500,
+      keyId: sandbox.legba.identify(admins.legba.secret)?.id,
+    });
     expect((await call(verifyUrl('legba'), admins.legba.secret)).status).toBe(200);
   });
 
@@ -356,26 +413,49 @@ describe('sk-style last use: late, and moved by someone else', () => {
 });
 
 describe("the provider's truth, without Keydeck", () => {
-  it.each(providers)('%s: every key with id, name, environment, status, last4; accepts() follows revocation', async (p) => {
-    const { org, admin } = sandbox[p].seedOrg(`Truth ${p}`, [{ name: 'Extra', environment: 'live' }]);
-    const keys = sandbox[p].truth(org.id);
-    expect(keys.map((k) => k.name)).toContain('Extra');
-    const adminKey = sandbox[p].identify(admin.live) as TruthKey;
-    expect(adminKey).toMatchObject({ orgId: org.id, environment: 'live', status: 'active', last4: admin.live.slice(-4) });
-    expect(keys.map((k) => k.id)).toContain(adminKey.id);
-    expect(sandbox[p].accepts(admin.live)).toBe(true);
-    expect(sandbox[p].accepts(`${admin.live}x`)).toBe(false);
-    expect(await control(p, '/__sandbox/revoke', { secret: admin.live })).toMatchObject({ id: adminKey.id, status: 'revoked' });
-    expect(sandbox[p].accepts(admin.live)).toBe(false);
-    expect(sandbox[p].truthById(adminKey.id)?.status).toBe('revoked');
-    expect(await control(p, '/__sandbox/accepts', { secret: admin.live })).toEqual({ accepted: false, id: adminKey.id, status: 'revoked' });
-    expect(await control(p, '/__sandbox/keys', { orgId: org.id })).toMatchObject({ keys: expect.arrayContaining([expect.objectContaining({ id: adminKey.id, status: 'revoked' })]) });
-  });
+  it.each(providers)(
+    '%s: every key with id, name, environment, status, last4; accepts() follows revocation',
+    async (p) => {
+      const { org, admin } = sandbox[p].seedOrg(`Truth ${p}`, [{ name: 'Extra', environment: 'live' }]);
+      const keys = sandbox[p].truth(org.id);
+      expect(keys.map((k) => k.name)).toContain('Extra');
+      const adminKey = sandbox[p].identify(admin.live) as TruthKey;
+      expect(adminKey).toMatchObject({
+        orgId: org.id,
+        environment: 'live',
+        status: 'active',
+        last4: admin.live.slice(-4),
+      });
+      expect(keys.map((k) => k.id)).toContain(adminKey.id);
+      expect(sandbox[p].accepts(admin.live)).toBe(true);
+      expect(sandbox[p].accepts(`${admin.live}x`)).toBe(false);
+      expect(await control(p, '/__sandbox/revoke', { secret: admin.live })).toMatchObject({
+        id: adminKey.id,
+        status: 'revoked',
+      });
+      expect(sandbox[p].accepts(admin.live)).toBe(false);
+      expect(sandbox[p].truthById(adminKey.id)?.status).toBe('revoked');
+      expect(await control(p, '/__sandbox/accepts', { secret: admin.live })).toEqual({
+        accepted: false,
+        id: adminKey.id,
+        status: 'revoked',
+      });
+      expect(await control(p, '/__sandbox/keys', { orgId: org.id })).toMatchObject({
+        keys: expect.arrayContaining([expect.objectContaining({ id: adminKey.id, status: 'revoked' })]),
+      });
+    },
+  );
 
   it('Sandbox.mode is the typed twin of the endpoint', async () => {
     sandbox.mode('leadey', { kind: 'fail-with-echo', status: 403 });
     const res = await call(verifyUrl('leadey'), admins.leadey.secret);
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { message: `This API key does not have permission to access this resource: ${admins.leadey.secret}`, details: { api_key: admins.leadey.secret }, request_id: `req_${admins.leadey.secret}` } });
+    expect(res.body).toEqual({
+      error: {
+        message: `This API key does not have permission to access this resource: ${admins.leadey.secret}`,
+        details: { api_key: admins.leadey.secret },
+        request_id: `req_${admins.leadey.secret}`,
+      },
+    });
   });
 });

@@ -41,14 +41,22 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
   it('is offered, keeps test keys in memory only, refuses live keys before calling the provider, and forgets everything on quit', async () => {
     const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-session-'));
     const r = await noKeychain(profileDir, 'session');
-    expect(r.statusBefore.value).toMatchObject({ mode: 'keychain', problem: { code: 'KEYCHAIN_UNAVAILABLE' }, sessionOffered: true, sessionKeys: 0 });
+    expect(r.statusBefore.value).toMatchObject({
+      mode: 'keychain',
+      problem: { code: 'KEYCHAIN_UNAVAILABLE' },
+      sessionOffered: true,
+      sessionKeys: 0,
+    });
     // Before the person chooses session-only mode, nothing is kept anywhere.
     expect(r.connectBeforeSession).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE' } });
     expect(r.useSession.value).toMatchObject({ mode: 'session', sessionOffered: false });
     expect(r.connectLive).toMatchObject({ ok: false, error: { code: 'LIVE_KEY_NEEDS_KEYCHAIN' } });
     expect(r.connectLive.error.message).toMatch(/test keys only/);
     expect(r.liveCallsToProvider).toBe(0);
-    expect(r.connectTest).toMatchObject({ ok: true, value: { organization: { sessionOnly: true, environments: ['test'] } } });
+    expect(r.connectTest).toMatchObject({
+      ok: true,
+      value: { organization: { sessionOnly: true, environments: ['test'] } },
+    });
     expect(r.list.ok).toBe(true);
     expect(r.create).toMatchObject({ ok: true, value: { heldCredentialId: expect.any(String) } });
     expect(r.create.value.keepError).toBeUndefined();
@@ -59,7 +67,10 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     // Quit: the session's organizations and keys are gone.
     expect(r.metaAfterQuit.organizations).toEqual([]);
     expect(r.metaAfterQuit.credentials).toEqual([]);
-    expect(r.metaAfterQuit.activity.at(-1)).toMatchObject({ action: 'org.remove', detail: expect.stringMatching(/session-only/) });
+    expect(r.metaAfterQuit.activity.at(-1)).toMatchObject({
+      action: 'org.remove',
+      detail: expect.stringMatching(/session-only/),
+    });
     // No secret ever reached a file: every key the sandbox issued is searched for in the profile.
     const canaries: string[] = r.issued;
     expect(canaries.length).toBeGreaterThanOrEqual(3);
@@ -67,7 +78,13 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     expect(files.length).toBeGreaterThan(0);
     const hits = files.flatMap((f) => canaries.filter((c) => f.text.includes(c)).map(() => f.path));
     expect(hits).toEqual([]);
-    recordFigure('session', 'session-only mode', { scenarios: 1, canaries: canaries.length, files: files.length, hits: hits.length, liveRefused: liveRefusals(r) });
+    recordFigure('session', 'session-only mode', {
+      scenarios: 1,
+      canaries: canaries.length,
+      files: files.length,
+      hits: hits.length,
+      liveRefused: liveRefusals(r),
+    });
   }, 90_000);
 
   it('after a crash, the next start removes the session-only organizations the crashed session left', async () => {
@@ -76,12 +93,21 @@ describe('session-only mode (no keychain: a process with no D-Bus session)', () 
     expect(crashed.orgsDuring.value.organizations).toHaveLength(1);
     const next = await noKeychain(profileDir, 'after');
     expect(next.orgsAtStart).toEqual({ ok: true, value: { organizations: [] } });
-    expect(next.activity.value.entries[0]).toMatchObject({ action: 'org.remove', detail: expect.stringMatching(/session-only/) });
+    expect(next.activity.value.entries[0]).toMatchObject({
+      action: 'org.remove',
+      detail: expect.stringMatching(/session-only/),
+    });
     expect(liveRefusals(crashed)).toBe(2);
     const files = filesUnder(profileDir);
     const canaries = crashed.issued as string[];
     for (const f of files) for (const c of canaries) expect(f.text).not.toContain(c);
-    recordFigure('session', 'crash, then start', { scenarios: 1, canaries: canaries.length, files: files.length, hits: 0, liveRefused: liveRefusals(crashed) });
+    recordFigure('session', 'crash, then start', {
+      scenarios: 1,
+      canaries: canaries.length,
+      files: files.length,
+      hits: 0,
+      liveRefused: liveRefusals(crashed),
+    });
   }, 90_000);
 });
 

@@ -6,7 +6,13 @@
  */
 import { readFileSync, truncateSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyringControlSkipReason, lockLogin, loginLocked, serviceRunning, startDaemonUnlocked } from './helpers/keyring-control.js';
+import {
+  keyringControlSkipReason,
+  lockLogin,
+  loginLocked,
+  serviceRunning,
+  startDaemonUnlocked,
+} from './helpers/keyring-control.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 
 const skip = keyringControlSkipReason();

@@ -41,7 +41,10 @@ describe('the same action twice at once', () => {
     expect(truthActive(seeded.org.id).length).toBe(before + 1);
     if (a.ok && b.ok) expect((a.value as Created).secret).toBe((b.value as Created).secret);
     // A different change to the same organization-environment meanwhile is refused, not queued.
-    const [c, d] = await Promise.all([t.ws.call('keys.create', input), t.ws.call('keys.create', { ...input, name: 'Other' })]);
+    const [c, d] = await Promise.all([
+      t.ws.call('keys.create', input),
+      t.ws.call('keys.create', { ...input, name: 'Other' }),
+    ]);
     expect(c.ok).toBe(true);
     expect(d.ok ? 'ok' : d.error.code).toBe('BUSY');
     expect(truthActive(seeded.org.id).length).toBe(before + 2);
@@ -49,7 +52,10 @@ describe('the same action twice at once', () => {
 
   it('a double Verify and connect makes one organization', async () => {
     const seeded = t.sandbox.laghav.seedOrg('Twice');
-    const [a, b] = await Promise.all([t.ws.call('orgs.connect', { key: seeded.admin.live }), t.ws.call('orgs.connect', { key: seeded.admin.live })]);
+    const [a, b] = await Promise.all([
+      t.ws.call('orgs.connect', { key: seeded.admin.live }),
+      t.ws.call('orgs.connect', { key: seeded.admin.live }),
+    ]);
     expect(a.ok && b.ok).toBe(true);
     expect(t.ws.meta.read().organizations).toHaveLength(1);
     // Afterwards the same key again is a conflict.
@@ -82,7 +88,13 @@ describe('the same action twice at once', () => {
     writeFileSync(file, `# app\nLAGHAV_API_KEY=${seeded.admin.live}\nOTHER=1\n`, { mode: 0o640 });
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     expect(r.step).toBe('deploy');
-    const deploy = { rotationId: r.id, action: { kind: 'deploy' as const, targets: [{ kind: 'envFile' as const, path: file, variable: 'LAGHAV_API_KEY' }] } };
+    const deploy = {
+      rotationId: r.id,
+      action: {
+        kind: 'deploy' as const,
+        targets: [{ kind: 'envFile' as const, path: file, variable: 'LAGHAV_API_KEY' }],
+      },
+    };
     const [a, b] = await Promise.all([t.ws.call('rotation.act', deploy), t.ws.call('rotation.act', deploy)]);
     expect(a.ok && b.ok).toBe(true);
     await t.call('rotation.act', deploy); // and once more, later: the backup still holds the original
@@ -99,7 +111,9 @@ describe('the same action twice at once', () => {
     expect(r.restoreResults?.every((x) => x.ok)).toBe(true);
     // The file holds the old key again, as dotenv and bash read it, and the provider accepts it.
     expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
-    expect(execFileSync('bash', ['-c', 'set -a; . "$1"; printf %s "$LAGHAV_API_KEY"', 'sh', file]).toString()).toBe(seeded.admin.live);
+    expect(execFileSync('bash', ['-c', 'set -a; . "$1"; printf %s "$LAGHAV_API_KEY"', 'sh', file]).toString()).toBe(
+      seeded.admin.live,
+    );
     expect(t.sandbox.laghav.accepts(seeded.admin.live)).toBe(true);
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe(`# app\nLAGHAV_API_KEY=${seeded.admin.live}\nOTHER=1\n`);
@@ -112,12 +126,20 @@ describe('the same action twice at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keydeck-trust-'));
     const file = join(dir, '.env');
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    const newSecret = (await t.secrets.list()).map((e) => e.secret).find((s) => t.sandbox.laghav.identify(s)?.id === r.newKey.providerKeyId) ?? '';
+    const newSecret =
+      (await t.secrets.list())
+        .map((e) => e.secret)
+        .find((s) => t.sandbox.laghav.identify(s)?.id === r.newKey.providerKeyId) ?? '';
     expect(t.sandbox.laghav.accepts(newSecret)).toBe(true);
     writeFileSync(file, `LAGHAV_API_KEY=${newSecret}\n`);
-    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    r = await t.call('rotation.act', {
+      rotationId: r.id,
+      action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] },
+    });
     expect(r.deployRecords[0]).toMatchObject({ kind: 'envFile', previous: 'new-key' });
-    expect(r.cancelPlan.join(' ')).toContain(`Put the old key into LAGHAV_API_KEY in ${file}, where you had put the new key yourself`);
+    expect(r.cancelPlan.join(' ')).toContain(
+      `Put the old key into LAGHAV_API_KEY in ${file}, where you had put the new key yourself`,
+    );
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
     expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
@@ -146,7 +168,10 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
     const file = join(dir, '.env');
     writeFileSync(file, content);
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: variables.map((variable) => ({ kind: 'envFile', path: file, variable })) } });
+    r = await t.call('rotation.act', {
+      rotationId: r.id,
+      action: { kind: 'deploy', targets: variables.map((variable) => ({ kind: 'envFile', path: file, variable })) },
+    });
     expect(r.deployResults.every((d) => d.ok)).toBe(true);
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     return { r, file, dir };
@@ -179,7 +204,10 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
     const file = join(dir, '.env');
     writeFileSync(file, 'LAGHAV_API_KEY=placeholder\n');
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
-    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] } });
+    r = await t.call('rotation.act', {
+      rotationId: r.id,
+      action: { kind: 'deploy', targets: [{ kind: 'envFile', path: file, variable: 'LAGHAV_API_KEY' }] },
+    });
     const newSecret = parse(readFileSync(file)).LAGHAV_API_KEY ?? '';
     chmodSync(file, 0o444);
     // Root may write anyway; Keydeck refuses a read-only file whoever it runs as.
@@ -200,16 +228,28 @@ describe('cancel puts back exactly what was there (found by a red-team review)',
     const seeded = t.sandbox.leadey.seedOrg('Dash');
     const c = await t.call('orgs.connect', { key: seeded.admin.live });
     const made = t.sandbox.leadey.mint(seeded.org.id, 'Held', 'live');
-    const held = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: made.secret, name: 'Held' });
+    const held = await t.call('keys.adopt', {
+      orgId: c.organization.id,
+      environment: 'live',
+      key: made.secret,
+      name: 'Held',
+    });
     await t.call('rotation.start', { orgId: c.organization.id, credentialId: held.credentialId, confirmLive: true });
-    const refused = await t.callErr('keys.confirmRevoked', { orgId: c.organization.id, credentialId: held.credentialId });
+    const refused = await t.callErr('keys.confirmRevoked', {
+      orgId: c.organization.id,
+      credentialId: held.credentialId,
+    });
     expect(refused.code).toBe('CONFLICT');
   });
 
   it('a create answer that hands back a key Keydeck already holds is refused', async () => {
     const { orgId } = await laghav();
     const kept = await t.call('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
-    t.sandbox.fault('laghav', { kind: 'json', status: 201, body: JSON.stringify({ id: 'key_replayed1', name: 'x', key: kept.secret }) }, 1);
+    t.sandbox.fault(
+      'laghav',
+      { kind: 'json', status: 201, body: JSON.stringify({ id: 'key_replayed1', name: 'x', key: kept.secret }) },
+      1,
+    );
     const error = await t.callErr('keys.create', { orgId, environment: 'live', name: 'Again', keep: true });
     expect(error.code).toBe('PROVIDER_BAD_RESPONSE');
     expect(t.ws.meta.read().credentials.filter((x) => x.last4 === kept.secret.slice(-4))).toHaveLength(1);
@@ -230,7 +270,10 @@ describe('round two of the red-team review', () => {
     expect(r.deployRecords).toEqual([]);
     expect(parse(readFileSync(file)).LAGHAV_API_KEY).toBe(seeded.admin.live);
     // A renderer that names a backup as a target is refused too.
-    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ ...target, path: `${file}.keydeck-${r.id}.bak` }] } });
+    r = await t.call('rotation.act', {
+      rotationId: r.id,
+      action: { kind: 'deploy', targets: [{ ...target, path: `${file}.keydeck-${r.id}.bak` }] },
+    });
     expect(r.deployResults.at(-1)?.message).toContain('the name Keydeck gives its backups');
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
@@ -240,7 +283,11 @@ describe('round two of the red-team review', () => {
   it('one pasted key never becomes two credentials, whatever races (paste in a rotation vs connect)', async () => {
     const seeded = t.sandbox.skapi.seedOrg('Race');
     const c = await t.call('orgs.connect', { key: seeded.admin.live });
-    const r = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    const r = await t.call('rotation.start', {
+      orgId: c.organization.id,
+      credentialId: c.credential.id,
+      confirmLive: true,
+    });
     expect(r.step).toBe('create');
     const k = t.sandbox.skapi.mint(seeded.org.id, r.newKey.name, 'live');
     const [paste, connect] = await Promise.all([
@@ -264,18 +311,21 @@ describe('round two of the red-team review', () => {
 });
 
 describe('a hostile or broken create answer is never trusted', () => {
-  it.each(HOSTILE_KEY_VARIANTS)('keys.create, %s: refused, the key it made is revoked, nothing stored', async (variant) => {
-    const { orgId } = await laghav();
-    t.sandbox.laghav.hostileCreate(variant);
-    const error = await t.callErr('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
-    expect(error.code).toBe('PROVIDER_BAD_RESPONSE');
-    const made = t.sandbox.laghav.hostileKeys[0];
-    expect(made).toBeDefined();
-    expect(t.sandbox.laghav.truthById(made?.id ?? '')?.status).toBe('revoked');
-    expect(t.ws.meta.read().credentials).toHaveLength(1);
-    expect((await t.secrets.list()).length).toBe(1);
-    expect(JSON.stringify(error)).not.toContain('touch');
-  });
+  it.each(HOSTILE_KEY_VARIANTS)(
+    'keys.create, %s: refused, the key it made is revoked, nothing stored',
+    async (variant) => {
+      const { orgId } = await laghav();
+      t.sandbox.laghav.hostileCreate(variant);
+      const error = await t.callErr('keys.create', { orgId, environment: 'live', name: 'CI', keep: true });
+      expect(error.code).toBe('PROVIDER_BAD_RESPONSE');
+      const made = t.sandbox.laghav.hostileKeys[0];
+      expect(made).toBeDefined();
+      expect(t.sandbox.laghav.truthById(made?.id ?? '')?.status).toBe('revoked');
+      expect(t.ws.meta.read().credentials).toHaveLength(1);
+      expect((await t.secrets.list()).length).toBe(1);
+      expect(JSON.stringify(error)).not.toContain('touch');
+    },
+  );
 
   it('a rotation whose create answer is hostile stops, revokes that key, and can be cancelled; the organization can then be removed', async () => {
     const { orgId, adminId } = await laghav();
@@ -293,7 +343,12 @@ describe('a hostile or broken create answer is never trusted', () => {
 describe("a provider that echoes the caller's key", () => {
   it('keys.list: the admin key reaches neither the error nor the log', async () => {
     const { seeded, orgId } = await laghav();
-    t.sandbox.mode('laghav', { kind: 'fail-with-echo', status: 500, times: 10, where: ['message', 'request_id', 'details'] });
+    t.sandbox.mode('laghav', {
+      kind: 'fail-with-echo',
+      status: 500,
+      times: 10,
+      where: ['message', 'request_id', 'details'],
+    });
     const error: KeydeckError = await t.callErr('keys.list', { orgId, environment: 'live' });
     expect(JSON.stringify(error)).not.toContain(seeded.admin.live);
     expect(JSON.stringify(error)).not.toContain(seeded.admin.live.slice(-16));
@@ -303,14 +358,23 @@ describe("a provider that echoes the caller's key", () => {
   it('a Legba rotation whose verify fails with an echo keeps the new (prefixless) key out of the journal', async () => {
     const seeded = t.sandbox.legba.seedOrg('Echo');
     const c = await t.call('orgs.connect', { key: seeded.admin.live, provider: 'legba', providerOrgId: seeded.org.id });
-    let r = await t.call('rotation.start', { orgId: c.organization.id, credentialId: c.credential.id, confirmLive: true });
+    let r = await t.call('rotation.start', {
+      orgId: c.organization.id,
+      credentialId: c.credential.id,
+      confirmLive: true,
+    });
     expect(r.step).toBe('create');
     const made = await fetch(`${t.sandbox.servers.legba.origin}/__sandbox/mint`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ orgId: seeded.org.id, name: r.newKey.name, environment: 'live' }),
     }).then((x) => x.json() as Promise<{ secret: string }>);
-    t.sandbox.mode('legba', { kind: 'fail-with-echo', status: 500, times: 10, where: ['message', 'request_id', 'details'] });
+    t.sandbox.mode('legba', {
+      kind: 'fail-with-echo',
+      status: 500,
+      times: 10,
+      where: ['message', 'request_id', 'details'],
+    });
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'pasteNew', key: made.secret } });
     expect(r.status).toBe('failed');
     expect(JSON.stringify(r)).not.toContain(made.secret);
@@ -328,18 +392,28 @@ describe('never guess which key is which (sk-style: no last 4 in the list)', () 
     t.sandbox.skapi.useInBackground([production?.id ?? '']);
     const c = await t.call('orgs.connect', { key: seeded.admin.live });
     expect(c.credential.providerKeyId).toBeUndefined();
-    const refused = await t.callErr('keys.revoke', { orgId: c.organization.id, environment: 'live', keyId: production?.id });
+    const refused = await t.callErr('keys.revoke', {
+      orgId: c.organization.id,
+      environment: 'live',
+      keyId: production?.id,
+    });
     expect(refused.code).toBe('KEY_IDENTITY_UNKNOWN');
     expect(t.sandbox.skapi.truthById(production?.id ?? '')?.status).toBe('active');
 
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
+    const adopted = await t.call('keys.adopt', {
+      orgId: c.organization.id,
+      environment: 'live',
+      key: pasted.secret,
+      name: 'Pasted',
+    });
     const cred = t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId);
     // Either proven (its own id) or unknown; never the production key's id.
     expect([undefined, pasted.key.id]).toContain(cred?.providerKeyId);
     const list = await t.call('keys.list', { orgId: c.organization.id, environment: 'live' });
     // Every key Keydeck holds is in the list, matched or marked.
-    for (const held of t.ws.meta.read().credentials) expect(list.keys.some((k) => k.heldCredentialId === held.id)).toBe(true);
+    for (const held of t.ws.meta.read().credentials)
+      expect(list.keys.some((k) => k.heldCredentialId === held.id)).toBe(true);
     expect(t.sandbox.skapi.truthById(production?.id ?? '')?.status).toBe('active');
   });
 
@@ -347,7 +421,12 @@ describe('never guess which key is which (sk-style: no last 4 in the list)', () 
     const seeded = t.sandbox.skapi.seedOrg('Quiet', [{ name: 'Other', environment: 'live' }]);
     const c = await t.call('orgs.connect', { key: seeded.admin.live });
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
+    const adopted = await t.call('keys.adopt', {
+      orgId: c.organization.id,
+      environment: 'live',
+      key: pasted.secret,
+      name: 'Pasted',
+    });
     expect(t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId)?.providerKeyId).toBe(pasted.key.id);
   });
 
@@ -356,8 +435,15 @@ describe('never guess which key is which (sk-style: no last 4 in the list)', () 
     const c = await t.call('orgs.connect', { key: seeded.admin.live });
     t.sandbox.mode('skapi', { kind: 'late-last-use', afterRequests: 2 });
     const pasted = t.sandbox.skapi.mint(seeded.org.id, 'Pasted', 'live');
-    const adopted = await t.call('keys.adopt', { orgId: c.organization.id, environment: 'live', key: pasted.secret, name: 'Pasted' });
-    expect([undefined, pasted.key.id]).toContain(t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId)?.providerKeyId);
+    const adopted = await t.call('keys.adopt', {
+      orgId: c.organization.id,
+      environment: 'live',
+      key: pasted.secret,
+      name: 'Pasted',
+    });
+    expect([undefined, pasted.key.id]).toContain(
+      t.ws.meta.read().credentials.find((x) => x.id === adopted.credentialId)?.providerKeyId,
+    );
   });
 });
 

@@ -12,7 +12,10 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString
 describe('usage overview, from the cached lists', () => {
   it('flags keys per organization policy, says "unknown" where last use is not reported, and counts them', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme', [{ name: 'Old web key', environment: 'live' }]);
-    const sk = t.sandbox.skapi.seedOrg('Payments', [{ name: 'Unused', environment: 'live' }, { name: 'Quiet', environment: 'live' }]);
+    const sk = t.sandbox.skapi.seedOrg('Payments', [
+      { name: 'Unused', environment: 'live' },
+      { name: 'Quiet', environment: 'live' },
+    ]);
     for (const k of t.sandbox.laghav.keysOf(lg.org.id)) if (k.name === 'Old web key') k.createdAt = daysAgo(120);
     for (const k of t.sandbox.skapi.keysOf(sk.org.id)) {
       if (k.name === 'Quiet') {
@@ -31,10 +34,24 @@ describe('usage overview, from the cached lists', () => {
     await t.call('keys.list', { orgId: b.organization.id, environment: 'live' });
     overview = await t.call('usage.overview', {});
     const byName = Object.fromEntries(overview.rows.map((r) => [`${r.orgName}/${r.key.name}`, r.flags]));
-    expect(byName['Acme/Old web key']).toMatchObject({ due: true, lastUsedUnknown: true, stale: false, neverUsed: false, ageDays: 120 });
+    expect(byName['Acme/Old web key']).toMatchObject({
+      due: true,
+      lastUsedUnknown: true,
+      stale: false,
+      neverUsed: false,
+      ageDays: 120,
+    });
     expect(byName['Payments/Unused']).toMatchObject({ neverUsed: true, due: false, lastUsedUnknown: false });
     expect(byName['Payments/Quiet']).toMatchObject({ due: true, stale: true, neverUsed: false });
-    expect(overview.summary).toMatchObject({ organizations: 2, keys: 5, due: 2, stale: 1, neverUsed: 1, lastUsedUnknown: 2, unlisted: 0 });
+    expect(overview.summary).toMatchObject({
+      organizations: 2,
+      keys: 5,
+      due: 2,
+      stale: 1,
+      neverUsed: 1,
+      lastUsedUnknown: 2,
+      unlisted: 0,
+    });
 
     // A stricter policy for one organization moves its keys, and only its keys.
     await t.call('orgs.update', { orgId: b.organization.id, policy: { rotateAfterDays: 365, staleAfterDays: 60 } });
@@ -71,7 +88,9 @@ describe('usage overview, from the cached lists', () => {
     first = await t.call('orgs.list', { show: { orgId: a.organization.id, environment: 'test' } });
     expect(first.shown?.environment).toBe('test');
     expect(first.shown?.list?.fetchedAt).toBe(fresh.fetchedAt);
-    expect(first.shown?.list).toEqual((await t.call('keys.cached', { orgId: a.organization.id, environment: 'test' })).list);
+    expect(first.shown?.list).toEqual(
+      (await t.call('keys.cached', { orgId: a.organization.id, environment: 'test' })).list,
+    );
     // An environment not connected there falls back to the first connected one; an organization
     // that no longer exists falls back to the first.
     first = await t.call('orgs.list', { show: { orgId: b.organization.id, environment: 'test' } });
@@ -88,12 +107,22 @@ describe('activity log', () => {
   it('lists what Keydeck did, newest first, filterable, never a secret', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme');
     const a = await t.call('orgs.connect', { key: lg.admin.live, name: 'Acme' });
-    const created = await t.call('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
+    const created = await t.call('keys.create', {
+      orgId: a.organization.id,
+      environment: 'live',
+      name: 'Bot',
+      keep: false,
+    });
     await t.call('keys.list', { orgId: a.organization.id, environment: 'live' });
     await t.call('keys.revoke', { orgId: a.organization.id, environment: 'live', keyId: created.key.id });
     const all = await t.call('activity.list', {});
     expect(all.entries.map((e) => e.action)).toEqual(['key.revoke', 'key.create', 'org.connect']);
-    expect(all.entries[0]).toMatchObject({ orgName: 'Acme', environment: 'live', keyId: created.key.id, last4: created.secret.slice(-4) });
+    expect(all.entries[0]).toMatchObject({
+      orgName: 'Acme',
+      environment: 'live',
+      keyId: created.key.id,
+      last4: created.secret.slice(-4),
+    });
     const revokes = await t.call('activity.list', { action: 'key.revoke' });
     expect(revokes.entries).toHaveLength(1);
     expect(JSON.stringify(all)).not.toContain(created.secret);
@@ -102,8 +131,18 @@ describe('activity log', () => {
   it('records a reveal and a copy with the key they were about, never the key', async () => {
     const lg = t.sandbox.laghav.seedOrg('Acme');
     const a = await t.call('orgs.connect', { key: lg.admin.live, name: 'Acme' });
-    const created = await t.call('keys.create', { orgId: a.organization.id, environment: 'live', name: 'Bot', keep: false });
-    const about = { orgId: a.organization.id, environment: 'live' as const, keyId: created.key.id, last4: created.secret.slice(-4) };
+    const created = await t.call('keys.create', {
+      orgId: a.organization.id,
+      environment: 'live',
+      name: 'Bot',
+      keep: false,
+    });
+    const about = {
+      orgId: a.organization.id,
+      environment: 'live' as const,
+      keyId: created.key.id,
+      last4: created.secret.slice(-4),
+    };
     await t.call('activity.reveal', about);
     await t.call('clipboard.copySecret', { secret: created.secret, about });
     expect(await t.clipboard.readText()).toBe(created.secret);

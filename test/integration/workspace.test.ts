@@ -22,7 +22,10 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('stores nothing when the provider rejects the key', async () => {
     t.sandbox.laghav.seedOrg('Acme');
-    const e = await t.callErr('orgs.connect', { key: 'lgh_live_UnknownUnknownUnknown1', apiBaseUrl: t.sandbox.urls.laghav });
+    const e = await t.callErr('orgs.connect', {
+      key: 'lgh_live_UnknownUnknownUnknown1',
+      apiBaseUrl: t.sandbox.urls.laghav,
+    });
     expect(e).toMatchObject({ code: 'KEY_INVALID', provider: { code: 'INVALID_KEY', status: 401 } });
     expect(t.ws.meta.read()).toMatchObject({ organizations: [], credentials: [] });
   });
@@ -41,8 +44,16 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
   it.each([
     ['a malformed key', { key: 'lgh_live_abc def ghi jkl' }, 'KEY_MALFORMED'],
     ['a key of no known provider', { key: 'zz_live_abcdefghijklmnop' }, 'KEY_UNKNOWN_PROVIDER'],
-    ['a test key in the live slot', { key: 'lgh_test_abcdefghijklmnop', environment: 'live' }, 'KEY_ENVIRONMENT_MISMATCH'],
-    ['plain http to a remote host', { key: 'lgh_live_abcdefghijklmnop', apiBaseUrl: 'http://api.laghav.ai' }, 'INSECURE_URL'],
+    [
+      'a test key in the live slot',
+      { key: 'lgh_test_abcdefghijklmnop', environment: 'live' },
+      'KEY_ENVIRONMENT_MISMATCH',
+    ],
+    [
+      'plain http to a remote host',
+      { key: 'lgh_live_abcdefghijklmnop', apiBaseUrl: 'http://api.laghav.ai' },
+      'INSECURE_URL',
+    ],
     ['100 KB of text', { key: 'a'.repeat(100 * 1024) }, 'KEY_MALFORMED'],
   ])('refuses %s before any network call', async (_name, input, code) => {
     const e = await t.callErr('orgs.connect', { apiBaseUrl: t.sandbox.urls.laghav, ...input });
@@ -95,7 +106,11 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
     const { organization } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
     const e = await t.callErr('keys.list', { orgId: organization.id, environment: 'test' });
     expect(e).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No test key is connected') });
-    const wrong = await t.callErr('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.live });
+    const wrong = await t.callErr('orgs.connectEnvironment', {
+      orgId: organization.id,
+      environment: 'test',
+      key: admin.live,
+    });
     expect(wrong.code).toBe('KEY_ENVIRONMENT_MISMATCH');
     const r = await t.call('orgs.connectEnvironment', { orgId: organization.id, environment: 'test', key: admin.test });
     expect(r.organization.environments).toEqual(['live', 'test']);
@@ -103,7 +118,10 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('removing an organization deletes its secrets from the keychain and revokes nothing', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const { organization, credential } = await t.call('orgs.connect', {
+      key: admin.live,
+      apiBaseUrl: t.sandbox.urls.laghav,
+    });
     const r = await t.call('orgs.remove', { orgId: organization.id });
     expect(r.removedSecrets).toBe(1);
     expect(await t.secrets.get(`laghav:${organization.id}:live:${credential.id}`)).toBeNull();
@@ -113,7 +131,10 @@ describe('workspace (real keychain, real HTTP to the sandbox)', () => {
 
   it('reports a key deleted from the keychain behind Keydeck’s back as SECRET_MISSING', async () => {
     const { admin } = t.sandbox.laghav.seedOrg('Acme');
-    const { organization, credential } = await t.call('orgs.connect', { key: admin.live, apiBaseUrl: t.sandbox.urls.laghav });
+    const { organization, credential } = await t.call('orgs.connect', {
+      key: admin.live,
+      apiBaseUrl: t.sandbox.urls.laghav,
+    });
     await t.secrets.delete(`laghav:${organization.id}:live:${credential.id}`);
     const e = await t.callErr('keys.list', { orgId: organization.id, environment: 'live' });
     expect(e.code).toBe('SECRET_MISSING');

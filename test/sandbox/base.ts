@@ -87,7 +87,13 @@ export abstract class ProviderSandbox {
   /** Every secret this sandbox ever issued: the canaries the secret-hygiene checks search for. */
   readonly issued: string[] = [];
   /** Switchable misbehaviour (modes.ts); every mode off by default. */
-  readonly modes: ModeState = { hostileCreates: [], echoKey: undefined, failWithEcho: undefined, lateLastUse: undefined, backgroundUse: new Set() };
+  readonly modes: ModeState = {
+    hostileCreates: [],
+    echoKey: undefined,
+    failWithEcho: undefined,
+    lateLastUse: undefined,
+    backgroundUse: new Set(),
+  };
   /** Every hostile create this sandbox answered, with the id of the key it really created. */
   readonly hostileKeys: HostileKeyRecord[] = [];
   /** API requests seen (for late-last-use). */
@@ -127,32 +133,51 @@ export abstract class ProviderSandbox {
 
   /** Organizations and hashed keys, to save (see ProviderState). */
   exportState(): ProviderState {
-    return { provider: this.spec.provider, orgs: [...this.orgs.values()].map((o) => ({ ...o })), keys: this.keys.exportState() };
+    return {
+      provider: this.spec.provider,
+      orgs: [...this.orgs.values()].map((o) => ({ ...o })),
+      keys: this.keys.exportState(),
+    };
   }
 
   /** Replaces organizations and keys with a saved state; modes, call log and issued secrets start empty. */
   importState(state: ProviderState): void {
-    if (state.provider !== this.spec.provider) throw new Error(`sandbox: state of ${state.provider} given to ${this.spec.provider}`);
+    if (state.provider !== this.spec.provider)
+      throw new Error(`sandbox: state of ${state.provider} given to ${this.spec.provider}`);
     this.orgs.clear();
     for (const org of state.orgs) this.orgs.set(org.id, { ...org });
     this.keys.importState(state.keys);
   }
 
   /** Mints a key and returns its secret once. */
-  mint(orgId: string, name: string, environment: 'live' | 'test', extra: Partial<Pick<StoredKey, 'scope' | 'expiresAt' | 'readOnly'>> = {}) {
+  mint(
+    orgId: string,
+    name: string,
+    environment: 'live' | 'test',
+    extra: Partial<Pick<StoredKey, 'scope' | 'expiresAt' | 'readOnly'>> = {},
+  ) {
     const { secret, prefix } = this.spec.generate(environment);
-    const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra }, this.spec.idPrefix);
+    const key = this.keys.file(
+      secret,
+      { orgId, name, environment, prefix, createdAt: this.now(), ...extra },
+      this.spec.idPrefix,
+    );
     this.issued.push(secret);
     this.changed();
     return { key, secret };
   }
 
   /** An organization with an admin key per environment the provider has. */
-  seedOrg(name: string, extraKeys: { name: string; environment: 'live' | 'test'; scope?: string }[] = [], extra: Partial<SandboxOrg> = {}) {
+  seedOrg(
+    name: string,
+    extraKeys: { name: string; environment: 'live' | 'test'; scope?: string }[] = [],
+    extra: Partial<SandboxOrg> = {},
+  ) {
     const org = this.addOrg(name, extra);
     const admin: Partial<Record<'live' | 'test', string>> = {};
     for (const env of this.spec.environments) admin[env] = this.mint(org.id, `Keydeck admin (${env})`, env).secret;
-    for (const k of extraKeys) if (this.spec.environments.includes(k.environment)) this.mint(org.id, k.name, k.environment, { scope: k.scope });
+    for (const k of extraKeys)
+      if (this.spec.environments.includes(k.environment)) this.mint(org.id, k.name, k.environment, { scope: k.scope });
     return { org, admin: admin as { live: string; test: string } };
   }
 
@@ -214,10 +239,12 @@ export abstract class ProviderSandbox {
   private settleLastUse(all = false): void {
     const nowMs = this.clock().getTime();
     let settled = false;
-    for (let i = 0; i < this.pendingUses.length; ) {
+    for (let i = 0; i < this.pendingUses.length;) {
       const p = this.pendingUses[i];
       if (!p) break;
-      const due = all || ((p.dueRequest === undefined || this.requests >= p.dueRequest) && (p.dueMs === undefined || nowMs >= p.dueMs));
+      const due =
+        all ||
+        ((p.dueRequest === undefined || this.requests >= p.dueRequest) && (p.dueMs === undefined || nowMs >= p.dueMs));
       if (due) {
         if (!p.key.lastUsedAt || p.at > p.key.lastUsedAt) p.key.lastUsedAt = p.at;
         this.pendingUses.splice(i, 1);
@@ -237,14 +264,20 @@ export abstract class ProviderSandbox {
   hostileCreate(variants: HostileKeyVariant | readonly HostileKeyVariant[], times?: number): void {
     const list = typeof variants === 'string' ? [variants] : [...variants];
     const n = times ?? list.length;
-    for (let i = 0; i < n && list.length > 0; i++) this.modes.hostileCreates.push(list[i % list.length] as HostileKeyVariant);
+    for (let i = 0; i < n && list.length > 0; i++)
+      this.modes.hostileCreates.push(list[i % list.length] as HostileKeyVariant);
   }
 
   /**
    * Creates a key for an API create. When a hostile create is queued, the record is filed as
    * usual but `answer` is the hostile value (what the response's `key` must carry).
    */
-  protected mintForApi(orgId: string, name: string, environment: 'live' | 'test', extra: Partial<Pick<StoredKey, 'scope' | 'expiresAt' | 'readOnly'>> = {}): { key: StoredKey; answer: unknown } {
+  protected mintForApi(
+    orgId: string,
+    name: string,
+    environment: 'live' | 'test',
+    extra: Partial<Pick<StoredKey, 'scope' | 'expiresAt' | 'readOnly'>> = {},
+  ): { key: StoredKey; answer: unknown } {
     const variant = this.modes.hostileCreates.shift();
     if (!variant) {
       const { key, secret } = this.mint(orgId, name, environment, extra);
@@ -252,7 +285,11 @@ export abstract class ProviderSandbox {
     }
     const { answer, secret, canaries } = hostileKey(variant, environment, this.spec.generate);
     const { prefix } = this.spec.generate(environment);
-    const key = this.keys.file(secret, { orgId, name, environment, prefix, createdAt: this.now(), ...extra, hostile: variant }, this.spec.idPrefix);
+    const key = this.keys.file(
+      secret,
+      { orgId, name, environment, prefix, createdAt: this.now(), ...extra, hostile: variant },
+      this.spec.idPrefix,
+    );
     this.issued.push(...canaries);
     this.hostileKeys.push({ variant, id: key.id, key: answer, environment, createdAt: key.createdAt });
     this.changed();
@@ -268,7 +305,11 @@ export abstract class ProviderSandbox {
    * The next `times` API requests (any path this server's API serves; GET retries count) fail with
    * `status` in this provider's error shape, echoing the caller's bearer token. Nothing is done.
    */
-  failWithEcho(status: EchoStatus, times = 1, where: readonly EchoField[] = ['message', 'request_id', 'details']): void {
+  failWithEcho(
+    status: EchoStatus,
+    times = 1,
+    where: readonly EchoField[] = ['message', 'request_id', 'details'],
+  ): void {
     this.modes.failWithEcho = { status, remaining: times, where: [...where] };
   }
 
@@ -328,7 +369,13 @@ export abstract class ProviderSandbox {
    * Sends an API answer; an error (status ≥ 400) echoes the caller's bearer token when echo mode
    * is on. Every provider answers through this.
    */
-  protected send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  protected send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const token = rawBearer(req.headers.authorization);
     const echo = this.modes.echoKey;
     json(res, status, status >= 400 && echo && token ? echoInto(body, token, echo.where) : body, headers);
@@ -343,7 +390,12 @@ export abstract class ProviderSandbox {
     const [code, message] = FAIL_MESSAGES[mode.status];
     const token = rawBearer(req.headers.authorization);
     const body = this.errorBody(mode.status, code, message);
-    json(res, mode.status, token ? echoInto(body, token, mode.where) : body, mode.status === 429 ? { 'retry-after': '1' } : {});
+    json(
+      res,
+      mode.status,
+      token ? echoInto(body, token, mode.where) : body,
+      mode.status === 429 ? { 'retry-after': '1' } : {},
+    );
     const keyId = token ? this.keys.lookup(token)?.id : undefined;
     this.calls.push({ method: req.method ?? 'GET', path, ...(keyId ? { keyId } : {}), status: mode.status });
     return true;

@@ -11,7 +11,8 @@ import { PROVIDERS } from '../support/providers.js';
 const PROGRAM = 'keydeck-sandbox';
 const flags = parseCommandLine(PROGRAM, {
   usage: 'npm run sandbox --',
-  summary: "Starts the provider sandbox: one HTTP server per provider on 127.0.0.1 (its API and its dashboard), and prints each one's URLs and a seeded admin key per environment.",
+  summary:
+    "Starts the provider sandbox: one HTTP server per provider on 127.0.0.1 (its API and its dashboard), and prints each one's URLs and a seeded admin key per environment.",
   flags: {
     json: { type: 'boolean', help: 'print one JSON line instead of text (for scripts)' },
     org: { type: 'string', value: 'NAME', help: 'the organization name to seed at every provider (default: "Acme")' },
@@ -24,10 +25,28 @@ const sandbox = await startSandbox().catch((error: unknown) => {
   return process.exit(1);
 });
 const providers = PROVIDERS;
-const seeded = Object.fromEntries(providers.map((p) => [p, sandbox[p].seedOrg(orgName, [{ name: 'Production app', environment: 'live' }, { name: 'CI', environment: 'test' }])]));
+const seeded = Object.fromEntries(
+  providers.map((p) => [
+    p,
+    sandbox[p].seedOrg(orgName, [
+      { name: 'Production app', environment: 'live' },
+      { name: 'CI', environment: 'test' },
+    ]),
+  ]),
+);
 
 if (flags.json) {
-  const out = Object.fromEntries(providers.map((p) => [p, { apiBaseUrl: sandbox.urls[p], dashboardUrl: sandbox.dashboards[p], orgId: seeded[p]?.org.id, admin: seeded[p]?.admin }]));
+  const out = Object.fromEntries(
+    providers.map((p) => [
+      p,
+      {
+        apiBaseUrl: sandbox.urls[p],
+        dashboardUrl: sandbox.dashboards[p],
+        orgId: seeded[p]?.org.id,
+        admin: seeded[p]?.admin,
+      },
+    ]),
+  );
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
   for (const p of providers) {
@@ -37,7 +56,9 @@ if (flags.json) {
     console.log(`  live admin key: ${s?.admin.live}`);
     if (s?.admin.test) console.log(`  test admin key: ${s.admin.test}`);
   }
-  console.log('\nUse the API URL under "Advanced: API URL" when you connect (`npm run demo` does it for you). Ctrl+C stops.');
+  console.log(
+    '\nUse the API URL under "Advanced: API URL" when you connect (`npm run demo` does it for you). Ctrl+C stops.',
+  );
 }
 const stop = () => void sandbox.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -67,14 +67,25 @@ export class Dashboard {
     const session = this.session(req);
     if (!session) {
       const buttons = [...this.sandbox.orgs.values()]
-        .map((o) => `<form method="post" action="/dashboard/login"><input type="hidden" name="org" value="${esc(o.id)}"><button type="submit">Sign in as ${esc(o.name)}</button></form>`)
+        .map(
+          (o) =>
+            `<form method="post" action="/dashboard/login"><input type="hidden" name="org" value="${esc(o.id)}"><button type="submit">Sign in as ${esc(o.name)}</button></form>`,
+        )
         .join('');
-      page(res, `${spec.title}: sign in`, `<h1>Sign in to ${esc(spec.title)}</h1><p>Provider sandbox: choose an organization.</p>${buttons}`);
+      page(
+        res,
+        `${spec.title}: sign in`,
+        `<h1>Sign in to ${esc(spec.title)}</h1><p>Provider sandbox: choose an organization.</p>${buttons}`,
+      );
       return true;
     }
     const org = this.sandbox.orgs.get(session.orgId);
     if (path === '/dashboard' || path === '/dashboard/settings') {
-      page(res, spec.title, `<h1>${esc(spec.title)}: ${esc(org?.name)}</h1><nav><a href="/dashboard/settings">Settings</a> → <a href="${keysPath}">API Keys</a></nav>`);
+      page(
+        res,
+        spec.title,
+        `<h1>${esc(spec.title)}: ${esc(org?.name)}</h1><nav><a href="/dashboard/settings">Settings</a> → <a href="${keysPath}">API Keys</a></nav>`,
+      );
       return true;
     }
     if (path === keysPath && method === 'GET') {
@@ -85,16 +96,26 @@ export class Dashboard {
             spec.canRevoke && k.status === 'active'
               ? `<form method="post" action="${keysPath}/${esc(k.id)}/revoke"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" aria-label="Revoke ${esc(maskFromParts(k.prefix, k.last4))}">Revoke</button></form>`
               : '';
-          const lastUsed = spec.showLastUsed ? `<td>${esc(k.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? 'Never')}</td>` : '';
+          const lastUsed = spec.showLastUsed
+            ? `<td>${esc(k.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? 'Never')}</td>`
+            : '';
           return `<tr data-key-id="${esc(k.id)}"><td>${esc(k.name)}</td><td><code>${esc(maskFromParts(k.prefix, k.last4))}</code></td><td>${esc(k.environment)}</td><td>${esc(k.createdAt.slice(0, 10))}</td>${lastUsed}<td>${esc(k.status)}</td><td>${revoke}</td></tr>`;
         })
         .join('');
       const envs = this.sandbox.spec.environments;
-      const envField = envs.length > 1 ? `<label>Environment <select name="environment">${envs.map((e) => `<option value="${e}">${e}</option>`).join('')}</select></label>` : '';
+      const envField =
+        envs.length > 1
+          ? `<label>Environment <select name="environment">${envs.map((e) => `<option value="${e}">${e}</option>`).join('')}</select></label>`
+          : '';
       const orgField = spec.chooseOrganization
-        ? `<label>Organization <select name="org">${[...this.sandbox.orgs.values()].filter((o) => o.id === session.orgId).map((o) => `<option value="${esc(o.id)}">${esc(o.name)}</option>`).join('')}</select></label>`
+        ? `<label>Organization <select name="org">${[...this.sandbox.orgs.values()]
+            .filter((o) => o.id === session.orgId)
+            .map((o) => `<option value="${esc(o.id)}">${esc(o.name)}</option>`)
+            .join('')}</select></label>`
         : '';
-      const readOnly = spec.offerReadOnly ? '<label><input type="checkbox" name="readonly" value="1"> Restrict to read-only endpoints</label>' : '';
+      const readOnly = spec.offerReadOnly
+        ? '<label><input type="checkbox" name="readonly" value="1"> Restrict to read-only endpoints</label>'
+        : '';
       const create = spec.createLabel
         ? `<h2>${esc(spec.createLabel)}</h2><form method="post" action="${keysPath}/create"><input type="hidden" name="csrf" value="${session.csrf}"><label>Name <input name="name" required maxlength="200"></label> ${orgField} ${envField} ${readOnly} <button type="submit">${esc(spec.createLabel)}</button></form>`
         : '';
@@ -109,7 +130,10 @@ export class Dashboard {
       const f = await form(req);
       if (f.get('csrf') !== session.csrf) return (page(res, 'Error', '<p>Bad request.</p>', 400), true);
       const name = (f.get('name') ?? '').trim().slice(0, 200) || 'Untitled key';
-      const env = f.get('environment') === 'test' && this.sandbox.spec.environments.includes('test') ? 'test' : this.sandbox.spec.environments[0] ?? 'live';
+      const env =
+        f.get('environment') === 'test' && this.sandbox.spec.environments.includes('test')
+          ? 'test'
+          : (this.sandbox.spec.environments[0] ?? 'live');
       const { secret } = this.sandbox.mint(session.orgId, name, env, { readOnly: f.get('readonly') === '1' });
       page(
         res,
@@ -122,7 +146,8 @@ export class Dashboard {
     if (revoke && method === 'POST' && spec.canRevoke) {
       const f = await form(req);
       const key = this.sandbox.keys.byId.get(decodeURIComponent(revoke[1] ?? ''));
-      if (f.get('csrf') !== session.csrf || !key || key.orgId !== session.orgId) return (page(res, 'Error', '<p>Bad request.</p>', 400), true);
+      if (f.get('csrf') !== session.csrf || !key || key.orgId !== session.orgId)
+        return (page(res, 'Error', '<p>Bad request.</p>', 400), true);
       this.sandbox.revoke(key);
       redirect(res, keysPath);
       return true;

@@ -45,13 +45,19 @@ export class FaultInjector {
         await new Promise((r) => setTimeout(r, f.ms));
         return false;
       case 'status':
-        res.writeHead(f.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal server error' } }));
+        res
+          .writeHead(f.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal server error' } }));
         return true;
       case 'html':
-        res.writeHead(f.status, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><h1>${f.status} Bad Gateway</h1><p>nginx</p></body></html>`);
+        res
+          .writeHead(f.status, { 'content-type': 'text/html; charset=utf-8' })
+          .end(`<html><body><h1>${f.status} Bad Gateway</h1><p>nginx</p></body></html>`);
         return true;
       case 'rate-limit':
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': f.retryAfter }).end(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } }));
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': f.retryAfter })
+          .end(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } }));
         return true;
       case 'reset':
         req.socket.destroy();

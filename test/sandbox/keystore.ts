@@ -64,7 +64,13 @@ export class HashedKeyStore {
   /** Files a freshly generated secret by its hash; the secret itself is returned once and not kept. */
   file(secret: string, fields: Omit<StoredKey, 'id' | 'last4' | 'status' | 'usage'>, idPrefix = 'key_'): StoredKey {
     this.seq += 1;
-    const key: StoredKey = { ...fields, id: `${idPrefix}${randomBody(12, LOWER36)}${this.seq}`, last4: secret.slice(-4), status: 'active', usage: { day: '', calls: 0 } };
+    const key: StoredKey = {
+      ...fields,
+      id: `${idPrefix}${randomBody(12, LOWER36)}${this.seq}`,
+      last4: secret.slice(-4),
+      status: 'active',
+      usage: { day: '', calls: 0 },
+    };
     this.byHash.set(this.hash(secret), key);
     this.byId.set(key.id, key);
     this.index(key);
@@ -103,7 +109,11 @@ export class HashedKeyStore {
    * pepper and each key's record under its HMAC. Never a secret: keys stay hashed on disk too.
    */
   exportState(): KeyStoreState {
-    return { pepper: this.pepper.toString('hex'), seq: this.seq, keys: [...this.byHash].map(([hash, key]) => ({ hash, key: structuredClone(key) })) };
+    return {
+      pepper: this.pepper.toString('hex'),
+      seq: this.seq,
+      keys: [...this.byHash].map(([hash, key]) => ({ hash, key: structuredClone(key) })),
+    };
   }
 
   /** Replaces every key with a saved state (see exportState). */

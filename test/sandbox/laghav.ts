@@ -29,7 +29,16 @@ export class LaghavSandbox extends ProviderSandbox {
   }
 
   private wire(k: StoredKey) {
-    return { id: k.id, name: k.name, app_id: k.scope ?? null, prefix: k.prefix, last4: k.last4, status: k.status, created_at: k.createdAt, revoked_at: k.revokedAt ?? null };
+    return {
+      id: k.id,
+      name: k.name,
+      app_id: k.scope ?? null,
+      prefix: k.prefix,
+      last4: k.last4,
+      status: k.status,
+      created_at: k.createdAt,
+      revoked_at: k.revokedAt ?? null,
+    };
   }
 
   protected override errorBody(status: EchoStatus, code: string, message: string): Record<string, unknown> {
@@ -64,7 +73,11 @@ export class LaghavSandbox extends ProviderSandbox {
         res,
         429,
         { error: { code: 'RATE_LIMITED', message: `Test keys are limited to ${TEST_DAILY_LIMIT} calls/day` } },
-        { 'retry-after': String(secondsToUtcMidnight(this.clock())), 'x-ratelimit-limit': String(TEST_DAILY_LIMIT), 'x-ratelimit-remaining': '0' },
+        {
+          'retry-after': String(secondsToUtcMidnight(this.clock())),
+          'x-ratelimit-limit': String(TEST_DAILY_LIMIT),
+          'x-ratelimit-remaining': '0',
+        },
       );
       this.calls.push({ method, path, keyId: caller.id, status: 429 });
       return true;
@@ -74,18 +87,41 @@ export class LaghavSandbox extends ProviderSandbox {
     return true;
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, method: string, id: string | undefined, caller: StoredKey): Promise<number> {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    id: string | undefined,
+    caller: StoredKey,
+  ): Promise<number> {
     const headers: Record<string, string> =
-      caller.environment === 'test' ? { 'x-ratelimit-limit': String(TEST_DAILY_LIMIT), 'x-ratelimit-remaining': String(TEST_DAILY_LIMIT - caller.usage.calls) } : {};
+      caller.environment === 'test'
+        ? {
+            'x-ratelimit-limit': String(TEST_DAILY_LIMIT),
+            'x-ratelimit-remaining': String(TEST_DAILY_LIMIT - caller.usage.calls),
+          }
+        : {};
     const mine = (k: StoredKey) => k.orgId === caller.orgId && k.environment === caller.environment;
     if (!id && method === 'GET') {
-      this.send(req, res, 200, { data: this.keysOf(caller.orgId, caller.environment).map((k) => this.wire(k)) }, headers);
+      this.send(
+        req,
+        res,
+        200,
+        { data: this.keysOf(caller.orgId, caller.environment).map((k) => this.wire(k)) },
+        headers,
+      );
       return 200;
     }
     if (!id && method === 'POST') {
       const body = (await readJson(req)) as { name?: unknown; app_id?: unknown } | undefined;
       if (!body || typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 200) {
-        this.send(req, res, 400, { error: { code: 'INVALID_REQUEST', message: '"name" is required (1-200 characters)' } }, headers);
+        this.send(
+          req,
+          res,
+          400,
+          { error: { code: 'INVALID_REQUEST', message: '"name" is required (1-200 characters)' } },
+          headers,
+        );
         return 400;
       }
       if (body.app_id !== undefined && typeof body.app_id !== 'string') {
@@ -93,7 +129,9 @@ export class LaghavSandbox extends ProviderSandbox {
         return 400;
       }
       // In hostile-create mode (modes.ts) `answer` is a garbled key; the record is real either way.
-      const { key, answer } = this.mintForApi(caller.orgId, body.name, caller.environment, { scope: body.app_id as string | undefined });
+      const { key, answer } = this.mintForApi(caller.orgId, body.name, caller.environment, {
+        scope: body.app_id as string | undefined,
+      });
       this.send(req, res, 201, { ...this.wire(key), key: answer }, headers);
       return 201;
     }
@@ -107,7 +145,13 @@ export class LaghavSandbox extends ProviderSandbox {
       this.send(req, res, 200, { id: key.id, status: 'revoked', revoked_at: key.revokedAt }, headers);
       return 200;
     }
-    this.send(req, res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here` } }, headers);
+    this.send(
+      req,
+      res,
+      405,
+      { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here` } },
+      headers,
+    );
     return 405;
   }
 }

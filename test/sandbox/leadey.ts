@@ -44,7 +44,12 @@ export class LeadeySandbox extends ProviderSandbox {
       this.send(req, res, 200, {
         data: {
           organization: { id: org?.id, name: org?.name },
-          api_key: { id: key.id, label: maskFromParts(key.prefix, key.last4), created_at: key.createdAt, last_used_at: key.lastUsedAt },
+          api_key: {
+            id: key.id,
+            label: maskFromParts(key.prefix, key.last4),
+            created_at: key.createdAt,
+            last_used_at: key.lastUsedAt,
+          },
         },
       });
       this.calls.push({ method, path, keyId: key.id, status: 200 });

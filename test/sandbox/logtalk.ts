@@ -21,18 +21,35 @@ export class LogTalkSandbox extends ProviderSandbox {
         generate: (env) => ({ prefix: `lt_${env}_`, secret: `lt_${env}_${lowerAlnum(32)}` }),
         idPrefix: 'ltk_',
         apiPath: '/v1',
-        dashboard: { title: 'LogTalk', createLabel: 'Create API Key', chooseOrganization: true, canRevoke: true, showLastUsed: false },
+        dashboard: {
+          title: 'LogTalk',
+          createLabel: 'Create API Key',
+          chooseOrganization: true,
+          canRevoke: true,
+          showLastUsed: false,
+        },
       },
       clock,
     );
   }
 
   private envelope(error: Record<string, unknown>) {
-    return { success: false, error, request_id: `req_${randomBytes(4).toString('hex')}_${randomBytes(6).toString('hex')}`, timestamp: this.now() };
+    return {
+      success: false,
+      error,
+      request_id: `req_${randomBytes(4).toString('hex')}_${randomBytes(6).toString('hex')}`,
+      timestamp: this.now(),
+    };
   }
 
   protected override errorBody(status: EchoStatus, code: string, message: string): Record<string, unknown> {
-    const codes: Record<EchoStatus, string> = { 401: 'INVALID_API_KEY', 403: 'API_ACCESS_DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMIT_EXCEEDED', 500: code };
+    const codes: Record<EchoStatus, string> = {
+      401: 'INVALID_API_KEY',
+      403: 'API_ACCESS_DENIED',
+      404: 'NOT_FOUND',
+      429: 'RATE_LIMIT_EXCEEDED',
+      500: code,
+    };
     return this.envelope({ code: codes[status], message, documentation_url: `${DOCS}/errors` });
   }
 
@@ -42,10 +59,26 @@ export class LogTalkSandbox extends ProviderSandbox {
     const auth = this.authenticate(req);
     if ('problem' in auth) {
       const error = {
-        missing: { code: 'MISSING_API_KEY', message: 'No Authorization header provided', documentation_url: `${DOCS}/authentication#missing-key` },
-        invalid: { code: 'INVALID_API_KEY', message: 'Invalid API key', documentation_url: `${DOCS}/authentication#invalid-key` },
-        revoked: { code: 'INVALID_API_KEY', message: 'Invalid API key', documentation_url: `${DOCS}/authentication#invalid-key` },
-        expired: { code: 'EXPIRED_API_KEY', message: 'API key has expired', documentation_url: `${DOCS}/authentication#expired-key` },
+        missing: {
+          code: 'MISSING_API_KEY',
+          message: 'No Authorization header provided',
+          documentation_url: `${DOCS}/authentication#missing-key`,
+        },
+        invalid: {
+          code: 'INVALID_API_KEY',
+          message: 'Invalid API key',
+          documentation_url: `${DOCS}/authentication#invalid-key`,
+        },
+        revoked: {
+          code: 'INVALID_API_KEY',
+          message: 'Invalid API key',
+          documentation_url: `${DOCS}/authentication#invalid-key`,
+        },
+        expired: {
+          code: 'EXPIRED_API_KEY',
+          message: 'API key has expired',
+          documentation_url: `${DOCS}/authentication#expired-key`,
+        },
       }[auth.problem];
       this.send(req, res, 401, this.envelope(error));
       this.calls.push({ method, path, status: 401 });
@@ -68,7 +101,12 @@ export class LogTalkSandbox extends ProviderSandbox {
       return true;
     }
     if (path === '/v1/conversions' && method === 'GET') {
-      this.send(req, res, 200, { success: true, data: [], request_id: `req_${randomBytes(6).toString('hex')}`, timestamp: this.now() });
+      this.send(req, res, 200, {
+        success: true,
+        data: [],
+        request_id: `req_${randomBytes(6).toString('hex')}`,
+        timestamp: this.now(),
+      });
       this.calls.push({ method, path, keyId: auth.key.id, status: 200 });
       return true;
     }

@@ -25,7 +25,19 @@ import { randomBody } from './keystore.js';
  * it); `empty`, `non-string` and `null` are filed under a secret nobody ever sees. Printable
  * answers (and clean keys) are pushed to `issued`, the secret-hygiene canaries.
  */
-export const HOSTILE_KEY_VARIANTS = ['shell-injection', 'newline', 'wrong-environment', 'foreign-prefix', 'huge', 'empty', 'non-string', 'null', 'object', 'whitespace', 'zero-width'] as const;
+export const HOSTILE_KEY_VARIANTS = [
+  'shell-injection',
+  'newline',
+  'wrong-environment',
+  'foreign-prefix',
+  'huge',
+  'empty',
+  'non-string',
+  'null',
+  'object',
+  'whitespace',
+  'zero-width',
+] as const;
 export type HostileKeyVariant = (typeof HOSTILE_KEY_VARIANTS)[number];
 
 /** Where an echoing error puts the caller's bearer token (`message` is always included). */
@@ -156,20 +168,23 @@ export function echoInto(body: unknown, token: string, where: readonly EchoField
   if (!body || typeof body !== 'object') return body;
   const out = structuredClone(body) as Body;
   const error = (out.error && typeof out.error === 'object' ? out.error : (out.error = {})) as Record<string, unknown>;
-  if (where.includes('message') || where.length === 0) error.message = `${typeof error.message === 'string' ? error.message.replace(/\.$/, '') : 'Error'}: ${token}`;
+  if (where.includes('message') || where.length === 0)
+    error.message = `${typeof error.message === 'string' ? error.message.replace(/\.$/, '') : 'Error'}: ${token}`;
   if (where.includes('request_id')) {
     if ('request_id' in out) out.request_id = `req_${token}`;
     else error.request_id = `req_${token}`;
   }
   if (where.includes('details')) {
-    const details = error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
+    const details =
+      error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
     error.details = { ...details, api_key: token };
   }
   return out;
 }
 
 const isInt = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
-const isFields = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((f) => ECHO_FIELDS.includes(f as EchoField)));
+const isFields = (v: unknown) =>
+  v === undefined || (Array.isArray(v) && v.every((f) => ECHO_FIELDS.includes(f as EchoField)));
 
 /** Validates a mode request from JSON; undefined when it is not one. */
 export function parseModeRequest(value: unknown): ModeRequest | undefined {
@@ -178,22 +193,44 @@ export function parseModeRequest(value: unknown): ModeRequest | undefined {
   const times = v.times === undefined || isInt(v.times, 1) || v.times === null;
   switch (v.kind) {
     case 'hostile-create':
-      return Array.isArray(v.variants) && v.variants.length > 0 && v.variants.every((x) => HOSTILE_KEY_VARIANTS.includes(x as HostileKeyVariant)) && times
-        ? { kind: 'hostile-create', variants: v.variants as HostileKeyVariant[], times: (v.times as number | undefined) ?? undefined }
+      return Array.isArray(v.variants) &&
+        v.variants.length > 0 &&
+        v.variants.every((x) => HOSTILE_KEY_VARIANTS.includes(x as HostileKeyVariant)) &&
+        times
+        ? {
+            kind: 'hostile-create',
+            variants: v.variants as HostileKeyVariant[],
+            times: (v.times as number | undefined) ?? undefined,
+          }
         : undefined;
     case 'echo-key':
-      return typeof v.on === 'boolean' && isFields(v.where) ? { kind: 'echo-key', on: v.on, where: v.where as EchoField[] | undefined } : undefined;
+      return typeof v.on === 'boolean' && isFields(v.where)
+        ? { kind: 'echo-key', on: v.on, where: v.where as EchoField[] | undefined }
+        : undefined;
     case 'fail-with-echo':
       return ECHO_STATUSES.includes(v.status as EchoStatus) && times && isFields(v.where)
-        ? { kind: 'fail-with-echo', status: v.status as EchoStatus, times: (v.times as number | undefined) ?? undefined, where: v.where as EchoField[] | undefined }
+        ? {
+            kind: 'fail-with-echo',
+            status: v.status as EchoStatus,
+            times: (v.times as number | undefined) ?? undefined,
+            where: v.where as EchoField[] | undefined,
+          }
         : undefined;
     case 'late-last-use':
       if (v.off === true) return { kind: 'late-last-use', off: true };
-      return (v.afterRequests === undefined || isInt(v.afterRequests, 0)) && (v.afterMs === undefined || isInt(v.afterMs, 0)) && (v.afterRequests !== undefined || v.afterMs !== undefined)
-        ? { kind: 'late-last-use', afterRequests: v.afterRequests as number | undefined, afterMs: v.afterMs as number | undefined }
+      return (v.afterRequests === undefined || isInt(v.afterRequests, 0)) &&
+        (v.afterMs === undefined || isInt(v.afterMs, 0)) &&
+        (v.afterRequests !== undefined || v.afterMs !== undefined)
+        ? {
+            kind: 'late-last-use',
+            afterRequests: v.afterRequests as number | undefined,
+            afterMs: v.afterMs as number | undefined,
+          }
         : undefined;
     case 'background-use':
-      return Array.isArray(v.keyIds) && v.keyIds.every((x) => typeof x === 'string') ? { kind: 'background-use', keyIds: v.keyIds as string[] } : undefined;
+      return Array.isArray(v.keyIds) && v.keyIds.every((x) => typeof x === 'string')
+        ? { kind: 'background-use', keyIds: v.keyIds as string[] }
+        : undefined;
     case 'touch':
       return typeof v.keyId === 'string' ? { kind: 'touch', keyId: v.keyId } : undefined;
     case 'clear':

@@ -68,7 +68,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * `POST /__sandbox/accepts {secret}` → `{accepted, id, status}`. Loopback callers only; never
  * part of any provider's API.
  */
-async function control(sandbox: ProviderSandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+async function control(
+  sandbox: ProviderSandbox,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   if (!path.startsWith('/__sandbox/')) return false;
   if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return (json(res, 403, { error: 'loopback only' }), true);
   if (path === '/__sandbox/keys' && req.method === 'GET') {
@@ -91,7 +96,10 @@ async function control(sandbox: ProviderSandbox, req: IncomingMessage, res: Serv
   }
   const body = (raw ?? {}) as { orgId?: string; name?: string; environment?: 'live' | 'test'; secret?: string };
   if (path === '/__sandbox/keys') {
-    json(res, 200, { keys: sandbox.truth(typeof body.orgId === 'string' ? body.orgId : undefined), hostile: sandbox.hostileKeys });
+    json(res, 200, {
+      keys: sandbox.truth(typeof body.orgId === 'string' ? body.orgId : undefined),
+      hostile: sandbox.hostileKeys,
+    });
     return true;
   }
   if (path === '/__sandbox/accepts' && typeof body.secret === 'string') {
@@ -100,7 +108,11 @@ async function control(sandbox: ProviderSandbox, req: IncomingMessage, res: Serv
     return true;
   }
   if (path === '/__sandbox/mint' && body.orgId && sandbox.orgs.has(body.orgId)) {
-    const { key, secret } = sandbox.mint(body.orgId, body.name ?? 'minted', body.environment === 'test' ? 'test' : 'live');
+    const { key, secret } = sandbox.mint(
+      body.orgId,
+      body.name ?? 'minted',
+      body.environment === 'test' ? 'test' : 'live',
+    );
     json(res, 200, { id: key.id, secret });
     return true;
   }
@@ -124,7 +136,8 @@ async function serve(sandbox: ProviderSandbox, port: number) {
       if (await dashboard.handle(req, res, path)) return;
       if (await faults.apply(req, res)) return;
       if (sandbox.applyEchoFailure(req, res, path)) return;
-      if (!(await sandbox.handleApi(req, res, path))) json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
+      if (!(await sandbox.handleApi(req, res, path)))
+        json(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
     })().catch(() => {
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'sandbox error' } });
       else res.destroy();
@@ -135,7 +148,12 @@ async function serve(sandbox: ProviderSandbox, port: number) {
     server.listen(port, '127.0.0.1', resolve);
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const entry: ProviderServer = { origin, apiBaseUrl: `${origin}${sandbox.spec.apiPath}`, dashboardUrl: `${origin}/dashboard`, faults };
+  const entry: ProviderServer = {
+    origin,
+    apiBaseUrl: `${origin}${sandbox.spec.apiPath}`,
+    dashboardUrl: `${origin}/dashboard`,
+    faults,
+  };
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -179,7 +197,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dashboards: Object.fromEntries(ids.map((id) => [id, servers[id].dashboardUrl])) as Record<ProviderId, string>,
     fault: (provider, fault, times) => servers[provider].faults.add(fault, times),
     mode: (provider, mode) => providers[provider].setMode(mode),
-    exportState: () => ({ version: 1, providers: Object.fromEntries(ids.map((id) => [id, providers[id].exportState()])) }),
+    exportState: () => ({
+      version: 1,
+      providers: Object.fromEntries(ids.map((id) => [id, providers[id].exportState()])),
+    }),
     close: async () => {
       await Promise.all(started.map((s) => s.close()));
     },

@@ -19,7 +19,13 @@ export class SkApiSandbox extends ProviderSandbox {
         generate: (env) => ({ prefix: `sk_${env}_`, secret: `sk_${env}_${randomBody(32)}` }),
         idPrefix: 'key_',
         apiPath: '/v1',
-        dashboard: { title: 'Dashboard', createLabel: 'Create New API Key', offerReadOnly: true, canRevoke: true, showLastUsed: true },
+        dashboard: {
+          title: 'Dashboard',
+          createLabel: 'Create New API Key',
+          offerReadOnly: true,
+          canRevoke: true,
+          showLastUsed: true,
+        },
       },
       clock,
     );
@@ -56,7 +62,10 @@ export class SkApiSandbox extends ProviderSandbox {
     }
     if (id && method === 'DELETE') {
       if (caller.readOnly) {
-        this.send(req, res, 403, { success: false, error: { code: 'forbidden', message: 'This API key does not have permission to access this resource' } });
+        this.send(req, res, 403, {
+          success: false,
+          error: { code: 'forbidden', message: 'This API key does not have permission to access this resource' },
+        });
         log(403);
         return true;
       }
@@ -71,7 +80,10 @@ export class SkApiSandbox extends ProviderSandbox {
       log(200);
       return true;
     }
-    this.send(req, res, 405, { success: false, error: { code: 'method_not_allowed', message: `${method} not allowed` } });
+    this.send(req, res, 405, {
+      success: false,
+      error: { code: 'method_not_allowed', message: `${method} not allowed` },
+    });
     log(405);
     return true;
   }

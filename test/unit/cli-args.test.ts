@@ -15,7 +15,9 @@ interface Run {
 
 function run(script: string, args: string[]): Promise<Run> {
   return new Promise((done, failed) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', resolve(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', resolve(script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -90,14 +92,18 @@ describe.each(clis)('$name command line', ({ script, program, flags, typo, sugge
     expect(r.stderr).not.toMatch(STACK);
   }, 30_000);
 
-  it.each(bad.map(([args, message]) => ({ args: [...args], message })))('refuses $args in one line, exit 2', async ({ args, message }) => {
-    const r = await run(script, args);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.startsWith(`${program}: `)).toBe(true);
-    expect(r.stderr).not.toMatch(STACK);
-  }, 30_000);
+  it.each(bad.map(([args, message]) => ({ args: [...args], message })))(
+    'refuses $args in one line, exit 2',
+    async ({ args, message }) => {
+      const r = await run(script, args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.startsWith(`${program}: `)).toBe(true);
+      expect(r.stderr).not.toMatch(STACK);
+    },
+    30_000,
+  );
 
   it('--help lists every flag and exits 0 without starting anything', async () => {
     const r = await run(script, ['--help']);
@@ -106,7 +112,10 @@ describe.each(clis)('$name command line', ({ script, program, flags, typo, sugge
     expect(r.stdout).toMatch(/^Usage: npm run \w+ -- \[flags\]/);
     for (const flag of flags) expect(r.stdout).toMatch(new RegExp(`^  ${flag.replace(/[-]/g, '\\-')}\\s+\\S`, 'm'));
     // Nothing but the listed flags (and no more than one line each).
-    const listed = r.stdout.split('\n').filter((l) => /^ {2}--/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
+    const listed = r.stdout
+      .split('\n')
+      .filter((l) => /^ {2}--/.test(l))
+      .map((l) => l.trim().split(/\s{2,}/)[0]);
     expect(listed).toEqual([...flags]);
   }, 30_000);
 });

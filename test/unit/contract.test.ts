@@ -84,16 +84,28 @@ describe('dispatch (the validation every transport shares)', () => {
   ) as unknown as Handlers;
 
   it('refuses an unknown channel', async () => {
-    expect(await dispatch(handlers, 'shell.openExternal', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    expect(await dispatch(handlers, '__proto__', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    expect(await dispatch(handlers, 'toString', {}, silentLogger)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await dispatch(handlers, 'shell.openExternal', {}, silentLogger)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await dispatch(handlers, '__proto__', {}, silentLogger)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await dispatch(handlers, 'toString', {}, silentLogger)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it.each([
     ['wrong types', { orgId: 42, environment: 'live', keyId: 'k' }],
     ['an unknown environment', { orgId: 'org_abcdefgh', environment: 'prod', keyId: 'k' }],
     ['extra fields', { orgId: 'org_abcdefgh', environment: 'live', keyId: 'k', force: true }],
-    ['a __proto__ key', JSON.parse('{"orgId":"org_abcdefgh","environment":"live","keyId":"k","__proto__":{"polluted":true}}')],
+    [
+      'a __proto__ key',
+      JSON.parse('{"orgId":"org_abcdefgh","environment":"live","keyId":"k","__proto__":{"polluted":true}}'),
+    ],
     ['a path in the key id', { orgId: 'org_abcdefgh', environment: 'live', keyId: '../../admin' }],
     ['a huge string', { orgId: 'org_abcdefgh', environment: 'live', keyId: 'k'.repeat(100_000) }],
     ['null', null],
@@ -112,7 +124,12 @@ describe('dispatch (the validation every transport shares)', () => {
   });
 
   it('turns an unexpected throw into INTERNAL without its message', async () => {
-    const crashing = { ...handlers, 'orgs.list': async () => { throw new Error('boom lgh_live_abcdefghijklmnop'); } } as Handlers;
+    const crashing = {
+      ...handlers,
+      'orgs.list': async () => {
+        throw new Error('boom lgh_live_abcdefghijklmnop');
+      },
+    } as Handlers;
     const result = await dispatch(crashing, 'orgs.list', {}, silentLogger);
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('lgh_live_abcdefghijklmnop');
@@ -123,16 +140,32 @@ describe('the error lists are checked', () => {
   it('reports a code a call answers that its entry does not declare, and not a declared one', async () => {
     const { fail } = await import('../../shared/errors.js');
     const seen: string[] = [];
-    const handlers = { 'orgs.update': async () => fail('KEY_REVOKED', 'not a thing orgs.update can say'), 'orgs.remove': async () => fail('BUSY', 'declared') } as unknown as Handlers;
-    const undeclared = await dispatch(handlers, 'orgs.update', { orgId: 'org_abcdefgh' }, silentLogger, (channel, code) => seen.push(`${channel}:${code}`));
+    const handlers = {
+      'orgs.update': async () => fail('KEY_REVOKED', 'not a thing orgs.update can say'),
+      'orgs.remove': async () => fail('BUSY', 'declared'),
+    } as unknown as Handlers;
+    const undeclared = await dispatch(
+      handlers,
+      'orgs.update',
+      { orgId: 'org_abcdefgh' },
+      silentLogger,
+      (channel, code) => seen.push(`${channel}:${code}`),
+    );
     expect(undeclared).toMatchObject({ ok: false, error: { code: 'KEY_REVOKED' } });
-    await dispatch(handlers, 'orgs.remove', { orgId: 'org_abcdefgh' }, silentLogger, (channel, code) => seen.push(`${channel}:${code}`));
+    await dispatch(handlers, 'orgs.remove', { orgId: 'org_abcdefgh' }, silentLogger, (channel, code) =>
+      seen.push(`${channel}:${code}`),
+    );
     expect(seen).toEqual(['orgs.update:KEY_REVOKED']);
   });
 
   it('masks anything key-shaped in an error, whatever produced it', async () => {
     const { fail } = await import('../../shared/errors.js');
-    const handlers = { 'orgs.remove': async () => fail('KEYCHAIN_ERROR', 'echo lgh_live_abcdefghijklmnop1234', { provider: { message: 'Bearer sk_live_zzzzzzzzzzzz9876' } }) } as unknown as Handlers;
+    const handlers = {
+      'orgs.remove': async () =>
+        fail('KEYCHAIN_ERROR', 'echo lgh_live_abcdefghijklmnop1234', {
+          provider: { message: 'Bearer sk_live_zzzzzzzzzzzz9876' },
+        }),
+    } as unknown as Handlers;
     const result = await dispatch(handlers, 'orgs.remove', { orgId: 'org_abcdefgh' }, silentLogger);
     expect(JSON.stringify(result)).not.toMatch(/abcdefghijklmnop|zzzzzzzzzzzz/);
     expect(JSON.stringify(result)).toContain('lgh_live_••••1234');
@@ -160,7 +193,10 @@ describe('deploy.pickEnvFile with a system dialog', () => {
       demo: false,
       pickEnvFile: async () => picked,
     });
-    expect(await ws.call('deploy.pickEnvFile', {})).toEqual({ ok: true, value: { supported: true, path: '/home/me/app/.env.production' } });
+    expect(await ws.call('deploy.pickEnvFile', {})).toEqual({
+      ok: true,
+      value: { supported: true, path: '/home/me/app/.env.production' },
+    });
     picked = '/home/me/.ssh/authorized_keys';
     expect(await ws.call('deploy.pickEnvFile', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
   });

@@ -1,6 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { aboutPanelOptions, DOCS_URL, isHelpUrl, problemReportUrl, PROJECT_URL, type ProblemFacts } from '../../electron/app/help.js';
+import {
+  aboutPanelOptions,
+  DOCS_URL,
+  isHelpUrl,
+  problemReportUrl,
+  PROJECT_URL,
+  type ProblemFacts,
+} from '../../electron/app/help.js';
 import { menuTemplate, rolesIn, type HelpActions } from '../../electron/app/menu.js';
 import { quitWhenAllWindowsClosed, trayMenuTemplate, wantsTray, watchSettings } from '../../electron/app/tray.js';
 import { containsSecret, silentLogger } from '../../electron/core/log.js';
@@ -27,7 +34,11 @@ describe('Help menu', () => {
   it.each(PLATFORMS)('on %s: documentation, logs folder, report a problem, each wired to its action', (platform) => {
     const a = actions();
     const items = helpItems(menuTemplate({ packaged: true, platform, help: a }));
-    expect(items.slice(0, 3).map((i) => i.label)).toEqual(['Keydeck Documentation', 'Show Logs Folder', 'Report a Problem…']);
+    expect(items.slice(0, 3).map((i) => i.label)).toEqual([
+      'Keydeck Documentation',
+      'Show Logs Folder',
+      'Report a Problem…',
+    ]);
     click(items[0]);
     click(items[1]);
     click(items[2]);
@@ -36,15 +47,18 @@ describe('Help menu', () => {
     expect(a.reportProblem).toHaveBeenCalledOnce();
   });
 
-  it.each(['linux', 'win32'] as const)('on %s (no app menu): Help ends with About Keydeck, which shows the panel', (platform) => {
-    const a = actions();
-    const template = menuTemplate({ packaged: true, platform, help: a });
-    const about = helpItems(template).at(-1);
-    expect(about?.label).toBe('About Keydeck');
-    click(about);
-    expect(a.showAbout).toHaveBeenCalledOnce();
-    expect(rolesIn(template)).not.toContain('appMenu');
-  });
+  it.each(['linux', 'win32'] as const)(
+    'on %s (no app menu): Help ends with About Keydeck, which shows the panel',
+    (platform) => {
+      const a = actions();
+      const template = menuTemplate({ packaged: true, platform, help: a });
+      const about = helpItems(template).at(-1);
+      expect(about?.label).toBe('About Keydeck');
+      click(about);
+      expect(a.showAbout).toHaveBeenCalledOnce();
+      expect(rolesIn(template)).not.toContain('appMenu');
+    },
+  );
 
   it('on macOS: About is in the app menu (its role), not repeated under Help', () => {
     const template = menuTemplate({ packaged: true, platform: 'darwin', help: actions() });
@@ -61,7 +75,15 @@ describe('Help menu', () => {
 });
 
 describe('help links', () => {
-  const facts: ProblemFacts = { version: '0.1.0', electron: '45.4.1', chrome: '142.0.7444.52', node: '22.20.0', platform: 'linux', arch: 'x64', osRelease: '6.8.0-45-generic' };
+  const facts: ProblemFacts = {
+    version: '0.1.0',
+    electron: '45.4.1',
+    chrome: '142.0.7444.52',
+    node: '22.20.0',
+    platform: 'linux',
+    arch: 'x64',
+    osRelease: '6.8.0-45-generic',
+  };
 
   it('the documentation and the report open on the project page only', () => {
     expect(isHelpUrl(DOCS_URL)).toBe(true);
@@ -93,7 +115,11 @@ describe('help links', () => {
   });
 
   it('a fact is reduced to version-like characters, so nothing else can ride along', () => {
-    const hostile = problemReportUrl({ ...facts, osRelease: 'x\n- key lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd https://evil.test/?q=1', version: '' });
+    const hostile = problemReportUrl({
+      ...facts,
+      osRelease: 'x\n- key lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd https://evil.test/?q=1',
+      version: '',
+    });
     const body = new URL(hostile).searchParams.get('body') ?? '';
     expect(body).toContain('Keydeck unknown');
     expect(body).not.toContain('https://evil');
@@ -164,7 +190,17 @@ describe('the tray setting through the core', () => {
     const { HttpClient } = await import('../../electron/core/http/client.js');
     const { MemoryClipboard, systemClock } = await import('../../electron/core/ports.js');
     const backend = { store, path: '/dev/null' };
-    const ws = createWorkspace({ secrets: new MemorySecretStore(), meta: new MetaStore(backend), http: new HttpClient(), clipboard: new MemoryClipboard(), clock: systemClock, logger: silentLogger, transport: 'electron', version: 'test', demo: false });
+    const ws = createWorkspace({
+      secrets: new MemorySecretStore(),
+      meta: new MetaStore(backend),
+      http: new HttpClient(),
+      clipboard: new MemoryClipboard(),
+      clock: systemClock,
+      logger: silentLogger,
+      transport: 'electron',
+      version: 'test',
+      demo: false,
+    });
     return { ws, backend };
   }
 
@@ -177,10 +213,19 @@ describe('the tray setting through the core', () => {
   it('settings.update stores the choice next to reminders, and changes only what it is given', async () => {
     const { emptyDoc } = await import('../../electron/core/store/schema.js');
     const { ws, backend } = await workspace({ ...emptyDoc() });
-    expect(await ws.call('settings.update', { tray: true })).toEqual({ ok: true, value: { settings: { reminders: true, tray: true } } });
-    expect(await ws.call('settings.update', { reminders: false })).toEqual({ ok: true, value: { settings: { reminders: false, tray: true } } });
+    expect(await ws.call('settings.update', { tray: true })).toEqual({
+      ok: true,
+      value: { settings: { reminders: true, tray: true } },
+    });
+    expect(await ws.call('settings.update', { reminders: false })).toEqual({
+      ok: true,
+      value: { settings: { reminders: false, tray: true } },
+    });
     expect((backend.store as { settings: unknown }).settings).toEqual({ reminders: false, tray: true });
-    expect(await ws.call('settings.update', { tray: 'yes' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await ws.call('settings.update', { tray: 'yes' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 });
 
@@ -195,7 +240,10 @@ describe('watchSettings', () => {
     const core = watchSettings({ call: async (channel) => answers[channel as string] as never }, (s) => seen.push(s));
     for (const channel of Object.keys(answers)) expect(await core.call(channel, {})).toBe(answers[channel]);
     expect(seen).toEqual([{ reminders: true, tray: true }]);
-    const failing = watchSettings({ call: async () => ({ ok: false, error: { code: 'STORE_ERROR', message: 'x' } }) }, (s) => seen.push(s));
+    const failing = watchSettings(
+      { call: async () => ({ ok: false, error: { code: 'STORE_ERROR', message: 'x' } }) },
+      (s) => seen.push(s),
+    );
     await failing.call('settings.update', { tray: false });
     expect(seen).toHaveLength(1);
   });

@@ -1,11 +1,31 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { readEnvVariable, removeBackup, removeEnvBackup, restoreEnvVariable, writeEnvFile } from '../../electron/core/rotation/env-file.js';
+import {
+  readEnvVariable,
+  removeBackup,
+  removeEnvBackup,
+  restoreEnvVariable,
+  writeEnvFile,
+} from '../../electron/core/rotation/env-file.js';
 
 /**
  * The file-system cases of TESTING.md: real files in a temp dir, each written with a key-shaped value,
@@ -19,14 +39,20 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'keydeck-envc-'));
 
 /** What bash sees after sourcing the file, run in `cwd` so a value that executes would leave `pwned` there. */
 function viaBash(file: string, variable: string, cwd: string): string {
-  return execFileSync('bash', ['-c', 'set -a; . "$1"; printf %s "${!2}"', 'sh', file, variable], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
+  return execFileSync('bash', ['-c', 'set -a; . "$1"; printf %s "${!2}"', 'sh', file, variable], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).toString('latin1');
 }
 const viaDotenv = (file: string) => parse(readFileSync(file));
 
 /** Asserts the file refuses with a message naming it, and leaves it byte for byte (and mode) as it was. */
 async function expectRefused(write: Promise<unknown>, file: string, message: RegExp) {
   const before = existsSync(file) ? { bytes: readFileSync(file), mode: statSync(file).mode } : undefined;
-  await expect(write).rejects.toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(message) } });
+  await expect(write).rejects.toMatchObject({
+    error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(message) },
+  });
   if (before) {
     expect(readFileSync(file).equals(before.bytes)).toBe(true);
     expect(statSync(file).mode).toBe(before.mode);
@@ -47,49 +73,139 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'plain file', before: '# app\nA=1\nAPI_KEY=lgh_live_old\n\nB=2\n', after: `# app\nA=1\nAPI_KEY=${KEY}\n\nB=2\n`, others: { A: '1', B: '2' } },
-  { name: 'CRLF file', before: 'A=1\r\nAPI_KEY=old\r\nB=2\r\n', after: `A=1\r\nAPI_KEY=${KEY}\r\nB=2\r\n`, bash: `${KEY}\r` },
-  { name: 'CRLF file, appended with CRLF', before: 'A=1\r\nB=2\r\n', after: `A=1\r\nB=2\r\nAPI_KEY=${KEY}\r\n`, bash: `${KEY}\r` },
-  { name: 'mixed endings, each kept', before: 'A=1\r\nAPI_KEY=old\nB=2\r\nC=3\n', after: `A=1\r\nAPI_KEY=${KEY}\nB=2\r\nC=3\n`, others: { C: '3' } },
-  { name: 'mixed endings, appended with the dominant one (LF)', before: 'A=1\r\nB=2\nC=3\n', after: `A=1\r\nB=2\nC=3\nAPI_KEY=${KEY}\n` },
-  { name: 'UTF-8 BOM kept', before: `${BOM}# app\nAPI_KEY=old\nB=2\n`, after: `${BOM}# app\nAPI_KEY=${KEY}\nB=2\n`, others: { B: '2' } },
+  {
+    name: 'plain file',
+    before: '# app\nA=1\nAPI_KEY=lgh_live_old\n\nB=2\n',
+    after: `# app\nA=1\nAPI_KEY=${KEY}\n\nB=2\n`,
+    others: { A: '1', B: '2' },
+  },
+  {
+    name: 'CRLF file',
+    before: 'A=1\r\nAPI_KEY=old\r\nB=2\r\n',
+    after: `A=1\r\nAPI_KEY=${KEY}\r\nB=2\r\n`,
+    bash: `${KEY}\r`,
+  },
+  {
+    name: 'CRLF file, appended with CRLF',
+    before: 'A=1\r\nB=2\r\n',
+    after: `A=1\r\nB=2\r\nAPI_KEY=${KEY}\r\n`,
+    bash: `${KEY}\r`,
+  },
+  {
+    name: 'mixed endings, each kept',
+    before: 'A=1\r\nAPI_KEY=old\nB=2\r\nC=3\n',
+    after: `A=1\r\nAPI_KEY=${KEY}\nB=2\r\nC=3\n`,
+    others: { C: '3' },
+  },
+  {
+    name: 'mixed endings, appended with the dominant one (LF)',
+    before: 'A=1\r\nB=2\nC=3\n',
+    after: `A=1\r\nB=2\nC=3\nAPI_KEY=${KEY}\n`,
+  },
+  {
+    name: 'UTF-8 BOM kept',
+    before: `${BOM}# app\nAPI_KEY=old\nB=2\n`,
+    after: `${BOM}# app\nAPI_KEY=${KEY}\nB=2\n`,
+    others: { B: '2' },
+  },
   // bash runs "<BOM>API_KEY=…" as a command name, with or without Keydeck: dotenv only.
-  { name: 'UTF-8 BOM before the assignment', before: `${BOM}API_KEY=old\nB=2\n`, after: `${BOM}API_KEY=${KEY}\nB=2\n`, bash: null },
-  { name: 'Latin-1 and invalid UTF-8 bytes kept', before: '# caf\xe9 \xff\xfe\nAPI_KEY=old # r\xe9sum\xe9\nNAME=Jos\xe9\n', after: `# caf\xe9 \xff\xfe\nAPI_KEY=${KEY} # r\xe9sum\xe9\nNAME=Jos\xe9\n` },
+  {
+    name: 'UTF-8 BOM before the assignment',
+    before: `${BOM}API_KEY=old\nB=2\n`,
+    after: `${BOM}API_KEY=${KEY}\nB=2\n`,
+    bash: null,
+  },
+  {
+    name: 'Latin-1 and invalid UTF-8 bytes kept',
+    before: '# caf\xe9 \xff\xfe\nAPI_KEY=old # r\xe9sum\xe9\nNAME=Jos\xe9\n',
+    after: `# caf\xe9 \xff\xfe\nAPI_KEY=${KEY} # r\xe9sum\xe9\nNAME=Jos\xe9\n`,
+  },
   {
     name: 'multi-line double-quoted value replaced whole',
     before: 'A=1\nAPI_KEY="line one\nline two\nline three"\nB=2\nexport C="x"\n',
     after: `A=1\nAPI_KEY="${KEY}"\nB=2\nexport C="x"\n`,
     others: { A: '1', B: '2', C: 'x' },
   },
-  { name: 'multi-line single-quoted value with a comment', before: "API_KEY='a\nAPI_KEY=b\nc' # old key\nB=2\n", after: `API_KEY='${KEY}' # old key\nB=2\n`, others: { B: '2' } },
-  { name: 'multi-line value with CRLF lines', before: 'API_KEY="a\r\nb"\r\nB=2\r\n', after: `API_KEY="${KEY}"\r\nB=2\r\n`, bash: `${KEY}\r` },
+  {
+    name: 'multi-line single-quoted value with a comment',
+    before: "API_KEY='a\nAPI_KEY=b\nc' # old key\nB=2\n",
+    after: `API_KEY='${KEY}' # old key\nB=2\n`,
+    others: { B: '2' },
+  },
+  {
+    name: 'multi-line value with CRLF lines',
+    before: 'API_KEY="a\r\nb"\r\nB=2\r\n',
+    after: `API_KEY="${KEY}"\r\nB=2\r\n`,
+    bash: `${KEY}\r`,
+  },
   {
     name: "another variable's multi-line value that holds a look-alike line is untouched",
     before: 'CERT="-----BEGIN\nAPI_KEY=fake\n-----END"\nAPI_KEY=old\n',
     after: `CERT="-----BEGIN\nAPI_KEY=fake\n-----END"\nAPI_KEY=${KEY}\n`,
     others: { CERT: '-----BEGIN\nAPI_KEY=fake\n-----END' },
   },
-  { name: 'export kept', before: 'export API_KEY=old\nexport B=2\n', after: `export API_KEY=${KEY}\nexport B=2\n`, others: { B: '2' } },
+  {
+    name: 'export kept',
+    before: 'export API_KEY=old\nexport B=2\n',
+    after: `export API_KEY=${KEY}\nexport B=2\n`,
+    others: { B: '2' },
+  },
   { name: 'trailing comment kept', before: 'API_KEY=old # prod key\n', after: `API_KEY=${KEY} # prod key\n` },
   { name: 'double quotes kept', before: 'API_KEY="old" # q\n', after: `API_KEY="${KEY}" # q\n` },
   { name: 'single quotes kept', before: "API_KEY='old'\n", after: `API_KEY='${KEY}'\n` },
-  { name: 'a # inside quotes is not a comment', before: 'API_KEY="old # not a comment"\n', after: `API_KEY="${KEY}"\n` },
-  { name: 'a # without a blank before it is part of the old value', before: 'API_KEY=old#x\n', after: `API_KEY=${KEY}\n` },
+  {
+    name: 'a # inside quotes is not a comment',
+    before: 'API_KEY="old # not a comment"\n',
+    after: `API_KEY="${KEY}"\n`,
+  },
+  {
+    name: 'a # without a blank before it is part of the old value',
+    before: 'API_KEY=old#x\n',
+    after: `API_KEY=${KEY}\n`,
+  },
   { name: 'backquotes (bash would run them) become bare', before: 'API_KEY=`old`\n', after: `API_KEY=${KEY}\n` },
-  { name: 'duplicates all updated', before: 'API_KEY=a\nB=2\nAPI_KEY=b\n', after: `API_KEY=${KEY}\nB=2\nAPI_KEY=${KEY}\n` },
-  { name: 'prefix-sharing and commented-out names left alone', before: '# API_KEY=x\nAPI_KEY_OLD=y\n', after: `# API_KEY=x\nAPI_KEY_OLD=y\nAPI_KEY=${KEY}\n`, others: { API_KEY_OLD: 'y' } },
+  {
+    name: 'duplicates all updated',
+    before: 'API_KEY=a\nB=2\nAPI_KEY=b\n',
+    after: `API_KEY=${KEY}\nB=2\nAPI_KEY=${KEY}\n`,
+  },
+  {
+    name: 'prefix-sharing and commented-out names left alone',
+    before: '# API_KEY=x\nAPI_KEY_OLD=y\n',
+    after: `# API_KEY=x\nAPI_KEY_OLD=y\nAPI_KEY=${KEY}\n`,
+    others: { API_KEY_OLD: 'y' },
+  },
   { name: 'no trailing newline, replaced', before: 'A=1\nAPI_KEY=old', after: `A=1\nAPI_KEY=${KEY}` },
   { name: 'no trailing newline, appended', before: 'A=1', after: `A=1\nAPI_KEY=${KEY}\n`, others: { A: '1' } },
   { name: 'empty file', before: '', after: `API_KEY=${KEY}\n` },
   { name: 'new file', before: null, after: `API_KEY=${KEY}\n` },
   { name: 'value starting with ~ is quoted (no tilde expansion)', before: '', value: '~x', after: "API_KEY='~x'\n" },
   { name: 'value with $ is single-quoted', before: '', value: 'a$b', after: "API_KEY='a$b'\n" },
-  { name: 'value with $ leaves double quotes for single ones', before: 'API_KEY="old"\n', value: 'a$HOME', after: "API_KEY='a$HOME'\n" },
-  { name: "value with ' kept in existing double quotes", before: 'API_KEY="old"\n', value: "a'b", after: `API_KEY="a'b"\n` },
+  {
+    name: 'value with $ leaves double quotes for single ones',
+    before: 'API_KEY="old"\n',
+    value: 'a$HOME',
+    after: "API_KEY='a$HOME'\n",
+  },
+  {
+    name: "value with ' kept in existing double quotes",
+    before: 'API_KEY="old"\n',
+    value: "a'b",
+    after: `API_KEY="a'b"\n`,
+  },
   { name: 'value with " is single-quoted', before: 'API_KEY="old"\n', value: 'a"b', after: `API_KEY='a"b'\n` },
-  { name: 'hostile value is read back exactly, never run', before: 'A=1\n', value: 'abc;touch${IFS}pwned', after: "A=1\nAPI_KEY='abc;touch${IFS}pwned'\n" },
-  { name: 'command substitution is never run', before: 'API_KEY="old"\n', value: '$(touch${IFS}pwned)`touch${IFS}pwned`', after: "API_KEY='$(touch${IFS}pwned)`touch${IFS}pwned`'\n" },
+  {
+    name: 'hostile value is read back exactly, never run',
+    before: 'A=1\n',
+    value: 'abc;touch${IFS}pwned',
+    after: "A=1\nAPI_KEY='abc;touch${IFS}pwned'\n",
+  },
+  {
+    name: 'command substitution is never run',
+    before: 'API_KEY="old"\n',
+    value: '$(touch${IFS}pwned)`touch${IFS}pwned`',
+    after: "API_KEY='$(touch${IFS}pwned)`touch${IFS}pwned`'\n",
+  },
   { name: 'backslashes are literal', before: '', value: 'a\\nb\\', after: "API_KEY='a\\nb\\'\n" },
 ];
 
@@ -121,7 +237,9 @@ describe('writeEnvFile: the table of file cases, read back by dotenv and bash', 
       const file = join(tempDir(), '.env');
       writeFileSync(file, bytes(before));
       const expected = viaDotenv(file).API_KEY;
-      expect(await readEnvVariable(file, 'API_KEY'), name).toEqual(expected === undefined ? { kind: 'absent' } : { kind: 'value', value: expected });
+      expect(await readEnvVariable(file, 'API_KEY'), name).toEqual(
+        expected === undefined ? { kind: 'absent' } : { kind: 'value', value: expected },
+      );
     }
   });
 
@@ -129,7 +247,11 @@ describe('writeEnvFile: the table of file cases, read back by dotenv and bash', 
     const file = join(tempDir(), '.env');
     expect((await writeEnvFile(file, 'API_KEY', 'one')).previous).toEqual({ kind: 'missing-file' });
     expect((await writeEnvFile(file, 'OTHER', 'x')).previous).toEqual({ kind: 'absent' });
-    expect(await writeEnvFile(file, 'API_KEY', 'two')).toEqual({ replaced: 1, backup: undefined, previous: { kind: 'value', value: 'one' } });
+    expect(await writeEnvFile(file, 'API_KEY', 'two')).toEqual({
+      replaced: 1,
+      backup: undefined,
+      previous: { kind: 'value', value: 'one' },
+    });
   });
 
   it('reads double-quoted \\n as a newline and the last duplicate, as dotenv does', async () => {
@@ -208,7 +330,11 @@ describe('writeEnvFile and links', () => {
   it('refuses a dangling link (does not create its target); reading it says the file is missing', async () => {
     const d = tempDir();
     symlinkSync('gone.env', join(d, '.env'));
-    await expectRefused(writeEnvFile(join(d, '.env'), 'API_KEY', KEY), join(d, '.env'), /\.env is a link to a file that does not exist/);
+    await expectRefused(
+      writeEnvFile(join(d, '.env'), 'API_KEY', KEY),
+      join(d, '.env'),
+      /\.env is a link to a file that does not exist/,
+    );
     expect(existsSync(join(d, 'gone.env'))).toBe(false);
     expect(await readEnvVariable(join(d, '.env'), 'API_KEY')).toEqual({ kind: 'missing-file' });
   });
@@ -224,8 +350,14 @@ describe('writeEnvFile and links', () => {
     const d = tempDir();
     writeFileSync(join(d, 'authorized_keys'), 'ssh-ed25519 AAAA user\n');
     symlinkSync('authorized_keys', join(d, '.env'));
-    await expectRefused(writeEnvFile(join(d, '.env'), 'API_KEY', KEY), join(d, 'authorized_keys'), /link to authorized_keys, which is not a \.env file/);
-    await expect(readEnvVariable(join(d, '.env'), 'API_KEY')).rejects.toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    await expectRefused(
+      writeEnvFile(join(d, '.env'), 'API_KEY', KEY),
+      join(d, 'authorized_keys'),
+      /link to authorized_keys, which is not a \.env file/,
+    );
+    await expect(readEnvVariable(join(d, '.env'), 'API_KEY')).rejects.toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it('writes a hard-linked file in place, so every link sees the new key', async () => {
@@ -259,9 +391,17 @@ describe('writeEnvFile refuses what is not a regular file, without blocking', ()
   it('a FIFO as the .env', { timeout: 3000 }, async () => {
     const d = tempDir();
     execFileSync('mkfifo', [join(d, '.env')]);
-    await expectRefused(writeEnvFile(join(d, '.env'), 'API_KEY', KEY), join(d, 'none'), /\.env is a named pipe \(FIFO\)/);
-    await expect(readEnvVariable(join(d, '.env'), 'API_KEY')).rejects.toMatchObject({ error: { message: expect.stringMatching(/FIFO/) } });
-    await expect(restoreEnvVariable(join(d, '.env'), 'API_KEY', { expect: KEY, restore: { kind: 'absent' } })).rejects.toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    await expectRefused(
+      writeEnvFile(join(d, '.env'), 'API_KEY', KEY),
+      join(d, 'none'),
+      /\.env is a named pipe \(FIFO\)/,
+    );
+    await expect(readEnvVariable(join(d, '.env'), 'API_KEY')).rejects.toMatchObject({
+      error: { message: expect.stringMatching(/FIFO/) },
+    });
+    await expect(
+      restoreEnvVariable(join(d, '.env'), 'API_KEY', { expect: KEY, restore: { kind: 'absent' } }),
+    ).rejects.toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect(lstatSync(join(d, '.env')).isFIFO()).toBe(true);
   });
 
@@ -305,7 +445,9 @@ describe('writeEnvFile refuses what is not a regular file, without blocking', ()
     const big = join(d, '.env');
     writeFileSync(big, `API_KEY=old\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
     await expectRefused(writeEnvFile(big, 'API_KEY', KEY), big, /larger than 1 MiB/);
-    await expect(readEnvVariable(big, 'API_KEY')).rejects.toMatchObject({ error: { message: expect.stringMatching(/larger than 1 MiB/) } });
+    await expect(readEnvVariable(big, 'API_KEY')).rejects.toMatchObject({
+      error: { message: expect.stringMatching(/larger than 1 MiB/) },
+    });
     const head = 'API_KEY=old\n# ';
     writeFileSync(big, `${head}${'x'.repeat(1024 * 1024 - head.length)}`);
     expect(statSync(big).size).toBe(1024 * 1024);
@@ -374,7 +516,11 @@ describe('writeEnvFile backups', () => {
     writeFileSync(join(d, 'real.env'), 'API_KEY=old\n');
     symlinkSync('real.env', join(d, '.env'));
     for (const backupPath of [join(d, '.env'), join(d, 'real.env')]) {
-      await expectRefused(writeEnvFile(join(d, '.env'), 'API_KEY', KEY, { backupPath }), join(d, 'real.env'), /cannot be the file itself/);
+      await expectRefused(
+        writeEnvFile(join(d, '.env'), 'API_KEY', KEY, { backupPath }),
+        join(d, 'real.env'),
+        /cannot be the file itself/,
+      );
     }
   });
 
@@ -386,19 +532,23 @@ describe('writeEnvFile backups', () => {
     ["another user's file", (p) => (writeFileSync(p, 'x'), chownSync(p, 65534, 65534)), /a file Keydeck did not make/],
     ['a hard link to another file', (p, d) => linkSync(join(d, 'authorized_keys'), p), /a file Keydeck did not make/],
   ];
-  it.each(planted)('refuses %s planted at the backup path, follows nothing, writes nothing', { timeout: 3000 }, async (_, plant, message) => {
-    const d = tempDir();
-    const file = join(d, '.env');
-    writeFileSync(file, 'API_KEY=old\n');
-    writeFileSync(join(d, 'authorized_keys'), 'ssh-ed25519 AAAA user\n');
-    const backupPath = `${file}.keydeck-rot_abc12345.bak`;
-    plant(backupPath, d);
-    const kind = lstatSync(backupPath).mode;
-    await expectRefused(writeEnvFile(file, 'API_KEY', KEY, { backupPath }), file, message);
-    expect(readFileSync(join(d, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA user\n');
-    expect(existsSync(join(d, 'created-by-mistake'))).toBe(false);
-    expect(lstatSync(backupPath).mode).toBe(kind);
-  });
+  it.each(planted)(
+    'refuses %s planted at the backup path, follows nothing, writes nothing',
+    { timeout: 3000 },
+    async (_, plant, message) => {
+      const d = tempDir();
+      const file = join(d, '.env');
+      writeFileSync(file, 'API_KEY=old\n');
+      writeFileSync(join(d, 'authorized_keys'), 'ssh-ed25519 AAAA user\n');
+      const backupPath = `${file}.keydeck-rot_abc12345.bak`;
+      plant(backupPath, d);
+      const kind = lstatSync(backupPath).mode;
+      await expectRefused(writeEnvFile(file, 'API_KEY', KEY, { backupPath }), file, message);
+      expect(readFileSync(join(d, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA user\n');
+      expect(existsSync(join(d, 'created-by-mistake'))).toBe(false);
+      expect(lstatSync(backupPath).mode).toBe(kind);
+    },
+  );
 
   it('removeBackup removes only a regular file, never through a link, and is idempotent', async () => {
     const d = tempDir();
@@ -446,7 +596,9 @@ describe('restoreEnvVariable', () => {
     const file = join(d, '.env');
     writeFileSync(file, 'A=1\r\nB=2\r\n');
     await writeEnvFile(file, 'API_KEY', KEY);
-    expect(await restoreEnvVariable(file, 'API_KEY', { expect: KEY, restore: { kind: 'absent' } })).toEqual({ restored: true });
+    expect(await restoreEnvVariable(file, 'API_KEY', { expect: KEY, restore: { kind: 'absent' } })).toEqual({
+      restored: true,
+    });
     expect(readFileSync(file, 'utf8')).toBe('A=1\r\nB=2\r\n');
     expect(await readEnvVariable(file, 'API_KEY')).toEqual({ kind: 'absent' });
   });
@@ -464,8 +616,14 @@ describe('restoreEnvVariable', () => {
     const d = tempDir();
     const file = join(d, '.env');
     writeFileSync(file, 'A=1\n');
-    expect(await restoreEnvVariable(file, 'API_KEY', restoreOld)).toEqual({ restored: false, reason: 'API_KEY is no longer in .env' });
-    expect(await restoreEnvVariable(join(d, 'gone.env'), 'API_KEY', restoreOld)).toEqual({ restored: false, reason: 'gone.env no longer exists' });
+    expect(await restoreEnvVariable(file, 'API_KEY', restoreOld)).toEqual({
+      restored: false,
+      reason: 'API_KEY is no longer in .env',
+    });
+    expect(await restoreEnvVariable(join(d, 'gone.env'), 'API_KEY', restoreOld)).toEqual({
+      restored: false,
+      reason: 'gone.env no longer exists',
+    });
     expect(readdirSync(d)).toEqual(['.env']);
   });
 
@@ -488,6 +646,10 @@ describe('restoreEnvVariable', () => {
   it('refuses a restore value it could not write safely', async () => {
     const file = join(tempDir(), '.env');
     writeFileSync(file, `API_KEY=${KEY}\n`);
-    await expectRefused(restoreEnvVariable(file, 'API_KEY', { expect: KEY, restore: { kind: 'value', value: 'a\nB=1' } }), file, /line breaks/);
+    await expectRefused(
+      restoreEnvVariable(file, 'API_KEY', { expect: KEY, restore: { kind: 'value', value: 'a\nB=1' } }),
+      file,
+      /line breaks/,
+    );
   });
 });

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { isEnvFileName, setEnvVariable, writeEnvFile } from '../../electron/core/rotation/env-file.js';
 
 describe('setEnvVariable keeps every other line', () => {
-  const original = ['# Laghav', 'LAGHAV_API_KEY=lgh_live_old', '', '# database', 'DATABASE_URL="postgres://x"', 'export OTHER=1', ''].join('\n');
+  const original = [
+    '# Laghav',
+    'LAGHAV_API_KEY=lgh_live_old',
+    '',
+    '# database',
+    'DATABASE_URL="postgres://x"',
+    'export OTHER=1',
+    '',
+  ].join('\n');
 
   it('replaces the value in place, keeping comments, blank lines and order', () => {
     const { text, replaced } = setEnvVariable(original, 'LAGHAV_API_KEY', 'lgh_live_new');
@@ -25,7 +33,10 @@ describe('setEnvVariable keeps every other line', () => {
 
   it('does not touch a variable that only shares a prefix, or a commented-out one', () => {
     const text = 'LAGHAV_API_KEY_OLD=a\n# LAGHAV_API_KEY=b\n';
-    expect(setEnvVariable(text, 'LAGHAV_API_KEY', 'new')).toEqual({ text: 'LAGHAV_API_KEY_OLD=a\n# LAGHAV_API_KEY=b\nLAGHAV_API_KEY=new\n', replaced: 0 });
+    expect(setEnvVariable(text, 'LAGHAV_API_KEY', 'new')).toEqual({
+      text: 'LAGHAV_API_KEY_OLD=a\n# LAGHAV_API_KEY=b\nLAGHAV_API_KEY=new\n',
+      replaced: 0,
+    });
   });
 
   it('updates every duplicate, so a later one cannot shadow the new value', () => {
@@ -59,17 +70,25 @@ describe('writeEnvFile', () => {
 
   it('creates a missing file, mode 0600', async () => {
     const path = join(dir(), '.env.production');
-    expect(await writeEnvFile(path, 'API_KEY', 'sk_live_x')).toEqual({ backup: undefined, replaced: 0, previous: { kind: 'missing-file' } });
+    expect(await writeEnvFile(path, 'API_KEY', 'sk_live_x')).toEqual({
+      backup: undefined,
+      replaced: 0,
+      previous: { kind: 'missing-file' },
+    });
     expect(readFileSync(path, 'utf8')).toBe('API_KEY=sk_live_x\n');
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
-  it.each(['/etc/passwd', 'relative/.env', '/tmp/notes.txt', '/home/u/.bashrc', '/tmp/.envrc'])('refuses %s', async (path) => {
-    await expect(writeEnvFile(path, 'K', 'v')).rejects.toThrow();
-  });
+  it.each(['/etc/passwd', 'relative/.env', '/tmp/notes.txt', '/home/u/.bashrc', '/tmp/.envrc'])(
+    'refuses %s',
+    async (path) => {
+      await expect(writeEnvFile(path, 'K', 'v')).rejects.toThrow();
+    },
+  );
 
   it('knows env file names', () => {
-    for (const ok of ['.env', '.env.local', '.env.production.local', 'prod.env', 'app.env.local']) expect(isEnvFileName(`/x/${ok}`), ok).toBe(true);
+    for (const ok of ['.env', '.env.local', '.env.production.local', 'prod.env', 'app.env.local'])
+      expect(isEnvFileName(`/x/${ok}`), ok).toBe(true);
     for (const bad of ['.envrc', 'env', '.bashrc', 'secrets.json']) expect(isEnvFileName(`/x/${bad}`), bad).toBe(false);
   });
 });

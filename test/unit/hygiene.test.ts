@@ -9,8 +9,14 @@ describe('the secret-hygiene check itself', () => {
   it('finds a canary in a WebSocket answer, a DOM string and a file, and allows only the explicit reveals', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kd-hygiene-'));
     const rec = newRecording();
-    rec.frames.push({ channel: 'keys.list', payload: `{"x":"${canary}"}` }, { channel: 'keys.create', payload: `{"secret":"${canary}"}` });
-    rec.dom.push({ text: `Error: ${canary}`, allowed: false, where: 'p' }, { text: canary, allowed: true, where: 'code.secret' });
+    rec.frames.push(
+      { channel: 'keys.list', payload: `{"x":"${canary}"}` },
+      { channel: 'keys.create', payload: `{"secret":"${canary}"}` },
+    );
+    rec.dom.push(
+      { text: `Error: ${canary}`, allowed: false, where: 'p' },
+      { text: canary, allowed: true, where: 'code.secret' },
+    );
     // The key cache is a folder of small files (key-cache/<org>.<env>.json): the scan goes into folders.
     mkdirSync(join(dir, 'key-cache'));
     writeFileSync(join(dir, 'key-cache', 'org_abcdefgh.live.json'), `{"k":"${canary}"}`);

@@ -21,7 +21,8 @@ describe('icons from build/icon.svg', () => {
     expect(written.map((f) => relative(out, f)).sort()).toEqual(
       [...PNG_SIZES.map((s) => join('png', `${s}x${s}.png`)), 'icon.png', 'icon.ico', 'icon.icns'].sort(),
     );
-    for (const size of PNG_SIZES) expect(pngSize(readFileSync(join(out, 'png', `${size}x${size}.png`)))).toEqual([size, size]);
+    for (const size of PNG_SIZES)
+      expect(pngSize(readFileSync(join(out, 'png', `${size}x${size}.png`)))).toEqual([size, size]);
     expect(pngSize(readFileSync(join(out, 'icon.png')))).toEqual([512, 512]);
   });
 
@@ -48,7 +49,12 @@ describe('icons from build/icon.svg', () => {
         expect(pngSize(data)).toEqual([256, 256]);
         return;
       }
-      expect([data.readUInt32LE(0), data.readInt32LE(4), data.readInt32LE(8), data.readUInt16LE(14)]).toEqual([40, size, size * 2, 32]);
+      expect([data.readUInt32LE(0), data.readInt32LE(4), data.readInt32LE(8), data.readUInt16LE(14)]).toEqual([
+        40,
+        size,
+        size * 2,
+        32,
+      ]);
       expect(length).toBe(40 + size * size * 4 + Math.ceil(size / 32) * 4 * size);
       // The centre pixel matches the rendered one (top-down RGBA premultiplied → bottom-up BGRA straight).
       const { rgba } = render(svg, size);
@@ -58,7 +64,8 @@ describe('icons from build/icon.svg', () => {
       const to = 40 + ((size - 1 - y) * size + x) * 4;
       const a = rgba[from + 3]!;
       expect(data[to + 3]).toBe(a);
-      if (a === 255) expect([data[to + 2], data[to + 1], data[to]]).toEqual([rgba[from], rgba[from + 1], rgba[from + 2]]);
+      if (a === 255)
+        expect([data[to + 2], data[to + 1], data[to]]).toEqual([rgba[from], rgba[from + 1], rgba[from + 2]]);
     });
   });
 
@@ -67,7 +74,7 @@ describe('icons from build/icon.svg', () => {
     expect(icns.toString('ascii', 0, 4)).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const found: [string, number][] = [];
-    for (let at = 8; at < icns.length; ) {
+    for (let at = 8; at < icns.length;) {
       const type = icns.toString('ascii', at, at + 4);
       const length = icns.readUInt32BE(at + 4);
       found.push([type, pngSize(icns.subarray(at + 8, at + length))[0]]);
@@ -79,6 +86,8 @@ describe('icons from build/icon.svg', () => {
   it('encodeIcns is the plain container format', () => {
     const png = Buffer.from('PNGDATA');
     const icns = encodeIcns([['ic07', png]]);
-    expect(icns.toString('hex')).toBe(`${Buffer.from('icns').toString('hex')}00000017${Buffer.from('ic07').toString('hex')}0000000f${png.toString('hex')}`);
+    expect(icns.toString('hex')).toBe(
+      `${Buffer.from('icns').toString('hex')}00000017${Buffer.from('ic07').toString('hex')}0000000f${png.toString('hex')}`,
+    );
   });
 });

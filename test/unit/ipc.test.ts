@@ -10,7 +10,9 @@ function setup() {
   const listeners = new Map<string, Listener>();
   const core = { call: vi.fn(async () => ({ ok: true as const, value: 'from core' })) };
   const deps: IpcDeps = {
-    ipcMain: { handle: (channel: string, l: Listener) => void listeners.set(channel, l) } as unknown as IpcDeps['ipcMain'],
+    ipcMain: {
+      handle: (channel: string, l: Listener) => void listeners.set(channel, l),
+    } as unknown as IpcDeps['ipcMain'],
     core,
     windowIds: new Set([1]),
     trusted: { appFileUrl: appUrl },

@@ -2,11 +2,27 @@
  * The key cache on real files: one small file per organization-environment, written per burst,
  * atomically, never through a link; read lazily; a damaged file is a missing one.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY_CACHE_DIR, KeyCache, listFileName, writeAtomic, type CachedList } from '../../electron/core/store/key-cache.js';
+import {
+  KEY_CACHE_DIR,
+  KeyCache,
+  listFileName,
+  writeAtomic,
+  type CachedList,
+} from '../../electron/core/store/key-cache.js';
 
 const posix = process.platform !== 'win32';
 
@@ -20,7 +36,14 @@ function list(environment: 'live' | 'test', n = 3, name = 'Key'): CachedList {
     fetchedAt: new Date().toISOString(),
     source: 'provider',
     environment,
-    keys: Array.from({ length: n }, (_, i) => ({ id: `key_${i}`, name: `${name} ${i}`, masked: `lgh_${environment}_••••${1000 + i}`, environment, status: 'active' as const, isAdmin: i === 0 })),
+    keys: Array.from({ length: n }, (_, i) => ({
+      id: `key_${i}`,
+      name: `${name} ${i}`,
+      masked: `lgh_${environment}_••••${1000 + i}`,
+      environment,
+      status: 'active' as const,
+      isAdmin: i === 0,
+    })),
   };
 }
 
@@ -34,7 +57,12 @@ describe('the key cache, a file per organization-environment', () => {
     cache.set(ORG(1), 'live', list('live'));
     await cache.flush();
     const path = fileOf(dir, ORG(1), 'live');
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 1, orgId: ORG(1), environment: 'live', list: { keys: [{ id: 'key_0' }, {}, {}] } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      version: 1,
+      orgId: ORG(1),
+      environment: 'live',
+      list: { keys: [{ id: 'key_0' }, {}, {}] },
+    });
     if (posix) {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -108,7 +136,10 @@ describe('the key cache, a file per organization-environment', () => {
     first.setQuota(ORG(0), 'live', { day: '2026-01-01', calls: 3, refused: 0 });
     await first.flush();
     writeFileSync(fileOf(dir, ORG(2), 'live'), '{"version":1,"orgId":"org_0000');
-    writeFileSync(fileOf(dir, ORG(2), 'test'), '{"version":1,"orgId":"org_00000002","environment":"test","list":{"keys":"no"}}');
+    writeFileSync(
+      fileOf(dir, ORG(2), 'test'),
+      '{"version":1,"orgId":"org_00000002","environment":"test","list":{"keys":"no"}}',
+    );
     // Another organization's file under this one's name is not this one's list.
     writeFileSync(fileOf(dir, ORG(3), 'live'), readFileSync(fileOf(dir, ORG(4), 'live')));
 
@@ -124,7 +155,15 @@ describe('the key cache, a file per organization-environment', () => {
     expect(cache.get(ORG(9), 'live')).toBeUndefined();
     expect(cache.get(ORG(0), 'staging')).toBeUndefined();
     expect(cache.stats.read).toBe(5);
-    expect(Object.keys(cache.all()).sort()).toEqual([`${ORG(0)}:live`, `${ORG(0)}:test`, `${ORG(1)}:live`, `${ORG(1)}:test`, `${ORG(3)}:test`, `${ORG(4)}:live`, `${ORG(4)}:test`]);
+    expect(Object.keys(cache.all()).sort()).toEqual([
+      `${ORG(0)}:live`,
+      `${ORG(0)}:test`,
+      `${ORG(1)}:live`,
+      `${ORG(1)}:test`,
+      `${ORG(3)}:test`,
+      `${ORG(4)}:live`,
+      `${ORG(4)}:test`,
+    ]);
     expect(cache.quota(ORG(0), 'live')?.calls).toBe(3);
 
     writeFileSync(join(dir, 'quota.json'), 'not json');
@@ -143,7 +182,8 @@ describe('the key cache, a file per organization-environment', () => {
     await cache.flush();
     expect(cache.get(ORG(1), 'live')).toBeUndefined();
     expect(existsSync(fileOf(dir, ORG(1), 'live'))).toBe(false);
-    for (const f of existsSync(dir) ? readdirSync(dir) : []) expect(readFileSync(join(dir, f), 'utf8')).not.toContain('abcdefghijklmnop');
+    for (const f of existsSync(dir) ? readdirSync(dir) : [])
+      expect(readFileSync(join(dir, f), 'utf8')).not.toContain('abcdefghijklmnop');
   });
 
   it('names files safely whatever the organization id: nothing outside the folder, and read back under the same id', async () => {
@@ -194,7 +234,9 @@ describe('the key cache, a file per organization-environment', () => {
     const result = await cache.clear();
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(join(profileDir, 'cache.json'))).toBe(false);
-    expect(result.removed).toEqual(expect.arrayContaining([join(profileDir, 'cache.json'), fileOf(dir, ORG(1), 'live'), dir]));
+    expect(result.removed).toEqual(
+      expect.arrayContaining([join(profileDir, 'cache.json'), fileOf(dir, ORG(1), 'live'), dir]),
+    );
     expect(result.problems).toEqual([]);
     expect(cache.get(ORG(1), 'live')).toBeUndefined();
     expect(cache.all()).toEqual({});
@@ -207,47 +249,50 @@ describe('the key cache, a file per organization-environment', () => {
     expect(new KeyCache({ dir }).get(ORG(3), 'live')).toBeDefined();
   });
 
-  it.skipIf(!posix)('never writes or reads through a link: a link at a file name is replaced, a linked folder refused', async () => {
-    const { profileDir, dir } = profile();
-    const outside = mkdtempSync(join(tmpdir(), 'kd-outside-'));
-    const target = join(outside, 'precious.txt');
-    writeFileSync(target, 'the user\'s own file');
-    mkdirSync(dir, { mode: 0o700 });
-    const path = fileOf(dir, ORG(1), 'live');
-    symlinkSync(target, path);
-    // Reading: the link is not followed (the target is not a cache file anyway).
-    const cache = new KeyCache({ dir });
-    expect(cache.get(ORG(1), 'live')).toBeUndefined();
-    cache.set(ORG(1), 'live', list('live'));
-    await cache.flush();
-    expect(readFileSync(target, 'utf8')).toBe('the user\'s own file');
-    expect(lstatSync(path).isSymbolicLink()).toBe(false);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+  it.skipIf(!posix)(
+    'never writes or reads through a link: a link at a file name is replaced, a linked folder refused',
+    async () => {
+      const { profileDir, dir } = profile();
+      const outside = mkdtempSync(join(tmpdir(), 'kd-outside-'));
+      const target = join(outside, 'precious.txt');
+      writeFileSync(target, "the user's own file");
+      mkdirSync(dir, { mode: 0o700 });
+      const path = fileOf(dir, ORG(1), 'live');
+      symlinkSync(target, path);
+      // Reading: the link is not followed (the target is not a cache file anyway).
+      const cache = new KeyCache({ dir });
+      expect(cache.get(ORG(1), 'live')).toBeUndefined();
+      cache.set(ORG(1), 'live', list('live'));
+      await cache.flush();
+      expect(readFileSync(target, 'utf8')).toBe("the user's own file");
+      expect(lstatSync(path).isSymbolicLink()).toBe(false);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
 
-    // A valid list behind a link is still not read through it.
-    const real = join(outside, 'list.json');
-    writeFileSync(real, readFileSync(path));
-    const linked = fileOf(dir, ORG(5), 'live');
-    writeFileSync(join(outside, 'x'), '');
-    symlinkSync(real, linked);
-    expect(new KeyCache({ dir }).get(ORG(5), 'live')).toBeUndefined();
+      // A valid list behind a link is still not read through it.
+      const real = join(outside, 'list.json');
+      writeFileSync(real, readFileSync(path));
+      const linked = fileOf(dir, ORG(5), 'live');
+      writeFileSync(join(outside, 'x'), '');
+      symlinkSync(real, linked);
+      expect(new KeyCache({ dir }).get(ORG(5), 'live')).toBeUndefined();
 
-    // The folder itself a link: nothing is written there.
-    const other = profile();
-    const elsewhere = mkdtempSync(join(tmpdir(), 'kd-elsewhere-'));
-    symlinkSync(elsewhere, other.dir);
-    const refused = new KeyCache({ dir: other.dir });
-    refused.set(ORG(1), 'live', list('live'));
-    await refused.flush();
-    expect(readdirSync(elsewhere)).toEqual([]);
-    expect(refused.stats.written).toBe(0);
-    // Removal removes the link, never what it points to.
-    const removedDir = await refused.clear();
-    expect(removedDir.problems).toEqual([]);
-    expect(existsSync(other.dir)).toBe(false);
-    expect(existsSync(elsewhere)).toBe(true);
-    expect(readdirSync(profileDir)).toEqual([KEY_CACHE_DIR]);
-  });
+      // The folder itself a link: nothing is written there.
+      const other = profile();
+      const elsewhere = mkdtempSync(join(tmpdir(), 'kd-elsewhere-'));
+      symlinkSync(elsewhere, other.dir);
+      const refused = new KeyCache({ dir: other.dir });
+      refused.set(ORG(1), 'live', list('live'));
+      await refused.flush();
+      expect(readdirSync(elsewhere)).toEqual([]);
+      expect(refused.stats.written).toBe(0);
+      // Removal removes the link, never what it points to.
+      const removedDir = await refused.clear();
+      expect(removedDir.problems).toEqual([]);
+      expect(existsSync(other.dir)).toBe(false);
+      expect(existsSync(elsewhere)).toBe(true);
+      expect(readdirSync(profileDir)).toEqual([KEY_CACHE_DIR]);
+    },
+  );
 
   it('removes temporary files a crash left, makes an open folder private, and writes nothing once refused', async () => {
     const { dir } = profile();

@@ -47,8 +47,20 @@ describe('normalizeKey', () => {
 
 describe('inspectKey', () => {
   it('detects Laghav live and test from the prefix', () => {
-    expect(inspectKey(LIVE)).toMatchObject({ ok: true, provider: 'laghav', environment: 'live', prefix: 'lgh_live_', last4: 'sTuV' });
-    expect(inspectKey(TEST)).toMatchObject({ ok: true, provider: 'laghav', environment: 'test', prefix: 'lgh_test_', last4: 'HgFe' });
+    expect(inspectKey(LIVE)).toMatchObject({
+      ok: true,
+      provider: 'laghav',
+      environment: 'live',
+      prefix: 'lgh_live_',
+      last4: 'sTuV',
+    });
+    expect(inspectKey(TEST)).toMatchObject({
+      ok: true,
+      provider: 'laghav',
+      environment: 'test',
+      prefix: 'lgh_test_',
+      last4: 'HgFe',
+    });
   });
 
   it.each([
@@ -68,7 +80,10 @@ describe('inspectKey', () => {
   it('tells a too-short key it is too short, with the expected length, before judging its characters', () => {
     const short = inspectKey('lgh_live_abc');
     expect(short.ok).toBe(false);
-    if (!short.ok) expect(short.message).toBe('The key is too short: Keydeck expects at least 8 characters after lgh_live_, and this has 3. Copy it again in full.');
+    if (!short.ok)
+      expect(short.message).toBe(
+        'The key is too short: Keydeck expects at least 8 characters after lgh_live_, and this has 3. Copy it again in full.',
+      );
     const logtalk = inspectKey(`lt_live_${'a'.repeat(31)}`);
     if (!logtalk.ok) expect(logtalk.message).toContain('Keydeck expects 32 characters after lt_live_, and this has 31');
     const legba = inspectKey('abc', { provider: 'legba' });
@@ -100,20 +115,41 @@ describe('every provider’s published format', () => {
   });
 
   it('tells a Leadey key from an sk-style one (longest prefix wins)', () => {
-    expect(inspectKey('leadey_sk_live_Xy3fAbCdEfGha1b2')).toMatchObject({ provider: 'leadey', masked: 'leadey_sk_live_••••a1b2' });
+    expect(inspectKey('leadey_sk_live_Xy3fAbCdEfGha1b2')).toMatchObject({
+      provider: 'leadey',
+      masked: 'leadey_sk_live_••••a1b2',
+    });
   });
 
   it('accepts a prefixless key only when the user says it is Legba, in the environment they say', () => {
     const opaque = 'Zq8mN2vX7cL4kP9rT1wY6bH3jF5dG0sA';
     expect(inspectKey(opaque).ok).toBe(false);
-    expect(inspectKey(opaque, { provider: 'legba' })).toMatchObject({ ok: true, provider: 'legba', environment: 'live', prefix: '', masked: '••••G0sA', detected: false });
-    expect(inspectKey(opaque, { provider: 'legba', environment: 'test' })).toMatchObject({ ok: true, environment: 'test' });
+    expect(inspectKey(opaque, { provider: 'legba' })).toMatchObject({
+      ok: true,
+      provider: 'legba',
+      environment: 'live',
+      prefix: '',
+      masked: '••••G0sA',
+      detected: false,
+    });
+    expect(inspectKey(opaque, { provider: 'legba', environment: 'test' })).toMatchObject({
+      ok: true,
+      environment: 'test',
+    });
     expect(inspectKey('short', { provider: 'legba' }).ok).toBe(false);
   });
 
   it('catches a key of another provider in a provider’s slot', () => {
-    const r = inspectKey('lgh_live_AbCdEfGh12345678', { provider: 'logtalk' }, { laghav: 'Laghav', logtalk: 'LogTalk' });
-    expect(r).toMatchObject({ ok: false, problem: { kind: 'wrong-provider' }, message: 'This looks like a Laghav key, not a LogTalk key.' });
+    const r = inspectKey(
+      'lgh_live_AbCdEfGh12345678',
+      { provider: 'logtalk' },
+      { laghav: 'Laghav', logtalk: 'LogTalk' },
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      problem: { kind: 'wrong-provider' },
+      message: 'This looks like a Laghav key, not a LogTalk key.',
+    });
   });
 });
 

@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dayFiles, filesToPrune, logDay, rotatingFileLogger, rotatingFileSink, type LogFs } from '../../electron/core/log-file.js';
+import {
+  dayFiles,
+  filesToPrune,
+  logDay,
+  rotatingFileLogger,
+  rotatingFileSink,
+  type LogFs,
+} from '../../electron/core/log-file.js';
 import { fileLogger } from '../../electron/core/node-workspace.js';
 
 const KEY = 'lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd';
@@ -29,7 +36,15 @@ describe('day files', () => {
   });
 
   it('finds only its own day files, oldest first, and prunes to the newest N', () => {
-    const names = ['keydeck-2025-01-03.log', 'other.txt', 'keydeck-2025-01-01.log', 'keydeck.log', 'keydeck-2025-01-02.log', 'keydeck-2025-1-4.log', 'xkeydeck-2025-01-05.log'];
+    const names = [
+      'keydeck-2025-01-03.log',
+      'other.txt',
+      'keydeck-2025-01-01.log',
+      'keydeck.log',
+      'keydeck-2025-01-02.log',
+      'keydeck-2025-1-4.log',
+      'xkeydeck-2025-01-05.log',
+    ];
     expect(dayFiles(names)).toEqual(['keydeck-2025-01-01.log', 'keydeck-2025-01-02.log', 'keydeck-2025-01-03.log']);
     expect(filesToPrune(names, 2)).toEqual(['keydeck-2025-01-01.log']);
     expect(filesToPrune(names, 14)).toEqual([]);
@@ -58,7 +73,8 @@ describe('rotatingFileSink', () => {
 
   it('keeps the newest 14 day files when a new day starts, and leaves other files alone', async () => {
     const dir = tempDir();
-    for (let d = 1; d <= 20; d++) writeFileSync(join(dir, `keydeck-2025-01-${String(d).padStart(2, '0')}.log`), 'old\n');
+    for (let d = 1; d <= 20; d++)
+      writeFileSync(join(dir, `keydeck-2025-01-${String(d).padStart(2, '0')}.log`), 'old\n');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     const time = clock('2025-01-21T10:00:00Z');
     const sink = rotatingFileSink({ dir, now: time.now });
@@ -113,7 +129,12 @@ describe('rotatingFileSink', () => {
     const written: string[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const fs: LogFs = { mkdir: () => gate, readdir: async () => [], unlink: async () => undefined, appendFile: async (_f, text) => void written.push(text) };
+    const fs: LogFs = {
+      mkdir: () => gate,
+      readdir: async () => [],
+      unlink: async () => undefined,
+      appendFile: async (_f, text) => void written.push(text),
+    };
     const sink = rotatingFileSink({ dir: '/d', fs, maxPending: 2, now: () => new Date('2025-01-01T00:00:00Z') });
     for (const line of ['a', 'b', 'c', 'd']) sink.write(line);
     release();

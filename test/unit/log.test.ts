@@ -29,7 +29,11 @@ describe('redaction', () => {
     const lines: string[] = [];
     const logger = createLogger((l) => lines.push(l));
     const cause = new Error(`upstream said ${KEY}`);
-    logger.log('error', 'call.crashed', { error: new Error(`failed with Bearer ${KEY}`, { cause }), url: `https://x.test/?k=${KEY}`, headers: { authorization: `Bearer ${KEY}` } });
+    logger.log('error', 'call.crashed', {
+      error: new Error(`failed with Bearer ${KEY}`, { cause }),
+      url: `https://x.test/?k=${KEY}`,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(KEY);
     expect(lines[0]).not.toContain(KEY.slice(9, 20));
@@ -47,7 +51,13 @@ describe('scrub: provider text that echoes the caller’s key', () => {
   it('removes the key whole, cut short, percent-encoded or in another case, and keeps other keys of the same format', async () => {
     const { scrub } = await import('../../electron/core/log.js');
     const legba = 'AbCdEfGh+ijkl/mnopQRST=uvwx0123';
-    for (const echo of [legba, legba.slice(0, 20), encodeURIComponent(legba), legba.toUpperCase(), legba.toLowerCase()]) {
+    for (const echo of [
+      legba,
+      legba.slice(0, 20),
+      encodeURIComponent(legba),
+      legba.toUpperCase(),
+      legba.toLowerCase(),
+    ]) {
       const out = scrub(`Invalid key ${echo} (request 42)`, [legba], { keyShaped: false });
       expect(out, echo).not.toContain(echo.slice(0, 16));
       expect(out).toContain('(request 42)');
@@ -101,9 +111,16 @@ describe('mentionsSecret searches aligned blocks, and finds exactly what a searc
     fc.assert(
       fc.property(
         secrets,
-        fc.array(fc.tuple(fc.nat(60), fc.nat(16), fc.string({ unit: alphabet, maxLength: 4 }), fc.boolean()), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(60), fc.nat(16), fc.string({ unit: alphabet, maxLength: 4 }), fc.boolean()), {
+          maxLength: 6,
+        }),
         (secret, pieces) => {
-          const text = pieces.map(([at, len, noise, upper]) => (upper ? secret.slice(at, at + len).toUpperCase() : secret.slice(at, at + len)) + noise).join('');
+          const text = pieces
+            .map(
+              ([at, len, noise, upper]) =>
+                (upper ? secret.slice(at, at + len).toUpperCase() : secret.slice(at, at + len)) + noise,
+            )
+            .join('');
           expect(mentionsSecret(text, [secret])).toBe(reference(text, secret));
         },
       ),
@@ -119,6 +136,8 @@ describe('mentionsSecret searches aligned blocks, and finds exactly what a searc
     }
     expect(mentionsSecret(`lgh_live_${body.slice(0, 11)}`, [secret])).toBe(false);
     expect(scrub(`echo ${body.slice(3, 15)} end`, [secret], { keyShaped: false })).toBe('echo •••• end');
-    expect(scrub(`echo ${body.slice(3, 14)} end`, [secret], { keyShaped: false })).toBe(`echo ${body.slice(3, 14)} end`);
+    expect(scrub(`echo ${body.slice(3, 14)} end`, [secret], { keyShaped: false })).toBe(
+      `echo ${body.slice(3, 14)} end`,
+    );
   });
 });

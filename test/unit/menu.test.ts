@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DEVTOOLS_ROLES, menuTemplate, rolesIn } from '../../electron/app/menu.js';
 
 describe('menuTemplate', () => {
-  it.each(['linux', 'win32', 'darwin'] as const)('packaged on %s: no role that reaches DevTools, anywhere in the tree', (platform) => {
-    const roles = rolesIn(menuTemplate({ packaged: true, platform }));
-    for (const role of DEVTOOLS_ROLES) expect(roles).not.toContain(role);
-    expect(roles.map((r) => r.toLowerCase())).not.toContain('toggledevtools');
-    // Reload would throw the window's state away; a user never needs it.
-    expect(roles).not.toContain('reload');
-    expect(roles).not.toContain('forceReload');
-  });
+  it.each(['linux', 'win32', 'darwin'] as const)(
+    'packaged on %s: no role that reaches DevTools, anywhere in the tree',
+    (platform) => {
+      const roles = rolesIn(menuTemplate({ packaged: true, platform }));
+      for (const role of DEVTOOLS_ROLES) expect(roles).not.toContain(role);
+      expect(roles.map((r) => r.toLowerCase())).not.toContain('toggledevtools');
+      // Reload would throw the window's state away; a user never needs it.
+      expect(roles).not.toContain('reload');
+      expect(roles).not.toContain('forceReload');
+    },
+  );
 
   it('packaged: still has File, Edit, View (zoom, full screen) and Window', () => {
     const template = menuTemplate({ packaged: true, platform: 'linux' });
@@ -27,6 +30,8 @@ describe('menuTemplate', () => {
   });
 
   it('rolesIn walks submenus', () => {
-    expect(rolesIn([{ label: 'x', submenu: [{ role: 'copy' }, { label: 'y', submenu: [{ role: 'toggleDevTools' }] }] }])).toEqual(['copy', 'toggleDevTools']);
+    expect(
+      rolesIn([{ label: 'x', submenu: [{ role: 'copy' }, { label: 'y', submenu: [{ role: 'toggleDevTools' }] }] }]),
+    ).toEqual(['copy', 'toggleDevTools']);
   });
 });

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { isAllowedUpgrade, RPC_PROTOCOL, startPreviewHost, TOKEN_PROTOCOL_PREFIX } from '../../electron/preview/host.js';
+import {
+  isAllowedUpgrade,
+  RPC_PROTOCOL,
+  startPreviewHost,
+  TOKEN_PROTOCOL_PREFIX,
+} from '../../electron/preview/host.js';
 import { recordFigure } from '../support/figures.js';
 
 const RUNS = Number(process.env.KEYDECK_FUZZ_RUNS ?? 10_000);
@@ -12,7 +17,11 @@ const RUNS = Number(process.env.KEYDECK_FUZZ_RUNS ?? 10_000);
 describe('preview host: fuzzing the upgrade guard', () => {
   const origin = 'http://127.0.0.1:4321';
   const token = 'f'.repeat(64);
-  const good = { origin, host: '127.0.0.1:4321', 'sec-websocket-protocol': `${RPC_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${token}` };
+  const good = {
+    origin,
+    host: '127.0.0.1:4321',
+    'sec-websocket-protocol': `${RPC_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${token}`,
+  };
   // Near misses of each header (one character changed, case, padding, duplicates) and plain garbage.
   const mutate = (value: string) =>
     fc.oneof(
@@ -21,20 +30,44 @@ describe('preview host: fuzzing the upgrade guard', () => {
       fc.constant(value.toUpperCase()),
       fc.constant(`${value} `),
       fc.constant(`${value},${value}`),
-      fc.nat({ max: Math.max(0, value.length - 1) }).chain((i) => fc.string({ minLength: 1, maxLength: 1 }).filter((c) => c !== value[i]).map((c) => value.slice(0, i) + c + value.slice(i + 1))),
+      fc.nat({ max: Math.max(0, value.length - 1) }).chain((i) =>
+        fc
+          .string({ minLength: 1, maxLength: 1 })
+          .filter((c) => c !== value[i])
+          .map((c) => value.slice(0, i) + c + value.slice(i + 1)),
+      ),
     );
 
   it(`accepts only the exact origin, host and token (${RUNS.toLocaleString()} hostile handshakes)`, () => {
     let refused = 0;
     fc.assert(
       fc.property(
-        fc.record({ origin: fc.option(mutate(good.origin), { nil: undefined }), host: fc.option(mutate(good.host), { nil: undefined }), proto: fc.option(mutate(good['sec-websocket-protocol']), { nil: undefined }) }, { requiredKeys: [] }).filter((m) => Object.keys(m).length > 0),
+        fc
+          .record(
+            {
+              origin: fc.option(mutate(good.origin), { nil: undefined }),
+              host: fc.option(mutate(good.host), { nil: undefined }),
+              proto: fc.option(mutate(good['sec-websocket-protocol']), { nil: undefined }),
+            },
+            { requiredKeys: [] },
+          )
+          .filter((m) => Object.keys(m).length > 0),
         (m) => {
           const headers: Record<string, string | undefined> = { ...good };
           if ('origin' in m) headers.origin = m.origin;
           if ('host' in m) headers.host = m.host;
           if ('proto' in m) headers['sec-websocket-protocol'] = m.proto;
-          const exact = headers.origin === good.origin && headers.host === good.host && (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).includes(`${TOKEN_PROTOCOL_PREFIX}${token}`) && (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).includes(RPC_PROTOCOL);
+          const exact =
+            headers.origin === good.origin &&
+            headers.host === good.host &&
+            (headers['sec-websocket-protocol'] ?? '')
+              .split(',')
+              .map((p) => p.trim())
+              .includes(`${TOKEN_PROTOCOL_PREFIX}${token}`) &&
+            (headers['sec-websocket-protocol'] ?? '')
+              .split(',')
+              .map((p) => p.trim())
+              .includes(RPC_PROTOCOL);
           const allowed = isAllowedUpgrade({ headers }, origin, token);
           expect(allowed).toBe(exact);
           if (!allowed) refused++;
@@ -72,11 +105,29 @@ describe('preview host: fuzzing the upgrade guard', () => {
       });
     try {
       const samples = fc.sample(
-        fc.record({ token: fc.oneof(fc.string({ maxLength: 80 }).filter((t) => t !== host.token && /^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(t)), fc.constant(host.token)), origin: fc.oneof(fc.constant(host.origin), fc.constantFrom('http://evil.example', 'null', 'http://localhost', host.origin.replace('127.0.0.1', 'localhost'), `${host.origin}.evil.example`)) }).filter((s) => s.token !== host.token || s.origin !== host.origin),
+        fc
+          .record({
+            token: fc.oneof(
+              fc.string({ maxLength: 80 }).filter((t) => t !== host.token && /^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(t)),
+              fc.constant(host.token),
+            ),
+            origin: fc.oneof(
+              fc.constant(host.origin),
+              fc.constantFrom(
+                'http://evil.example',
+                'null',
+                'http://localhost',
+                host.origin.replace('127.0.0.1', 'localhost'),
+                `${host.origin}.evil.example`,
+              ),
+            ),
+          })
+          .filter((s) => s.token !== host.token || s.origin !== host.origin),
         { numRuns: 200, seed: 42 },
       );
       let refused = 0;
-      for (const s of samples) if ((await attempt([RPC_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${s.token}`], s.origin)) === 'refused') refused++;
+      for (const s of samples)
+        if ((await attempt([RPC_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${s.token}`], s.origin)) === 'refused') refused++;
       expect(refused).toBe(samples.length);
       expect(calls).toBe(0);
       // The right token and Origin still work afterwards.

@@ -39,7 +39,7 @@ beforeAll(() => {
     'favicon.ico': 'ico',
     'UPPER.JS': 'export {}',
     'tool.exe': 'MZ',
-    'README': 'no extension',
+    README: 'no extension',
     'page.htm': '<p>',
     'café.css': 'body{}',
   };
@@ -58,7 +58,8 @@ beforeAll(() => {
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** A path (`/…`) on the app's origin, or any other URL as given. */
-const get = (path: string, method = 'GET'): AppDecision => decideAppRequest({ url: path.startsWith('/') ? `${APP_ORIGIN}${path}` : path, method }, root);
+const get = (path: string, method = 'GET'): AppDecision =>
+  decideAppRequest({ url: path.startsWith('/') ? `${APP_ORIGIN}${path}` : path, method }, root);
 
 describe('app:// serves the renderer folder', () => {
   it.each([
@@ -91,7 +92,18 @@ describe('app:// serves the renderer folder', () => {
   });
 
   it('every type the build emits is known, and nothing else', () => {
-    expect(Object.keys(MIME_TYPES).sort()).toEqual(['.css', '.html', '.ico', '.js', '.json', '.map', '.mjs', '.png', '.svg', '.woff2']);
+    expect(Object.keys(MIME_TYPES).sort()).toEqual([
+      '.css',
+      '.html',
+      '.ico',
+      '.js',
+      '.json',
+      '.map',
+      '.mjs',
+      '.png',
+      '.svg',
+      '.woff2',
+    ]);
   });
 });
 
@@ -166,7 +178,42 @@ describe('app:// refuses', () => {
 
   it('never answers with a file outside the root, whatever the path (property)', () => {
     const realRoot = realpathSync(root);
-    const part = fc.constantFrom('..', '.', '%2e', '%2E', '%2e%2e', '/', '//', '\\', '%2f', '%5c', '%00', '%252e', ':', 'C:', 'assets', 'index.html', 'escape.js', 'up', 'secret.js', 'etc-link', 'passwd', 'renderer', 'renderer-evil', 'x.js', 'app.js', '?', '#', '%', 'assets/', 'up/', '../', '%2e%2e/', 'assets/escape.js', 'etc-link/');
+    const part = fc.constantFrom(
+      '..',
+      '.',
+      '%2e',
+      '%2E',
+      '%2e%2e',
+      '/',
+      '//',
+      '\\',
+      '%2f',
+      '%5c',
+      '%00',
+      '%252e',
+      ':',
+      'C:',
+      'assets',
+      'index.html',
+      'escape.js',
+      'up',
+      'secret.js',
+      'etc-link',
+      'passwd',
+      'renderer',
+      'renderer-evil',
+      'x.js',
+      'app.js',
+      '?',
+      '#',
+      '%',
+      'assets/',
+      'up/',
+      '../',
+      '%2e%2e/',
+      'assets/escape.js',
+      'etc-link/',
+    );
     fc.assert(
       fc.property(fc.array(part, { maxLength: 12 }), fc.constantFrom('GET', 'HEAD'), (parts, method) => {
         const decision = decideAppRequest({ url: `${APP_ORIGIN}/${parts.join('')}`, method }, root);
@@ -203,14 +250,26 @@ describe('headers', () => {
 
   it('the build writes the page meta CSP from that one policy (whatever renderer/index.html says)', async () => {
     const plugins = (viteConfig as { renderer?: { plugins?: unknown[] } }).renderer?.plugins?.flat() ?? [];
-    const plugin = plugins.find((p): p is { name: string; transformIndexHtml: (html: string) => unknown } => (p as { name?: string })?.name === 'keydeck-meta-csp');
+    const plugin = plugins.find(
+      (p): p is { name: string; transformIndexHtml: (html: string) => unknown } =>
+        (p as { name?: string })?.name === 'keydeck-meta-csp',
+    );
     if (!plugin) throw new Error('the keydeck-meta-csp plugin is not in electron.vite.config.ts');
     const source = readFileSync('renderer/index.html', 'utf8');
-    const built = plugin.transformIndexHtml(source.replace(/content="default-src[^"]*"/, 'content="script-src *"')) as string;
-    expect(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(built)?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
+    const built = plugin.transformIndexHtml(
+      source.replace(/content="default-src[^"]*"/, 'content="script-src *"'),
+    ) as string;
+    expect(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(built)?.[1]).toBe(
+      META_CONTENT_SECURITY_POLICY,
+    );
     // A page without a meta CSP gets one.
-    const injected = plugin.transformIndexHtml('<html><head></head></html>') as { tags: { attrs: Record<string, string> }[] };
-    expect(injected.tags[0]?.attrs).toEqual({ 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY });
+    const injected = plugin.transformIndexHtml('<html><head></head></html>') as {
+      tags: { attrs: Record<string, string> }[];
+    };
+    expect(injected.tags[0]?.attrs).toEqual({
+      'http-equiv': 'Content-Security-Policy',
+      content: META_CONTENT_SECURITY_POLICY,
+    });
   });
 });
 
@@ -238,14 +297,22 @@ describe('serveAppRequest (what main.ts and the e2e server send)', () => {
   });
 
   it('a file that vanishes between the decision and the read is a 404', async () => {
-    const answer = await serveAppRequest({ url: `${APP_ORIGIN}/assets/app.js`, method: 'GET' }, root, undefined, () => Promise.reject(new Error('ENOENT')));
+    const answer = await serveAppRequest({ url: `${APP_ORIGIN}/assets/app.js`, method: 'GET' }, root, undefined, () =>
+      Promise.reject(new Error('ENOENT')),
+    );
     expect(answer.status).toBe(404);
   });
 });
 
 describe('the scheme’s privileges', () => {
   it('standard and secure (a real origin, a secure context), fetch for module scripts; never bypassing the CSP', () => {
-    expect(APP_SCHEME_PRIVILEGES).toMatchObject({ standard: true, secure: true, supportFetchAPI: true, bypassCSP: false, allowServiceWorkers: false });
+    expect(APP_SCHEME_PRIVILEGES).toMatchObject({
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      bypassCSP: false,
+      allowServiceWorkers: false,
+    });
     expect(APP_URL).toBe('app://keydeck/');
   });
 });

@@ -8,7 +8,9 @@ import { relativeTime } from '../../renderer/lib/relative.js';
 describe('formatters built once', () => {
   it('formats dates as the per-call toLocale* did, and says "—" for nothing or garbage', () => {
     const iso = '2026-11-23T10:41:05.000Z';
-    expect(formatDate(iso)).toBe(new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }));
+    expect(formatDate(iso)).toBe(
+      new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }),
+    );
     expect(formatDateTime(iso)).toBe(new Date(iso).toLocaleString());
     for (const bad of [undefined, '', 'not a date']) {
       expect(formatDate(bad)).toBe('—');
@@ -34,8 +36,16 @@ describe('which quotas the overview lists before "Show all"', () => {
     ['no known limit', { ...base, calls: 5000 }, false],
     ['69 of 100 documented', { ...base, calls: 69, documentedDailyLimit: 100 }, false],
     ['70 of 100 documented', { ...base, calls: 70, documentedDailyLimit: 100 }, true],
-    ['the provider says 20 of 1000 remain', { ...base, calls: 3, header: { limit: 1000, seenAt: '' }, remaining: 20 }, true],
-    ['the provider says 900 of 1000 remain', { ...base, calls: 3, header: { limit: 1000, seenAt: '' }, remaining: 900 }, false],
+    [
+      'the provider says 20 of 1000 remain',
+      { ...base, calls: 3, header: { limit: 1000, seenAt: '' }, remaining: 20 },
+      true,
+    ],
+    [
+      'the provider says 900 of 1000 remain',
+      { ...base, calls: 3, header: { limit: 1000, seenAt: '' }, remaining: 900 },
+      false,
+    ],
     ['a refusal (429) today, no limit known', { ...base, refused: 1 }, true],
   ])('%s', (_name, q, expected) => {
     expect(nearLimit(q)).toBe(expected);
@@ -48,15 +58,31 @@ describe('navigation: one reducer for the sidebar, the shortcuts and the palette
   const testOnly = { id: 'org_b', environments: ['test'] as const };
 
   it('opens an organization on the environment it last showed, else the current one, else one it has', () => {
-    expect(navigate(start, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({ orgId: 'org_a', view: 'org', environment: 'live', pinned: false });
-    const shownTest = navigate(navigate(start, { type: 'org', orgId: 'org_a', org: both }), { type: 'shown', orgId: 'org_a', environment: 'test', connected: true });
+    expect(navigate(start, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({
+      orgId: 'org_a',
+      view: 'org',
+      environment: 'live',
+      pinned: false,
+    });
+    const shownTest = navigate(navigate(start, { type: 'org', orgId: 'org_a', org: both }), {
+      type: 'shown',
+      orgId: 'org_a',
+      environment: 'test',
+      connected: true,
+    });
     const away = navigate(shownTest, { type: 'view', view: 'activity' });
-    expect(navigate(away, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({ environment: 'test', view: 'org' });
+    expect(navigate(away, { type: 'org', orgId: 'org_a', org: both })).toMatchObject({
+      environment: 'test',
+      view: 'org',
+    });
     expect(navigate(start, { type: 'org', orgId: 'org_b', org: testOnly })).toMatchObject({ environment: 'test' });
   });
 
   it('pins an environment chosen on purpose, for that organization only', () => {
-    const pinned = navigate(navigate(start, { type: 'org', orgId: 'org_b', org: testOnly }), { type: 'env', environment: 'live' });
+    const pinned = navigate(navigate(start, { type: 'org', orgId: 'org_b', org: testOnly }), {
+      type: 'env',
+      environment: 'live',
+    });
     expect(pinned).toMatchObject({ orgId: 'org_b', environment: 'live', pinned: true, view: 'org' });
     expect(navigate(pinned, { type: 'org', orgId: 'org_a', org: both }).pinned).toBe(false);
   });

@@ -19,7 +19,7 @@ function rotation(i: number, done: boolean): Rotation {
     status: done ? 'done' : 'needs-user',
     deployTargets: [],
     deployResults: [],
-  deployRecords: [],
+    deployRecords: [],
     quietWindowMinutes: 60,
     usage: { polls: 0, keydeckCalls: {} },
     startedAt: at,
@@ -31,9 +31,28 @@ function rotation(i: number, done: boolean): Rotation {
 const doc: MetaDoc = MetaDoc.parse({
   ...emptyDoc(),
   rotations: Array.from({ length: 6 }, (_, i) => rotation(i, i % 2 === 0)),
-  organizations: Array.from({ length: 3 }, (_, i) => ({ id: id('org', i), provider: 'laghav', name: `Org ${i}`, createdAt: at })),
-  credentials: Array.from({ length: 9 }, (_, i) => ({ id: id('cred', i), orgId: id('org', i % 3), environment: 'live', label: `Key ${i}`, prefix: 'lgh_live_', last4: 'ab12', role: i < 3 ? 'admin' : 'held', createdAt: at })),
-  activity: Array.from({ length: 200 }, (_, i) => ({ at, action: 'key.create', orgId: id('org', i % 3), detail: `entry ${i}` })),
+  organizations: Array.from({ length: 3 }, (_, i) => ({
+    id: id('org', i),
+    provider: 'laghav',
+    name: `Org ${i}`,
+    createdAt: at,
+  })),
+  credentials: Array.from({ length: 9 }, (_, i) => ({
+    id: id('cred', i),
+    orgId: id('org', i % 3),
+    environment: 'live',
+    label: `Key ${i}`,
+    prefix: 'lgh_live_',
+    last4: 'ab12',
+    role: i < 3 ? 'admin' : 'held',
+    createdAt: at,
+  })),
+  activity: Array.from({ length: 200 }, (_, i) => ({
+    at,
+    action: 'key.create',
+    orgId: id('org', i % 3),
+    detail: `entry ${i}`,
+  })),
 });
 const text = JSON.stringify(doc, undefined, '\t');
 const rotationsEnd = text.indexOf('"organizations"');
@@ -59,7 +78,8 @@ describe('salvage of a damaged metadata file', () => {
         if (cut > rotationsEnd) expect(s.doc.rotations).toEqual(doc.rotations);
         // A journal the text names but that could not be read is reported by id, never dropped quietly.
         for (const r of doc.rotations) {
-          if (text.slice(0, cut).includes(`"${r.id}"`)) expect(s.doc.rotations.some((x) => x.id === r.id) || s.unreadableRotationIds.includes(r.id)).toBe(true);
+          if (text.slice(0, cut).includes(`"${r.id}"`))
+            expect(s.doc.rotations.some((x) => x.id === r.id) || s.unreadableRotationIds.includes(r.id)).toBe(true);
         }
       }),
       { numRuns: 1000 },
@@ -70,15 +90,23 @@ describe('salvage of a damaged metadata file', () => {
   it('survives random byte damage anywhere in the file', () => {
     let runs = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: text.length - 1 }), fc.string({ minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 8 }), (edits) => {
-        runs++;
-        let damaged = text;
-        for (const [pos, junk] of edits) damaged = damaged.slice(0, pos) + junk + damaged.slice(pos + junk.length);
-        const s = salvage(damaged);
-        expect(MetaDoc.safeParse(s.doc).success).toBe(true);
-        // Damage inside a value can still read as a valid value: that is why recovery checks each key with its provider.
-        expect(s.doc.organizations.length + s.orphanCredentials.length).toBeLessThanOrEqual(doc.organizations.length + doc.credentials.length);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: text.length - 1 }), fc.string({ minLength: 1, maxLength: 3 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          runs++;
+          let damaged = text;
+          for (const [pos, junk] of edits) damaged = damaged.slice(0, pos) + junk + damaged.slice(pos + junk.length);
+          const s = salvage(damaged);
+          expect(MetaDoc.safeParse(s.doc).success).toBe(true);
+          // Damage inside a value can still read as a valid value: that is why recovery checks each key with its provider.
+          expect(s.doc.organizations.length + s.orphanCredentials.length).toBeLessThanOrEqual(
+            doc.organizations.length + doc.credentials.length,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
     recordFigure('salvage', 'random byte damage', { damaged: runs, crashes: 0, inventedRecords: 0 });

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkApiUrl, checkDashboardUrl, hostMatches } from '../../electron/core/http/url-policy.js';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isTrustedSender, META_CONTENT_SECURITY_POLICY, type TrustedOrigins } from '../../electron/security.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+  isTrustedSender,
+  META_CONTENT_SECURITY_POLICY,
+  type TrustedOrigins,
+} from '../../electron/security.js';
 import { APP_ORIGIN } from '../../electron/app/protocol.js';
 import { isAllowedUpgrade } from '../../electron/preview/host.js';
 
@@ -97,11 +103,19 @@ describe('isAppUrl keyed to the app:// origin (what main.ts uses)', () => {
   it('an IPC sender is trusted only as the main frame of our window on app://keydeck', () => {
     const ids = new Set([7]);
     const appTrusted: TrustedOrigins = { appOrigin: APP_ORIGIN };
-    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(true);
-    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: false, webContentsId: 7 }, ids, appTrusted)).toBe(false);
-    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 8 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(
+      true,
+    );
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: false, webContentsId: 7 }, ids, appTrusted)).toBe(
+      false,
+    );
+    expect(isTrustedSender({ frameUrl: 'app://keydeck/', isMainFrame: true, webContentsId: 8 }, ids, appTrusted)).toBe(
+      false,
+    );
     expect(isTrustedSender({ frameUrl: null, isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
-    expect(isTrustedSender({ frameUrl: 'app://evil/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'app://evil/', isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(
+      false,
+    );
     expect(isTrustedSender({ frameUrl: app, isMainFrame: true, webContentsId: 7 }, ids, appTrusted)).toBe(false);
   });
 });
@@ -110,7 +124,11 @@ describe('isTrustedSender', () => {
   const ids = new Set([7]);
   it.each([
     ['the main frame of our window', { frameUrl: app, isMainFrame: true, webContentsId: 7 }, true],
-    ['a null senderFrame (navigated away or destroyed)', { frameUrl: null, isMainFrame: true, webContentsId: 7 }, false],
+    [
+      'a null senderFrame (navigated away or destroyed)',
+      { frameUrl: null, isMainFrame: true, webContentsId: 7 },
+      false,
+    ],
     ['an undefined frame', { frameUrl: undefined, isMainFrame: true, webContentsId: 7 }, false],
     ['a subframe', { frameUrl: app, isMainFrame: false, webContentsId: 7 }, false],
     ['another webContents', { frameUrl: app, isMainFrame: true, webContentsId: 8 }, false],
@@ -199,14 +217,23 @@ describe('the window options and CSP as written', () => {
     expect(meta).not.toMatch(/unsafe-inline|unsafe-eval/);
     for (const directive of meta.split(';').map((d) => d.trim())) expect(CONTENT_SECURITY_POLICY).toContain(directive);
     // The build rewrites the meta from security.ts (electron.vite.config.ts); this is what it writes.
-    expect(META_CONTENT_SECURITY_POLICY.split('; ')).toEqual(CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')));
+    expect(META_CONTENT_SECURITY_POLICY.split('; ')).toEqual(
+      CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')),
+    );
   });
 });
 
 describe('packaging', () => {
   const yml = readFileSync('electron-builder.yml', 'utf8');
   it('flips the Electron fuses', () => {
-    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true', 'grantFileProtocolExtraPrivileges: false']) {
+    for (const line of [
+      'runAsNode: false',
+      'enableNodeOptionsEnvironmentVariable: false',
+      'enableNodeCliInspectArguments: false',
+      'enableEmbeddedAsarIntegrityValidation: true',
+      'onlyLoadAppFromAsar: true',
+      'grantFileProtocolExtraPrivileges: false',
+    ]) {
       expect(yml).toContain(line);
     }
   });
@@ -228,7 +255,12 @@ describe('packaging', () => {
     await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
     const fuses = config.electronFuses as Config;
     // A misspelt fuse would silently leave file:// privileged: the schema refuses it.
-    await expect(validateConfiguration({ ...config, electronFuses: { ...fuses, grantFileProtocolExtraPriviliges: false } }, logger)).rejects.toThrow(/Invalid configuration/);
+    await expect(
+      validateConfiguration(
+        { ...config, electronFuses: { ...fuses, grantFileProtocolExtraPriviliges: false } },
+        logger,
+      ),
+    ).rejects.toThrow(/Invalid configuration/);
     await expect(validateConfiguration({ ...config, asar: 'yes' }, logger)).rejects.toThrow(/Invalid configuration/);
   });
 });

@@ -21,12 +21,32 @@ function setup() {
   const store: Record<string, unknown> = { ...emptyDoc() };
   const meta = new MetaStore({ store, path: '/dev/null' });
   const cache = new KeyCache();
-  const ws = createWorkspace({ secrets: new MemorySecretStore(), meta, cache, http: new HttpClient(), clipboard: new MemoryClipboard(), clock: () => now, logger: silentLogger, transport: 'preview', version: 'test', demo: false });
+  const ws = createWorkspace({
+    secrets: new MemorySecretStore(),
+    meta,
+    cache,
+    http: new HttpClient(),
+    clipboard: new MemoryClipboard(),
+    clock: () => now,
+    logger: silentLogger,
+    transport: 'preview',
+    version: 'test',
+    demo: false,
+  });
   const list = (env: 'live' | 'test', createdDaysAgo: number): CachedList => ({
     fetchedAt: now.toISOString(),
     source: 'provider',
     environment: env,
-    keys: Array.from({ length: 4 }, (_, i) => ({ id: `key_${i}`, name: `Key ${i}`, masked: `lgh_${env}_••••100${i}`, environment: env, status: 'active' as const, isAdmin: false, createdAt: new Date(now.getTime() - (createdDaysAgo + i) * DAY).toISOString(), lastUsedAt: new Date(now.getTime() - DAY).toISOString() })),
+    keys: Array.from({ length: 4 }, (_, i) => ({
+      id: `key_${i}`,
+      name: `Key ${i}`,
+      masked: `lgh_${env}_••••100${i}`,
+      environment: env,
+      status: 'active' as const,
+      isAdmin: false,
+      createdAt: new Date(now.getTime() - (createdDaysAgo + i) * DAY).toISOString(),
+      lastUsedAt: new Date(now.getTime() - DAY).toISOString(),
+    })),
   });
   return {
     ws,
@@ -40,11 +60,21 @@ function setup() {
         for (let o = 0; o < orgs; o++) {
           d.organizations.push({ id: ORG(o), provider: 'laghav', name: `Org ${o}`, createdAt: now.toISOString() });
           for (const env of ['live', 'test'] as const) {
-            d.credentials.push({ id: `cred_${String(o * 2 + (env === 'live' ? 0 : 1)).padStart(8, '0')}`, orgId: ORG(o), environment: env, label: 'admin', prefix: `lgh_${env}_`, last4: '9999', role: 'admin', createdAt: now.toISOString() });
+            d.credentials.push({
+              id: `cred_${String(o * 2 + (env === 'live' ? 0 : 1)).padStart(8, '0')}`,
+              orgId: ORG(o),
+              environment: env,
+              label: 'admin',
+              prefix: `lgh_${env}_`,
+              last4: '9999',
+              role: 'admin',
+              createdAt: now.toISOString(),
+            });
           }
         }
       });
-      for (let o = 0; o < orgs; o++) for (const env of ['live', 'test'] as const) cache.set(ORG(o), env, list(env, 10 * o));
+      for (let o = 0; o < orgs; o++)
+        for (const env of ['live', 'test'] as const) cache.set(ORG(o), env, list(env, 10 * o));
     },
   };
 }
@@ -69,7 +99,9 @@ describe('usage rows, kept per organization-environment', () => {
       if (r.orgId === ORG(1) && r.environment === 'test') expect(r).not.toBe(first.rows[i]);
       else expect(r).toBe(first.rows[i]);
     });
-    expect(third.rows.filter((r) => r.orgId === ORG(1) && r.environment === 'test').every((r) => r.flags.due)).toBe(true);
+    expect(third.rows.filter((r) => r.orgId === ORG(1) && r.environment === 'test').every((r) => r.flags.due)).toBe(
+      true,
+    );
     expect(third.summary.due).toBe(first.summary.due + 4);
 
     // A policy change recomputes that organization only; a new name too.
@@ -82,7 +114,16 @@ describe('usage rows, kept per organization-environment', () => {
       if (r.orgId === ORG(1)) expect(r).toBe(third.rows[i]);
       else expect(r).not.toBe(third.rows[i]);
     });
-    expect(fourth.rows.filter((r) => r.orgId === ORG(0)).map((r) => r.flags.due)).toEqual([false, true, true, true, false, true, true, true]);
+    expect(fourth.rows.filter((r) => r.orgId === ORG(0)).map((r) => r.flags.due)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
     expect(fourth.rows.filter((r) => r.orgId === ORG(2)).every((r) => r.orgName === 'Renamed')).toBe(true);
 
     // Flags depend on the time: a new minute recomputes, and days later keys become due.

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WINDOW_BACKGROUND, windowBackground } from '../../electron/app/theme.js';
-import { loadWindowState, parseWindowState, restoreWindowState, windowStateSaver, type Rect, type WindowState } from '../../electron/app/window-state.js';
+import {
+  loadWindowState,
+  parseWindowState,
+  restoreWindowState,
+  windowStateSaver,
+  type Rect,
+  type WindowState,
+} from '../../electron/app/window-state.js';
 
 const SIZES = { width: 1200, height: 800, minWidth: 760, minHeight: 520 };
 const LAPTOP: Rect = { x: 0, y: 0, width: 1440, height: 875 };
@@ -14,7 +21,9 @@ const state = (bounds: Rect, maximized = false): WindowState => ({ bounds, maxim
 
 describe('restoreWindowState', () => {
   it('first start: the default size, centred on the primary display', () => {
-    expect(restoreWindowState(undefined, [LAPTOP, EXTERNAL], SIZES)).toEqual(state({ x: 120, y: 38, width: 1200, height: 800 }));
+    expect(restoreWindowState(undefined, [LAPTOP, EXTERNAL], SIZES)).toEqual(
+      state({ x: 120, y: 38, width: 1200, height: 800 }),
+    );
   });
 
   it('a window that fits where it was opens exactly there, maximized or not', () => {
@@ -30,23 +39,48 @@ describe('restoreWindowState', () => {
   });
 
   it('partly off screen: moved back fully inside the display showing most of its title bar', () => {
-    expect(restoreWindowState(state({ x: 1000, y: 300, width: 1000, height: 700 }), [LAPTOP, EXTERNAL], SIZES)).toEqual(state({ x: 1440, y: 300, width: 1000, height: 700 }));
-    expect(restoreWindowState(state({ x: -500, y: -30, width: 1000, height: 700 }), [LAPTOP], SIZES)).toEqual(state({ x: 0, y: 0, width: 1000, height: 700 }));
+    expect(restoreWindowState(state({ x: 1000, y: 300, width: 1000, height: 700 }), [LAPTOP, EXTERNAL], SIZES)).toEqual(
+      state({ x: 1440, y: 300, width: 1000, height: 700 }),
+    );
+    expect(restoreWindowState(state({ x: -500, y: -30, width: 1000, height: 700 }), [LAPTOP], SIZES)).toEqual(
+      state({ x: 0, y: 0, width: 1000, height: 700 }),
+    );
   });
 
   it('only a sliver of the title bar visible counts as off screen', () => {
     // 50 px of width on the laptop: not enough to grab.
-    expect(restoreWindowState(state({ x: 1390, y: 1200, width: 900, height: 600 }), [LAPTOP], SIZES).bounds).toEqual({ x: 270, y: 138, width: 900, height: 600 });
+    expect(restoreWindowState(state({ x: 1390, y: 1200, width: 900, height: 600 }), [LAPTOP], SIZES).bounds).toEqual({
+      x: 270,
+      y: 138,
+      width: 900,
+      height: 600,
+    });
     // The title bar below the bottom edge, the rest further down: off screen.
-    expect(restoreWindowState(state({ x: 100, y: 880, width: 900, height: 600 }), [LAPTOP], SIZES).bounds).toEqual({ x: 270, y: 138, width: 900, height: 600 });
+    expect(restoreWindowState(state({ x: 100, y: 880, width: 900, height: 600 }), [LAPTOP], SIZES).bounds).toEqual({
+      x: 270,
+      y: 138,
+      width: 900,
+      height: 600,
+    });
   });
 
   it('never smaller than the layout’s minimum, even from a tiny saved size', () => {
-    expect(restoreWindowState(state({ x: 10, y: 10, width: 200, height: 100 }), [LAPTOP], SIZES).bounds).toEqual({ x: 10, y: 10, width: 760, height: 520 });
+    expect(restoreWindowState(state({ x: 10, y: 10, width: 200, height: 100 }), [LAPTOP], SIZES).bounds).toEqual({
+      x: 10,
+      y: 10,
+      width: 760,
+      height: 520,
+    });
   });
 
   it('a lower resolution than before: resized to the work area', () => {
-    expect(restoreWindowState(state({ x: 0, y: 0, width: 2400, height: 1300 }), [{ x: 0, y: 0, width: 1280, height: 720 }], SIZES).bounds).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
+    expect(
+      restoreWindowState(
+        state({ x: 0, y: 0, width: 2400, height: 1300 }),
+        [{ x: 0, y: 0, width: 1280, height: 720 }],
+        SIZES,
+      ).bounds,
+    ).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
   });
 
   it('no display reported at all (headless): keeps the size, places nothing', () => {
@@ -69,7 +103,9 @@ describe('parseWindowState', () => {
   });
 
   it('rounds and reads maximized as a strict boolean', () => {
-    expect(parseWindowState({ bounds: { x: 1.4, y: -2.6, width: 800.5, height: 600 }, maximized: 'yes' })).toEqual(state({ x: 1, y: -3, width: 801, height: 600 }));
+    expect(parseWindowState({ bounds: { x: 1.4, y: -2.6, width: 800.5, height: 600 }, maximized: 'yes' })).toEqual(
+      state({ x: 1, y: -3, width: 801, height: 600 }),
+    );
   });
 });
 

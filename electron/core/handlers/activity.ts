@@ -19,7 +19,13 @@ export function activityHandlers(c: CoreContext): HandlersOf<'activity'> {
     async 'activity.reveal'(input: ParsedInput<'activity.reveal'>): Promise<Output<'activity.reveal'>> {
       await c.deps.meta.update((doc) => {
         c.org(doc, input.orgId);
-        c.record(doc, { action: 'key.reveal', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+        c.record(doc, {
+          action: 'key.reveal',
+          orgId: input.orgId,
+          environment: input.environment,
+          keyId: input.keyId,
+          last4: input.last4,
+        });
       });
       return {};
     },
@@ -27,7 +33,13 @@ export function activityHandlers(c: CoreContext): HandlersOf<'activity'> {
     async 'activity.copied'(input: ParsedInput<'activity.copied'>): Promise<Output<'activity.copied'>> {
       await c.deps.meta.update((doc) => {
         c.org(doc, input.orgId);
-        c.record(doc, { action: 'key.copy', orgId: input.orgId, environment: input.environment, keyId: input.keyId, last4: input.last4 });
+        c.record(doc, {
+          action: 'key.copy',
+          orgId: input.orgId,
+          environment: input.environment,
+          keyId: input.keyId,
+          last4: input.last4,
+        });
       });
       return {};
     },

@@ -13,9 +13,14 @@ export function dashboardHandlers(c: CoreContext): HandlersOf<'dashboard'> {
       const org = c.org(deps.meta.read(), input.orgId);
       const info = c.adapter(org).info;
       const url = org.dashboardUrl ?? deps.dashboardUrlOverrides?.[org.provider] ?? info.dashboardUrl;
-      if (!url) fail('NOT_FOUND', `${info.displayName} publishes no dashboard address; set your organization's dashboard URL.`);
+      if (!url)
+        fail('NOT_FOUND', `${info.displayName} publishes no dashboard address; set your organization's dashboard URL.`);
       // A provider without a published dashboard host (Legba) allows only the https URL the user set.
-      const hosts = info.dashboardHosts.length ? info.dashboardHosts : org.dashboardUrl ? [new URL(org.dashboardUrl).hostname] : [];
+      const hosts = info.dashboardHosts.length
+        ? info.dashboardHosts
+        : org.dashboardUrl
+          ? [new URL(org.dashboardUrl).hostname]
+          : [];
       const checked = checkDashboardUrl(url, hosts);
       if (!checked.ok) fail('INSECURE_URL', `Keydeck will not open ${redactUrl(url)}: ${checked.reason}.`);
       if (!deps.openExternal) return { url: checked.url, opened: false };

@@ -20,7 +20,13 @@ export interface DataPlaces {
  * Keydeck 0.1, deleted by this version's first cache write; removed here too in case it is still there.
  */
 function isProfileDataFile(name: string): boolean {
-  return name === 'metadata.last-good.json' || name === 'cache.json' || name === 'window-state.json' || /^metadata\.damaged-.*\.json$/.test(name) || /^metadata\.json\.recovering$/.test(name);
+  return (
+    name === 'metadata.last-good.json' ||
+    name === 'cache.json' ||
+    name === 'window-state.json' ||
+    /^metadata\.damaged-.*\.json$/.test(name) ||
+    /^metadata\.json\.recovering$/.test(name)
+  );
 }
 
 /** Every file under `dir` (logs may be rotated into numbered or dated files). */
@@ -82,8 +88,20 @@ export function dataHandlers(c: CoreContext, places: DataPlaces = {}): HandlersO
       try {
         listed = await c.vault.list();
       } catch (error) {
-        const failure = error instanceof KeydeckFailure ? error : new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The keychain could not be read.' }, { cause: error });
-        throw new KeydeckFailure({ ...failure.error, message: `Keydeck cannot list the keys it filed in the keychain (${c.vault.service}), so nothing was removed. ${failure.error.message}` }, { cause: error });
+        const failure =
+          error instanceof KeydeckFailure
+            ? error
+            : new KeydeckFailure(
+                { code: 'KEYCHAIN_ERROR', message: 'The keychain could not be read.' },
+                { cause: error },
+              );
+        throw new KeydeckFailure(
+          {
+            ...failure.error,
+            message: `Keydeck cannot list the keys it filed in the keychain (${c.vault.service}), so nothing was removed. ${failure.error.message}`,
+          },
+          { cause: error },
+        );
       }
       const described = new Map<string, string>();
       for (const cred of doc.credentials) {
@@ -105,7 +123,10 @@ export function dataHandlers(c: CoreContext, places: DataPlaces = {}): HandlersO
             why = 'the keychain kept it';
           }
         } catch (error) {
-          const failure = error instanceof KeydeckFailure ? error.error : { code: 'KEYCHAIN_ERROR' as ErrorCode, message: String(error) };
+          const failure =
+            error instanceof KeydeckFailure
+              ? error.error
+              : { code: 'KEYCHAIN_ERROR' as ErrorCode, message: String(error) };
           code = failure.code;
           why = failure.message;
         }
@@ -136,10 +157,15 @@ export function dataHandlers(c: CoreContext, places: DataPlaces = {}): HandlersO
       const kept: string[] = [];
       if (isAbsolute(metaPath)) {
         const profile = dirname(metaPath);
-        for (const name of readdirSync(profile)) if (isProfileDataFile(name) && name !== basename(metaPath)) removeFile(join(profile, name), removedFiles, problems);
-        for (const dir of places.logDirs ?? [join(profile, 'logs')]) for (const file of filesUnder(dir)) removeFile(file, removedFiles, problems);
+        for (const name of readdirSync(profile))
+          if (isProfileDataFile(name) && name !== basename(metaPath))
+            removeFile(join(profile, name), removedFiles, problems);
+        for (const dir of places.logDirs ?? [join(profile, 'logs')])
+          for (const file of filesUnder(dir)) removeFile(file, removedFiles, problems);
         kept.push(`${metaPath}, emptied (no organization, key, journal, setting or activity left in it)`);
-        kept.push(`the profile folder ${profile} and its lock (keydeck.lock), held by this Keydeck until it quits; delete the folder after quitting if you are uninstalling`);
+        kept.push(
+          `the profile folder ${profile} and its lock (keydeck.lock), held by this Keydeck until it quits; delete the folder after quitting if you are uninstalling`,
+        );
       }
       if (problems.length > 0) kept.push(`files Keydeck could not delete: ${problems.join('; ')}`);
       kept.push(STILL_WORK);

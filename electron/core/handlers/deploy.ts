@@ -11,7 +11,8 @@ export function deployHandlers(c: CoreContext): HandlersOf<'deploy'> {
     async 'deploy.pickEnvFile'(input: ParsedInput<'deploy.pickEnvFile'>): Promise<Output<'deploy.pickEnvFile'>> {
       if (!deps.pickEnvFile) return { supported: false };
       const path = await deps.pickEnvFile(input.suggestedName ?? '.env');
-      if (path && !isEnvFileName(path)) fail('VALIDATION_FAILED', 'Keydeck writes keys only into .env files (.env, .env.production, app.env…).');
+      if (path && !isEnvFileName(path))
+        fail('VALIDATION_FAILED', 'Keydeck writes keys only into .env files (.env, .env.production, app.env…).');
       return { supported: true, path };
     },
   };

@@ -19,14 +19,21 @@ function rotationPart(c: Credential | undefined): KeyRecord['rotation'] {
 function join(key: ProviderKey, creds: Credential[], fallbackPrefix: string): KeyRecord {
   const held =
     creds.find((c) => c.providerKeyId === key.id) ??
-    creds.find((c) => !c.providerKeyId && key.last4 !== undefined && c.last4 === key.last4 && c.prefix === (key.prefix ?? c.prefix));
+    creds.find(
+      (c) =>
+        !c.providerKeyId && key.last4 !== undefined && c.last4 === key.last4 && c.prefix === (key.prefix ?? c.prefix),
+    );
   const prefix = key.prefix ?? held?.prefix ?? fallbackPrefix;
   return {
     id: key.id,
     name: key.name,
     // A list without last 4 (sk-style): for a key Keydeck holds, the last 4 is its own secret's
     // (public in every dashboard; never more than 4 characters).
-    masked: key.last4 ? maskFromParts(prefix, key.last4) : held?.last4 ? maskFromParts(prefix, held.last4) : `${prefix}••••`,
+    masked: key.last4
+      ? maskFromParts(prefix, key.last4)
+      : held?.last4
+        ? maskFromParts(prefix, held.last4)
+        : `${prefix}••••`,
     environment: key.environment ?? held?.environment ?? 'live',
     status: key.status,
     createdAt: key.createdAt,
@@ -49,7 +56,13 @@ function fromCredential(c: Credential): KeyRecord {
     name: c.label,
     masked: maskFromParts(c.prefix, c.last4),
     environment: c.environment,
-    status: rejectedLast ? (c.rejectedCode === 'KEY_EXPIRED' ? 'expired' : 'revoked') : c.verifiedAt ? 'active' : 'unknown',
+    status: rejectedLast
+      ? c.rejectedCode === 'KEY_EXPIRED'
+        ? 'expired'
+        : 'revoked'
+      : c.verifiedAt
+        ? 'active'
+        : 'unknown',
     createdAt: c.createdAt,
     heldCredentialId: c.id,
     isAdmin: c.role === 'admin',
@@ -106,7 +119,9 @@ async function listFromProvider(c: CoreContext, doc: MetaDoc, org: StoredOrganiz
   await learnIds(c, records);
   // A key Keydeck holds is never hidden: one the list could not be matched to is shown as such.
   const joined = new Set(records.map((r) => r.heldCredentialId));
-  const unmatched = creds.filter((x) => !joined.has(x.id)).map((x) => ({ ...fromCredential(x), id: x.id, unmatched: true }));
+  const unmatched = creds
+    .filter((x) => !joined.has(x.id))
+    .map((x) => ({ ...fromCredential(x), id: x.id, unmatched: true }));
   return { keys: [...records, ...unmatched], source: 'provider' as const };
 }
 
@@ -140,15 +155,23 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       } catch (refused) {
         if (!(refused instanceof KeydeckFailure && refused.error.code === 'PROVIDER_BAD_RESPONSE')) throw refused;
         // A key nobody can use safely is only a liability: revoke it, and say what happened.
-        const revoked = await adapter.revoke?.(ctx, created.key.id).then(() => true, () => false);
-        const what = revoked ? `Keydeck revoked it (id ${created.key.id}) and stored nothing.` : `Revoke it in the dashboard (id ${created.key.id}); Keydeck stored nothing.`;
-        fail('PROVIDER_BAD_RESPONSE', `${(refused as KeydeckFailure).error.message} ${what}`, { provider: (refused as KeydeckFailure).error.provider });
+        const revoked = await adapter.revoke?.(ctx, created.key.id).then(
+          () => true,
+          () => false,
+        );
+        const what = revoked
+          ? `Keydeck revoked it (id ${created.key.id}) and stored nothing.`
+          : `Revoke it in the dashboard (id ${created.key.id}); Keydeck stored nothing.`;
+        fail('PROVIDER_BAD_RESPONSE', `${(refused as KeydeckFailure).error.message} ${what}`, {
+          provider: (refused as KeydeckFailure).error.provider,
+        });
       }
       // From here the key exists at the provider and its secret is shown only now: nothing that
       // fails below (keychain, a full disk) may cost the person the secret. Each failure is reported.
       const last4 = created.secret.slice(-4);
       const problems: KeydeckError[] = [];
-      const failed = (error: unknown, message: string): KeydeckError => (error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL', message });
+      const failed = (error: unknown, message: string): KeydeckError =>
+        error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL', message };
       let heldCredentialId: string | undefined;
       let keepError: KeydeckError | undefined;
       if (input.keep) {
@@ -173,7 +196,14 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       }
       try {
         await c.deps.meta.update((d) => {
-          c.record(d, { action: 'key.create', orgId: org.id, environment: input.environment, keyId: created.key.id, last4, detail: input.keep ? (heldCredentialId ? 'kept in keychain' : 'keeping failed') : 'not kept' });
+          c.record(d, {
+            action: 'key.create',
+            orgId: org.id,
+            environment: input.environment,
+            keyId: created.key.id,
+            last4,
+            detail: input.keep ? (heldCredentialId ? 'kept in keychain' : 'keeping failed') : 'not kept',
+          });
         });
       } catch (error) {
         problems.push(failed(error, 'The activity log could not be written.'));
@@ -185,8 +215,24 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
         // Joining is cosmetic; the key and its secret are what matter.
       }
       const joined = KeyRecord.safeParse(join({ ...created.key, last4 }, creds, admin.prefix));
-      const key = joined.success ? joined.data : { id: created.key.id, name: input.name, masked: maskFromParts(created.key.prefix ?? admin.prefix, last4), environment: input.environment, status: 'active' as const, heldCredentialId, isAdmin: false };
-      return { key, secret: created.secret, heldCredentialId, keepError: keepError ?? problems[0], ...(problems.length ? { problems } : {}) };
+      const key = joined.success
+        ? joined.data
+        : {
+            id: created.key.id,
+            name: input.name,
+            masked: maskFromParts(created.key.prefix ?? admin.prefix, last4),
+            environment: input.environment,
+            status: 'active' as const,
+            heldCredentialId,
+            isAdmin: false,
+          };
+      return {
+        key,
+        secret: created.secret,
+        heldCredentialId,
+        keepError: keepError ?? problems[0],
+        ...(problems.length ? { problems } : {}),
+      };
     },
 
     async 'keys.revoke'(input: ParsedInput<'keys.revoke'>): Promise<Output<'keys.revoke'>> {
@@ -195,7 +241,10 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       const adapter = c.apiAdapter(org, 'revoke');
       const unmatched = doc.credentials.find((x) => x.orgId === org.id && x.id === input.keyId && !x.providerKeyId);
       if (unmatched) {
-        fail('KEY_IDENTITY_UNKNOWN', `Keydeck cannot tell which of ${adapter.info.displayName}'s keys is ${unmatched.label} (…${unmatched.last4}), so it will not revoke anything for it. Revoke it in the dashboard, then let Keydeck check it is refused.`);
+        fail(
+          'KEY_IDENTITY_UNKNOWN',
+          `Keydeck cannot tell which of ${adapter.info.displayName}'s keys is ${unmatched.label} (…${unmatched.last4}), so it will not revoke anything for it. Revoke it in the dashboard, then let Keydeck check it is refused.`,
+        );
       }
       let admin = c.admin(doc, org, input.environment);
       if (!admin.providerKeyId) {
@@ -206,12 +255,26 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       }
       if (!admin.providerKeyId) {
         // Never guess: the key asked for might be Keydeck's own admin key.
-        fail('KEY_IDENTITY_UNKNOWN', `Keydeck cannot yet tell which of ${adapter.info.displayName}'s keys is its own ${input.environment} admin key (…${admin.last4}), so it revokes nothing here: the key you chose might be that one. Add a second ${input.environment} key to Keydeck so it can tell them apart, or revoke in the dashboard.`);
+        fail(
+          'KEY_IDENTITY_UNKNOWN',
+          `Keydeck cannot yet tell which of ${adapter.info.displayName}'s keys is its own ${input.environment} admin key (…${admin.last4}), so it revokes nothing here: the key you chose might be that one. Add a second ${input.environment} key to Keydeck so it can tell them apart, or revoke in the dashboard.`,
+        );
       }
       if (admin.providerKeyId === input.keyId) {
-        fail('ADMIN_KEY_PROTECTED', `This is the ${input.environment} key Keydeck uses to manage ${org.name}. Revoking it would lock Keydeck out; connect another admin key first, or rotate it.`);
+        fail(
+          'ADMIN_KEY_PROTECTED',
+          `This is the ${input.environment} key Keydeck uses to manage ${org.name}. Revoking it would lock Keydeck out; connect another admin key first, or rotate it.`,
+        );
       }
-      if (doc.rotations.some((r) => r.orgId === org.id && r.status !== 'done' && r.status !== 'cancelled' && (r.old.providerKeyId === input.keyId || r.newKey.providerKeyId === input.keyId))) {
+      if (
+        doc.rotations.some(
+          (r) =>
+            r.orgId === org.id &&
+            r.status !== 'done' &&
+            r.status !== 'cancelled' &&
+            (r.old.providerKeyId === input.keyId || r.newKey.providerKeyId === input.keyId),
+        )
+      ) {
         fail('CONFLICT', 'This key is part of an unfinished rotation: finish or cancel the rotation instead.');
       }
       const { ctx } = await c.callWith(doc, org, input.environment);
@@ -230,7 +293,9 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
             x.rejectedCode = 'KEY_REVOKED';
           }
         }
-        d.credentials = d.credentials.filter((x) => kept.has(x.id) || !(x.orgId === org.id && x.providerKeyId === input.keyId));
+        d.credentials = d.credentials.filter(
+          (x) => kept.has(x.id) || !(x.orgId === org.id && x.providerKeyId === input.keyId),
+        );
         // The last 4 from the key Keydeck held, else from the last list the person revoked it from.
         const listed = c.cache.get(org.id, input.environment)?.keys.find((k) => k.id === input.keyId);
         const last4 = held[0]?.last4 ?? (listed && /•{4}(.{4})$/.exec(listed.masked)?.[1]);
@@ -248,10 +313,19 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       const { providerKeyId } = cred;
       await storeCredential(c, org, cred, key.key, (d) => {
         d.credentials.push(cred);
-        c.record(d, { action: 'key.create', orgId: org.id, environment: key.environment, keyId: providerKeyId, last4: key.last4, detail: 'created in the provider dashboard, verified and kept' });
+        c.record(d, {
+          action: 'key.create',
+          orgId: org.id,
+          environment: key.environment,
+          keyId: providerKeyId,
+          last4: key.last4,
+          detail: 'created in the provider dashboard, verified and kept',
+        });
       });
       // A second key can watch the admin key: learn its id if it was never proven (sk-style).
-      const admin = c.deps.meta.read().credentials.find((x) => x.orgId === org.id && x.environment === key.environment && x.role === 'admin');
+      const admin = c.deps.meta
+        .read()
+        .credentials.find((x) => x.orgId === org.id && x.environment === key.environment && x.role === 'admin');
       if (providerKeyId && admin && !admin.providerKeyId) await learnId(c, org, admin.id, key.key);
       return { key: fromCredential(cred), credentialId: cred.id };
     },
@@ -267,10 +341,23 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
       const org = c.org(doc, input.orgId);
       const cred = c.credential(doc, org, input.credentialId);
       if (cred.role === 'admin') {
-        fail('ADMIN_KEY_PROTECTED', `This is the ${cred.environment} key Keydeck uses to manage ${org.name}; connect another admin key before retiring it.`);
+        fail(
+          'ADMIN_KEY_PROTECTED',
+          `This is the ${cred.environment} key Keydeck uses to manage ${org.name}; connect another admin key before retiring it.`,
+        );
       }
-      if (doc.rotations.some((r) => r.status !== 'done' && r.status !== 'cancelled' && (r.old.credentialId === cred.id || r.newKey.credentialId === cred.id))) {
-        fail('CONFLICT', 'This key is part of an unfinished rotation: confirm its revocation in the rotation instead (Resume, then “I revoked it: check”).');
+      if (
+        doc.rotations.some(
+          (r) =>
+            r.status !== 'done' &&
+            r.status !== 'cancelled' &&
+            (r.old.credentialId === cred.id || r.newKey.credentialId === cred.id),
+        )
+      ) {
+        fail(
+          'CONFLICT',
+          'This key is part of an unfinished rotation: confirm its revocation in the rotation instead (Resume, then “I revoked it: check”).',
+        );
       }
       const secret = await c.secretOf(org, cred);
       try {
@@ -282,7 +369,14 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
         await c.deps.secrets.delete(c.account(org, cred));
         await c.deps.meta.update((d) => {
           d.credentials = d.credentials.filter((x) => x.id !== cred.id);
-          c.record(d, { action: 'key.revoke', orgId: org.id, environment: cred.environment, keyId: cred.providerKeyId, last4: cred.last4, detail: `revoked in the provider dashboard; confirmed refused (${error.error.code})` });
+          c.record(d, {
+            action: 'key.revoke',
+            orgId: org.id,
+            environment: cred.environment,
+            keyId: cred.providerKeyId,
+            last4: cred.last4,
+            detail: `revoked in the provider dashboard; confirmed refused (${error.error.code})`,
+          });
         });
         return { confirmed: true, code: error.error.code };
       }

@@ -14,7 +14,12 @@ import type { Exclusive } from '../exclusive.js';
 const KEEP_FINISHED = 200;
 
 /** The rotation calls of the contract, over one engine. */
-export function rotationHandlers(c: CoreContext, copySecret: (secret: string) => Promise<unknown>, guard: Exclusive, boundary?: Boundary): { engine: RotationEngine; handlers: HandlersOf<'rotation'> } {
+export function rotationHandlers(
+  c: CoreContext,
+  copySecret: (secret: string) => Promise<unknown>,
+  guard: Exclusive,
+  boundary?: Boundary,
+): { engine: RotationEngine; handlers: HandlersOf<'rotation'> } {
   const engine = new RotationEngine(c, copySecret, guard, boundary);
 
   function view(r: Rotation): RotationView {
@@ -29,7 +34,10 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
       rememberedTargets: doc.deployPrefs[r.old.credentialId] ?? [],
       envVar: info.envVar,
       recommendation: r.step === 'confirmUse' ? recommendation(r, info, c.deps.clock()) : undefined,
-      cancelPlan: cancelPlan(r, { displayName: info.displayName, revokesByApi: info.capabilities.revoke === 'api' && Boolean(r.newKey.providerKeyId) }),
+      cancelPlan: cancelPlan(r, {
+        displayName: info.displayName,
+        revokesByApi: info.capabilities.revoke === 'api' && Boolean(r.newKey.providerKeyId),
+      }),
     };
   }
 
@@ -42,7 +50,10 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
         // Journals of an organization that is gone stay in the file; they cannot be shown or resumed.
         const rotations = doc.rotations.filter((r) => doc.organizations.some((o) => o.id === r.orgId));
         const open = rotations.filter((r) => r.status !== 'done' && r.status !== 'cancelled');
-        const recent = rotations.filter((r) => !open.includes(r)).slice(-20).reverse();
+        const recent = rotations
+          .filter((r) => !open.includes(r))
+          .slice(-20)
+          .reverse();
         return { rotations: [...open, ...recent].map(view) };
       },
 
@@ -55,7 +66,9 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
         const org = c.org(doc, input.orgId);
         const cred = c.credential(doc, org, input.credentialId);
         if (cred.role !== 'admin' && cred.role !== 'held') fail('CONFLICT', 'This key is already part of a rotation.');
-        if (doc.rotations.some((r) => r.old.credentialId === cred.id && r.status !== 'done' && r.status !== 'cancelled')) {
+        if (
+          doc.rotations.some((r) => r.old.credentialId === cred.id && r.status !== 'done' && r.status !== 'cancelled')
+        ) {
           fail('CONFLICT', 'This key is already being rotated: resume or cancel that rotation first.');
         }
         c.assertCanStore(org, cred.environment);
@@ -78,8 +91,19 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           id: `rot_${randomId(16)}`,
           orgId: org.id,
           environment: cred.environment,
-          old: { credentialId: cred.id, providerKeyId: cred.providerKeyId, label: providerName ?? cred.label, role: cred.role, prefix: cred.prefix, last4: cred.last4 },
-          newKey: { credentialId: `cred_${randomId(16)}`, name: rotatedName(providerName ?? cred.label, c.deps.clock()), scope },
+          old: {
+            credentialId: cred.id,
+            providerKeyId: cred.providerKeyId,
+            label: providerName ?? cred.label,
+            role: cred.role,
+            prefix: cred.prefix,
+            last4: cred.last4,
+          },
+          newKey: {
+            credentialId: `cred_${randomId(16)}`,
+            name: rotatedName(providerName ?? cred.label, c.deps.clock()),
+            scope,
+          },
           orphans: [],
           step: 'create',
           status: 'running',
@@ -91,18 +115,29 @@ export function rotationHandlers(c: CoreContext, copySecret: (secret: string) =>
           liveConfirmedAt: cred.environment === 'live' ? now : undefined,
           startedAt: now,
           updatedAt: now,
-          history: [{ at: now, step: 'plan', event: `planned: replace ${providerName ?? cred.label} (…${cred.last4})` }],
+          history: [
+            { at: now, step: 'plan', event: `planned: replace ${providerName ?? cred.label} (…${cred.last4})` },
+          ],
         };
         await c.deps.meta.update((d) => {
           // Checked again inside the write: one unfinished rotation per key, whatever ran meanwhile.
-          if (d.rotations.some((x) => x.old.credentialId === cred.id && x.status !== 'done' && x.status !== 'cancelled')) {
+          if (
+            d.rotations.some((x) => x.old.credentialId === cred.id && x.status !== 'done' && x.status !== 'cancelled')
+          ) {
             fail('CONFLICT', 'This key is already being rotated: resume or cancel that rotation first.');
           }
           d.rotations.push(rotation);
           const finished = d.rotations.filter((r) => r.status === 'done' || r.status === 'cancelled');
           const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)).map((r) => r.id));
           d.rotations = d.rotations.filter((r) => !drop.has(r.id));
-          c.record(d, { action: 'rotation.start', orgId: org.id, environment: cred.environment, keyId: cred.providerKeyId, last4: cred.last4, detail: rotation.id });
+          c.record(d, {
+            action: 'rotation.start',
+            orgId: org.id,
+            environment: cred.environment,
+            keyId: cred.providerKeyId,
+            last4: cred.last4,
+            detail: rotation.id,
+          });
         });
         await boundary?.('plan');
         return view(await engine.runNew(rotation.id));

@@ -59,7 +59,13 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULTS = { deadlineMs: 15_000, maxBodyBytes: 1_000_000, maxAttempts: 3, backoffMs: 200, maxRetryAfterMs: 5_000 };
+const DEFAULTS = {
+  deadlineMs: 15_000,
+  maxBodyBytes: 1_000_000,
+  maxAttempts: 3,
+  backoffMs: 200,
+  maxRetryAfterMs: 5_000,
+};
 
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -122,7 +128,11 @@ export class HttpClient implements HttpSender {
           // Retry only what may succeed next time, and only if there is time left: otherwise the
           // caller learns what actually happened (a reset), not a timeout we would cause by waiting.
           const canRetry =
-            retryable && attempt < this.opts.maxAttempts && failure.error.code === 'NETWORK_ERROR' && !isTlsFailure(failure) && Date.now() - started + delay < deadlineMs;
+            retryable &&
+            attempt < this.opts.maxAttempts &&
+            failure.error.code === 'NETWORK_ERROR' &&
+            !isTlsFailure(failure) &&
+            Date.now() - started + delay < deadlineMs;
           if (!canRetry) throw failure;
           await this.wait(delay, started, deadlineMs, controller.signal);
           continue;
@@ -153,7 +163,11 @@ export class HttpClient implements HttpSender {
   }
 
   private async once(url: URL, req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...req.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.userAgent,
+      ...req.headers,
+    };
     let body: string | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
@@ -176,9 +190,13 @@ export class HttpClient implements HttpSender {
     if (res.statusCode >= 300 && res.statusCode < 400) {
       await res.body.dump().catch(() => undefined);
       const location = flatHeaders.location ? ` to ${redactUrl(flatHeaders.location)}` : '';
-      fail('REDIRECT_REFUSED', `The provider answered with a redirect${location}. Keydeck never follows redirects with your key attached; check the organization's API URL.`, {
-        provider: { status: res.statusCode, contentType },
-      });
+      fail(
+        'REDIRECT_REFUSED',
+        `The provider answered with a redirect${location}. Keydeck never follows redirects with your key attached; check the organization's API URL.`,
+        {
+          provider: { status: res.statusCode, contentType },
+        },
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -186,9 +204,13 @@ export class HttpClient implements HttpSender {
       size += (chunk as Buffer).length;
       if (size > this.opts.maxBodyBytes) {
         res.body.destroy();
-        fail('PROVIDER_BAD_RESPONSE', `The provider sent more than ${Math.round(this.opts.maxBodyBytes / 1000)} KB; Keydeck stopped reading.`, {
-          provider: { status: res.statusCode, contentType },
-        });
+        fail(
+          'PROVIDER_BAD_RESPONSE',
+          `The provider sent more than ${Math.round(this.opts.maxBodyBytes / 1000)} KB; Keydeck stopped reading.`,
+          {
+            provider: { status: res.statusCode, contentType },
+          },
+        );
       }
       chunks.push(chunk as Buffer);
     }
@@ -208,20 +230,40 @@ export class HttpClient implements HttpSender {
   private classify(error: unknown, aborted: boolean, deadlineMs: number): KeydeckFailure {
     if (error instanceof KeydeckFailure) return error;
     if (aborted) {
-      return new KeydeckFailure({ code: 'NETWORK_TIMEOUT', message: `The provider did not answer within ${formatSeconds(deadlineMs)}.` }, { cause: error });
+      return new KeydeckFailure(
+        { code: 'NETWORK_TIMEOUT', message: `The provider did not answer within ${formatSeconds(deadlineMs)}.` },
+        { cause: error },
+      );
     }
     const code = errorCode(error);
     if (code && TLS_CODES.has(code)) {
       return new KeydeckFailure(
-        { code: 'TLS_ERROR', message: `The provider's TLS certificate was not accepted (${code}). Keydeck never bypasses certificate checks.` },
+        {
+          code: 'TLS_ERROR',
+          message: `The provider's TLS certificate was not accepted (${code}). Keydeck never bypasses certificate checks.`,
+        },
         { cause: error },
       );
     }
-    if (undici && (error instanceof undici.errors.HeadersTimeoutError || error instanceof undici.errors.BodyTimeoutError)) {
-      return new KeydeckFailure({ code: 'NETWORK_TIMEOUT', message: 'The provider stopped answering mid-response.' }, { cause: error });
+    if (
+      undici &&
+      (error instanceof undici.errors.HeadersTimeoutError || error instanceof undici.errors.BodyTimeoutError)
+    ) {
+      return new KeydeckFailure(
+        { code: 'NETWORK_TIMEOUT', message: 'The provider stopped answering mid-response.' },
+        { cause: error },
+      );
     }
-    const what = code === 'ENOTFOUND' ? 'its host name was not found' : code === 'ECONNREFUSED' ? 'the connection was refused' : 'the connection failed';
-    return new KeydeckFailure({ code: 'NETWORK_ERROR', message: `Could not reach the provider: ${what}${code ? ` (${code})` : ''}.` }, { cause: error });
+    const what =
+      code === 'ENOTFOUND'
+        ? 'its host name was not found'
+        : code === 'ECONNREFUSED'
+          ? 'the connection was refused'
+          : 'the connection failed';
+    return new KeydeckFailure(
+      { code: 'NETWORK_ERROR', message: `Could not reach the provider: ${what}${code ? ` (${code})` : ''}.` },
+      { cause: error },
+    );
   }
 }
 

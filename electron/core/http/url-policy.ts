@@ -27,7 +27,10 @@ export function checkApiUrl(value: unknown): { ok: true; url: URL } | { ok: fals
   const url = parsed.url;
   if (url.protocol === 'https:') return { ok: true, url };
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return { ok: true, url };
-  return { ok: false, reason: `${url.protocol.replace(':', '')} is refused: Keydeck sends keys over https only (plain http only to this computer)` };
+  return {
+    ok: false,
+    reason: `${url.protocol.replace(':', '')} is refused: Keydeck sends keys over https only (plain http only to this computer)`,
+  };
 }
 
 /** True when `host` is `pattern` or, for `*.domain`, a subdomain of it (never a look-alike such as `evil-domain`). */
@@ -44,12 +47,18 @@ export function hostMatches(host: string, pattern: string): boolean {
  * `javascript:`, `file:`, `smb:`, credentials in the URL, look-alike hosts. A pure function over
  * unknown input, tested with a table of hostile URLs.
  */
-export function checkDashboardUrl(value: unknown, allowedHosts: readonly string[]): { ok: true; url: string } | { ok: false; reason: string } {
+export function checkDashboardUrl(
+  value: unknown,
+  allowedHosts: readonly string[],
+): { ok: true; url: string } | { ok: false; reason: string } {
   const parsed = parseUrl(value);
   if (!parsed.ok) return parsed;
   const url = parsed.url;
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname)) return { ok: true, url: url.href };
-  if (url.protocol !== 'https:') return { ok: false, reason: `${url.protocol.replace(':', '')} links are never opened` };
-  if (!allowedHosts.some((p) => hostMatches(url.hostname, p))) return { ok: false, reason: `${url.hostname} is not one of this provider's hosts` };
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname))
+    return { ok: true, url: url.href };
+  if (url.protocol !== 'https:')
+    return { ok: false, reason: `${url.protocol.replace(':', '')} links are never opened` };
+  if (!allowedHosts.some((p) => hostMatches(url.hostname, p)))
+    return { ok: false, reason: `${url.hostname} is not one of this provider's hosts` };
   return { ok: true, url: url.href };
 }

@@ -18,11 +18,16 @@ export function isSuccess(res: HttpResponse): boolean {
 
 /** The published prefixes of a provider, per environment (empty when it publishes none). */
 export function keyPrefixes(provider: ProviderId): { environment: Environment; prefix: string }[] {
-  return KEY_FORMATS.filter((f) => f.provider === provider).map((f) => ({ environment: f.environment, prefix: f.prefix }));
+  return KEY_FORMATS.filter((f) => f.provider === provider).map((f) => ({
+    environment: f.environment,
+    prefix: f.prefix,
+  }));
 }
 
 /** The environment a provider-reported prefix belongs to, if it is one of ours. */
-export function environmentOfPrefix(prefix: string | null | undefined): { prefix: string; environment: Environment } | undefined {
+export function environmentOfPrefix(
+  prefix: string | null | undefined,
+): { prefix: string; environment: Environment } | undefined {
   if (!prefix) return undefined;
   const format = detectFormat(`${prefix}xxxxxxxx`);
   return format && format.prefix === prefix ? { prefix: format.prefix, environment: format.environment } : undefined;

@@ -16,18 +16,43 @@ export function providerFailure(
   // Provider text is untrusted: anything key-shaped in it is masked before it can reach an error, a
   // journal, a log or the renderer (the caller's own key was already removed from the answer).
   const clean = (v: string | undefined) => (v === undefined ? undefined : scrub(v));
-  detail = { code: clean(detail.code), message: clean(detail.message), requestId: clean(detail.requestId), documentationUrl: clean(detail.documentationUrl) };
-  const provider: ProviderDetail = { status: res.status, contentType: res.contentType || undefined, ...stripUndefined(detail) };
+  detail = {
+    code: clean(detail.code),
+    message: clean(detail.message),
+    requestId: clean(detail.requestId),
+    documentationUrl: clean(detail.documentationUrl),
+  };
+  const provider: ProviderDetail = {
+    status: res.status,
+    contentType: res.contentType || undefined,
+    ...stripUndefined(detail),
+  };
   const mapped = detail.code ? codeMap[detail.code] : undefined;
   const said = detail.message ? ` ${providerName} said: “${detail.message}”` : '';
   if (mapped) return new KeydeckFailure({ code: mapped, message: messageFor(mapped, providerName) + said, provider });
-  if (res.status === 401) return new KeydeckFailure({ code: 'KEY_INVALID', message: messageFor('KEY_INVALID', providerName) + said, provider });
-  if (res.status === 403) return new KeydeckFailure({ code: 'PROVIDER_FORBIDDEN', message: messageFor('PROVIDER_FORBIDDEN', providerName) + said, provider });
-  if (res.status === 404) return new KeydeckFailure({ code: 'NOT_FOUND', message: `${providerName} has no such key.` + said, provider });
+  if (res.status === 401)
+    return new KeydeckFailure({
+      code: 'KEY_INVALID',
+      message: messageFor('KEY_INVALID', providerName) + said,
+      provider,
+    });
+  if (res.status === 403)
+    return new KeydeckFailure({
+      code: 'PROVIDER_FORBIDDEN',
+      message: messageFor('PROVIDER_FORBIDDEN', providerName) + said,
+      provider,
+    });
+  if (res.status === 404)
+    return new KeydeckFailure({ code: 'NOT_FOUND', message: `${providerName} has no such key.` + said, provider });
   if (res.status === 429) {
     const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
     const when = retryAfterSeconds !== undefined ? ` Try again in ${formatWait(retryAfterSeconds)}.` : '';
-    return new KeydeckFailure({ code: 'PROVIDER_RATE_LIMITED', message: `${providerName} is rate-limiting this key.${when}` + said, provider, retryAfterSeconds });
+    return new KeydeckFailure({
+      code: 'PROVIDER_RATE_LIMITED',
+      message: `${providerName} is rate-limiting this key.${when}` + said,
+      provider,
+      retryAfterSeconds,
+    });
   }
   if (!/json/i.test(res.contentType)) {
     return new KeydeckFailure({
@@ -36,12 +61,20 @@ export function providerFailure(
       provider,
     });
   }
-  return new KeydeckFailure({ code: 'PROVIDER_ERROR', message: `${providerName} answered HTTP ${res.status}.` + said, provider });
+  return new KeydeckFailure({
+    code: 'PROVIDER_ERROR',
+    message: `${providerName} answered HTTP ${res.status}.` + said,
+    provider,
+  });
 }
 
 /** A 2xx whose body is not what the provider documents. */
 export function badResponse(providerName: string, res: HttpResponse, what: string): KeydeckFailure {
-  const kind = res.invalidJson ? 'invalid JSON' : !/json/i.test(res.contentType) ? `${res.contentType.split(';')[0] || 'no content type'} instead of JSON` : 'an unexpected shape';
+  const kind = res.invalidJson
+    ? 'invalid JSON'
+    : !/json/i.test(res.contentType)
+      ? `${res.contentType.split(';')[0] || 'no content type'} instead of JSON`
+      : 'an unexpected shape';
   return new KeydeckFailure({
     code: 'PROVIDER_BAD_RESPONSE',
     message: `${providerName} answered HTTP ${res.status} with ${kind} where ${what} was expected.`,

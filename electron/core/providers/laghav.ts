@@ -41,7 +41,10 @@ export const laghavInfo: ProviderInfo = {
   // Documented: "lgh_test_xxx … 100 calls/day". When the day starts is not: Keydeck assumes UTC midnight.
   dailyCallLimits: { test: 100 },
   dashboardSteps: {},
-  notes: ['Live keys are billable against a per-plan monthly quota; test keys are free and limited to 100 calls a day.', 'Laghav does not report when a key was last used.'],
+  notes: [
+    'Live keys are billable against a per-plan monthly quota; test keys are free and limited to 100 calls a day.',
+    'Laghav does not report when a key was last used.',
+  ],
 };
 
 const NAME = laghavInfo.displayName;
@@ -53,7 +56,11 @@ const CODE_MAP = {
 } as const;
 
 const WireKey = z.object({
-  id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
   name: z.string().max(10_000).nullish(),
   app_id: z.string().max(10_000).nullish(),
   prefix: z.string().max(100).nullish(),
@@ -65,7 +72,11 @@ const WireKey = z.object({
 });
 type WireKey = z.infer<typeof WireKey>;
 
-const WireList = z.union([z.array(WireKey), z.object({ data: z.array(WireKey) }), z.object({ keys: z.array(WireKey) })]);
+const WireList = z.union([
+  z.array(WireKey),
+  z.object({ data: z.array(WireKey) }),
+  z.object({ keys: z.array(WireKey) }),
+]);
 /** The new key's secret: `key` as Keydeck assumes, or `api_key` / `secret`; possibly wrapped in `data`. */
 const SECRET_FIELDS = ['key', 'api_key', 'secret'] as const;
 function createdKey(json: unknown): { wire: WireKey; secret: string } | undefined {
@@ -82,12 +93,28 @@ function createdKey(json: unknown): { wire: WireKey; secret: string } | undefine
 function toFailure(res: HttpResponse) {
   const inner = errorObject(res.json);
   const body = (res.json ?? {}) as Record<string, unknown>;
-  return providerFailure(NAME, res, { code: text(inner.code, 200), message: text(inner.message), requestId: text(body.request_id ?? res.headers['x-request-id'], 200) }, CODE_MAP);
+  return providerFailure(
+    NAME,
+    res,
+    {
+      code: text(inner.code, 200),
+      message: text(inner.message),
+      requestId: text(body.request_id ?? res.headers['x-request-id'], 200),
+    },
+    CODE_MAP,
+  );
 }
 
 function toKey(w: WireKey): ProviderKey {
   const format = environmentOfPrefix(w.prefix);
-  const status = w.status === 'revoked' || w.revoked_at ? 'revoked' : w.status === 'active' || !w.status ? 'active' : w.status === 'expired' ? 'expired' : 'unknown';
+  const status =
+    w.status === 'revoked' || w.revoked_at
+      ? 'revoked'
+      : w.status === 'active' || !w.status
+        ? 'active'
+        : w.status === 'expired'
+          ? 'expired'
+          : 'unknown';
   return {
     id: w.id,
     name: (w.name ?? '').slice(0, 200),
@@ -102,7 +129,11 @@ function toKey(w: WireKey): ProviderKey {
 }
 
 async function list(ctx: CallContext): Promise<ProviderKey[]> {
-  const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, '/api/keys'), headers: bearer(ctx.secret) });
+  const res = await ctx.http.send({
+    method: 'GET',
+    url: joinUrl(ctx.baseUrl, '/api/keys'),
+    headers: bearer(ctx.secret),
+  });
   if (!isSuccess(res)) throw toFailure(res);
   const parsed = WireList.safeParse(res.json);
   if (!parsed.success) throw badResponse(NAME, res, 'a list of keys');
@@ -124,7 +155,12 @@ export const laghav: ProviderAdapter = {
   async create(ctx, request) {
     const body: Record<string, string> = { name: request.name };
     if (request.scope) body.app_id = request.scope;
-    const res = await ctx.http.send({ method: 'POST', url: joinUrl(ctx.baseUrl, '/api/keys'), headers: bearer(ctx.secret), json: body });
+    const res = await ctx.http.send({
+      method: 'POST',
+      url: joinUrl(ctx.baseUrl, '/api/keys'),
+      headers: bearer(ctx.secret),
+      json: body,
+    });
     if (!isSuccess(res)) throw toFailure(res);
     const created = createdKey(res.json);
     if (!created) throw badResponse(NAME, res, 'the new key');
@@ -133,7 +169,12 @@ export const laghav: ProviderAdapter = {
     const key = toKey(created.wire);
     return {
       secret,
-      key: { ...key, prefix: format?.prefix ?? key.prefix, environment: format?.environment ?? key.environment, last4: secret.slice(-4) },
+      key: {
+        ...key,
+        prefix: format?.prefix ?? key.prefix,
+        environment: format?.environment ?? key.environment,
+        last4: secret.slice(-4),
+      },
     };
   },
 

@@ -28,17 +28,36 @@ export const leadeyInfo: ProviderInfo = {
   envVar: 'LEADEY_API_KEY',
   reportsLastUsed: false,
   dashboardSteps: {
-    create: ['Open the Leadey Cockpit.', 'Go to Settings → API Keys and create a key.', 'Copy the full key: it is shown once, and Leadey keeps only a hash.', 'Paste it here.'],
-    revoke: ['Open the Leadey Cockpit.', 'Go to Settings → API Keys.', 'Find the key by its masked label and revoke it (this takes effect immediately).', 'Come back and let Keydeck check that the key is now refused.'],
+    create: [
+      'Open the Leadey Cockpit.',
+      'Go to Settings → API Keys and create a key.',
+      'Copy the full key: it is shown once, and Leadey keeps only a hash.',
+      'Paste it here.',
+    ],
+    revoke: [
+      'Open the Leadey Cockpit.',
+      'Go to Settings → API Keys.',
+      'Find the key by its masked label and revoke it (this takes effect immediately).',
+      'Come back and let Keydeck check that the key is now refused.',
+    ],
   },
-  notes: ['A Leadey key acts as the whole organization: use one key per integration.', 'Keys never expire; revoke them when done.', 'Leadey shows last use in its Cockpit only.'],
+  notes: [
+    'A Leadey key acts as the whole organization: use one key per integration.',
+    'Keys never expire; revoke them when done.',
+    'Leadey shows last use in its Cockpit only.',
+  ],
 };
 
 const NAME = leadeyInfo.displayName;
 
 function toFailure(res: HttpResponse) {
   const inner = errorObject(res.json);
-  return providerFailure(NAME, res, { message: text(inner.message), requestId: text(res.headers['x-request-id'], 200) }, {});
+  return providerFailure(
+    NAME,
+    res,
+    { message: text(inner.message), requestId: text(res.headers['x-request-id'], 200) },
+    {},
+  );
 }
 
 export const leadey: ProviderAdapter = {

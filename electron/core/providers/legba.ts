@@ -41,8 +41,18 @@ export const legbaInfo: ProviderInfo = {
     example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f',
   },
   dashboardSteps: {
-    create: ['Log in to your Legba organization dashboard.', 'Navigate to Settings → API Keys.', 'Click Generate New API Key.', 'Copy the key (it is shown once) and paste it here.'],
-    revoke: ['Log in to your Legba organization dashboard.', 'Navigate to Settings → API Keys.', 'Find the key and revoke it.', 'Come back and let Keydeck check that the key is now refused.'],
+    create: [
+      'Log in to your Legba organization dashboard.',
+      'Navigate to Settings → API Keys.',
+      'Click Generate New API Key.',
+      'Copy the key (it is shown once) and paste it here.',
+    ],
+    revoke: [
+      'Log in to your Legba organization dashboard.',
+      'Navigate to Settings → API Keys.',
+      'Find the key and revoke it.',
+      'Come back and let Keydeck check that the key is now refused.',
+    ],
   },
   notes: [
     'Legba publishes no key format: tell Keydeck it is a Legba key, and whether it is live or test.',
@@ -57,23 +67,38 @@ const ORG_UUID = new RegExp(legbaInfo.providerOrgField?.pattern ?? '^$');
 function toFailure(res: HttpResponse) {
   const inner = errorObject(res.json);
   // UNAUTHORIZED is "invalid or missing": Keydeck always sends a key, so it means the key is refused.
-  return providerFailure(NAME, res, { code: text(inner.code, 200), message: text(inner.message), requestId: text(res.headers['x-request-id'], 200) }, { UNAUTHORIZED: 'KEY_INVALID' });
+  return providerFailure(
+    NAME,
+    res,
+    { code: text(inner.code, 200), message: text(inner.message), requestId: text(res.headers['x-request-id'], 200) },
+    { UNAUTHORIZED: 'KEY_INVALID' },
+  );
 }
 
 function isInstanceList(json: unknown): boolean {
   if (Array.isArray(json)) return true;
   if (typeof json !== 'object' || json === null) return false;
   const body = json as Record<string, unknown>;
-  return Array.isArray(body.data) || Array.isArray(body.instances) || Array.isArray(body.items) || Array.isArray((body.data as { instances?: unknown } | undefined)?.instances);
+  return (
+    Array.isArray(body.data) ||
+    Array.isArray(body.instances) ||
+    Array.isArray(body.items) ||
+    Array.isArray((body.data as { instances?: unknown } | undefined)?.instances)
+  );
 }
 
 export const legba: ProviderAdapter = {
   info: legbaInfo,
 
   async verify(ctx) {
-    if (!ctx.providerOrgId || !ORG_UUID.test(ctx.providerOrgId)) fail('VALIDATION_FAILED', 'Legba needs the organization UUID from your API paths.');
+    if (!ctx.providerOrgId || !ORG_UUID.test(ctx.providerOrgId))
+      fail('VALIDATION_FAILED', 'Legba needs the organization UUID from your API paths.');
     if (!ctx.baseUrl) fail('VALIDATION_FAILED', 'Legba needs your organization’s API host.');
-    const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, `/orgs/${encodeURIComponent(ctx.providerOrgId)}/api/instances`), headers: bearer(ctx.secret) });
+    const res = await ctx.http.send({
+      method: 'GET',
+      url: joinUrl(ctx.baseUrl, `/orgs/${encodeURIComponent(ctx.providerOrgId)}/api/instances`),
+      headers: bearer(ctx.secret),
+    });
     if (!isSuccess(res)) throw toFailure(res);
     if (!isInstanceList(res.json)) throw badResponse(NAME, res, 'a list of instances');
   },

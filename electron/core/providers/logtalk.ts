@@ -41,13 +41,26 @@ export const logtalkInfo: ProviderInfo = {
       'Select the organization the key should belong to.',
       'Copy the full key immediately (it is shown only once) and paste it here.',
     ],
-    revoke: ['Log in to your LogTalk dashboard.', 'Navigate to Settings → API Keys.', 'Find the key and revoke it.', 'Come back and let Keydeck check that the key is now refused.'],
+    revoke: [
+      'Log in to your LogTalk dashboard.',
+      'Navigate to Settings → API Keys.',
+      'Find the key and revoke it.',
+      'Come back and let Keydeck check that the key is now refused.',
+    ],
   },
-  notes: ['API access needs the Growth tier or higher; on Starter every call answers 403 API_ACCESS_DENIED.', 'LogTalk keys can expire (EXPIRED_API_KEY).'],
+  notes: [
+    'API access needs the Growth tier or higher; on Starter every call answers 403 API_ACCESS_DENIED.',
+    'LogTalk keys can expire (EXPIRED_API_KEY).',
+  ],
 };
 
 const NAME = logtalkInfo.displayName;
-const CODE_MAP = { MISSING_API_KEY: 'UNAUTHORIZED', INVALID_API_KEY: 'KEY_INVALID', EXPIRED_API_KEY: 'KEY_EXPIRED', API_ACCESS_DENIED: 'PROVIDER_FORBIDDEN' } as const;
+const CODE_MAP = {
+  MISSING_API_KEY: 'UNAUTHORIZED',
+  INVALID_API_KEY: 'KEY_INVALID',
+  EXPIRED_API_KEY: 'KEY_EXPIRED',
+  API_ACCESS_DENIED: 'PROVIDER_FORBIDDEN',
+} as const;
 
 function toFailure(res: HttpResponse): KeydeckFailure {
   const inner = errorObject(res.json);
@@ -55,7 +68,12 @@ function toFailure(res: HttpResponse): KeydeckFailure {
   const failure = providerFailure(
     NAME,
     res,
-    { code: text(inner.code, 200), message: text(inner.message), requestId: text(body.request_id, 200), documentationUrl: text(inner.documentation_url, 2000) },
+    {
+      code: text(inner.code, 200),
+      message: text(inner.message),
+      requestId: text(body.request_id, 200),
+      documentationUrl: text(inner.documentation_url, 2000),
+    },
     CODE_MAP,
   );
   const details = (inner.details ?? {}) as Record<string, unknown>;
@@ -71,11 +89,18 @@ export const logtalk: ProviderAdapter = {
   info: logtalkInfo,
 
   async verify(ctx) {
-    const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, '/conversions'), headers: bearer(ctx.secret) });
+    const res = await ctx.http.send({
+      method: 'GET',
+      url: joinUrl(ctx.baseUrl, '/conversions'),
+      headers: bearer(ctx.secret),
+    });
     if (!isSuccess(res)) throw toFailure(res);
     // The documented envelope says `success`; a body without it must at least carry `data`. `{}` does not verify.
     const body = res.json as { success?: unknown; data?: unknown } | undefined;
-    const ok = typeof body === 'object' && body !== null && (body.success === true || (body.success === undefined && body.data !== undefined && body.data !== null));
+    const ok =
+      typeof body === 'object' &&
+      body !== null &&
+      (body.success === true || (body.success === undefined && body.data !== undefined && body.data !== null));
     if (!ok) throw badResponse(NAME, res, '{"success": true, …}');
   },
 };

@@ -32,15 +32,27 @@ export const skapiInfo: ProviderInfo = {
   envVar: 'API_KEY',
   reportsLastUsed: true,
   dashboardSteps: {
-    create: ['Log in to your account.', 'Navigate to Settings > API Keys.', 'Click "Create New API Key" and give it a descriptive name.', 'Copy the key and paste it here.'],
+    create: [
+      'Log in to your account.',
+      'Navigate to Settings > API Keys.',
+      'Click "Create New API Key" and give it a descriptive name.',
+      'Copy the key and paste it here.',
+    ],
   },
-  notes: ['The provider advises rotating keys every 90 days.', 'Keys can be restricted by IP address, referrer URL or endpoint; a restricted key may get 403.'],
+  notes: [
+    'The provider advises rotating keys every 90 days.',
+    'Keys can be restricted by IP address, referrer URL or endpoint; a restricted key may get 403.',
+  ],
 };
 
 const NAME = skapiInfo.displayName;
 
 const WireKey = z.object({
-  id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
   name: z.string().max(10_000).nullish(),
   prefix: z.string().max(100).nullish(),
   created_at: z.string().max(100).nullish(),
@@ -51,11 +63,24 @@ const WireList = z.object({ success: z.literal(true), data: z.array(WireKey) });
 
 function toFailure(res: HttpResponse) {
   const inner = errorObject(res.json);
-  return providerFailure(NAME, res, { code: text(inner.code, 200), message: text(inner.message), requestId: text(res.headers['request-id'] ?? res.headers['x-request-id'], 200) }, {});
+  return providerFailure(
+    NAME,
+    res,
+    {
+      code: text(inner.code, 200),
+      message: text(inner.message),
+      requestId: text(res.headers['request-id'] ?? res.headers['x-request-id'], 200),
+    },
+    {},
+  );
 }
 
 async function list(ctx: CallContext): Promise<ProviderKey[]> {
-  const res = await ctx.http.send({ method: 'GET', url: joinUrl(ctx.baseUrl, '/api-keys'), headers: bearer(ctx.secret) });
+  const res = await ctx.http.send({
+    method: 'GET',
+    url: joinUrl(ctx.baseUrl, '/api-keys'),
+    headers: bearer(ctx.secret),
+  });
   if (!isSuccess(res)) throw toFailure(res);
   const parsed = WireList.safeParse(res.json);
   if (!parsed.success) throw badResponse(NAME, res, 'a list of API keys');
@@ -83,10 +108,15 @@ export const skapi: ProviderAdapter = {
   list,
 
   async revoke(ctx, keyId) {
-    const res = await ctx.http.send({ method: 'DELETE', url: joinUrl(ctx.baseUrl, `/api-keys/${encodeURIComponent(keyId)}`), headers: bearer(ctx.secret) });
+    const res = await ctx.http.send({
+      method: 'DELETE',
+      url: joinUrl(ctx.baseUrl, `/api-keys/${encodeURIComponent(keyId)}`),
+      headers: bearer(ctx.secret),
+    });
     if (!isSuccess(res)) throw toFailure(res);
     // Documented: {"success":true,"message":…}. A 204 with no body is a success too; `success:false` never is.
     const body = res.json as { success?: unknown } | undefined;
-    if (!(res.status === 204 && res.text === '') && body?.success !== true) throw badResponse(NAME, res, '{"success": true, …}');
+    if (!(res.status === 204 && res.text === '') && body?.success !== true)
+      throw badResponse(NAME, res, '{"success": true, …}');
   },
 };

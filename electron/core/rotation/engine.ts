@@ -46,7 +46,12 @@ export class RotationEngine {
    */
   private exclusive<T>(id: string, identity: unknown, op: () => Promise<T>, extra: string[] = []): Promise<T> {
     const r = this.get(id);
-    return this.guard.run([lock.rotation(id), lock.orgEnv(r.orgId, r.environment), ...extra], identity, 'working on this rotation', op);
+    return this.guard.run(
+      [lock.rotation(id), lock.orgEnv(r.orgId, r.environment), ...extra],
+      identity,
+      'working on this rotation',
+      op,
+    );
   }
 
   get(id: string, doc: MetaDoc = this.c.deps.meta.read()): Rotation {
@@ -66,7 +71,14 @@ export class RotationEngine {
       if (event) {
         r.history.push({ at: r.updatedAt, step: r.step, event });
         if (r.history.length > 500) r.history.splice(0, r.history.length - 500);
-        this.c.record(doc, { action: 'rotation.step', orgId: r.orgId, environment: r.environment, keyId: r.old.providerKeyId, last4: r.old.last4, detail: `${r.id}: ${event}`.slice(0, 500) });
+        this.c.record(doc, {
+          action: 'rotation.step',
+          orgId: r.orgId,
+          environment: r.environment,
+          keyId: r.old.providerKeyId,
+          last4: r.old.last4,
+          detail: `${r.id}: ${event}`.slice(0, 500),
+        });
       }
       return structuredClone(r);
     });
@@ -93,12 +105,17 @@ export class RotationEngine {
   async act(id: string, action: RotationAction): Promise<Rotation> {
     // A pasted key is locked by its hash too, as for connect and adopt: one key never becomes two credentials.
     const extra = action.kind === 'pasteNew' ? [lock.key(action.key.trim())] : [];
-    return this.exclusive(id, ['rotation.act', id, action], async () => {
-      let r = this.get(id);
-      if (r.status === 'done' || r.status === 'cancelled') fail('CONFLICT', 'This rotation is already over.');
-      r = await this.apply(r, action);
-      return this.drive(r.id);
-    }, extra);
+    return this.exclusive(
+      id,
+      ['rotation.act', id, action],
+      async () => {
+        let r = this.get(id);
+        if (r.status === 'done' || r.status === 'cancelled') fail('CONFLICT', 'This rotation is already over.');
+        r = await this.apply(r, action);
+        return this.drive(r.id);
+      },
+      extra,
+    );
   }
 
   /** Resumes the automatic steps of an unfinished rotation. */
@@ -115,21 +132,31 @@ export class RotationEngine {
     const org = this.org(r);
     const info = this.c.adapter(org).info;
     const expect = (steps: Rotation['step'][], what: string) => {
-      if (!steps.includes(r.step)) fail('CONFLICT', `Not now: ${what} belongs to another step (this rotation is ${STEP_WORDS[r.step]}).`);
+      if (!steps.includes(r.step))
+        fail('CONFLICT', `Not now: ${what} belongs to another step (this rotation is ${STEP_WORDS[r.step]}).`);
     };
     switch (action.kind) {
       case 'resume':
-        return this.save(r.id, (x) => {
-          x.status = 'running';
-          delete x.error;
-        }, 'resumed');
+        return this.save(
+          r.id,
+          (x) => {
+            x.status = 'running';
+            delete x.error;
+          },
+          'resumed',
+        );
       case 'cancel':
-        if (POINT_OF_NO_RETURN.includes(r.step)) fail('CONFLICT', 'Too late to cancel: the old key is being revoked. Finish the rotation instead.');
-        return this.save(r.id, (x) => {
-          x.step = 'cancelling';
-          x.status = 'running';
-          delete x.error;
-        }, 'cancel requested');
+        if (POINT_OF_NO_RETURN.includes(r.step))
+          fail('CONFLICT', 'Too late to cancel: the old key is being revoked. Finish the rotation instead.');
+        return this.save(
+          r.id,
+          (x) => {
+            x.step = 'cancelling';
+            x.status = 'running';
+            delete x.error;
+          },
+          'cancel requested',
+        );
       case 'pasteNew': {
         expect(['create'], 'pasting the new key');
         const key = checkPasted(action.key, { provider: org.provider, environment: r.environment });
@@ -137,27 +164,35 @@ export class RotationEngine {
         if (earlier && earlier !== key.key) {
           // A paste that reached the keychain before Keydeck stopped: keep that one, never overwrite it.
           await this.adoptStoredNew(org, r);
-          fail('CONFLICT', `Keydeck already holds the new key you pasted before it stopped (…${earlier.slice(-4)}) and kept it. Revoke the key you just created (…${key.last4}) in the dashboard.`);
+          fail(
+            'CONFLICT',
+            `Keydeck already holds the new key you pasted before it stopped (…${earlier.slice(-4)}) and kept it. Revoke the key you just created (…${key.last4}) in the dashboard.`,
+          );
         }
         await refuseDuplicate(this.c, key);
         // Stored first, pending, before anything else is done with it.
         await this.c.deps.secrets.set(this.newAccount(org, r), key.key);
         await this.boundary('create:keychain');
-        const saved = await this.save(r.id, (x, doc) => {
-          x.newKey = { ...x.newKey, prefix: key.prefix, last4: key.last4, storedAt: this.c.now() };
-          x.step = 'verify';
-          x.status = 'running';
-          delete x.waitingFor;
-          delete x.error;
-          doc.credentials.push(this.pendingCredential(x));
-        }, `new key ${maskFromParts(key.prefix, key.last4)} pasted from the dashboard and stored in the keychain (pending)`);
+        const saved = await this.save(
+          r.id,
+          (x, doc) => {
+            x.newKey = { ...x.newKey, prefix: key.prefix, last4: key.last4, storedAt: this.c.now() };
+            x.step = 'verify';
+            x.status = 'running';
+            delete x.waitingFor;
+            delete x.error;
+            doc.credentials.push(this.pendingCredential(x));
+          },
+          `new key ${maskFromParts(key.prefix, key.last4)} pasted from the dashboard and stored in the keychain (pending)`,
+        );
         await this.boundary('store');
         return saved;
       }
       case 'deploy': {
         expect(['deploy'], 'deploying');
         const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
-        if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain; cancel this rotation and start again.');
+        if (!secret)
+          fail('SECRET_MISSING', 'The new key is missing from the keychain; cancel this rotation and start again.');
         const results: Awaited<ReturnType<typeof deployTo>>[] = [];
         for (const target of action.targets) {
           const at = this.c.now();
@@ -165,86 +200,144 @@ export class RotationEngine {
           let record = recordOf(r, target);
           if (!record && target.kind === 'envFile') {
             try {
-              record = await describeEnvTarget(target, r.id, { oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)), newSecret: secret }, at);
+              record = await describeEnvTarget(
+                target,
+                r.id,
+                { oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)), newSecret: secret },
+                at,
+              );
             } catch (error) {
-              results.push({ at, target: `${target.variable} in ${target.path}`, ok: false, message: error instanceof KeydeckFailure ? error.error.message : `Could not read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+              results.push({
+                at,
+                target: `${target.variable} in ${target.path}`,
+                ok: false,
+                message:
+                  error instanceof KeydeckFailure
+                    ? error.error.message
+                    : `Could not read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+              });
               continue;
             }
           }
           if (!record && target.kind === 'clipboard') record = { kind: 'clipboard', at };
           const first = Boolean(record && !recordOf(r, target));
           // Whether this rotation already made the backup at that path (another variable of the same file).
-          const backupMade = record?.kind === 'envFile' && r.deployRecords.some((d) => d.kind === 'envFile' && d.backup === record.backup && !(d.path === record.path && d.variable === record.variable));
+          const backupMade =
+            record?.kind === 'envFile' &&
+            r.deployRecords.some(
+              (d) =>
+                d.kind === 'envFile' &&
+                d.backup === record.backup &&
+                !(d.path === record.path && d.variable === record.variable),
+            );
           if (record && first) {
             const kept = record;
             r = await this.save(r.id, (x) => void x.deployRecords.push(kept));
           }
           // The backup is this rotation's only if this rotation made it: on the first write any file
           // already at its path is refused; later writes keep the one the first made.
-          const backup = record?.kind === 'envFile' ? { backupPath: record.backup, existingBackup: first && !backupMade ? ('refuse' as const) : ('keep' as const) } : {};
+          const backup =
+            record?.kind === 'envFile'
+              ? {
+                  backupPath: record.backup,
+                  existingBackup: first && !backupMade ? ('refuse' as const) : ('keep' as const),
+                }
+              : {};
           const result = await deployTo(target, secret, this.copySecret, at, backup);
           results.push(result);
           if (first && !result.ok && record?.kind === 'envFile') {
             // Nothing was written: the record (and a backup path that may hold someone else's file) goes.
             const { path, variable } = record;
             r = await this.save(r.id, (x) => {
-              x.deployRecords = x.deployRecords.filter((d) => !(d.kind === 'envFile' && d.path === path && d.variable === variable));
+              x.deployRecords = x.deployRecords.filter(
+                (d) => !(d.kind === 'envFile' && d.path === path && d.variable === variable),
+              );
             });
           }
         }
-        return this.save(r.id, (x, doc) => {
-          x.deployResults.push(...results);
-          x.deployTargets = action.targets;
-          doc.deployPrefs[x.old.credentialId] = action.targets;
-        }, results.map((d) => `${d.ok ? 'deployed to' : 'could not deploy to'} ${d.target}`).join('; '));
+        return this.save(
+          r.id,
+          (x, doc) => {
+            x.deployResults.push(...results);
+            x.deployTargets = action.targets;
+            doc.deployPrefs[x.old.credentialId] = action.targets;
+          },
+          results.map((d) => `${d.ok ? 'deployed to' : 'could not deploy to'} ${d.target}`).join('; '),
+        );
       }
       case 'deployed':
         expect(['deploy'], 'confirming the deployment');
         await this.boundary('deploy');
-        return this.save(r.id, (x) => {
-          x.deployedAt = this.c.now();
-          x.step = 'confirmUse';
-          x.status = 'needs-user';
-          x.waitingFor = info.reportsLastUsed
-            ? `Keydeck watches ${info.displayName}'s last-use dates. Revoke the old key once it has been quiet for ${x.quietWindowMinutes} min, or confirm now.`
-            : `Make sure everything now uses the new key, then confirm. ${info.displayName} does not report last use.`;
-        }, 'deployed (confirmed by the user)');
+        return this.save(
+          r.id,
+          (x) => {
+            x.deployedAt = this.c.now();
+            x.step = 'confirmUse';
+            x.status = 'needs-user';
+            x.waitingFor = info.reportsLastUsed
+              ? `Keydeck watches ${info.displayName}'s last-use dates. Revoke the old key once it has been quiet for ${x.quietWindowMinutes} min, or confirm now.`
+              : `Make sure everything now uses the new key, then confirm. ${info.displayName} does not report last use.`;
+          },
+          'deployed (confirmed by the user)',
+        );
       case 'refreshUsage':
         expect(['confirmUse'], 'watching last use');
         return observeUsage(this, this.c, org, r);
       case 'setQuietWindow':
-        return this.save(r.id, (x) => {
-          x.quietWindowMinutes = action.minutes;
-        }, `quiet window set to ${action.minutes} min`);
+        return this.save(
+          r.id,
+          (x) => {
+            x.quietWindowMinutes = action.minutes;
+          },
+          `quiet window set to ${action.minutes} min`,
+        );
       case 'confirmUse': {
         expect(['confirmUse'], 'confirming use');
         const rec = recommendation(r, info, this.c.deps.clock());
-        if (rec && !rec.ready && !action.override) fail('VALIDATION_FAILED', `Keydeck recommends waiting: ${rec.reason} Confirm explicitly to revoke the old key anyway.`);
-        const saved = await this.save(r.id, (x) => {
-          x.useConfirmedAt = this.c.now();
-          x.useOverride = Boolean(rec && !rec.ready);
-          x.step = 'revoke';
-          x.status = 'running';
-          delete x.waitingFor;
-        }, rec && !rec.ready ? 'use confirmed by the user, overriding the recommendation to wait' : 'new key confirmed in use');
+        if (rec && !rec.ready && !action.override)
+          fail(
+            'VALIDATION_FAILED',
+            `Keydeck recommends waiting: ${rec.reason} Confirm explicitly to revoke the old key anyway.`,
+          );
+        const saved = await this.save(
+          r.id,
+          (x) => {
+            x.useConfirmedAt = this.c.now();
+            x.useOverride = Boolean(rec && !rec.ready);
+            x.step = 'revoke';
+            x.status = 'running';
+            delete x.waitingFor;
+          },
+          rec && !rec.ready
+            ? 'use confirmed by the user, overriding the recommendation to wait'
+            : 'new key confirmed in use',
+        );
         await this.boundary('confirmUse');
         return saved;
       }
       case 'revokedInDashboard':
         if (r.step === 'cancelling') {
-          return this.save(r.id, (x) => {
-            x.cancelRevokeClaimedAt = this.c.now();
-            x.status = 'running';
-          }, 'the user says the new key was revoked in the dashboard');
+          return this.save(
+            r.id,
+            (x) => {
+              x.cancelRevokeClaimedAt = this.c.now();
+              x.status = 'running';
+            },
+            'the user says the new key was revoked in the dashboard',
+          );
         }
         expect(['revoke', 'confirmRevoked'], 'confirming a dashboard revocation');
-        return this.save(r.id, (x) => {
-          x.oldRevokedAt ??= this.c.now();
-          x.step = 'confirmRevoked';
-          x.status = 'running';
-          delete x.waitingFor;
-          delete x.error;
-        }, 'the user says the old key was revoked in the dashboard');
+        return this.save(
+          r.id,
+          (x) => {
+            x.oldRevokedAt ??= this.c.now();
+            x.step = 'confirmRevoked';
+            x.status = 'running';
+            delete x.waitingFor;
+            delete x.error;
+          },
+          'the user says the old key was revoked in the dashboard',
+        );
     }
   }
 
@@ -256,12 +349,20 @@ export class RotationEngine {
       try {
         await this.step(r);
       } catch (error) {
-        const e = error instanceof KeydeckFailure ? error.error : { code: 'INTERNAL' as const, message: 'Keydeck hit an unexpected problem in this step.' };
-        if (!(error instanceof KeydeckFailure)) this.c.deps.logger.log('error', 'rotation.crashed', { rotation: id, step: r.step, error });
-        return this.save(id, (x) => {
-          x.status = 'failed';
-          x.error = e;
-        }, `stopped while ${STEP_WORDS[r.step]}, after an error`);
+        const e =
+          error instanceof KeydeckFailure
+            ? error.error
+            : { code: 'INTERNAL' as const, message: 'Keydeck hit an unexpected problem in this step.' };
+        if (!(error instanceof KeydeckFailure))
+          this.c.deps.logger.log('error', 'rotation.crashed', { rotation: id, step: r.step, error });
+        return this.save(
+          id,
+          (x) => {
+            x.status = 'failed';
+            x.error = e;
+          },
+          `stopped while ${STEP_WORDS[r.step]}, after an error`,
+        );
       }
     }
     return this.get(id);
@@ -325,9 +426,13 @@ export class RotationEngine {
       });
       return;
     }
-    await this.save(r.id, (x) => {
-      x.intent = { action: 'create', at: this.c.now() };
-    }, `creating “${r.newKey.name}” at ${adapter.info.displayName}`);
+    await this.save(
+      r.id,
+      (x) => {
+        x.intent = { action: 'create', at: this.c.now() };
+      },
+      `creating “${r.newKey.name}” at ${adapter.info.displayName}`,
+    );
     await this.boundary('create:intent');
     // Never retried blindly: if the answer is lost, resume lists the provider's keys by this name.
     const created = await adapter.create(await this.adminCtx(org, r), { name: r.newKey.name, scope: r.newKey.scope });
@@ -337,21 +442,35 @@ export class RotationEngine {
     } catch (refused) {
       if (!(refused instanceof KeydeckFailure && refused.error.code === 'PROVIDER_BAD_RESPONSE')) throw refused;
       // Never stored, verified or deployed: the key the provider made is revoked as an orphan.
-      await this.save(r.id, (x) => {
-        x.orphans.push({ providerKeyId: created.key.id, foundAt: this.c.now() });
-      }, `the provider answered the create with a key Keydeck refuses (id ${created.key.id}); revoking it`);
+      await this.save(
+        r.id,
+        (x) => {
+          x.orphans.push({ providerKeyId: created.key.id, foundAt: this.c.now() });
+        },
+        `the provider answered the create with a key Keydeck refuses (id ${created.key.id}); revoking it`,
+      );
       await this.revokeLostCreates(org, this.get(r.id));
       throw refused;
     }
     await this.c.deps.secrets.set(this.newAccount(org, r), created.secret);
     await this.boundary('create:keychain');
-    await this.save(r.id, (x, doc) => {
-      x.newKey = { ...x.newKey, providerKeyId: created.key.id, prefix: created.key.prefix ?? x.old.prefix, last4: created.secret.slice(-4), storedAt: this.c.now() };
-      if (x.old.role === 'admin') x.usage.keydeckCalls.old = this.c.now();
-      delete x.intent;
-      x.step = 'verify';
-      doc.credentials.push(this.pendingCredential(x));
-    }, `created ${maskFromParts(created.key.prefix ?? r.old.prefix, created.secret.slice(-4))} (id ${created.key.id}) and stored it in the keychain (pending)`);
+    await this.save(
+      r.id,
+      (x, doc) => {
+        x.newKey = {
+          ...x.newKey,
+          providerKeyId: created.key.id,
+          prefix: created.key.prefix ?? x.old.prefix,
+          last4: created.secret.slice(-4),
+          storedAt: this.c.now(),
+        };
+        if (x.old.role === 'admin') x.usage.keydeckCalls.old = this.c.now();
+        delete x.intent;
+        x.step = 'verify';
+        doc.credentials.push(this.pendingCredential(x));
+      },
+      `created ${maskFromParts(created.key.prefix ?? r.old.prefix, created.secret.slice(-4))} (id ${created.key.id}) and stored it in the keychain (pending)`,
+    );
     await this.boundary('store');
   }
 
@@ -367,11 +486,16 @@ export class RotationEngine {
       // and revoke the key behind it as an orphan when its id is known.
       await this.c.deps.secrets.delete(this.newAccount(org, r));
       const id = r.newKey.providerKeyId;
-      await this.save(r.id, (x, doc) => {
-        if (id && !x.orphans.some((o) => o.providerKeyId === id)) x.orphans.push({ providerKeyId: id, foundAt: this.c.now() });
-        doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
-        x.newKey = { credentialId: x.newKey.credentialId, name: x.newKey.name, scope: x.newKey.scope };
-      }, 'the stored new key is not a valid key; Keydeck forgot it');
+      await this.save(
+        r.id,
+        (x, doc) => {
+          if (id && !x.orphans.some((o) => o.providerKeyId === id))
+            x.orphans.push({ providerKeyId: id, foundAt: this.c.now() });
+          doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
+          x.newKey = { credentialId: x.newKey.credentialId, name: x.newKey.name, scope: x.newKey.scope };
+        },
+        'the stored new key is not a valid key; Keydeck forgot it',
+      );
       return false;
     }
     if (secret) {
@@ -379,14 +503,27 @@ export class RotationEngine {
       let providerKeyId = r.newKey.providerKeyId;
       if (!providerKeyId && adapter.list && adapter.info.capabilities.list === 'api') {
         const keys = await adapter.list(await this.adminCtx(org, r));
-        providerKeyId = keys.find((k) => k.status === 'active' && k.name === r.newKey.name && k.last4 === key.last4)?.id;
+        providerKeyId = keys.find(
+          (k) => k.status === 'active' && k.name === r.newKey.name && k.last4 === key.last4,
+        )?.id;
       }
-      await this.save(r.id, (x, doc) => {
-        x.newKey = { ...x.newKey, providerKeyId, prefix: key.prefix, last4: key.last4, storedAt: x.newKey.storedAt ?? this.c.now() };
-        delete x.intent;
-        x.step = 'verify';
-        if (!doc.credentials.some((c) => c.id === x.newKey.credentialId)) doc.credentials.push(this.pendingCredential(x));
-      }, `resumed: found the new key ${maskFromParts(key.prefix, key.last4)} in the keychain`);
+      await this.save(
+        r.id,
+        (x, doc) => {
+          x.newKey = {
+            ...x.newKey,
+            providerKeyId,
+            prefix: key.prefix,
+            last4: key.last4,
+            storedAt: x.newKey.storedAt ?? this.c.now(),
+          };
+          delete x.intent;
+          x.step = 'verify';
+          if (!doc.credentials.some((c) => c.id === x.newKey.credentialId))
+            doc.credentials.push(this.pendingCredential(x));
+        },
+        `resumed: found the new key ${maskFromParts(key.prefix, key.last4)} in the keychain`,
+      );
       return true;
     }
     return false;
@@ -401,12 +538,21 @@ export class RotationEngine {
     const adapter = this.c.adapter(org);
     if (adapter.list && adapter.info.capabilities.list === 'api') {
       const ctx = await this.adminCtx(org, r);
-      const known = new Set([...this.c.deps.meta.read().credentials.map((c) => c.providerKeyId), ...r.orphans.map((o) => o.providerKeyId)]);
-      const lost = (await adapter.list(ctx)).filter((k) => k.status === 'active' && k.name === r.newKey.name && !known.has(k.id));
+      const known = new Set([
+        ...this.c.deps.meta.read().credentials.map((c) => c.providerKeyId),
+        ...r.orphans.map((o) => o.providerKeyId),
+      ]);
+      const lost = (await adapter.list(ctx)).filter(
+        (k) => k.status === 'active' && k.name === r.newKey.name && !known.has(k.id),
+      );
       for (const orphan of lost) {
-        await this.save(r.id, (x) => {
-          x.orphans.push({ providerKeyId: orphan.id, foundAt: this.c.now() });
-        }, `resumed: found ${orphan.id} (“${orphan.name}”), created but its answer was lost`);
+        await this.save(
+          r.id,
+          (x) => {
+            x.orphans.push({ providerKeyId: orphan.id, foundAt: this.c.now() });
+          },
+          `resumed: found ${orphan.id} (“${orphan.name}”), created but its answer was lost`,
+        );
       }
       await this.revokePendingOrphans(org, this.get(r.id));
     }
@@ -428,41 +574,61 @@ export class RotationEngine {
       await adapter.revoke(ctx, orphan.providerKeyId).catch((e: unknown) => {
         if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
       });
-      await this.save(r.id, (x) => {
-        const o = x.orphans.find((y) => y.providerKeyId === orphan.providerKeyId);
-        if (o) o.revokedAt = this.c.now();
-        delete x.intent;
-      }, `revoked ${orphan.providerKeyId}: nobody holds its secret`);
+      await this.save(
+        r.id,
+        (x) => {
+          const o = x.orphans.find((y) => y.providerKeyId === orphan.providerKeyId);
+          if (o) o.revokedAt = this.c.now();
+          delete x.intent;
+        },
+        `revoked ${orphan.providerKeyId}: nobody holds its secret`,
+      );
     }
   }
 
   private async verifyNew(org: StoredOrganization, r: Rotation): Promise<void> {
     const secret = await this.c.deps.secrets.get(this.newAccount(org, r));
-    if (!secret) fail('SECRET_MISSING', 'The new key is missing from the keychain. Cancel this rotation and start again.');
+    if (!secret)
+      fail('SECRET_MISSING', 'The new key is missing from the keychain. Cancel this rotation and start again.');
     // Only a 2xx with the provider's documented shape counts (the adapter's verify is strict).
     const key = { key: secret, prefix: r.newKey.prefix ?? '', last4: r.newKey.last4 ?? '', environment: r.environment };
-    const { providerKeyId } = await verifyAndIdentify(this.c, org, key, undefined, await observerFor(this.c, org, r.environment, secret));
+    const { providerKeyId } = await verifyAndIdentify(
+      this.c,
+      org,
+      key,
+      undefined,
+      await observerFor(this.c, org, r.environment, secret),
+    );
     const info = this.c.adapter(org).info;
-    await this.save(r.id, (x, doc) => {
-      const now = this.c.now();
-      x.newKey.verifiedAt = now;
-      x.newKey.providerKeyId ??= providerKeyId;
-      x.usage.keydeckCalls.new = now;
-      const cred = doc.credentials.find((c) => c.id === x.newKey.credentialId);
-      if (cred) {
-        cred.verifiedAt = now;
-        cred.providerKeyId ??= x.newKey.providerKeyId;
-      }
-      x.step = 'deploy';
-      x.status = 'needs-user';
-      x.waitingFor = `Deploy the new key where the old one is used (a .env file such as ${info.envVar}, or by hand), then confirm.`;
-    }, `${info.displayName} accepted the new key`);
+    await this.save(
+      r.id,
+      (x, doc) => {
+        const now = this.c.now();
+        x.newKey.verifiedAt = now;
+        x.newKey.providerKeyId ??= providerKeyId;
+        x.usage.keydeckCalls.new = now;
+        const cred = doc.credentials.find((c) => c.id === x.newKey.credentialId);
+        if (cred) {
+          cred.verifiedAt = now;
+          cred.providerKeyId ??= x.newKey.providerKeyId;
+        }
+        x.step = 'deploy';
+        x.status = 'needs-user';
+        x.waitingFor = `Deploy the new key where the old one is used (a .env file such as ${info.envVar}, or by hand), then confirm.`;
+      },
+      `${info.displayName} accepted the new key`,
+    );
     // The new key can watch the old one: learn the old key's id if it was never proven (sk-style),
     // so it can be revoked through the API rather than in the dashboard.
     if (providerKeyId && !r.old.providerKeyId) {
       await learnId(this.c, org, r.old.credentialId, secret);
       const learnt = this.c.deps.meta.read().credentials.find((x) => x.id === r.old.credentialId)?.providerKeyId;
-      if (learnt) await this.save(r.id, (x) => void (x.old.providerKeyId ??= learnt), `learnt ${info.displayName}'s id for the old key (${learnt})`);
+      if (learnt)
+        await this.save(
+          r.id,
+          (x) => void (x.old.providerKeyId ??= learnt),
+          `learnt ${info.displayName}'s id for the old key (${learnt})`,
+        );
     }
     await this.boundary('verify');
   }
@@ -474,13 +640,17 @@ export class RotationEngine {
     const adapter = this.c.adapter(org);
     if (r.old.role === 'admin' && !r.adminSwitchedAt) {
       // Keydeck moves to the new key before the old one goes, so it never locks itself out.
-      await this.save(r.id, (x, doc) => {
-        for (const c of doc.credentials) {
-          if (c.id === x.old.credentialId) c.role = 'retiring';
-          if (c.id === x.newKey.credentialId) c.role = 'admin';
-        }
-        x.adminSwitchedAt = this.c.now();
-      }, 'Keydeck now calls the provider with the new key');
+      await this.save(
+        r.id,
+        (x, doc) => {
+          for (const c of doc.credentials) {
+            if (c.id === x.old.credentialId) c.role = 'retiring';
+            if (c.id === x.newKey.credentialId) c.role = 'admin';
+          }
+          x.adminSwitchedAt = this.c.now();
+        },
+        'Keydeck now calls the provider with the new key',
+      );
       await this.boundary('admin-switch');
       r = this.get(r.id);
     }
@@ -493,50 +663,70 @@ export class RotationEngine {
       return;
     }
     const oldId = r.old.providerKeyId;
-    await this.save(r.id, (x) => {
-      x.intent = { action: 'revoke-old', at: this.c.now() };
-    }, `revoking the old key ${maskFromParts(r.old.prefix, r.old.last4)}`);
+    await this.save(
+      r.id,
+      (x) => {
+        x.intent = { action: 'revoke-old', at: this.c.now() };
+      },
+      `revoking the old key ${maskFromParts(r.old.prefix, r.old.last4)}`,
+    );
     await this.boundary('revoke:intent');
     await adapter.revoke(await this.adminCtx(org, r), oldId).catch((e: unknown) => {
       // Already gone (a resumed revoke that had succeeded): the next step proves it either way.
       if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
     });
-    await this.save(r.id, (x) => {
-      x.oldRevokedAt = this.c.now();
-      delete x.intent;
-      x.step = 'confirmRevoked';
-    }, 'old key revoked');
+    await this.save(
+      r.id,
+      (x) => {
+        x.oldRevokedAt = this.c.now();
+        delete x.intent;
+        x.step = 'confirmRevoked';
+      },
+      'old key revoked',
+    );
     await this.boundary('revoke');
   }
 
   private async confirmOldRejected(org: StoredOrganization, r: Rotation): Promise<void> {
     const adapter = this.c.adapter(org);
     const secret = await this.c.deps.secrets.get(this.oldAccount(org, r));
-    if (!secret) fail('SECRET_MISSING', 'The old key is no longer in the keychain, so Keydeck cannot prove it is dead.');
+    if (!secret)
+      fail('SECRET_MISSING', 'The old key is no longer in the keychain, so Keydeck cannot prove it is dead.');
     try {
       await adapter.verify(this.c.callContext(org, secret, r.environment));
     } catch (error) {
       // Only the provider refusing the key (401) proves it dead; a timeout, 5xx or 429 is "unknown, retry".
       if (!isRejection(error)) throw error;
-      await this.save(r.id, (x) => {
-        x.oldRejectedAt = this.c.now();
-        x.oldRejectedCode = error.error.code;
-        x.step = 'finish';
-      }, `the provider refuses the old key (${error.error.provider?.code ?? error.error.code}): it is dead`);
+      await this.save(
+        r.id,
+        (x) => {
+          x.oldRejectedAt = this.c.now();
+          x.oldRejectedCode = error.error.code;
+          x.step = 'finish';
+        },
+        `the provider refuses the old key (${error.error.provider?.code ?? error.error.code}): it is dead`,
+      );
       await this.boundary('confirmRevoked');
       return;
     }
     const dashboard = !adapter.revoke || adapter.info.capabilities.revoke !== 'api';
-    await this.save(r.id, (x) => {
-      if (dashboard) {
-        x.status = 'needs-user';
-        x.step = 'revoke';
-        x.waitingFor = `${adapter.info.displayName} still accepts the old key ${maskFromParts(x.old.prefix, x.old.last4)}: revoke it in the dashboard, then check again.`;
-      } else {
-        x.status = 'failed';
-        x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the old key after revoking it. Retry in a moment.` };
-      }
-    }, 'the old key still works');
+    await this.save(
+      r.id,
+      (x) => {
+        if (dashboard) {
+          x.status = 'needs-user';
+          x.step = 'revoke';
+          x.waitingFor = `${adapter.info.displayName} still accepts the old key ${maskFromParts(x.old.prefix, x.old.last4)}: revoke it in the dashboard, then check again.`;
+        } else {
+          x.status = 'failed';
+          x.error = {
+            code: 'PROVIDER_ERROR',
+            message: `${adapter.info.displayName} still accepts the old key after revoking it. Retry in a moment.`,
+          };
+        }
+      },
+      'the old key still works',
+    );
   }
 
   private async finish(org: StoredOrganization, r: Rotation): Promise<void> {
@@ -547,22 +737,33 @@ export class RotationEngine {
     await removeBackups(r);
     // Backups named the old way (`<file>.keydeck.bak`, before per-rotation backups) go too.
     for (const t of r.deployTargets) if (t.kind === 'envFile') await removeEnvBackup(t.path);
-    await this.save(r.id, (x, doc) => {
-      doc.credentials = doc.credentials.filter((c) => c.id !== x.old.credentialId);
-      const fresh = doc.credentials.find((c) => c.id === x.newKey.credentialId);
-      if (fresh) {
-        fresh.role = x.old.role;
-        fresh.label = x.old.label;
-      }
-      const prefs = doc.deployPrefs[x.old.credentialId];
-      if (prefs) doc.deployPrefs[x.newKey.credentialId] = prefs;
-      delete doc.deployPrefs[x.old.credentialId];
-      x.step = 'done';
-      x.status = 'done';
-      x.finishedAt = this.c.now();
-      delete x.waitingFor;
-      this.c.record(doc, { action: 'rotation.done', orgId: x.orgId, environment: x.environment, keyId: x.newKey.providerKeyId, last4: x.newKey.last4, detail: `${x.id}: replaced …${x.old.last4}` });
-    }, 'done: the new key is current and the old one is gone');
+    await this.save(
+      r.id,
+      (x, doc) => {
+        doc.credentials = doc.credentials.filter((c) => c.id !== x.old.credentialId);
+        const fresh = doc.credentials.find((c) => c.id === x.newKey.credentialId);
+        if (fresh) {
+          fresh.role = x.old.role;
+          fresh.label = x.old.label;
+        }
+        const prefs = doc.deployPrefs[x.old.credentialId];
+        if (prefs) doc.deployPrefs[x.newKey.credentialId] = prefs;
+        delete doc.deployPrefs[x.old.credentialId];
+        x.step = 'done';
+        x.status = 'done';
+        x.finishedAt = this.c.now();
+        delete x.waitingFor;
+        this.c.record(doc, {
+          action: 'rotation.done',
+          orgId: x.orgId,
+          environment: x.environment,
+          keyId: x.newKey.providerKeyId,
+          last4: x.newKey.last4,
+          detail: `${x.id}: replaced …${x.old.last4}`,
+        });
+      },
+      'done: the new key is current and the old one is gone',
+    );
     await this.boundary('done');
   }
 
@@ -578,26 +779,45 @@ export class RotationEngine {
       r = this.get(r.id);
     }
     if (r.deployRecords.length > 0 && !(r.restoreResults && allRestored(r.restoreResults))) {
-      await this.save(r.id, (x) => {
-        x.intent = { action: 'restore', at: this.c.now() };
-      }, 'putting back what the deploy replaced');
+      await this.save(
+        r.id,
+        (x) => {
+          x.intent = { action: 'restore', at: this.c.now() };
+        },
+        'putting back what the deploy replaced',
+      );
       await this.boundary('cancel:restore');
-      const keys = { newSecret: await this.c.deps.secrets.get(this.newAccount(org, r)), oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)) };
+      const keys = {
+        newSecret: await this.c.deps.secrets.get(this.newAccount(org, r)),
+        oldSecret: await this.c.deps.secrets.get(this.oldAccount(org, r)),
+      };
       const results = await restoreTargets(r, keys, this.c.deps.clipboard);
-      r = await this.save(r.id, (x) => {
-        x.restoreResults = results;
-        delete x.intent;
-      }, results.map((x) => x.message).join(' ').slice(0, 480));
+      r = await this.save(
+        r.id,
+        (x) => {
+          x.restoreResults = results;
+          delete x.intent;
+        },
+        results
+          .map((x) => x.message)
+          .join(' ')
+          .slice(0, 480),
+      );
       if (!allRestored(results)) {
         // Revoking the new key now would leave the person's app with a dead key: stop here, say
         // what is left to fix, and let Retry try again.
-        await this.save(r.id, (x) => {
-          x.status = 'failed';
-          x.error = {
-            code: 'CONFLICT',
-            message: 'Keydeck could not put everything back (see below), so it has not revoked the new key: your app keeps a working key. Fix the file as described, then Retry to finish cancelling.',
-          };
-        }, 'cancelling paused: a target could not be put back');
+        await this.save(
+          r.id,
+          (x) => {
+            x.status = 'failed';
+            x.error = {
+              code: 'CONFLICT',
+              message:
+                'Keydeck could not put everything back (see below), so it has not revoked the new key: your app keeps a working key. Fix the file as described, then Retry to finish cancelling.',
+            };
+          },
+          'cancelling paused: a target could not be put back',
+        );
         return;
       }
     }
@@ -615,7 +835,13 @@ export class RotationEngine {
     if (exists && secret) {
       const apiRevoke = adapter.revoke && adapter.info.capabilities.revoke === 'api' && r.newKey.providerKeyId;
       // A new key the provider already refuses needs no revoking: check before asking the person.
-      const alreadyDead = !apiRevoke && !r.cancelRevokeClaimedAt && (await adapter.verify(this.c.callContext(org, secret, r.environment)).then(() => false, (e: unknown) => isRejection(e)));
+      const alreadyDead =
+        !apiRevoke &&
+        !r.cancelRevokeClaimedAt &&
+        (await adapter.verify(this.c.callContext(org, secret, r.environment)).then(
+          () => false,
+          (e: unknown) => isRejection(e),
+        ));
       if (!apiRevoke && !r.cancelRevokeClaimedAt && !alreadyDead) {
         await this.save(r.id, (x) => {
           x.status = 'needs-user';
@@ -624,9 +850,13 @@ export class RotationEngine {
         return;
       }
       if (apiRevoke && adapter.revoke && r.newKey.providerKeyId) {
-        await this.save(r.id, (x) => {
-          x.intent = { action: 'revoke-new', at: this.c.now() };
-        }, 'revoking the new key to cancel');
+        await this.save(
+          r.id,
+          (x) => {
+            x.intent = { action: 'revoke-new', at: this.c.now() };
+          },
+          'revoking the new key to cancel',
+        );
         await this.boundary('cancel:intent');
         await adapter.revoke(await this.adminCtx(org, r), r.newKey.providerKeyId).catch((e: unknown) => {
           if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
@@ -635,12 +865,21 @@ export class RotationEngine {
       if (!alreadyDead) {
         try {
           await adapter.verify(this.c.callContext(org, secret, r.environment));
-          await this.save(r.id, (x) => {
-            x.status = apiRevoke ? 'failed' : 'needs-user';
-          delete x.cancelRevokeClaimedAt;
-          if (apiRevoke) x.error = { code: 'PROVIDER_ERROR', message: `${adapter.info.displayName} still accepts the new key. Retry cancelling in a moment.` };
-          else x.waitingFor = `${adapter.info.displayName} still accepts the new key ${maskKey(secret)}: revoke it in the dashboard, then check again.`;
-          }, 'the new key still works');
+          await this.save(
+            r.id,
+            (x) => {
+              x.status = apiRevoke ? 'failed' : 'needs-user';
+              delete x.cancelRevokeClaimedAt;
+              if (apiRevoke)
+                x.error = {
+                  code: 'PROVIDER_ERROR',
+                  message: `${adapter.info.displayName} still accepts the new key. Retry cancelling in a moment.`,
+                };
+              else
+                x.waitingFor = `${adapter.info.displayName} still accepts the new key ${maskKey(secret)}: revoke it in the dashboard, then check again.`;
+            },
+            'the new key still works',
+          );
           return;
         } catch (error) {
           if (!isRejection(error)) throw error;
@@ -652,9 +891,13 @@ export class RotationEngine {
       // checked, but it must still be revoked, by its id, or by the person in the dashboard.
       const id = r.newKey.providerKeyId;
       if (adapter.revoke && adapter.info.capabilities.revoke === 'api') {
-        await this.save(r.id, (x) => {
-          x.intent = { action: 'revoke-new', at: this.c.now() };
-        }, `revoking the new key (${id}) to cancel; its secret is no longer in the keychain`);
+        await this.save(
+          r.id,
+          (x) => {
+            x.intent = { action: 'revoke-new', at: this.c.now() };
+          },
+          `revoking the new key (${id}) to cancel; its secret is no longer in the keychain`,
+        );
         await adapter.revoke(await this.adminCtx(org, r), id).catch((e: unknown) => {
           if (!(e instanceof KeydeckFailure && e.error.code === 'NOT_FOUND')) throw e;
         });
@@ -667,15 +910,28 @@ export class RotationEngine {
       }
     }
     await this.c.deps.secrets.delete(this.newAccount(org, r));
-    await this.save(r.id, (x, doc) => {
-      doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
-      delete x.intent;
-      x.step = 'cancelled';
-      x.status = 'cancelled';
-      x.finishedAt = this.c.now();
-      delete x.waitingFor;
-      this.c.record(doc, { action: 'rotation.cancel', orgId: x.orgId, environment: x.environment, keyId: x.old.providerKeyId, last4: x.old.last4, detail: `${x.id}: cancelled; the old key stays current` });
-    }, exists ? 'cancelled: the new key is revoked and forgotten; the old key stays current' : 'cancelled before a new key existed');
+    await this.save(
+      r.id,
+      (x, doc) => {
+        doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
+        delete x.intent;
+        x.step = 'cancelled';
+        x.status = 'cancelled';
+        x.finishedAt = this.c.now();
+        delete x.waitingFor;
+        this.c.record(doc, {
+          action: 'rotation.cancel',
+          orgId: x.orgId,
+          environment: x.environment,
+          keyId: x.old.providerKeyId,
+          last4: x.old.last4,
+          detail: `${x.id}: cancelled; the old key stays current`,
+        });
+      },
+      exists
+        ? 'cancelled: the new key is revoked and forgotten; the old key stays current'
+        : 'cancelled before a new key existed',
+    );
     await this.boundary('cancelled');
   }
 }

@@ -70,7 +70,7 @@ const ASSIGN = /^([ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*)(.*)$/;
 function split(text: string): { bom: string; lines: Line[] } {
   const bom = text.startsWith(BOM) ? BOM : '';
   const lines: Line[] = [];
-  for (let at = bom.length; at < text.length; ) {
+  for (let at = bom.length; at < text.length;) {
     const nl = text.indexOf('\n', at);
     const end = nl === -1 ? text.length : nl + 1;
     const raw = text.slice(at, end);
@@ -117,7 +117,15 @@ function assignments(lines: Line[]): Assignment[] {
     }
     // A bare value (or an unclosed quote, which dotenv also reads as a bare value): a comment needs a blank before `#`.
     const comment = /[ \t]+#.*$/.exec(rest);
-    found.push({ name, first: i, last: i, head, quote: '', raw: comment ? rest.slice(0, comment.index) : rest, comment: comment?.[0] ?? '' });
+    found.push({
+      name,
+      first: i,
+      last: i,
+      head,
+      quote: '',
+      raw: comment ? rest.slice(0, comment.index) : rest,
+      comment: comment?.[0] ?? '',
+    });
   }
   return found;
 }
@@ -132,12 +140,18 @@ function valueOf(a: Assignment): string {
 
 /** The current value of `variable` in the text: the last assignment wins, as in dotenv. */
 function readValue(text: string, variable: string): EnvValue {
-  const last = assignments(split(text).lines).filter((a) => a.name === variable).pop();
+  const last = assignments(split(text).lines)
+    .filter((a) => a.name === variable)
+    .pop();
   return last ? { kind: 'value', value: valueOf(last) } : { kind: 'absent' };
 }
 
 function checkVariable(variable: string): void {
-  if (!VARIABLE.test(variable)) fail('VALIDATION_FAILED', 'The variable name must be letters, digits and _ (not starting with a digit), at most 128 characters.');
+  if (!VARIABLE.test(variable))
+    fail(
+      'VALIDATION_FAILED',
+      'The variable name must be letters, digits and _ (not starting with a digit), at most 128 characters.',
+    );
 }
 
 /**
@@ -149,14 +163,23 @@ function checkVariable(variable: string): void {
 function render(value: string, quoted: Assignment['quote']): string {
   // Backquotes are command substitution for bash: never kept.
   const existing = quoted === '`' ? '' : quoted;
-  if (!/^[\x21-\x7e]*$/.test(value)) fail('VALIDATION_FAILED', 'The value has blanks, line breaks, control or non-ASCII characters; Keydeck does not write it into a .env file.');
-  if (value.includes("'") && value.includes('"')) fail('VALIDATION_FAILED', 'The value has both kinds of quotes; Keydeck cannot write it safely into a .env file.');
+  if (!/^[\x21-\x7e]*$/.test(value))
+    fail(
+      'VALIDATION_FAILED',
+      'The value has blanks, line breaks, control or non-ASCII characters; Keydeck does not write it into a .env file.',
+    );
+  if (value.includes("'") && value.includes('"'))
+    fail('VALIDATION_FAILED', 'The value has both kinds of quotes; Keydeck cannot write it safely into a .env file.');
   // Double quotes are kept only when nothing inside is special to bash (`$`, backquote, `\`) or ends them.
   if (existing === '"' && !/[$`"\\]/.test(value)) return `"${value}"`;
   if (existing === "'" && !value.includes("'")) return `'${value}'`;
   // BARE has no `~`, which bash would expand right after `=`.
   if (existing === '' && BARE.test(value)) return value;
-  if (value.includes("'")) fail('VALIDATION_FAILED', 'The value has a single quote and needs quoting; Keydeck cannot write it safely into a .env file.');
+  if (value.includes("'"))
+    fail(
+      'VALIDATION_FAILED',
+      'The value has a single quote and needs quoting; Keydeck cannot write it safely into a .env file.',
+    );
   return `'${value}'`;
 }
 
@@ -164,7 +187,11 @@ function render(value: string, quoted: Assignment['quote']): string {
  * Rebuilds the text with each assignment of `variable` given by `change`: a new line (without its
  * ending), null to drop its lines, undefined to keep it. Every other byte is kept.
  */
-function rewrite(text: string, variable: string, change: (a: Assignment) => string | null | undefined): { text: string; changed: number; lines: Line[] } {
+function rewrite(
+  text: string,
+  variable: string,
+  change: (a: Assignment) => string | null | undefined,
+): { text: string; changed: number; lines: Line[] } {
   const { bom, lines } = split(text);
   const out = [bom];
   let at = 0;
@@ -188,7 +215,12 @@ function spans(text: string, variable: string): string[] {
   const { lines } = split(text);
   return assignments(lines)
     .filter((a) => a.name === variable)
-    .map((a) => lines.slice(a.first, a.last + 1).map((l, i, all) => l.body + (i < all.length - 1 ? l.eol : '')).join(''));
+    .map((a) =>
+      lines
+        .slice(a.first, a.last + 1)
+        .map((l, i, all) => l.body + (i < all.length - 1 ? l.eol : ''))
+        .join(''),
+    );
 }
 
 /**
@@ -237,7 +269,8 @@ function what(st: Stats): string {
 
 function checkPath(path: string): string {
   if (!isAbsolute(path) || path.includes('\0')) fail('VALIDATION_FAILED', 'Choose the .env file by its full path.');
-  if (!isEnvFileName(path)) fail('VALIDATION_FAILED', `Keydeck writes keys only into .env files; ${basename(path)} is not one.`);
+  if (!isEnvFileName(path))
+    fail('VALIDATION_FAILED', `Keydeck writes keys only into .env files; ${basename(path)} is not one.`);
   return basename(path);
 }
 
@@ -257,28 +290,44 @@ async function load(path: string): Promise<EnvFile> {
   if (link.isSymbolicLink()) {
     const target = await realpath(path).catch((e: unknown) => {
       if (code(e) === 'ENOENT') return undefined;
-      if (code(e) === 'ELOOP') fail('VALIDATION_FAILED', `${name} is a symbolic link that loops; Keydeck does not write through it.`);
+      if (code(e) === 'ELOOP')
+        fail('VALIDATION_FAILED', `${name} is a symbolic link that loops; Keydeck does not write through it.`);
       throw e;
     });
     if (target === undefined) return { name, real: path, bytes: Buffer.alloc(0), dangling: true };
-    if (!isEnvFileName(target)) fail('VALIDATION_FAILED', `${name} is a link to ${basename(target)}, which is not a .env file; Keydeck does not write through it.`);
+    if (!isEnvFileName(target))
+      fail(
+        'VALIDATION_FAILED',
+        `${name} is a link to ${basename(target)}, which is not a .env file; Keydeck does not write through it.`,
+      );
     real = target;
   }
   const before = link.isSymbolicLink() ? await lstat(real) : link;
-  if (!before.isFile()) fail('VALIDATION_FAILED', `${name} is ${what(before)}, not a regular file; Keydeck writes keys only into regular files.`);
-  if (before.size > MAX_BYTES) fail('VALIDATION_FAILED', `${name} is larger than 1 MiB; Keydeck does not edit a .env file that big.`);
+  if (!before.isFile())
+    fail(
+      'VALIDATION_FAILED',
+      `${name} is ${what(before)}, not a regular file; Keydeck writes keys only into regular files.`,
+    );
+  if (before.size > MAX_BYTES)
+    fail('VALIDATION_FAILED', `${name} is larger than 1 MiB; Keydeck does not edit a .env file that big.`);
   const handle = await open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK).catch((e: unknown) => {
     if (code(e) === 'ELOOP') fail('VALIDATION_FAILED', `${name} changed while Keydeck was reading it; try again.`);
     throw e;
   });
   try {
     const st = await handle.stat();
-    if (!st.isFile()) fail('VALIDATION_FAILED', `${name} is ${what(st)}, not a regular file; Keydeck writes keys only into regular files.`);
-    if (st.size > MAX_BYTES) fail('VALIDATION_FAILED', `${name} is larger than 1 MiB; Keydeck does not edit a .env file that big.`);
+    if (!st.isFile())
+      fail(
+        'VALIDATION_FAILED',
+        `${name} is ${what(st)}, not a regular file; Keydeck writes keys only into regular files.`,
+      );
+    if (st.size > MAX_BYTES)
+      fail('VALIDATION_FAILED', `${name} is larger than 1 MiB; Keydeck does not edit a .env file that big.`);
     // One byte more than fstat's size: a file still growing is noticed, and at most cap + 1 bytes are read.
     const bytes = Buffer.alloc(st.size + 1);
     let got = 0;
-    for (let n = -1; n !== 0 && got < bytes.length; got += n) n = (await handle.read(bytes, got, bytes.length - got, got)).bytesRead;
+    for (let n = -1; n !== 0 && got < bytes.length; got += n)
+      n = (await handle.read(bytes, got, bytes.length - got, got)).bytesRead;
     if (got > st.size) fail('VALIDATION_FAILED', `${name} changed while Keydeck was reading it; try again.`);
     return { name, real, st, bytes: bytes.subarray(0, got) };
   } finally {
@@ -294,8 +343,13 @@ function checkWritable(file: EnvFile): void {
   const { st, name } = file;
   if (!st) return;
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) fail('VALIDATION_FAILED', `${name} belongs to another user; Keydeck does not change it.`);
-  if ((st.mode & 0o200) === 0) fail('VALIDATION_FAILED', `${name} is read-only; Keydeck does not change it. Make it writable first, or choose another target.`);
+  if (uid !== undefined && st.uid !== uid)
+    fail('VALIDATION_FAILED', `${name} belongs to another user; Keydeck does not change it.`);
+  if ((st.mode & 0o200) === 0)
+    fail(
+      'VALIDATION_FAILED',
+      `${name} is read-only; Keydeck does not change it. Make it writable first, or choose another target.`,
+    );
 }
 
 async function syncFolder(folder: string): Promise<void> {
@@ -305,7 +359,8 @@ async function syncFolder(folder: string): Promise<void> {
   await handle?.close();
 }
 
-const changedMeanwhile = (name: string) => fail('VALIDATION_FAILED', `${name} changed while Keydeck was writing it; nothing was written. Try again.`);
+const changedMeanwhile = (name: string) =>
+  fail('VALIDATION_FAILED', `${name} changed while Keydeck was writing it; nothing was written. Try again.`);
 
 /**
  * Writes the new bytes. Three cases:
@@ -320,7 +375,9 @@ const changedMeanwhile = (name: string) => fail('VALIDATION_FAILED', `${name} ch
 async function save(file: EnvFile, bytes: Buffer): Promise<void> {
   const { st, real, name } = file;
   if (!st) {
-    const handle = await open(real, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600).catch((e: unknown) => (code(e) === 'EEXIST' ? changedMeanwhile(name) : Promise.reject(e)));
+    const handle = await open(real, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600).catch((e: unknown) =>
+      code(e) === 'EEXIST' ? changedMeanwhile(name) : Promise.reject(e),
+    );
     try {
       await handle.writeFile(bytes);
       await handle.chmod(0o600);
@@ -349,7 +406,9 @@ async function save(file: EnvFile, bytes: Buffer): Promise<void> {
     try {
       await handle.writeFile(bytes);
       // Owner first: chown clears set-id bits. Only root can give a file away; others keep their own.
-      await handle.chown(st.uid, st.gid).catch((e: unknown) => (process.getuid?.() === 0 ? Promise.reject(e) : undefined));
+      await handle
+        .chown(st.uid, st.gid)
+        .catch((e: unknown) => (process.getuid?.() === 0 ? Promise.reject(e) : undefined));
       await handle.chmod(st.mode & 0o7777);
       await handle.sync();
     } finally {
@@ -371,9 +430,17 @@ async function save(file: EnvFile, bytes: Buffer): Promise<void> {
  * A regular file of ours already there is the original from an earlier write of the same rotation
  * (a second deploy, or a crash), so it is kept, not overwritten; anything else there is refused.
  */
-async function keepBackup(backupPath: string, bytes: Buffer, name: string, existing: 'keep' | 'refuse' = 'keep'): Promise<string> {
-  if (!isAbsolute(backupPath) || backupPath.includes('\0')) fail('VALIDATION_FAILED', 'The backup of the .env file needs a full path.');
-  const handle = await open(backupPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600).catch((e: unknown) => (code(e) === 'EEXIST' ? undefined : Promise.reject(e)));
+async function keepBackup(
+  backupPath: string,
+  bytes: Buffer,
+  name: string,
+  existing: 'keep' | 'refuse' = 'keep',
+): Promise<string> {
+  if (!isAbsolute(backupPath) || backupPath.includes('\0'))
+    fail('VALIDATION_FAILED', 'The backup of the .env file needs a full path.');
+  const handle = await open(backupPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600).catch((e: unknown) =>
+    code(e) === 'EEXIST' ? undefined : Promise.reject(e),
+  );
   if (handle) {
     try {
       await handle.writeFile(bytes);
@@ -392,7 +459,10 @@ async function keepBackup(backupPath: string, bytes: Buffer, name: string, exist
   // rotation); on a first write, a file already there was planted or left, and is refused.
   if (existing === 'keep' && st.isFile() && st.nlink === 1 && (uid === undefined || st.uid === uid)) return backupPath;
   const kind = st.isFile() ? 'a file Keydeck did not make' : what(st);
-  return fail('VALIDATION_FAILED', `${basename(backupPath)}, where Keydeck keeps the backup of ${name}, is ${kind}; nothing was written. Remove it and try again.`);
+  return fail(
+    'VALIDATION_FAILED',
+    `${basename(backupPath)}, where Keydeck keeps the backup of ${name}, is ${kind}; nothing was written. Remove it and try again.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,14 +489,22 @@ export async function writeEnvFile(
   checkVariable(variable);
   if (value === '') fail('VALIDATION_FAILED', 'The key to write is empty.');
   const file = await load(path);
-  if (file.dangling) fail('VALIDATION_FAILED', `${file.name} is a link to a file that does not exist; Keydeck does not create files through links. Create the file, or choose another target.`);
+  if (file.dangling)
+    fail(
+      'VALIDATION_FAILED',
+      `${file.name} is a link to a file that does not exist; Keydeck does not create files through links. Create the file, or choose another target.`,
+    );
   checkWritable(file);
   const text = file.bytes.toString('latin1');
   const previous: EnvRead = file.st ? readValue(text, variable) : { kind: 'missing-file' };
   // Computed (and the value checked) before anything is touched.
   const next = setEnvVariable(text, variable, value);
-  if (options.backupPath === path || options.backupPath === file.real) fail('VALIDATION_FAILED', `The backup of ${file.name} cannot be the file itself.`);
-  const backup = options.backupPath && file.st ? await keepBackup(options.backupPath, file.bytes, file.name, options.existingBackup) : undefined;
+  if (options.backupPath === path || options.backupPath === file.real)
+    fail('VALIDATION_FAILED', `The backup of ${file.name} cannot be the file itself.`);
+  const backup =
+    options.backupPath && file.st
+      ? await keepBackup(options.backupPath, file.bytes, file.name, options.existingBackup)
+      : undefined;
   if (!file.st || next.text !== text) await save(file, Buffer.from(next.text, 'latin1'));
   return { replaced: next.replaced, backup, previous };
 }
@@ -447,7 +525,8 @@ export async function restoreEnvVariable(
   const text = file.bytes.toString('latin1');
   const now = readValue(text, variable);
   if (now.kind === 'absent') return { restored: false, reason: `${variable} is no longer in ${file.name}` };
-  if (now.value !== options.expect) return { restored: false, reason: `${variable} in ${file.name} was changed since Keydeck wrote it` };
+  if (now.value !== options.expect)
+    return { restored: false, reason: `${variable} in ${file.name} was changed since Keydeck wrote it` };
   checkWritable(file);
   const { restore } = options;
   // `original`: the assignment lines exactly as the backup holds them (byte for byte: quotes,
@@ -458,7 +537,11 @@ export async function restoreEnvVariable(
     if (!backup.st) return { restored: false, reason: `its backup ${basename(restore.backup)} no longer exists` };
     originals = spans(backup.bytes.toString('latin1'), variable);
     const current = assignments(split(text).lines).filter((a) => a.name === variable).length;
-    if (originals.length !== current) return { restored: false, reason: `${variable} appears ${current} time(s) in ${file.name} but ${originals.length} time(s) in its backup, so Keydeck cannot tell which line was which` };
+    if (originals.length !== current)
+      return {
+        restored: false,
+        reason: `${variable} appears ${current} time(s) in ${file.name} but ${originals.length} time(s) in its backup, so Keydeck cannot tell which line was which`,
+      };
   }
   let index = -1;
   const next = rewrite(text, variable, (a) => {
@@ -475,7 +558,8 @@ export async function restoreEnvVariable(
 export async function removeBackup(backupPath: string): Promise<void> {
   if (!isAbsolute(backupPath) || backupPath.includes('\0')) return;
   const st = await lstat(backupPath).catch(() => undefined);
-  if (st?.isFile()) await unlink(backupPath).catch((e: unknown) => (code(e) === 'ENOENT' ? undefined : Promise.reject(e)));
+  if (st?.isFile())
+    await unlink(backupPath).catch((e: unknown) => (code(e) === 'ENOENT' ? undefined : Promise.reject(e)));
 }
 
 /** The older backup name, `<file>.keydeck.bak`, still removed by the engine. Idempotent. */

@@ -24,7 +24,11 @@ export async function describeEnvTarget(
   keys: { oldSecret: string | null; newSecret: string },
   at: string,
 ): Promise<DeployRecord> {
-  if (isBackupName(target.path)) fail('VALIDATION_FAILED', `${basename(target.path)} is the name Keydeck gives its backups; choose the .env file itself.`);
+  if (isBackupName(target.path))
+    fail(
+      'VALIDATION_FAILED',
+      `${basename(target.path)} is the name Keydeck gives its backups; choose the .env file itself.`,
+    );
   const now = await readEnvVariable(target.path, target.variable);
   const previous =
     now.kind === 'missing-file'
@@ -48,7 +52,11 @@ export async function describeEnvTarget(
 
 /** The record of a target, if this rotation already wrote to it. */
 export function recordOf(r: Rotation, target: DeployTarget): DeployRecord | undefined {
-  return r.deployRecords.find((d) => (target.kind === 'envFile' ? d.kind === 'envFile' && d.path === target.path && d.variable === target.variable : d.kind === target.kind));
+  return r.deployRecords.find((d) =>
+    target.kind === 'envFile'
+      ? d.kind === 'envFile' && d.path === target.path && d.variable === target.variable
+      : d.kind === target.kind,
+  );
 }
 
 export interface RestoreResult {
@@ -61,14 +69,24 @@ export interface RestoreResult {
  * Puts back what each target held before the rotation, where it still holds the new key. Runs again
  * safely after a crash: a file already holding its earlier value counts as restored.
  */
-export async function restoreTargets(r: Rotation, keys: { newSecret: string | null; oldSecret: string | null }, clipboard: Clipboard): Promise<RestoreResult[]> {
+export async function restoreTargets(
+  r: Rotation,
+  keys: { newSecret: string | null; oldSecret: string | null },
+  clipboard: Clipboard,
+): Promise<RestoreResult[]> {
   const results: RestoreResult[] = [];
   const failedBackups = new Set<string>();
   for (const record of r.deployRecords) {
     if (record.kind === 'clipboard') {
       const holds = keys.newSecret !== null && (await clipboard.readText().catch(() => '')) === keys.newSecret;
       if (holds) await clipboard.clear().catch(() => undefined);
-      results.push({ target: 'the clipboard', ok: true, message: holds ? 'Cleared the clipboard, which still held the new key.' : 'The clipboard no longer held the new key; left as it is.' });
+      results.push({
+        target: 'the clipboard',
+        ok: true,
+        message: holds
+          ? 'Cleared the clipboard, which still held the new key.'
+          : 'The clipboard no longer held the new key; left as it is.',
+      });
       continue;
     }
     const result = await restoreEnvFile(record, keys);
@@ -77,7 +95,8 @@ export async function restoreTargets(r: Rotation, keys: { newSecret: string | nu
   }
   // A backup goes only once every variable restored from it is back (several may share one file).
   for (const record of r.deployRecords) {
-    if (record.kind === 'envFile' && record.backup && !failedBackups.has(record.backup)) await removeBackup(record.backup);
+    if (record.kind === 'envFile' && record.backup && !failedBackups.has(record.backup))
+      await removeBackup(record.backup);
   }
   return results;
 }
@@ -87,30 +106,51 @@ export function allRestored(results: readonly RestoreResult[]): boolean {
   return results.every((x) => x.ok);
 }
 
-async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>, keys: { newSecret: string | null; oldSecret: string | null }): Promise<RestoreResult> {
+async function restoreEnvFile(
+  record: Extract<DeployRecord, { kind: 'envFile' }>,
+  keys: { newSecret: string | null; oldSecret: string | null },
+): Promise<RestoreResult> {
   const target = `${record.variable} in ${record.path}`;
-  const keptIn = record.backup ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.` : '';
+  const keptIn = record.backup
+    ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.`
+    : '';
   try {
     const now = await readEnvVariable(record.path, record.variable);
     if (now.kind !== 'value' || keys.newSecret === null || now.value !== keys.newSecret) {
       // Nothing of the rotation's is there any more (changed by hand, removed): nothing to undo.
-      return { target, ok: true, message: `${record.variable} in ${record.path} no longer holds the new key; left as it is.` };
+      return {
+        target,
+        ok: true,
+        message: `${record.variable} in ${record.path} no longer holds the new key; left as it is.`,
+      };
     }
     // The variable's lines exactly as they were (from the backup), or, for a variable Keydeck added, none.
     let restore: Parameters<typeof restoreEnvVariable>[2]['restore'] | undefined;
     if (record.previous === 'absent' || record.previous === 'missing-file') restore = { kind: 'absent' };
     // What it held before the person put the new key there is unknown; the old key is what stays current.
-    else if (record.previous === 'new-key') restore = keys.oldSecret === null ? undefined : { kind: 'value', value: keys.oldSecret };
+    else if (record.previous === 'new-key')
+      restore = keys.oldSecret === null ? undefined : { kind: 'value', value: keys.oldSecret };
     else if (record.backup) restore = { kind: 'original', backup: record.backup };
-    else if (record.previous === 'old-key' && keys.oldSecret !== null) restore = { kind: 'value', value: keys.oldSecret };
-    if (!restore) return { target, ok: false, message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keptIn}` };
+    else if (record.previous === 'old-key' && keys.oldSecret !== null)
+      restore = { kind: 'value', value: keys.oldSecret };
+    if (!restore)
+      return {
+        target,
+        ok: false,
+        message: `Could not put back what ${record.variable} held before: Keydeck no longer has it.${keptIn}`,
+      };
     let done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
     if (!done.restored && restore.kind === 'original' && record.previous === 'old-key' && keys.oldSecret !== null) {
       // The backup is gone or does not match: the old key itself is in the keychain.
       restore = { kind: 'value', value: keys.oldSecret };
       done = await restoreEnvVariable(record.path, record.variable, { expect: keys.newSecret, restore });
     }
-    if (!done.restored) return { target, ok: false, message: `Could not put back ${record.variable}: ${done.reason ?? 'the file could not be written'}.${keptIn}` };
+    if (!done.restored)
+      return {
+        target,
+        ok: false,
+        message: `Could not put back ${record.variable}: ${done.reason ?? 'the file could not be written'}.${keptIn}`,
+      };
     const what =
       record.previous === 'old-key' || record.previous === 'new-key'
         ? `Put the old key back into ${record.variable}`
@@ -119,14 +159,18 @@ async function restoreEnvFile(record: Extract<DeployRecord, { kind: 'envFile' }>
           : `Put ${record.variable}'s earlier value back`;
     return { target, ok: true, message: `${what} in ${record.path}.` };
   } catch (error) {
-    const why = error instanceof KeydeckFailure ? error.error.message : `the file could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    const why =
+      error instanceof KeydeckFailure
+        ? error.error.message
+        : `the file could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
     return { target, ok: false, message: `Could not put back ${record.variable}: ${why}${keptIn}` };
   }
 }
 
 /** Removes the backups a rotation made, once its new key is current (the old key in them is dead). */
 export async function removeBackups(r: Rotation): Promise<void> {
-  for (const record of r.deployRecords) if (record.kind === 'envFile' && record.backup) await removeBackup(record.backup);
+  for (const record of r.deployRecords)
+    if (record.kind === 'envFile' && record.backup) await removeBackup(record.backup);
 }
 
 /** What Cancel would do now, in plain words, for the confirmation the person is asked. */
@@ -134,10 +178,18 @@ export function cancelPlan(r: Rotation, provider: { displayName: string; revokes
   const plan: string[] = [];
   for (const record of r.deployRecords) {
     if (record.kind === 'clipboard') plan.push('Clear the clipboard if it still holds the new key.');
-    else if (record.previous === 'old-key') plan.push(`Put the old key back into ${record.variable} in ${record.path}, where it still holds the new key.`);
-    else if (record.previous === 'new-key') plan.push(`Put the old key into ${record.variable} in ${record.path}, where you had put the new key yourself.`);
-    else if (record.previous === 'other') plan.push(`Put ${record.variable}'s earlier value back into ${record.path} (from its backup), where it still holds the new key.`);
-    else plan.push(`Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`);
+    else if (record.previous === 'old-key')
+      plan.push(`Put the old key back into ${record.variable} in ${record.path}, where it still holds the new key.`);
+    else if (record.previous === 'new-key')
+      plan.push(`Put the old key into ${record.variable} in ${record.path}, where you had put the new key yourself.`);
+    else if (record.previous === 'other')
+      plan.push(
+        `Put ${record.variable}'s earlier value back into ${record.path} (from its backup), where it still holds the new key.`,
+      );
+    else
+      plan.push(
+        `Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`,
+      );
   }
   if (r.deployedAt) {
     // Keydeck undoes only what it wrote; what the person put in place themselves is theirs to undo.

@@ -12,7 +12,11 @@ const OWN_CALL_MARGIN_MS = 5_000;
  * new key has been used (by something other than Keydeck) and the old one has been quiet for the
  * chosen window. Undefined where the provider does not report last use (the person decides).
  */
-export function recommendation(r: Rotation, info: ProviderInfo, now: Date): { ready: boolean; reason: string } | undefined {
+export function recommendation(
+  r: Rotation,
+  info: ProviderInfo,
+  now: Date,
+): { ready: boolean; reason: string } | undefined {
   if (!info.reportsLastUsed) return undefined;
   if (!r.usage.checkedAt) return { ready: false, reason: 'Keydeck has not looked at last use yet.' };
   if (!r.usage.newFirstUseAt) return { ready: false, reason: 'The new key has not been used yet.' };
@@ -21,9 +25,15 @@ export function recommendation(r: Rotation, info: ProviderInfo, now: Date): { re
   const quietFor = now.getTime() - quietSince;
   if (quietFor < windowMs) {
     const left = Math.ceil((windowMs - quietFor) / 60_000);
-    return { ready: false, reason: `The old key was used ${r.usage.oldLastUseAt ? 'recently' : 'until the deploy'}; wait about ${left} more min of quiet.` };
+    return {
+      ready: false,
+      reason: `The old key was used ${r.usage.oldLastUseAt ? 'recently' : 'until the deploy'}; wait about ${left} more min of quiet.`,
+    };
   }
-  return { ready: true, reason: `The new key is in use and the old one has been quiet for ${r.quietWindowMinutes} min or more.` };
+  return {
+    ready: true,
+    reason: `The new key is in use and the old one has been quiet for ${r.quietWindowMinutes} min or more.`,
+  };
 }
 
 function later(a: string | undefined, b: string | undefined): string | undefined {
@@ -38,24 +48,33 @@ function later(a: string | undefined, b: string | undefined): string | undefined
  * key (there is no third key to list with) Keydeck lists alternately with each, and reads each
  * key's date only from a list made with the other.
  */
-export async function observeUsage(engine: RotationEngine, c: CoreContext, org: StoredOrganization, r: Rotation): Promise<Rotation> {
+export async function observeUsage(
+  engine: RotationEngine,
+  c: CoreContext,
+  org: StoredOrganization,
+  r: Rotation,
+): Promise<Rotation> {
   const adapter = c.adapter(org);
   if (!adapter.info.reportsLastUsed || !adapter.list) return r;
   const doc = c.deps.meta.read();
   const admin = c.admin(doc, org, r.environment);
   const thirdKey = admin.id !== r.old.credentialId && admin.id !== r.newKey.credentialId;
   const listWith = thirdKey ? 'admin' : r.usage.polls % 2 === 0 ? 'old' : 'new';
-  const credentialId = listWith === 'admin' ? admin.id : listWith === 'old' ? r.old.credentialId : r.newKey.credentialId;
+  const credentialId =
+    listWith === 'admin' ? admin.id : listWith === 'old' ? r.old.credentialId : r.newKey.credentialId;
   const cred = doc.credentials.find((x) => x.id === credentialId);
   if (!cred) return r;
   const keys = await adapter.list(c.callContext(org, await c.secretOf(org, cred), cred.environment));
   const calledAt = c.now();
   const external = (lastUsed: string | undefined, keydeckCall: string | undefined) =>
-    lastUsed && (!keydeckCall || Date.parse(lastUsed) > Date.parse(keydeckCall) + OWN_CALL_MARGIN_MS) ? lastUsed : undefined;
+    lastUsed && (!keydeckCall || Date.parse(lastUsed) > Date.parse(keydeckCall) + OWN_CALL_MARGIN_MS)
+      ? lastUsed
+      : undefined;
   const oldKey = keys.find((k) => k.id === r.old.providerKeyId);
   const newKey = keys.find((k) => k.id === r.newKey.providerKeyId);
   return engine.save(r.id, (x) => {
-    if (listWith !== 'old') x.usage.oldLastUseAt = later(x.usage.oldLastUseAt, external(oldKey?.lastUsedAt, x.usage.keydeckCalls.old));
+    if (listWith !== 'old')
+      x.usage.oldLastUseAt = later(x.usage.oldLastUseAt, external(oldKey?.lastUsedAt, x.usage.keydeckCalls.old));
     if (listWith !== 'new') {
       const used = external(newKey?.lastUsedAt, x.usage.keydeckCalls.new);
       if (used && !x.usage.newFirstUseAt) x.usage.newFirstUseAt = used;

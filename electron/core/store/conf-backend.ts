@@ -6,7 +6,11 @@ import { lazyBackend, type DocumentBackend } from './meta-store.js';
  * The metadata file under Node (preview host, CLI, tests): `conf`, which electron-store wraps, so
  * the file format is the same as the app's. Written atomically, mode 0600.
  */
-export function confBackend(profileDir: string, name = 'metadata', options: { clearInvalid?: boolean } = {}): DocumentBackend {
+export function confBackend(
+  profileDir: string,
+  name = 'metadata',
+  options: { clearInvalid?: boolean } = {},
+): DocumentBackend {
   return lazyBackend(
     join(profileDir, `${name}.json`),
     () =>

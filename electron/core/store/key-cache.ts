@@ -39,7 +39,12 @@ export const KEY_CACHE_DIR = 'key-cache';
 export const LEGACY_CACHE_FILE = 'cache.json';
 
 /** One organization-environment's list: `<org>.<environment>.json`. */
-const ListFile = z.object({ version: z.literal(1), orgId: z.string().max(200), environment: Environment, list: CachedList });
+const ListFile = z.object({
+  version: z.literal(1),
+  orgId: z.string().max(200),
+  environment: Environment,
+  list: CachedList,
+});
 /** Per `orgId:environment`. */
 const QuotaFile = z.object({ version: z.literal(1), quota: z.record(z.string(), QuotaEntry) });
 /** Per key (`orgId:environment:keyId`): the local day of its last reminder. */
@@ -62,7 +67,9 @@ const WRITE_DELAY_MS = 250;
 /** The file name of an organization-environment's list, or undefined for an environment Keydeck does not have. */
 export function listFileName(orgId: string, environment: string): string | undefined {
   if (!ENVIRONMENTS.has(environment)) return undefined;
-  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(orgId) ? orgId : `~${createHash('sha256').update(orgId, 'utf8').digest('hex').slice(0, 40)}`;
+  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(orgId)
+    ? orgId
+    : `~${createHash('sha256').update(orgId, 'utf8').digest('hex').slice(0, 40)}`;
   return `${safe}.${environment}.json`;
 }
 
@@ -165,7 +172,12 @@ export class KeyCache {
     if (!path) return undefined;
     this.stats.read++;
     const parsed = ListFile.safeParse(readJson(path));
-    return parsed.success && parsed.data.orgId === orgId && parsed.data.environment === environment && parsed.data.list.environment === environment ? parsed.data.list : undefined;
+    return parsed.success &&
+      parsed.data.orgId === orgId &&
+      parsed.data.environment === environment &&
+      parsed.data.list.environment === environment
+      ? parsed.data.list
+      : undefined;
   }
 
   private quotas(): Record<string, QuotaEntry> {
@@ -232,7 +244,12 @@ export class KeyCache {
         if (literal !== undefined && this.lists.has(`${literal}:${match[2]}`)) continue;
         this.stats.read++;
         const parsed = ListFile.safeParse(readJson(join(this.dir, name)));
-        if (!parsed.success || listFileName(parsed.data.orgId, parsed.data.environment) !== name || parsed.data.list.environment !== parsed.data.environment) continue;
+        if (
+          !parsed.success ||
+          listFileName(parsed.data.orgId, parsed.data.environment) !== name ||
+          parsed.data.list.environment !== parsed.data.environment
+        )
+          continue;
         const key = `${parsed.data.orgId}:${parsed.data.environment}`;
         if (!this.lists.has(key)) this.lists.set(key, parsed.data.list);
       }
@@ -320,14 +337,18 @@ export class KeyCache {
         result.problems.push(`${dir} (not removed: ${this.refusal})`);
         return;
       }
-      const problem = (path: string, error: unknown) => result.problems.push(`${path} (${error instanceof Error ? error.message : String(error)})`);
+      const problem = (path: string, error: unknown) =>
+        result.problems.push(`${path} (${error instanceof Error ? error.message : String(error)})`);
       for (const path of this.legacyFiles) {
         try {
           await lstat(path);
         } catch {
           continue;
         }
-        await rm(path, { force: true }).then(() => result.removed.push(path), (error: unknown) => problem(path, error));
+        await rm(path, { force: true }).then(
+          () => result.removed.push(path),
+          (error: unknown) => problem(path, error),
+        );
       }
       let names: string[];
       try {
@@ -347,7 +368,10 @@ export class KeyCache {
       this.prepared = false;
     };
     const done = this.chain.then(remove, remove).then(() => result);
-    this.chain = done.then(() => undefined, () => undefined);
+    this.chain = done.then(
+      () => undefined,
+      () => undefined,
+    );
     return done;
   }
 
@@ -359,7 +383,8 @@ export class KeyCache {
     if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(`${dir} is not a folder`);
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) await chmod(dir, 0o700);
     // Temporary files left by a crash, then the cache of an older version (replaced by this folder).
-    for (const name of await readdir(dir)) if (TEMP_FILE_NAME.test(name)) await rm(join(dir, name), { force: true }).catch(() => undefined);
+    for (const name of await readdir(dir))
+      if (TEMP_FILE_NAME.test(name)) await rm(join(dir, name), { force: true }).catch(() => undefined);
     for (const path of this.legacyFiles) await rm(path, { force: true }).catch(() => undefined);
     this.prepared = true;
   }

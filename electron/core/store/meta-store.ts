@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  constants,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KeydeckFailure } from '../../../shared/errors.js';
 import { containsSecret } from '../log.js';
@@ -36,13 +46,14 @@ export function lazyBackend(path: string, make: () => DocumentBackend): Document
 
 /** What is wrong with the metadata file, when something is. */
 export type StoreProblem =
-  | { kind: 'newer'; message: string }
-  | { kind: 'unreadable'; message: string }
-  | { kind: 'corrupt'; message: string };
+  { kind: 'newer'; message: string } | { kind: 'unreadable'; message: string } | { kind: 'corrupt'; message: string };
 
 /** A STORE_ERROR that says which kind of problem it is, so Keydeck can offer recovery for a damaged file only. */
 export class StoreFailure extends KeydeckFailure {
-  constructor(readonly problem: StoreProblem, cause?: unknown) {
+  constructor(
+    readonly problem: StoreProblem,
+    cause?: unknown,
+  ) {
     super({ code: 'STORE_ERROR', message: problem.message }, { cause });
   }
 }
@@ -147,7 +158,10 @@ export class MetaStore {
 
   private corrupt(what: string, cause?: unknown): never {
     throw new StoreFailure(
-      { kind: 'corrupt', message: `Keydeck's metadata file is damaged (${what}): ${this.backend.path}. Keydeck changed nothing; open it to rebuild what can be recovered.` },
+      {
+        kind: 'corrupt',
+        message: `Keydeck's metadata file is damaged (${what}): ${this.backend.path}. Keydeck changed nothing; open it to rebuild what can be recovered.`,
+      },
       cause,
     );
   }
@@ -157,8 +171,20 @@ export class MetaStore {
     try {
       raw = this.backend.store;
     } catch (cause) {
-      if (cause instanceof SyntaxError) this.corrupt(existsSync(this.backend.path) && statSync(this.backend.path).size === 0 ? 'it is empty' : 'it is not valid JSON, probably cut off', cause);
-      throw new StoreFailure({ kind: 'unreadable', message: `Keydeck's metadata file could not be read (${this.backend.path}). Check that it is yours and readable; nothing was changed.` }, cause);
+      if (cause instanceof SyntaxError)
+        this.corrupt(
+          existsSync(this.backend.path) && statSync(this.backend.path).size === 0
+            ? 'it is empty'
+            : 'it is not valid JSON, probably cut off',
+          cause,
+        );
+      throw new StoreFailure(
+        {
+          kind: 'unreadable',
+          message: `Keydeck's metadata file could not be read (${this.backend.path}). Check that it is yours and readable; nothing was changed.`,
+        },
+        cause,
+      );
     }
     if (raw === undefined || Object.keys(raw).length === 0) {
       // conf reads `null`, `[]` or `"…"` as an empty store; only a missing file or `{}` is really empty.
@@ -199,7 +225,8 @@ export class MetaStore {
       this.assertWritable();
       const valid = MetaDoc.parse(doc);
       const text = JSON.stringify(valid, undefined, '\t');
-      if (containsSecret(text)) throw new KeydeckFailure({ code: 'INTERNAL', message: 'Refused to write a secret into the metadata store.' });
+      if (containsSecret(text))
+        throw new KeydeckFailure({ code: 'INTERNAL', message: 'Refused to write a secret into the metadata store.' });
       const path = this.backend.path;
       const temp = `${path}.recovering`;
       try {
@@ -208,7 +235,13 @@ export class MetaStore {
         renameSync(temp, path);
       } catch (cause) {
         rmSync(temp, { force: true });
-        throw new KeydeckFailure({ code: 'STORE_ERROR', message: `The rebuilt metadata could not be written (${path}); the damaged file is unchanged.` }, { cause });
+        throw new KeydeckFailure(
+          {
+            code: 'STORE_ERROR',
+            message: `The rebuilt metadata could not be written (${path}); the damaged file is unchanged.`,
+          },
+          { cause },
+        );
       }
       this.cached = undefined;
     };
@@ -235,7 +268,10 @@ export class MetaStore {
         const stamp = this.stamp();
         this.cached = stamp ? { stamp, doc: valid } : undefined;
       } catch (cause) {
-        throw new KeydeckFailure({ code: 'STORE_ERROR', message: `Keydeck's metadata file could not be written (${this.backend.path}).` }, { cause });
+        throw new KeydeckFailure(
+          { code: 'STORE_ERROR', message: `Keydeck's metadata file could not be written (${this.backend.path}).` },
+          { cause },
+        );
       }
       return result;
     };

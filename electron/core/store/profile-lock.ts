@@ -72,7 +72,10 @@ export class ProfileLockedError extends Error {
 /** The lock was lost while held (its directory removed or taken over): the holder must stop writing. */
 export class ProfileLockCompromisedError extends Error {
   readonly code = 'PROFILE_LOCK_COMPROMISED';
-  constructor(readonly profileDir: string, cause?: unknown) {
+  constructor(
+    readonly profileDir: string,
+    cause?: unknown,
+  ) {
     super(
       `Keydeck lost its lock on the profile folder ${profileDir} (another process removed or took it). ` +
         'To avoid losing changes it stopped saving; quit Keydeck and start it again.',
@@ -212,7 +215,12 @@ export function acquireProfileLock(profileDir: string, options: ProfileLockOptio
 
   const take = () => {
     // proper-lockfile: mkdir, or remove a lock whose mtime is older than `stale` and mkdir.
-    release = lockfile.lockSync(dir, { lockfilePath: join(dir, LOCK_DIR), stale: staleMs, realpath: false, onCompromised: compromised });
+    release = lockfile.lockSync(dir, {
+      lockfilePath: join(dir, LOCK_DIR),
+      stale: staleMs,
+      realpath: false,
+      onCompromised: compromised,
+    });
     const stat = procStat(process.pid);
     owner = {
       pid: process.pid,

@@ -44,7 +44,15 @@ export const MetaDoc = z.object({
 export type MetaDoc = z.infer<typeof MetaDoc>;
 
 export function emptyDoc(): MetaDoc {
-  return { schemaVersion: SCHEMA_VERSION, rotations: [], organizations: [], credentials: [], deployPrefs: {}, settings: { ...DEFAULT_SETTINGS }, activity: [] };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    rotations: [],
+    organizations: [],
+    credentials: [],
+    deployPrefs: {},
+    settings: { ...DEFAULT_SETTINGS },
+    activity: [],
+  };
 }
 
 /** The activity log keeps this many entries; older ones roll off. */

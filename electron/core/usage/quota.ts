@@ -26,16 +26,27 @@ export function parseRateLimit(status: number, headers: Record<string, string>, 
   let reset = nonNegativeInt(pick('reset'));
   if (reset === undefined && status === 429) reset = nonNegativeInt(headers['retry-after']);
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
-  const resetAt = reset === undefined ? undefined : new Date(reset > 1_000_000_000 ? reset * 1000 : now.getTime() + reset * 1000).toISOString();
+  const resetAt =
+    reset === undefined
+      ? undefined
+      : new Date(reset > 1_000_000_000 ? reset * 1000 : now.getTime() + reset * 1000).toISOString();
   return { limit, remaining, resetAt, seenAt: now.toISOString() };
 }
 
 /** Counts one answer from a provider against an organization-environment's day (called by the HTTP client). */
-export function recordCall(c: CoreContext, orgId: string, environment: Environment, status: number, headers: Record<string, string>, purpose?: 'identify'): void {
+export function recordCall(
+  c: CoreContext,
+  orgId: string,
+  environment: Environment,
+  status: number,
+  headers: Record<string, string>,
+  purpose?: 'identify',
+): void {
   const now = c.deps.clock();
   const day = utcDay(now);
   const previous = c.cache.quota(orgId, environment);
-  const entry: QuotaEntry = previous && previous.day === day ? { ...previous } : { day, calls: 0, refused: 0, header: previous?.header };
+  const entry: QuotaEntry =
+    previous && previous.day === day ? { ...previous } : { day, calls: 0, refused: 0, header: previous?.header };
   entry.calls += 1;
   if (purpose === 'identify') entry.identifying = (entry.identifying ?? 0) + 1;
   if (status === 429) entry.refused += 1;
@@ -60,7 +71,12 @@ export function quotaViews(c: CoreContext, orgId: string | undefined): QuotaView
       const today = stored?.day === day ? stored : undefined;
       const limit = info.dailyCallLimits?.[environment];
       // Headers describe a window; once it has reset (or a new day began) they no longer hold.
-      const header = stored?.header && (!stored.header.resetAt || Date.parse(stored.header.resetAt) > now.getTime()) && stored.header.seenAt.slice(0, 10) === day ? stored.header : undefined;
+      const header =
+        stored?.header &&
+        (!stored.header.resetAt || Date.parse(stored.header.resetAt) > now.getTime()) &&
+        stored.header.seenAt.slice(0, 10) === day
+          ? stored.header
+          : undefined;
       if (!today && !limit && !header) continue;
       const calls = today?.calls ?? 0;
       const remaining = header?.remaining ?? (limit === undefined ? undefined : Math.max(0, limit - calls));

@@ -22,7 +22,17 @@ const MAX_LISTED = 50;
  */
 export function takeReminders(c: CoreContext, collect: UsageRows): Output<'reminders.take'> {
   const doc = c.deps.meta.read();
-  if (!doc.settings.reminders) return { enabled: false, due: 0, stale: 0, reminders: [], organizations: 0, places: [], morePlaces: 0, keyRefs: [] };
+  if (!doc.settings.reminders)
+    return {
+      enabled: false,
+      due: 0,
+      stale: 0,
+      reminders: [],
+      organizations: 0,
+      places: [],
+      morePlaces: 0,
+      keyRefs: [],
+    };
   const today = localDay(c.deps.clock());
   const reminded = c.cache.reminded();
   const flagged = new Set<string>();
@@ -35,7 +45,15 @@ export function takeReminders(c: CoreContext, collect: UsageRows): Output<'remin
     if (reminded[ref] === today) continue;
     reminded[ref] = today;
     changed = true;
-    fresh.push({ orgId: r.orgId, orgName: r.orgName, environment: r.environment, keyId: r.key.id, name: r.key.name, masked: r.key.masked, reason: r.flags.due ? 'due' : 'stale' });
+    fresh.push({
+      orgId: r.orgId,
+      orgName: r.orgName,
+      environment: r.environment,
+      keyId: r.key.id,
+      name: r.key.name,
+      masked: r.key.masked,
+      reason: r.flags.due ? 'due' : 'stale',
+    });
   }
   for (const ref of Object.keys(reminded)) {
     if (flagged.has(ref)) continue;
@@ -57,10 +75,16 @@ export function takeReminders(c: CoreContext, collect: UsageRows): Output<'remin
   };
 }
 
-const place = (r: Pick<Reminder, 'orgName' | 'environment'>) => `${r.orgName} (${r.environment === 'live' ? 'LIVE' : 'test'})`;
+const place = (r: Pick<Reminder, 'orgName' | 'environment'>) =>
+  `${r.orgName} (${r.environment === 'live' ? 'LIVE' : 'test'})`;
 
 /** The notification's words: one line of counts, one of where. */
-export function reminderText(r: Pick<Output<'reminders.take'>, 'due' | 'stale' | 'organizations' | 'places' | 'morePlaces'>): { title: string; body: string } {
-  const parts = [r.due > 0 && `${r.due.toLocaleString('en-US')} key${r.due === 1 ? '' : 's'} due for rotation`, r.stale > 0 && `${r.stale.toLocaleString('en-US')} stale`].filter(Boolean);
+export function reminderText(
+  r: Pick<Output<'reminders.take'>, 'due' | 'stale' | 'organizations' | 'places' | 'morePlaces'>,
+): { title: string; body: string } {
+  const parts = [
+    r.due > 0 && `${r.due.toLocaleString('en-US')} key${r.due === 1 ? '' : 's'} due for rotation`,
+    r.stale > 0 && `${r.stale.toLocaleString('en-US')} stale`,
+  ].filter(Boolean);
   return { title: `Keydeck: ${parts.join(', ')}`, body: `${reminderWhere(r)}. Open Keydeck to review and rotate.` };
 }

@@ -6,7 +6,14 @@ import type { CachedList } from '../store/key-cache.js';
 import type { StoredOrganization } from '../store/schema.js';
 
 /** Every key of every organization (or one) from the last lists, with its flags; `flagged` are the rows due or stale. */
-export type UsageRows = () => { rows: UsageRow[]; flagged: UsageRow[]; counts: OverviewCounts; organizations: number; unlisted: number; asOf: string | undefined };
+export type UsageRows = () => {
+  rows: UsageRow[];
+  flagged: UsageRow[];
+  counts: OverviewCounts;
+  organizations: number;
+  unlisted: number;
+  asOf: string | undefined;
+};
 
 /** One organization-environment's rows, and what they were computed from. */
 interface RowsMemo {
@@ -32,7 +39,13 @@ interface RowsMemo {
 export function usageRowsMemo(c: CoreContext) {
   const memo = new Map<string, RowsMemo>();
 
-  function rowsOf(org: StoredOrganization, environment: Environment, list: CachedList, reportsLastUsed: boolean, now: Date): RowsMemo {
+  function rowsOf(
+    org: StoredOrganization,
+    environment: Environment,
+    list: CachedList,
+    reportsLastUsed: boolean,
+    now: Date,
+  ): RowsMemo {
     const policy = org.policy ?? DEFAULT_POLICY;
     const minute = Math.floor(now.getTime() / 60_000);
     const key = `${org.id}:${environment}`;
@@ -50,7 +63,18 @@ export function usageRowsMemo(c: CoreContext) {
       return known;
     }
     const { rows, flagged, counts } = overviewPart(org, environment, list.keys, reportsLastUsed, now);
-    const made: RowsMemo = { list, orgName: org.name, provider: org.provider, rotateAfterDays: policy.rotateAfterDays, staleAfterDays: policy.staleAfterDays, reportsLastUsed, minute, rows, flagged, counts };
+    const made: RowsMemo = {
+      list,
+      orgName: org.name,
+      provider: org.provider,
+      rotateAfterDays: policy.rotateAfterDays,
+      staleAfterDays: policy.staleAfterDays,
+      reportsLastUsed,
+      minute,
+      rows,
+      flagged,
+      counts,
+    };
     memo.set(key, made);
     return made;
   }

@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { KeydeckFailure } from '../../../shared/errors.js';
-import { platformSecretServiceReader, type DefaultCollectionState, type SecretServiceReader } from './secret-service-bus.js';
+import {
+  platformSecretServiceReader,
+  type DefaultCollectionState,
+  type SecretServiceReader,
+} from './secret-service-bus.js';
 import { keychainFailure, lockedFailure, PROBE_ACCOUNT, type SecretStore } from './secret-store.js';
 
 import type * as KeytarModule from 'keytar';
@@ -31,7 +35,11 @@ function loadKeytar(): Promise<Keytar> {
   return keytarModule;
 }
 
-type Request = { op: 'get'; account: string } | { op: 'set'; account: string; secret: string } | { op: 'delete'; account: string } | { op: 'list' };
+type Request =
+  | { op: 'get'; account: string }
+  | { op: 'set'; account: string; secret: string }
+  | { op: 'delete'; account: string }
+  | { op: 'list' };
 
 function inProcess(k: Keytar, service: string, r: Request): Promise<unknown> {
   switch (r.op) {
@@ -97,7 +105,10 @@ class HelperAnswer extends Error {}
 
 /** The helper process ended before answering: a crash (signal) or an exit. */
 class HelperStopped extends Error {
-  constructor(readonly signal: NodeJS.Signals | null, readonly exitCode: number | null) {
+  constructor(
+    readonly signal: NodeJS.Signals | null,
+    readonly exitCode: number | null,
+  ) {
     super(`The keychain helper process stopped (${signal ?? `exit code ${exitCode}`}).`);
   }
 }
@@ -111,7 +122,10 @@ function timeoutFailure(ms: number): KeydeckFailure {
 
 class KeychainHelper {
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private lastId = 0;
   private buffered = '';
   private idle: NodeJS.Timeout | undefined;
@@ -143,12 +157,15 @@ class KeychainHelper {
     clearTimeout(this.idle);
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(timeoutFailure(timeoutMs));
-        // A hung call holds the helper: end it, the next call starts another.
-        this.kill();
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.waiting.delete(id);
+          reject(timeoutFailure(timeoutMs));
+          // A hung call holds the helper: end it, the next call starts another.
+          this.kill();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.waiting.set(id, { resolve, reject, timer });
       (this.child.stdin as Socket).write(`${JSON.stringify({ id, service, ...r })}\n`);
     });
@@ -265,7 +282,8 @@ export class KeytarSecretStore implements SecretStore {
     private readonly timeoutMs = DEFAULT_KEYCHAIN_TIMEOUT_MS,
     options: KeytarStoreOptions = {},
   ) {
-    this.bus = options.secretService === undefined ? platformSecretServiceReader() : (options.secretService ?? undefined);
+    this.bus =
+      options.secretService === undefined ? platformSecretServiceReader() : (options.secretService ?? undefined);
   }
 
   get(account: string): Promise<string | null> {
@@ -289,7 +307,10 @@ export class KeytarSecretStore implements SecretStore {
       const left = await this.leftBehind(account, deadline);
       if (left === 'locked') throw lockedFailure();
       if (left === 'unlocked') {
-        throw new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The OS keychain did not delete the key. Try again; if it keeps failing, check your keyring app.' });
+        throw new KeydeckFailure({
+          code: 'KEYCHAIN_ERROR',
+          message: 'The OS keychain did not delete the key. Try again; if it keeps failing, check your keyring app.',
+        });
       }
       return false;
     });
@@ -310,12 +331,23 @@ export class KeytarSecretStore implements SecretStore {
         if (!(error instanceof HelperStopped && error.signal)) throw error;
         if ((await this.matching({}, deadline))?.locked.length) throw lockedFailure(error);
         throw new KeydeckFailure(
-          { code: 'KEYCHAIN_ERROR', message: 'Reading the keychain failed (its reader process crashed). Check your keyring app, then try again.' },
+          {
+            code: 'KEYCHAIN_ERROR',
+            message:
+              'Reading the keychain failed (its reader process crashed). Check your keyring app, then try again.',
+          },
           { cause: error },
         );
       }
-      if (!Array.isArray(found)) throw new KeydeckFailure({ code: 'KEYCHAIN_ERROR', message: 'The keychain gave an answer Keydeck cannot read.' });
-      return (found as { account: string; password: string }[]).map((x) => ({ account: x.account, secret: x.password }));
+      if (!Array.isArray(found))
+        throw new KeydeckFailure({
+          code: 'KEYCHAIN_ERROR',
+          message: 'The keychain gave an answer Keydeck cannot read.',
+        });
+      return (found as { account: string; password: string }[]).map((x) => ({
+        account: x.account,
+        secret: x.password,
+      }));
     });
   }
 

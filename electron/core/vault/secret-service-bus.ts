@@ -24,7 +24,10 @@ export type DefaultCollectionState = 'locked' | 'unlocked' | 'no-collection' | '
 export interface SecretServiceReader {
   defaultCollectionState(timeoutMs: number): Promise<DefaultCollectionState | undefined>;
   /** The items whose attributes match, as the Secret Service sorts them. */
-  search(attributes: Record<string, string>, timeoutMs: number): Promise<{ unlocked: string[]; locked: string[] } | undefined>;
+  search(
+    attributes: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ unlocked: string[]; locked: string[] } | undefined>;
 }
 
 const SECRETS = 'org.freedesktop.secrets';
@@ -43,7 +46,13 @@ export class DbusSecretServiceReader implements SecretServiceReader {
     return this.withBus(timeoutMs, async (bus) => {
       let path: unknown;
       try {
-        [path] = await bus.call({ path: SERVICE_PATH, iface: 'org.freedesktop.Secret.Service', member: 'ReadAlias', sig: 's', body: ['default'] });
+        [path] = await bus.call({
+          path: SERVICE_PATH,
+          iface: 'org.freedesktop.Secret.Service',
+          member: 'ReadAlias',
+          sig: 's',
+          body: ['default'],
+        });
       } catch (error) {
         if (error instanceof BusError && /ServiceUnknown|NameHasNoOwner/.test(error.busName)) return 'no-service';
         throw error;
@@ -61,7 +70,10 @@ export class DbusSecretServiceReader implements SecretServiceReader {
     });
   }
 
-  async search(attributes: Record<string, string>, timeoutMs: number): Promise<{ unlocked: string[]; locked: string[] } | undefined> {
+  async search(
+    attributes: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ unlocked: string[]; locked: string[] } | undefined> {
     return this.withBus(timeoutMs, async (bus) => {
       const [unlocked, locked] = await bus.call({
         path: SERVICE_PATH,
@@ -70,14 +82,18 @@ export class DbusSecretServiceReader implements SecretServiceReader {
         sig: 'a{ss}',
         body: [Object.entries(attributes)],
       });
-      const paths = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+      const paths = (v: unknown) =>
+        Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
       const u = paths(unlocked);
       const l = paths(locked);
       return u && l ? { unlocked: u, locked: l } : undefined;
     });
   }
 
-  private async withBus<T>(timeoutMs: number, use: (bus: BusConnection) => Promise<T | undefined>): Promise<T | undefined> {
+  private async withBus<T>(
+    timeoutMs: number,
+    use: (bus: BusConnection) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const address = sessionBusPath(this.env);
     if (!address || timeoutMs <= 0) return undefined;
     const abort = new AbortController();
@@ -97,7 +113,10 @@ export class DbusSecretServiceReader implements SecretServiceReader {
       clearTimeout(timer);
       // Ends the connection whatever state it reached: still authenticating, or open.
       abort.abort();
-      opening.then((bus) => bus.close(), () => undefined);
+      opening.then(
+        (bus) => bus.close(),
+        () => undefined,
+      );
     }
   }
 }
@@ -132,7 +151,25 @@ export function sessionBusPath(env: NodeJS.ProcessEnv): string | undefined {
 
 // ---- The D-Bus wire format, as much of it as the calls above need (little-endian out, both in). ----
 
-const ALIGN: Record<string, number> = { y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, h: 4, s: 4, o: 4, g: 1, a: 4, '(': 8, '{': 8, v: 1 };
+const ALIGN: Record<string, number> = {
+  y: 1,
+  b: 4,
+  n: 2,
+  q: 2,
+  i: 4,
+  u: 4,
+  x: 8,
+  t: 8,
+  d: 8,
+  h: 4,
+  s: 4,
+  o: 4,
+  g: 1,
+  a: 4,
+  '(': 8,
+  '{': 8,
+  v: 1,
+};
 
 /** The index just after the one complete type that starts at `i` in a signature. */
 function typeEnd(sig: string, i: number): number {
@@ -150,7 +187,7 @@ function typeEnd(sig: string, i: number): number {
 
 function splitTypes(sig: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < sig.length; ) {
+  for (let i = 0; i < sig.length;) {
     const end = typeEnd(sig, i);
     out.push(sig.slice(i, end));
     i = end;
@@ -398,7 +435,12 @@ class BusConnection {
         socket.on('error', (e) => bus.shut(e));
         socket.on('close', () => bus.shut(new Error('the session bus closed the connection')));
         bus
-          .call({ path: '/org/freedesktop/DBus', iface: 'org.freedesktop.DBus', member: 'Hello', destination: 'org.freedesktop.DBus' })
+          .call({
+            path: '/org/freedesktop/DBus',
+            iface: 'org.freedesktop.DBus',
+            member: 'Hello',
+            destination: 'org.freedesktop.DBus',
+          })
           .then(() => resolve(bus), fail);
       };
       socket.on('data', onAuth);
@@ -448,7 +490,9 @@ class BusConnection {
 
   private dispatch(message: Buffer, le: boolean, bodyStart: number): void {
     const type = message[1];
-    const fields = new Map((new Reader(message, 12, le).read('a(yv)') as [number, unknown][]).map(([code, v]) => [code, v]));
+    const fields = new Map(
+      (new Reader(message, 12, le).read('a(yv)') as [number, unknown][]).map(([code, v]) => [code, v]),
+    );
     const replyTo = fields.get(5);
     if ((type !== 2 && type !== 3) || typeof replyTo !== 'number') return; // signals and calls to us
     const waiter = this.waiting.get(replyTo);

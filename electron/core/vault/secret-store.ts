@@ -36,7 +36,10 @@ export const LOCKED_MESSAGE =
 
 /** A KEYCHAIN_LOCKED failure with the message that says what to do. */
 export function lockedFailure(cause?: unknown): KeydeckFailure {
-  return new KeydeckFailure({ code: 'KEYCHAIN_LOCKED', message: LOCKED_MESSAGE }, cause === undefined ? undefined : { cause });
+  return new KeydeckFailure(
+    { code: 'KEYCHAIN_LOCKED', message: LOCKED_MESSAGE },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -44,7 +47,12 @@ export function lockedFailure(cause?: unknown): KeydeckFailure {
  * `laghav:org_Q2x9…:live:cred_7Fh…`. Stable ids only (an organization's display name can change),
  * and the provider and environment up front so a person browsing the keychain can tell them apart.
  */
-export function accountName(provider: ProviderId, orgId: string, environment: Environment, credentialId: string): string {
+export function accountName(
+  provider: ProviderId,
+  orgId: string,
+  environment: Environment,
+  credentialId: string,
+): string {
   return `${provider}:${orgId}:${environment}:${credentialId}`;
 }
 
@@ -69,7 +77,10 @@ export function mapKeychainError(error: unknown): { code: ErrorCode; message: st
         'No OS keychain is available (no Secret Service on this desktop session). Install and start gnome-keyring or KWallet, then restart Keydeck. Keydeck never falls back to storing keys in a file.',
     };
   }
-  return { code: 'KEYCHAIN_ERROR', message: 'The OS keychain refused the operation. Try again; if it keeps failing, check your keyring app.' };
+  return {
+    code: 'KEYCHAIN_ERROR',
+    message: 'The OS keychain refused the operation. Try again; if it keeps failing, check your keyring app.',
+  };
 }
 
 /** Wraps a keychain failure as a typed KeydeckFailure, keeping the raw error as the cause for logs. */

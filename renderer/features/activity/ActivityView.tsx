@@ -38,14 +38,28 @@ function download(name: string, type: string, text: string): void {
 }
 
 /** Everything Keydeck did, newest first: filterable, exportable. Public facts only, never a secret. */
-export function ActivityView({ organizations, intent, onIntentDone }: { organizations: Organization[]; intent?: PendingIntent; onIntentDone: (n: number) => void }) {
+export function ActivityView({
+  organizations,
+  intent,
+  onIntentDone,
+}: {
+  organizations: Organization[];
+  intent?: PendingIntent;
+  onIntentDone: (n: number) => void;
+}) {
   const [orgId, setOrgId] = useState('');
   const [action, setAction] = useState('');
   const [text, setText] = useState('');
   const ids = { org: useId(), action: useId(), text: useId() };
-  const list = useCall('activity.list', { orgId: orgId || undefined, action: (action || undefined) as Entry['action'] | undefined, limit: 5000 });
+  const list = useCall('activity.list', {
+    orgId: orgId || undefined,
+    action: (action || undefined) as Entry['action'] | undefined,
+    limit: 5000,
+  });
   const q = text.trim().toLowerCase();
-  const entries = (list.data?.entries ?? []).filter((e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q));
+  const entries = (list.data?.entries ?? []).filter(
+    (e) => !q || `${e.orgName} ${e.keyId ?? ''} ${e.last4 ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(q),
+  );
   // The filters in force, named, for the empty result's message.
   const filterWords = [
     orgId ? `organization: ${organizations.find((o) => o.id === orgId)?.name ?? 'removed organization'}` : '',
@@ -56,7 +70,9 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
     .join(', ');
   const stamp = new Date().toISOString().slice(0, 10);
   const exportAs = (format: 'csv' | 'json') =>
-    format === 'csv' ? download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries)) : download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2));
+    format === 'csv'
+      ? download(`keydeck-activity-${stamp}.csv`, 'text/csv', toCsv(entries))
+      : download(`keydeck-activity-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2));
   // The palette's Export: once the entries are in.
   useIntent(
     intent,
@@ -72,14 +88,28 @@ export function ActivityView({ organizations, intent, onIntentDone }: { organiza
     <main className="activity-view" aria-labelledby="activity-title">
       <header className="org-header">
         <div>
-          <h1 id="activity-title" tabIndex={-1}>Activity</h1>
-          <p className="muted">Everything Keydeck did, with time, organization, environment, key id and last 4. Never a secret.</p>
+          <h1 id="activity-title" tabIndex={-1}>
+            Activity
+          </h1>
+          <p className="muted">
+            Everything Keydeck did, with time, organization, environment, key id and last 4. Never a secret.
+          </p>
         </div>
         <div className="header-actions">
-          <button type="button" className="button-quiet" onClick={() => exportAs('csv')} disabled={entries.length === 0}>
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => exportAs('csv')}
+            disabled={entries.length === 0}
+          >
             Export CSV
           </button>
-          <button type="button" className="button-quiet" onClick={() => exportAs('json')} disabled={entries.length === 0}>
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => exportAs('json')}
+            disabled={entries.length === 0}
+          >
             Export JSON
           </button>
         </div>

@@ -11,9 +11,20 @@ import { SecretOnce } from './SecretOnce.js';
  * What went wrong after the provider created the key (keychain, activity log, a full disk). The key
  * exists and its secret is above, shown this once: the person must know that, and what to do.
  */
-function CreateProblems({ providerName, problems, keepError, masked }: { providerName: string; problems: KeydeckError[]; keepError?: KeydeckError; masked: string }) {
+function CreateProblems({
+  providerName,
+  problems,
+  keepError,
+  masked,
+}: {
+  providerName: string;
+  problems: KeydeckError[];
+  keepError?: KeydeckError;
+  masked: string;
+}) {
   const all = [...problems];
-  if (keepError && !all.some((p) => p.code === keepError.code && p.message === keepError.message)) all.unshift(keepError);
+  if (keepError && !all.some((p) => p.code === keepError.code && p.message === keepError.message))
+    all.unshift(keepError);
   if (all.length === 0) return null;
   return (
     <section className="notice notice-warn" aria-labelledby="create-problems-title" data-testid="create-problems">
@@ -21,7 +32,8 @@ function CreateProblems({ providerName, problems, keepError, masked }: { provide
         The key exists at {providerName}, but not everything went well afterwards
       </strong>
       <p>
-        {masked} was created and works. Copy it now from above: Keydeck may not have kept a copy or recorded it. If you do not need it, revoke it.
+        {masked} was created and works. Copy it now from above: Keydeck may not have kept a copy or recorded it. If you
+        do not need it, revoke it.
       </p>
       <ul>
         {all.map((p) => (
@@ -35,7 +47,17 @@ function CreateProblems({ providerName, problems, keepError, masked }: { provide
 }
 
 /** Create a key: name (and scope where the provider has one), keep-in-keychain choice, then the secret once. */
-export function CreateKeyDialog({ org, environment, provider, onClose }: { org: Organization; environment: Environment; provider: ProviderInfo; onClose: () => void }) {
+export function CreateKeyDialog({
+  org,
+  environment,
+  provider,
+  onClose,
+}: {
+  org: Organization;
+  environment: Environment;
+  provider: ProviderInfo;
+  onClose: () => void;
+}) {
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
   const [keep, setKeep] = useState(false);
@@ -43,7 +65,10 @@ export function CreateKeyDialog({ org, environment, provider, onClose }: { org: 
   const scopeId = useId();
   const keepId = useId();
   const create = useAction({
-    mutationFn: () => unwrap(api.keys.create({ orgId: org.id, environment, name: name.trim(), scope: scope.trim() || undefined, keep })),
+    mutationFn: () =>
+      unwrap(
+        api.keys.create({ orgId: org.id, environment, name: name.trim(), scope: scope.trim() || undefined, keep }),
+      ),
     changes: 'keys.create',
     changesIn: { orgId: org.id },
   });
@@ -79,15 +104,30 @@ export function CreateKeyDialog({ org, environment, provider, onClose }: { org: 
         </>
       ) : (
         <form onSubmit={submit}>
-          {environment === 'live' && <p className="notice notice-live">This creates a LIVE key: it can touch real data and may be billed.</p>}
+          {environment === 'live' && (
+            <p className="notice notice-live">This creates a LIVE key: it can touch real data and may be billed.</p>
+          )}
           <div className="field">
             <label htmlFor={nameId}>Name</label>
-            <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required placeholder="e.g. Production web app" />
+            <input
+              id={nameId}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+              required
+              placeholder="e.g. Production web app"
+            />
           </div>
           {provider.createScopeLabel && (
             <div className="field">
               <label htmlFor={scopeId}>{provider.createScopeLabel} (optional)</label>
-              <input id={scopeId} value={scope} onChange={(e) => setScope(e.target.value)} maxLength={200} placeholder="app_abc123" />
+              <input
+                id={scopeId}
+                value={scope}
+                onChange={(e) => setScope(e.target.value)}
+                maxLength={200}
+                placeholder="app_abc123"
+              />
             </div>
           )}
           <div className="field-inline">

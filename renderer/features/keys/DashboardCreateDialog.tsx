@@ -11,7 +11,17 @@ import { DashboardLink } from './DashboardLink.js';
  * Create a key where the provider allows it only in its dashboard: Keydeck says what to do there,
  * opens it, takes the new key back, verifies it with the provider, and keeps it in the keychain.
  */
-export function DashboardCreateDialog({ org, environment, provider, onClose }: { org: Organization; environment: Environment; provider: ProviderInfo; onClose: () => void }) {
+export function DashboardCreateDialog({
+  org,
+  environment,
+  provider,
+  onClose,
+}: {
+  org: Organization;
+  environment: Environment;
+  provider: ProviderInfo;
+  onClose: () => void;
+}) {
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
   const nameId = useId();
@@ -49,7 +59,14 @@ export function DashboardCreateDialog({ org, environment, provider, onClose }: {
           <DashboardLink org={org} providerName={provider.displayName} />
           <div className="field">
             <label htmlFor={nameId}>Name in Keydeck</label>
-            <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required placeholder="e.g. Production CI/CD" />
+            <input
+              id={nameId}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+              required
+              placeholder="e.g. Production CI/CD"
+            />
           </div>
           <KeyInput value={key} onChange={setKey} inspection={inspection} provider={org.provider} label="The new key" />
           {adopt.isError && <ErrorNotice error={adopt.error} title="Not kept. Nothing was stored." />}

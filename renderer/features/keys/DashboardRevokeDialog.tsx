@@ -27,12 +27,15 @@ export function DashboardRevokeDialog({
 }) {
   const label = keyRecord.name || keyRecord.masked;
   const confirm = useAction({
-    mutationFn: () => unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
+    mutationFn: () =>
+      unwrap(api.keys.confirmRevoked({ orgId: org.id, credentialId: keyRecord.heldCredentialId ?? '' })),
     changes: 'keys.confirmRevoked',
     changesIn: { orgId: org.id },
     onSuccess: (value) => {
       if (value.confirmed) {
-        onRevoked(`Revoked in ${provider.displayName}’s dashboard: ${provider.displayName} now refuses “${label}” (${keyRecord.masked}), so Keydeck removed it from your keychain.`);
+        onRevoked(
+          `Revoked in ${provider.displayName}’s dashboard: ${provider.displayName} now refuses “${label}” (${keyRecord.masked}), so Keydeck removed it from your keychain.`,
+        );
         onClose();
       }
     },
@@ -40,13 +43,16 @@ export function DashboardRevokeDialog({
   return (
     <Dialog title={`Revoke “${label}” in the ${provider.displayName} dashboard`} onClose={onClose} tone="danger">
       <p>
-        {provider.displayName} revokes keys only in its dashboard. Revoke <strong>{label}</strong> (<code>{keyRecord.masked}</code>) in the{' '}
-        <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong> environment of <strong>{org.name}</strong>:
+        {provider.displayName} revokes keys only in its dashboard. Revoke <strong>{label}</strong> (
+        <code>{keyRecord.masked}</code>) in the{' '}
+        <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong>{' '}
+        environment of <strong>{org.name}</strong>:
       </p>
       {keyRecord.unmatched && (
         <p className="notice notice-warn">
-          Keydeck holds this key but cannot tell which of {provider.displayName}’s keys it is, so it will not revoke anything through the API. In the dashboard, find the key ending in{' '}
-          <code>{keyRecord.masked.slice(-4)}</code> and revoke it there; Keydeck then checks that {provider.displayName} refuses it.
+          Keydeck holds this key but cannot tell which of {provider.displayName}’s keys it is, so it will not revoke
+          anything through the API. In the dashboard, find the key ending in <code>{keyRecord.masked.slice(-4)}</code>{' '}
+          and revoke it there; Keydeck then checks that {provider.displayName} refuses it.
         </p>
       )}
       <ol className="steps">
@@ -57,10 +63,16 @@ export function DashboardRevokeDialog({
       <DashboardLink org={org} providerName={provider.displayName} />
       {confirm.isSuccess && !confirm.data.confirmed && (
         <p className="notice notice-warn" role="status">
-          {provider.displayName} still accepts this key: it is not revoked yet. Revoke it in the dashboard, then check again.
+          {provider.displayName} still accepts this key: it is not revoked yet. Revoke it in the dashboard, then check
+          again.
         </p>
       )}
-      {confirm.isError && <ErrorNotice error={confirm.error} title="Could not tell whether the key is revoked. Nothing was changed; try again." />}
+      {confirm.isError && (
+        <ErrorNotice
+          error={confirm.error}
+          title="Could not tell whether the key is revoked. Nothing was changed; try again."
+        />
+      )}
       <div className="dialog-actions">
         <button type="button" className="button-quiet" onClick={onClose}>
           Cancel

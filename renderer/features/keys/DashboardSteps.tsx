@@ -2,7 +2,15 @@
  * What a person does in a provider's dashboard: the provider's own steps as an ordered list, and,
  * where Keydeck suggests a name for the key, that name as something to type.
  */
-export function DashboardSteps({ steps, providerName, name }: { steps: readonly string[] | undefined; providerName: string; name?: string }) {
+export function DashboardSteps({
+  steps,
+  providerName,
+  name,
+}: {
+  steps: readonly string[] | undefined;
+  providerName: string;
+  name?: string;
+}) {
   if (!steps || steps.length === 0) return null;
   return (
     <div className="dashboard-steps">

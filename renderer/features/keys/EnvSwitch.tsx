@@ -9,7 +9,15 @@ const LABEL: Record<Environment, string> = { live: 'LIVE', test: 'Test' };
  * select the other one and move focus to it. A provider with one environment gets no switch, only
  * that environment's name.
  */
-export function EnvSwitch({ value, onChange, environments = ['live', 'test'] }: { value: Environment; onChange: (e: Environment) => void; environments?: readonly Environment[] }) {
+export function EnvSwitch({
+  value,
+  onChange,
+  environments = ['live', 'test'],
+}: {
+  value: Environment;
+  onChange: (e: Environment) => void;
+  environments?: readonly Environment[];
+}) {
   const radios = useRef<Partial<Record<Environment, HTMLButtonElement | null>>>({});
   if (environments.length === 1) {
     const only = environments[0]!;
@@ -38,7 +46,12 @@ export function EnvSwitch({ value, onChange, environments = ['live', 'test'] }: 
           className={`env-option env-${env} ${value === env ? 'active' : ''}`}
           onClick={() => onChange(env)}
           onKeyDown={(e) => {
-            const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+            const step =
+              e.key === 'ArrowRight' || e.key === 'ArrowDown'
+                ? 1
+                : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+                  ? -1
+                  : 0;
             if (step === 0) return;
             e.preventDefault();
             choose(environments[(i + step + environments.length) % environments.length]!);

@@ -32,7 +32,13 @@ function Tabs({ tab, onTab }: { tab: 'keys' | 'usage'; onTab: (t: 'keys' | 'usag
   return (
     <div className="tabs" role="group" aria-label="View">
       {(['keys', 'usage'] as const).map((t) => (
-        <button key={t} type="button" className={`tab ${tab === t ? 'active' : ''}`} aria-pressed={tab === t} onClick={() => onTab(t)}>
+        <button
+          key={t}
+          type="button"
+          className={`tab ${tab === t ? 'active' : ''}`}
+          aria-pressed={tab === t}
+          onClick={() => onTab(t)}
+        >
           {t === 'keys' ? 'Keys' : 'Usage'}
         </button>
       ))}
@@ -94,7 +100,9 @@ export function OrgView({
       else if (i.kind === 'refresh') void keys.refetch();
       else {
         if (!shown) return false;
-        const k = shown.keys.find((x) => x.id === i.keyId && x.heldCredentialId && x.status !== 'revoked' && x.status !== 'expired');
+        const k = shown.keys.find(
+          (x) => x.id === i.keyId && x.heldCredentialId && x.status !== 'revoked' && x.status !== 'expired',
+        );
         if (k) setRotating(k);
       }
       return true;
@@ -117,7 +125,12 @@ export function OrgView({
   });
   /** What the organization's page holds in this environment: one state, one answer. */
   const body = () => {
-    if (!hasEnv) return <p className="panel">{provider.displayName} has no {environment} environment.</p>;
+    if (!hasEnv)
+      return (
+        <p className="panel">
+          {provider.displayName} has no {environment} environment.
+        </p>
+      );
     if (!connected) {
       return (
         <section className="panel" aria-labelledby="connect-env-title">
@@ -132,28 +145,44 @@ export function OrgView({
       return (
         <>
           <Tabs tab={tab} onTab={setTab} />
-          <UsageView embedded orgId={org.id} environment={environment} policy={org.policy} title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`} />
+          <UsageView
+            embedded
+            orgId={org.id}
+            environment={environment}
+            policy={org.policy}
+            title={`Usage: ${environment === 'live' ? 'LIVE' : 'test'} keys`}
+          />
         </>
       );
     }
-    if (!shown) return keys.isPending ? <p role="status">Loading keys from {provider.displayName}…</p> : <ErrorNotice error={keys.error} title={`Could not list ${environment} keys`} />;
+    if (!shown)
+      return keys.isPending ? (
+        <p role="status">Loading keys from {provider.displayName}…</p>
+      ) : (
+        <ErrorNotice error={keys.error} title={`Could not list ${environment} keys`} />
+      );
     return (
       <section aria-label="Keys">
         <Tabs tab={tab} onTab={setTab} />
         {keys.isError ? (
           <div className="notice notice-warn offline" role="status">
-            <strong>Showing the list as of {formatDateTime(shown.fetchedAt)}.</strong> {provider.displayName} could not be reached just now; nothing else is affected.
+            <strong>Showing the list as of {formatDateTime(shown.fetchedAt)}.</strong> {provider.displayName} could not
+            be reached just now; nothing else is affected.
             <ErrorNotice error={keys.error} />
           </div>
         ) : (
           <p className="muted fetched" role="status">
-            {keys.isFetching ? `Refreshing from ${provider.displayName}… (showing the list as of ${formatDateTime(shown.fetchedAt)})` : `As of ${formatDateTime(shown.fetchedAt)}`}
+            {keys.isFetching
+              ? `Refreshing from ${provider.displayName}… (showing the list as of ${formatDateTime(shown.fetchedAt)})`
+              : `As of ${formatDateTime(shown.fetchedAt)}`}
           </p>
         )}
         {check.isError && <ErrorNotice error={check.error} title="Could not check the key" />}
         {check.isSuccess && (
           <p role="status" className={`hint ${check.data.result === 'accepted' ? 'hint-ok' : 'hint-error'}`}>
-            {check.data.result === 'accepted' ? `${provider.displayName} accepts the key.` : `${provider.displayName} refuses the key: ${REFUSAL_WORDS[check.data.code ?? ''] ?? 'it is not accepted'}.`}
+            {check.data.result === 'accepted'
+              ? `${provider.displayName} accepts the key.`
+              : `${provider.displayName} refuses the key: ${REFUSAL_WORDS[check.data.code ?? ''] ?? 'it is not accepted'}.`}
           </p>
         )}
         {revokedNote?.environment === environment && (
@@ -161,7 +190,12 @@ export function OrgView({
             {revokedNote.said}
           </p>
         )}
-        <KeyList keys={shown.keys} source={shown.source} provider={provider} actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }} />
+        <KeyList
+          keys={shown.keys}
+          source={shown.source}
+          provider={provider}
+          actions={{ onRevoke: setRevoking, onCheck: (k) => check.run(k), onRotate: setRotating, checking: check.busy }}
+        />
       </section>
     );
   };
@@ -179,7 +213,9 @@ export function OrgView({
       )}
       <header className="org-header">
         <div>
-          <h1 id="org-title" tabIndex={-1}>{org.name}</h1>
+          <h1 id="org-title" tabIndex={-1}>
+            {org.name}
+          </h1>
           <p className="muted">
             {provider.displayName}
             {org.apiBaseUrl ? ` · ${org.apiBaseUrl}` : ''}
@@ -193,7 +229,12 @@ export function OrgView({
             </button>
           )}
           {connected && (
-            <button type="button" className="button-quiet" onClick={() => void keys.refetch()} disabled={keys.isFetching}>
+            <button
+              type="button"
+              className="button-quiet"
+              onClick={() => void keys.refetch()}
+              disabled={keys.isFetching}
+            >
               {keys.isFetching ? 'Refreshing…' : 'Refresh'}
             </button>
           )}
@@ -219,13 +260,30 @@ export function OrgView({
         (provider.capabilities.create === 'api' ? (
           <CreateKeyDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />
         ) : (
-          <DashboardCreateDialog org={org} environment={environment} provider={provider} onClose={() => setCreating(false)} />
+          <DashboardCreateDialog
+            org={org}
+            environment={environment}
+            provider={provider}
+            onClose={() => setCreating(false)}
+          />
         ))}
       {revoking &&
         (provider.capabilities.revoke === 'api' && !revoking.unmatched ? (
-          <RevokeDialog org={org} environment={environment} keyRecord={revoking} onClose={() => setRevoking(undefined)} />
+          <RevokeDialog
+            org={org}
+            environment={environment}
+            keyRecord={revoking}
+            onClose={() => setRevoking(undefined)}
+          />
         ) : (
-          <DashboardRevokeDialog org={org} environment={environment} provider={provider} keyRecord={revoking} onClose={() => setRevoking(undefined)} onRevoked={(said) => setRevokedNote({ environment, said })} />
+          <DashboardRevokeDialog
+            org={org}
+            environment={environment}
+            provider={provider}
+            keyRecord={revoking}
+            onClose={() => setRevoking(undefined)}
+            onRevoked={(said) => setRevokedNote({ environment, said })}
+          />
         ))}
       {rotating && (
         <StartRotationDialog
@@ -240,7 +298,10 @@ export function OrgView({
       )}
       {removing && (
         <Dialog title={`Remove ${org.name} from Keydeck?`} onClose={() => setRemoving(false)} tone="danger">
-          <p>Keydeck forgets this organization and deletes the keys it holds for it from your keychain. Nothing is revoked at {provider.displayName}.</p>
+          <p>
+            Keydeck forgets this organization and deletes the keys it holds for it from your keychain. Nothing is
+            revoked at {provider.displayName}.
+          </p>
           {remove.isError && <ErrorNotice error={remove.error} title="Not removed" />}
           <div className="dialog-actions">
             <button type="button" className="button-quiet" onClick={() => setRemoving(false)}>

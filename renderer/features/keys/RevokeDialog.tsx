@@ -9,7 +9,17 @@ import { useAction } from '../../lib/use-action.js';
  * Revoke, behind a confirmation that names the key, the organization and the environment. A live
  * key also needs its name typed, because revocation is immediate and cannot be undone.
  */
-export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Organization; environment: Environment; keyRecord: KeyRecord; onClose: () => void }) {
+export function RevokeDialog({
+  org,
+  environment,
+  keyRecord,
+  onClose,
+}: {
+  org: Organization;
+  environment: Environment;
+  keyRecord: KeyRecord;
+  onClose: () => void;
+}) {
   const [typed, setTyped] = useState('');
   const typedId = useId();
   const label = keyRecord.name || keyRecord.masked;
@@ -29,8 +39,10 @@ export function RevokeDialog({ org, environment, keyRecord, onClose }: { org: Or
     <Dialog title={`Revoke “${label}”?`} onClose={onClose} tone="danger">
       <form onSubmit={submit}>
         <p>
-          This revokes <strong>{label}</strong> (<code>{keyRecord.masked}</code>) in the <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong>{' '}
-          environment of <strong>{org.name}</strong>. Anything still using it stops working immediately. This cannot be undone.
+          This revokes <strong>{label}</strong> (<code>{keyRecord.masked}</code>) in the{' '}
+          <strong className={`env-text env-text-${environment}`}>{environment === 'live' ? 'LIVE' : 'test'}</strong>{' '}
+          environment of <strong>{org.name}</strong>. Anything still using it stops working immediately. This cannot be
+          undone.
         </p>
         {needsTyping && (
           <div className="field">

@@ -10,7 +10,15 @@ import { useAction } from '../../lib/use-action.js';
  * the clipboard after 30 s if it still holds the key; in the browser preview the page copies it with
  * the browser's clipboard, which nothing clears later (see lib/copy.ts).
  */
-export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: string; about?: Input<'activity.reveal'> }) {
+export function SecretOnce({
+  secret,
+  envVar,
+  about,
+}: {
+  secret: string;
+  envVar: string;
+  about?: Input<'activity.reveal'>;
+}) {
   const [revealed, setRevealed] = useState(false);
   const { transport } = useAppInfo();
   const copy = useAction({ mutationFn: () => copySecret(transport, secret, about) });
@@ -21,7 +29,9 @@ export function SecretOnce({ secret, envVar, about }: { secret: string; envVar: 
   };
   return (
     <div className="secret-once">
-      <p className="notice notice-warn">This is the only time the full key is shown. Copy it now, for example into <code>{envVar}</code>.</p>
+      <p className="notice notice-warn">
+        This is the only time the full key is shown. Copy it now, for example into <code>{envVar}</code>.
+      </p>
       <div className="secret-row">
         <code className="secret" data-testid="new-secret" aria-label="New key" data-secret-reveal="">
           {revealed ? secret : `${secret.slice(0, secret.indexOf('_', 4) + 1)}${'•'.repeat(16)}${secret.slice(-4)}`}

@@ -14,7 +14,15 @@ import { useVaultStatus } from '../storage/VaultBanner.js';
  * user says which provider and environment, and gives what its API needs. Keydeck verifies the key
  * with the provider before anything is stored.
  */
-export function ConnectForm({ existing, environment, onConnected }: { existing?: Organization; environment?: Environment; onConnected: (org: Organization, environment: Environment) => void }) {
+export function ConnectForm({
+  existing,
+  environment,
+  onConnected,
+}: {
+  existing?: Organization;
+  environment?: Environment;
+  onConnected: (org: Organization, environment: Environment) => void;
+}) {
   const info = useAppInfo();
   const sessionOnly = useVaultStatus().data?.mode === 'session';
   const [key, setKey] = useState('');
@@ -33,7 +41,8 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
   const detected = inspection?.ok ? info.provider(inspection.provider) : undefined;
   const undetected = !existing && inspection && !inspection.ok && inspection.problem.kind === 'unknown-prefix';
   const needsOrgId = !existing && detected?.providerOrgField;
-  const needsHost = !existing && detected && !detected.defaultApiBaseUrl && !info.sandboxProviders.includes(detected.id);
+  const needsHost =
+    !existing && detected && !detected.defaultApiBaseUrl && !info.sandboxProviders.includes(detected.id);
   const orgIdValid = !needsOrgId || new RegExp(needsOrgId.pattern).test(providerOrgId.trim());
   const ready = inspection?.ok === true && orgIdValid && (!needsHost || apiBaseUrl.trim() !== '');
 
@@ -63,13 +72,27 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
     if (ready) connect.run();
   };
   return (
-    <form className="connect-form" onSubmit={submit} aria-label={existing ? `Connect ${environment} key` : 'Connect an organization'}>
-      <KeyInput value={key} onChange={setKey} inspection={inspection} provider={expectedProvider} label={existing ? 'API key' : 'Admin API key'} />
+    <form
+      className="connect-form"
+      onSubmit={submit}
+      aria-label={existing ? `Connect ${environment} key` : 'Connect an organization'}
+    >
+      <KeyInput
+        value={key}
+        onChange={setKey}
+        inspection={inspection}
+        provider={expectedProvider}
+        label={existing ? 'API key' : 'Admin API key'}
+      />
       {(undetected || (prefixless && !existing)) && (
         <fieldset className="field">
           <legend>Keydeck cannot tell whose key this is</legend>
           <label htmlFor={ids.provider}>Provider</label>
-          <select id={ids.provider} value={chosenProvider} onChange={(e) => setChosenProvider(e.target.value as ProviderId | '')}>
+          <select
+            id={ids.provider}
+            value={chosenProvider}
+            onChange={(e) => setChosenProvider(e.target.value as ProviderId | '')}
+          >
             <option value="">Choose…</option>
             {PREFIXLESS_PROVIDERS.map((p) => (
               <option key={p} value={p}>
@@ -81,7 +104,13 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
             <div className="env-choice" role="radiogroup" aria-label="Environment of this key">
               {(['live', 'test'] as const).map((env) => (
                 <label key={env} className="field-inline">
-                  <input type="radio" name={ids.env} value={env} checked={chosenEnv === env} onChange={() => setChosenEnv(env)} />
+                  <input
+                    type="radio"
+                    name={ids.env}
+                    value={env}
+                    checked={chosenEnv === env}
+                    onChange={() => setChosenEnv(env)}
+                  />
                   {env === 'live' ? 'Live' : 'Test'}
                 </label>
               ))}
@@ -92,7 +121,14 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
       {needsOrgId && (
         <div className="field">
           <label htmlFor={ids.orgId}>{needsOrgId.label}</label>
-          <input id={ids.orgId} value={providerOrgId} onChange={(e) => setProviderOrgId(e.target.value)} placeholder={needsOrgId.example} aria-describedby={`${ids.orgId}-help`} aria-invalid={providerOrgId !== '' && !orgIdValid} />
+          <input
+            id={ids.orgId}
+            value={providerOrgId}
+            onChange={(e) => setProviderOrgId(e.target.value)}
+            placeholder={needsOrgId.example}
+            aria-describedby={`${ids.orgId}-help`}
+            aria-invalid={providerOrgId !== '' && !orgIdValid}
+          />
           <p id={`${ids.orgId}-help`} className="hint">
             {needsOrgId.help}
           </p>
@@ -102,11 +138,23 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
         <>
           <div className="field">
             <label htmlFor={ids.url}>API host (https)</label>
-            <input id={ids.url} value={apiBaseUrl} onChange={(e) => setApiBaseUrl(e.target.value)} placeholder={`https://api.your-${detected.id}-host.example`} inputMode="url" />
+            <input
+              id={ids.url}
+              value={apiBaseUrl}
+              onChange={(e) => setApiBaseUrl(e.target.value)}
+              placeholder={`https://api.your-${detected.id}-host.example`}
+              inputMode="url"
+            />
           </div>
           <div className="field">
             <label htmlFor={ids.dash}>Dashboard URL (optional, https)</label>
-            <input id={ids.dash} value={dashboardUrl} onChange={(e) => setDashboardUrl(e.target.value)} placeholder="https://…" inputMode="url" />
+            <input
+              id={ids.dash}
+              value={dashboardUrl}
+              onChange={(e) => setDashboardUrl(e.target.value)}
+              placeholder="https://…"
+              inputMode="url"
+            />
           </div>
         </>
       )}
@@ -114,18 +162,36 @@ export function ConnectForm({ existing, environment, onConnected }: { existing?:
         <>
           <div className="field">
             <label htmlFor={ids.name}>Organization name (optional)</label>
-            <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="e.g. Acme production" />
+            <input
+              id={ids.name}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+              placeholder="e.g. Acme production"
+            />
           </div>
           {!needsHost && (
             <details className="advanced">
               <summary>Advanced: API URL</summary>
               <div className="field">
                 <label htmlFor={ids.url}>API base URL (leave empty for the provider’s own)</label>
-                <input id={ids.url} value={apiBaseUrl} onChange={(e) => setApiBaseUrl(e.target.value)} placeholder={detected?.defaultApiBaseUrl || 'https://…'} inputMode="url" />
+                <input
+                  id={ids.url}
+                  value={apiBaseUrl}
+                  onChange={(e) => setApiBaseUrl(e.target.value)}
+                  placeholder={detected?.defaultApiBaseUrl || 'https://…'}
+                  inputMode="url"
+                />
               </div>
               <div className="field">
                 <label htmlFor={ids.dash}>Dashboard URL (leave empty for the provider’s own)</label>
-                <input id={ids.dash} value={dashboardUrl} onChange={(e) => setDashboardUrl(e.target.value)} placeholder={detected?.dashboardUrl || 'https://…'} inputMode="url" />
+                <input
+                  id={ids.dash}
+                  value={dashboardUrl}
+                  onChange={(e) => setDashboardUrl(e.target.value)}
+                  placeholder={detected?.dashboardUrl || 'https://…'}
+                  inputMode="url"
+                />
               </div>
             </details>
           )}

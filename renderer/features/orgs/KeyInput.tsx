@@ -15,7 +15,11 @@ export function useKeyInspection(value: string, expected: KeyExpectation = {}): 
     if (!value) return undefined;
     const inspected = inspectKey(value, expected, names);
     if (inspected.ok && expected.environment && inspected.environment !== expected.environment) {
-      return { ok: false, problem: { kind: 'unknown-prefix' }, message: `This is a ${inspected.environment} key; this slot needs a ${expected.environment} key.` };
+      return {
+        ok: false,
+        problem: { kind: 'unknown-prefix' },
+        message: `This is a ${inspected.environment} key; this slot needs a ${expected.environment} key.`,
+      };
     }
     return inspected;
   }, [value, expected.provider, expected.environment, names]); // eslint-disable-line react-hooks/exhaustive-deps

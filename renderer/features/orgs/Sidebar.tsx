@@ -29,12 +29,22 @@ export function Sidebar({
       <div className="brand">Keydeck</div>
       <ul className="views">
         <li>
-          <button type="button" className={`org-button ${view === 'overview' ? 'selected' : ''}`} aria-current={view === 'overview' ? 'page' : undefined} onClick={() => onView('overview')}>
+          <button
+            type="button"
+            className={`org-button ${view === 'overview' ? 'selected' : ''}`}
+            aria-current={view === 'overview' ? 'page' : undefined}
+            onClick={() => onView('overview')}
+          >
             Overview
           </button>
         </li>
         <li>
-          <button type="button" className={`org-button ${view === 'activity' ? 'selected' : ''}`} aria-current={view === 'activity' ? 'page' : undefined} onClick={() => onView('activity')}>
+          <button
+            type="button"
+            className={`org-button ${view === 'activity' ? 'selected' : ''}`}
+            aria-current={view === 'activity' ? 'page' : undefined}
+            onClick={() => onView('activity')}
+          >
             Activity
           </button>
         </li>
@@ -42,7 +52,13 @@ export function Sidebar({
       <p className="sidebar-hint">Ctrl/⌘ K to jump anywhere</p>
       <ul className="org-list" aria-label="Your organizations">
         {organizations.map((org) => (
-          <SidebarOrg key={org.id} org={org} selected={view === 'org' && org.id === selectedId} providerName={names[org.provider] ?? org.provider} onSelect={onSelect} />
+          <SidebarOrg
+            key={org.id}
+            org={org}
+            selected={view === 'org' && org.id === selectedId}
+            providerName={names[org.provider] ?? org.provider}
+            onSelect={onSelect}
+          />
         ))}
       </ul>
       <button type="button" className="button-quiet add-org" onClick={onAdd}>
@@ -57,14 +73,40 @@ export function Sidebar({
 }
 
 /** One organization's button. Memoised: switching organization re-renders two of them, not all 500. */
-const SidebarOrg = memo(function SidebarOrg({ org, selected, providerName, onSelect }: { org: Organization; selected: boolean; providerName: string; onSelect: (id: string) => void }) {
+const SidebarOrg = memo(function SidebarOrg({
+  org,
+  selected,
+  providerName,
+  onSelect,
+}: {
+  org: Organization;
+  selected: boolean;
+  providerName: string;
+  onSelect: (id: string) => void;
+}) {
   return (
     <li>
-      <button type="button" className={`org-button ${selected ? 'selected' : ''}`} aria-current={selected ? 'page' : undefined} onClick={() => onSelect(org.id)}>
+      <button
+        type="button"
+        className={`org-button ${selected ? 'selected' : ''}`}
+        aria-current={selected ? 'page' : undefined}
+        onClick={() => onSelect(org.id)}
+      >
         <span className="org-name">
           {org.name}
-          {org.sessionOnly && <span className="badge badge-session" title="Held in memory until you quit Keydeck">session</span>}
-          {org.recovered && <span className="badge badge-recovered" title="Rebuilt from the keychain by recovery mode: check its name and settings">recovered</span>}
+          {org.sessionOnly && (
+            <span className="badge badge-session" title="Held in memory until you quit Keydeck">
+              session
+            </span>
+          )}
+          {org.recovered && (
+            <span
+              className="badge badge-recovered"
+              title="Rebuilt from the keychain by recovery mode: check its name and settings"
+            >
+              recovered
+            </span>
+          )}
         </span>
         <span className="org-provider">
           {providerName}

@@ -70,7 +70,12 @@ export function CommandPalette({
     const base: Command[] = [
       ...(here && provider
         ? [
-            { id: 'act:new-key', label: provider.capabilities.create === 'api' ? 'New key…' : 'New key in the dashboard…', hint: where, run: () => ask({ kind: 'new-key' }) },
+            {
+              id: 'act:new-key',
+              label: provider.capabilities.create === 'api' ? 'New key…' : 'New key in the dashboard…',
+              hint: where,
+              run: () => ask({ kind: 'new-key' }),
+            },
             { id: 'act:refresh', label: 'Refresh this list', hint: where, run: () => ask({ kind: 'refresh' }) },
           ]
         : []),
@@ -98,7 +103,12 @@ export function CommandPalette({
       { id: 'env:test', label: 'Switch to test', hint: 'environment', run: () => go.env('test') },
       { id: 'add', label: 'Add an organization', hint: 'action', run: () => go.add() },
       { id: 'settings', label: 'Settings: reminders, tray, remove data', hint: 'settings', run: () => go.settings() },
-      ...organizations.map((o, i) => ({ id: `org:${o.id}`, label: o.name, hint: i < 9 ? `Ctrl+${i + 1}` : 'organization', run: () => go.org(o.id) })),
+      ...organizations.map((o, i) => ({
+        id: `org:${o.id}`,
+        label: o.name,
+        hint: i < 9 ? `Ctrl+${i + 1}` : 'organization',
+        run: () => go.org(o.id),
+      })),
     ];
     const q = text.trim().toLowerCase();
     const rows = usage.data?.rows ?? [];
@@ -119,7 +129,13 @@ export function CommandPalette({
         const hint = `${r.orgName} · ${envWord(r.environment)}`;
         const hay = `${r.key.name}\u0000${r.key.masked}\u0000${r.orgName}\u0000${envWord(r.environment)}`.toLowerCase();
         const named = matches(r.key.name) || matches(r.key.masked) || words.every((w) => hay.includes(w));
-        if (named && keys.length < LIMIT) keys.push({ id: `key:${r.orgId}:${r.environment}:${r.key.id}`, label, hint, run: () => go.org(r.orgId, r.environment) });
+        if (named && keys.length < LIMIT)
+          keys.push({
+            id: `key:${r.orgId}:${r.environment}:${r.key.id}`,
+            label,
+            hint,
+            run: () => go.org(r.orgId, r.environment),
+          });
         const rotatable = r.key.heldCredentialId && r.key.status !== 'revoked' && r.key.status !== 'expired';
         if (!rotatable) continue;
         if (named || (rotateWord !== undefined && rest.every((w) => hay.includes(w)))) {
@@ -141,7 +157,10 @@ export function CommandPalette({
       const i = recent.indexOf(c.id);
       return i === -1 ? RECENT_MAX : i;
     };
-    const listed = base.filter((c) => !q || matches(c.label) || (c.hint !== undefined && c.hint !== 'action' && c.hint !== 'view' && matches(c.hint)));
+    const listed = base.filter(
+      (c) =>
+        !q || matches(c.label) || (c.hint !== undefined && c.hint !== 'action' && c.hint !== 'view' && matches(c.hint)),
+    );
     // Recent first (a stable sort keeps the rest in their order).
     listed.sort((a, b) => rank(a) - rank(b));
     return { list: [...listed, ...rotations, ...keys].slice(0, 80), more };
@@ -191,7 +210,15 @@ export function CommandPalette({
         />
         <ul id={listId} role="listbox" aria-label="Matches" className="palette-list">
           {commands.map((c, i) => (
-            <li key={c.id} id={`${listId}-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => e.preventDefault()} onClick={() => choose(c)}>
+            <li
+              key={c.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => choose(c)}
+            >
               <span>{c.label}</span>
               {c.hint && <span className="muted small">{c.hint}</span>}
             </li>

@@ -21,7 +21,11 @@ export function CancelRotationDialog({
   onBack: () => void;
 }) {
   return (
-    <Dialog title={`Cancel the rotation of ${r.old.label}?`} onClose={() => (busy ? undefined : onBack())} tone="danger">
+    <Dialog
+      title={`Cancel the rotation of ${r.old.label}?`}
+      onClose={() => (busy ? undefined : onBack())}
+      tone="danger"
+    >
       <p>Cancelling will:</p>
       <ul className="cancel-plan" aria-label="What cancelling will do">
         {r.cancelPlan.map((step) => (

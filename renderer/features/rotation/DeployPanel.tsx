@@ -12,18 +12,36 @@ import type { DeployTarget, RotationView } from '../../../shared/rotation.js';
  * key to the page (so the page cannot copy it either): the panel says so instead of offering a copy
  * that would go nowhere.
  */
-export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation: RotationView; busy: boolean; onDeploy: (targets: DeployTarget[]) => void; onDeployed: () => void }) {
+export function DeployPanel({
+  rotation,
+  busy,
+  onDeploy,
+  onDeployed,
+}: {
+  rotation: RotationView;
+  busy: boolean;
+  onDeploy: (targets: DeployTarget[]) => void;
+  onDeployed: () => void;
+}) {
   const canClipboard = useAppInfo().transport === 'electron';
   const remembered = rotation.rememberedTargets;
   const rememberedEnv = remembered.find((t): t is Extract<DeployTarget, { kind: 'envFile' }> => t.kind === 'envFile');
-  const [clipboard, setClipboard] = useState(canClipboard && (remembered.length === 0 || remembered.some((t) => t.kind === 'clipboard')));
+  const [clipboard, setClipboard] = useState(
+    canClipboard && (remembered.length === 0 || remembered.some((t) => t.kind === 'clipboard')),
+  );
   const [envFile, setEnvFile] = useState(Boolean(rememberedEnv));
   const [manual, setManual] = useState(remembered.some((t) => t.kind === 'manual'));
   const [path, setPath] = useState(rememberedEnv?.path ?? '');
   const [variable, setVariable] = useState(rememberedEnv?.variable ?? rotation.envVar);
   const ids = { clip: useId(), env: useId(), manual: useId(), path: useId(), variable: useId() };
-  const targets: DeployTarget[] = [...(clipboard && canClipboard ? [{ kind: 'clipboard' as const }] : []), ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []), ...(manual ? [{ kind: 'manual' as const }] : [])];
-  const valid = targets.length > 0 && (!envFile || (path.trim().startsWith('/') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.trim())));
+  const targets: DeployTarget[] = [
+    ...(clipboard && canClipboard ? [{ kind: 'clipboard' as const }] : []),
+    ...(envFile ? [{ kind: 'envFile' as const, path: path.trim(), variable: variable.trim() }] : []),
+    ...(manual ? [{ kind: 'manual' as const }] : []),
+  ];
+  const valid =
+    targets.length > 0 &&
+    (!envFile || (path.trim().startsWith('/') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.trim())));
   const deployedOnce = rotation.deployResults.some((d) => d.ok);
   const pick = useAction({
     mutationFn: () => unwrap(api.deploy.pickEnvFile({ suggestedName: '.env' })),
@@ -42,8 +60,9 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
           </div>
         ) : (
           <p className="hint" data-testid="no-clipboard-target">
-            No clipboard here: in the browser preview Keydeck’s server cannot reach your clipboard, and the wizard never sends the new key to this page. Use a .env file, or deploy it
-            yourself; the desktop app can also copy it for you.
+            No clipboard here: in the browser preview Keydeck’s server cannot reach your clipboard, and the wizard never
+            sends the new key to this page. Use a .env file, or deploy it yourself; the desktop app can also copy it for
+            you.
           </p>
         )}
         <div className="field-inline">
@@ -55,19 +74,32 @@ export function DeployPanel({ rotation, busy, onDeploy, onDeployed }: { rotation
             <div className="field">
               <label htmlFor={ids.path}>File (full path)</label>
               <div className="key-input">
-                <input id={ids.path} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/project/.env" spellCheck={false} />
+                <input
+                  id={ids.path}
+                  value={path}
+                  onChange={(e) => setPath(e.target.value)}
+                  placeholder="/home/me/project/.env"
+                  spellCheck={false}
+                />
                 {pick.data?.supported !== false && (
                   <button type="button" className="button-quiet" onClick={() => pick.run()} disabled={pick.busy}>
                     Choose…
                   </button>
                 )}
               </div>
-              {pick.data?.supported === false && <p className="hint">This window cannot open a file dialog: type the path.</p>}
+              {pick.data?.supported === false && (
+                <p className="hint">This window cannot open a file dialog: type the path.</p>
+              )}
               {pick.isError && <p className="hint hint-error">{pick.error.message}</p>}
             </div>
             <div className="field">
               <label htmlFor={ids.variable}>Variable</label>
-              <input id={ids.variable} value={variable} onChange={(e) => setVariable(e.target.value)} spellCheck={false} />
+              <input
+                id={ids.variable}
+                value={variable}
+                onChange={(e) => setVariable(e.target.value)}
+                spellCheck={false}
+              />
             </div>
           </div>
         )}

@@ -20,7 +20,15 @@ import { useCall } from '../../lib/calls.js';
  * The rotation wizard: the steps and their state, what Keydeck did, what the person must do now,
  * and what to do when a step fails. Everything it shows comes from the journal in the core.
  */
-export function RotationWizard({ rotationId, org, onClose }: { rotationId: string; org: Organization; onClose: () => void }) {
+export function RotationWizard({
+  rotationId,
+  org,
+  onClose,
+}: {
+  rotationId: string;
+  org: Organization;
+  onClose: () => void;
+}) {
   const provider = useAppInfo().provider(org.provider);
   const rotation = useCall('rotation.get', { rotationId });
   const act = useRotationAct(rotationId);
@@ -48,7 +56,9 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
     };
   }, [watching]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const title = r ? `Rotate “${r.old.label}” (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}` : 'Rotation';
+  const title = r
+    ? `Rotate “${r.old.label}” (${r.environment === 'live' ? 'LIVE' : 'test'}) in ${r.orgName}`
+    : 'Rotation';
   const cancel = () => {
     setCancelError(undefined);
     act.run({ kind: 'cancel' }, { onSuccess: () => setConfirmingCancel(false), onError: setCancelError });
@@ -63,10 +73,13 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
             <section className="wizard-body" aria-live="polite">
               {r.status === 'done' && (
                 <p className="notice notice-ok" role="status">
-                  Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked, refused by {provider.displayName}, and deleted from your keychain.
+                  Done. Keydeck now holds the new key (…{r.newKey.last4}); the old key (…{r.old.last4}) is revoked,
+                  refused by {provider.displayName}, and deleted from your keychain.
                 </p>
               )}
-              {(r.status === 'cancelled' || (r.step === 'cancelling' && r.restoreResults)) && <CancelledReport rotation={r} />}
+              {(r.status === 'cancelled' || (r.step === 'cancelling' && r.restoreResults)) && (
+                <CancelledReport rotation={r} />
+              )}
               {r.status === 'failed' && r.error && (
                 <ErrorNotice
                   error={r.error}
@@ -74,7 +87,9 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
                 />
               )}
               {r.status === 'needs-user' && r.waitingFor && <p className="waiting-for">{r.waitingFor}</p>}
-              {r.status === 'needs-user' && <StepPanel rotation={r} org={org} provider={provider} busy={busy} act={(a) => act.run(a)} />}
+              {r.status === 'needs-user' && (
+                <StepPanel rotation={r} org={org} provider={provider} busy={busy} act={(a) => act.run(a)} />
+              )}
               {act.isError && <ErrorNotice error={act.error} title="That did not work" />}
               {busy && <p role="status">Working…</p>}
             </section>
@@ -90,7 +105,12 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
             </details>
             <div className="dialog-actions">
               {r.status === 'failed' && (
-                <button type="button" className="button-primary" onClick={() => act.run({ kind: 'resume' })} disabled={busy}>
+                <button
+                  type="button"
+                  className="button-primary"
+                  onClick={() => act.run({ kind: 'resume' })}
+                  disabled={busy}
+                >
                   Retry
                 </button>
               )}
@@ -115,7 +135,13 @@ export function RotationWizard({ rotationId, org, onClose }: { rotationId: strin
         )}
       </Dialog>
       {r && confirmingCancel && r.canCancel && (
-        <CancelRotationDialog rotation={r} busy={busy} error={cancelError} onConfirm={cancel} onBack={() => setConfirmingCancel(false)} />
+        <CancelRotationDialog
+          rotation={r}
+          busy={busy}
+          error={cancelError}
+          onConfirm={cancel}
+          onBack={() => setConfirmingCancel(false)}
+        />
       )}
     </>
   );
@@ -131,7 +157,10 @@ function CancelledReport({ rotation: r }: { rotation: RotationView }) {
       {r.status === 'cancelled' && (
         <p className="notice" role="status">
           Cancelled. The old key (…{r.old.last4}) is still current
-          {newKeyExisted ? `; the new key${r.newKey.last4 ? ` (…${r.newKey.last4})` : ''} is revoked and forgotten` : ''}.
+          {newKeyExisted
+            ? `; the new key${r.newKey.last4 ? ` (…${r.newKey.last4})` : ''} is revoked and forgotten`
+            : ''}
+          .
         </p>
       )}
       {restored.length > 0 && (
@@ -173,7 +202,19 @@ export function minutesInWords(minutes: number): string {
 }
 
 /** What the person does at this step. */
-function StepPanel({ rotation: r, org, provider, busy, act }: { rotation: RotationView; org: Organization; provider: ProviderInfo; busy: boolean; act: (a: RotationAction) => void }) {
+function StepPanel({
+  rotation: r,
+  org,
+  provider,
+  busy,
+  act,
+}: {
+  rotation: RotationView;
+  org: Organization;
+  provider: ProviderInfo;
+  busy: boolean;
+  act: (a: RotationAction) => void;
+}) {
   const providerName = provider.displayName;
   const [key, setKey] = useState('');
   const [override, setOverride] = useState(false);
@@ -187,41 +228,84 @@ function StepPanel({ rotation: r, org, provider, busy, act }: { rotation: Rotati
           <DashboardSteps steps={provider.dashboardSteps.create} providerName={providerName} name={r.newKey.name} />
           <DashboardLink org={org} providerName={providerName} />
           <KeyInput value={key} onChange={setKey} inspection={inspection} provider={org.provider} label="The new key" />
-          <button type="button" className="button-primary" disabled={!inspection?.ok || busy} onClick={() => act({ kind: 'pasteNew', key })}>
+          <button
+            type="button"
+            className="button-primary"
+            disabled={!inspection?.ok || busy}
+            onClick={() => act({ kind: 'pasteNew', key })}
+          >
             Store and verify
           </button>
         </div>
       );
     case 'deploy':
-      return <DeployPanel rotation={r} busy={busy} onDeploy={(targets) => act({ kind: 'deploy', targets })} onDeployed={() => act({ kind: 'deployed' })} />;
+      return (
+        <DeployPanel
+          rotation={r}
+          busy={busy}
+          onDeploy={(targets) => act({ kind: 'deploy', targets })}
+          onDeployed={() => act({ kind: 'deployed' })}
+        />
+      );
     case 'confirmUse':
       return (
         <div>
-          {r.recommendation && <h3 className="quiet-heading">{r.quietWindowMinutes === 0 ? 'Revoke once the new key is in use (no quiet window)' : `Revoke once the old key has been quiet for ${minutesInWords(r.quietWindowMinutes)}`}</h3>}
+          {r.recommendation && (
+            <h3 className="quiet-heading">
+              {r.quietWindowMinutes === 0
+                ? 'Revoke once the new key is in use (no quiet window)'
+                : `Revoke once the old key has been quiet for ${minutesInWords(r.quietWindowMinutes)}`}
+            </h3>
+          )}
           {r.recommendation && (
             <dl className="usage">
               <dt>New key first used</dt>
               <dd>{r.usage.newFirstUseAt ? formatDateTime(r.usage.newFirstUseAt) : 'not yet'}</dd>
               <dt>Old key last used</dt>
-              <dd>{r.usage.oldLastUseAt ? formatDateTime(r.usage.oldLastUseAt) : 'not since Keydeck started watching'}</dd>
+              <dd>
+                {r.usage.oldLastUseAt ? formatDateTime(r.usage.oldLastUseAt) : 'not since Keydeck started watching'}
+              </dd>
               <dt>
                 <label htmlFor={ids.window}>Quiet window (minutes)</label>
               </dt>
               <dd>
-                <input key={r.quietWindowMinutes} id={ids.window} type="number" min={0} max={43200} defaultValue={r.quietWindowMinutes} onBlur={(e) => act({ kind: 'setQuietWindow', minutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })} className="input-small" />
+                <input
+                  key={r.quietWindowMinutes}
+                  id={ids.window}
+                  type="number"
+                  min={0}
+                  max={43200}
+                  defaultValue={r.quietWindowMinutes}
+                  onBlur={(e) =>
+                    act({ kind: 'setQuietWindow', minutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })
+                  }
+                  className="input-small"
+                />
               </dd>
             </dl>
           )}
-          {r.recommendation && <p className={r.recommendation.ready ? 'hint hint-ok' : 'hint'}>{r.recommendation.reason}</p>}
+          {r.recommendation && (
+            <p className={r.recommendation.ready ? 'hint hint-ok' : 'hint'}>{r.recommendation.reason}</p>
+          )}
           {r.recommendation && !r.recommendation.ready && (
             <div className="field-inline">
-              <input id={ids.override} type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />
+              <input
+                id={ids.override}
+                type="checkbox"
+                checked={override}
+                onChange={(e) => setOverride(e.target.checked)}
+              />
               <label htmlFor={ids.override}>Revoke anyway: I confirm nothing uses the old key any more</label>
             </div>
           )}
           {!r.recommendation && (
             <div className="field-inline">
-              <input id={ids.confirmed} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+              <input
+                id={ids.confirmed}
+                type="checkbox"
+                checked={confirmed}
+                onChange={(e) => setConfirmed(e.target.checked)}
+              />
               <label htmlFor={ids.confirmed}>Everything that used the old key now uses the new one</label>
             </div>
           )}
@@ -229,7 +313,9 @@ function StepPanel({ rotation: r, org, provider, busy, act }: { rotation: Rotati
             type="button"
             className="button-danger"
             disabled={busy || (r.recommendation ? !r.recommendation.ready && !override : !confirmed)}
-            onClick={() => act({ kind: 'confirmUse', override: Boolean(r.recommendation && !r.recommendation.ready && override) })}
+            onClick={() =>
+              act({ kind: 'confirmUse', override: Boolean(r.recommendation && !r.recommendation.ready && override) })
+            }
           >
             Revoke the old key
           </button>
@@ -242,7 +328,12 @@ function StepPanel({ rotation: r, org, provider, busy, act }: { rotation: Rotati
         <div>
           <DashboardSteps steps={provider.dashboardSteps.revoke} providerName={providerName} />
           <DashboardLink org={org} providerName={providerName} />
-          <button type="button" className="button-danger" disabled={busy} onClick={() => act({ kind: 'revokedInDashboard' })}>
+          <button
+            type="button"
+            className="button-danger"
+            disabled={busy}
+            onClick={() => act({ kind: 'revokedInDashboard' })}
+          >
             I revoked it: check
           </button>
         </div>

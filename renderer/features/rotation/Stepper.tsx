@@ -18,7 +18,8 @@ type State = 'done' | 'current' | 'waiting' | 'failed' | 'todo' | 'notrun';
 /** Each step's state, derived from the journal (not stored twice). */
 function stateOf(r: RotationView, id: StepId): State {
   const order = STEPS.map((s) => s.id as string);
-  const current = r.step === 'done' ? order.length : r.step === 'store' ? order.indexOf('create') : order.indexOf(r.step);
+  const current =
+    r.step === 'done' ? order.length : r.step === 'store' ? order.indexOf('create') : order.indexOf(r.step);
   const here = order.indexOf(id);
   if (id === 'plan') return 'done';
   if (id === 'store') return r.newKey.storedAt ? 'done' : current > order.indexOf('create') ? 'done' : 'todo';
@@ -54,14 +55,28 @@ function ranBeforeCancel(r: RotationView, id: StepId): boolean {
   }
 }
 
-const WORDS: Record<State, string> = { done: 'done', current: 'in progress', waiting: 'needs you', failed: 'failed', todo: 'to do', notrun: 'not run' };
+const WORDS: Record<State, string> = {
+  done: 'done',
+  current: 'in progress',
+  waiting: 'needs you',
+  failed: 'failed',
+  todo: 'to do',
+  notrun: 'not run',
+};
 
 /** The rotation's steps, each with its state in words (not colour alone). */
 export function Stepper({ rotation: r }: { rotation: RotationView }) {
   const cancelling = r.step === 'cancelled' || r.step === 'cancelling';
   if (cancelling) {
     // The steps that ran, then the cancel as the last state; "Done" never happens in a cancelled rotation.
-    const cancelState: State = r.step === 'cancelled' ? 'done' : r.status === 'failed' ? 'failed' : r.status === 'needs-user' ? 'waiting' : 'current';
+    const cancelState: State =
+      r.step === 'cancelled'
+        ? 'done'
+        : r.status === 'failed'
+          ? 'failed'
+          : r.status === 'needs-user'
+            ? 'waiting'
+            : 'current';
     return (
       <ol className="stepper" aria-label="Rotation steps">
         {STEPS.filter((s) => s.id !== 'finish').map((s) => {
@@ -73,7 +88,12 @@ export function Stepper({ rotation: r }: { rotation: RotationView }) {
             </li>
           );
         })}
-        <li className={`step step-cancel step-${cancelState}`} data-step="cancel" data-state={cancelState} aria-current={cancelState === 'done' ? undefined : 'step'}>
+        <li
+          className={`step step-cancel step-${cancelState}`}
+          data-step="cancel"
+          data-state={cancelState}
+          aria-current={cancelState === 'done' ? undefined : 'step'}
+        >
           <span className="step-label">Cancel and roll back</span>
           <span className="step-state">{WORDS[cancelState]}</span>
         </li>
@@ -85,7 +105,13 @@ export function Stepper({ rotation: r }: { rotation: RotationView }) {
       {STEPS.map((s) => {
         const state = stateOf(r, s.id);
         return (
-          <li key={s.id} className={`step step-${state}`} data-step={s.id} data-state={state} aria-current={state === 'waiting' || state === 'current' || state === 'failed' ? 'step' : undefined}>
+          <li
+            key={s.id}
+            className={`step step-${state}`}
+            data-step={s.id}
+            data-state={state}
+            aria-current={state === 'waiting' || state === 'current' || state === 'failed' ? 'step' : undefined}
+          >
             <span className="step-label">{s.label}</span>
             <span className="step-state">{WORDS[state]}</span>
           </li>

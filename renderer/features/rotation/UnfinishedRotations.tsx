@@ -50,7 +50,8 @@ function UnfinishedRotation({ rotation: r, onOpen }: { rotation: RotationView; o
   };
   return (
     <li>
-      {r.old.label} (…{r.old.last4}, {r.environment}) in {r.orgName}: {r.status === 'needs-user' ? 'waiting for you while' : 'stopped while'} {STEP_WORDS[r.step]}
+      {r.old.label} (…{r.old.last4}, {r.environment}) in {r.orgName}:{' '}
+      {r.status === 'needs-user' ? 'waiting for you while' : 'stopped while'} {STEP_WORDS[r.step]}
       {r.status === 'failed' ? ', after an error' : ''}.{' '}
       <button type="button" className="button-primary button-small" onClick={resume} disabled={act.busy}>
         Resume
@@ -69,7 +70,15 @@ function UnfinishedRotation({ rotation: r, onOpen }: { rotation: RotationView; o
         </button>
       )}
       {act.isError && !confirming && <ErrorNotice error={act.error} title="That did not work" />}
-      {confirming && <CancelRotationDialog rotation={r} busy={act.busy} error={cancelError} onConfirm={cancel} onBack={() => setConfirming(false)} />}
+      {confirming && (
+        <CancelRotationDialog
+          rotation={r}
+          busy={act.busy}
+          error={cancelError}
+          onConfirm={cancel}
+          onBack={() => setConfirming(false)}
+        />
+      )}
     </li>
   );
 }

@@ -37,8 +37,9 @@ export function RemoveAllData({ onRemoved }: { onRemoved: () => void }) {
     <section className="danger-zone" aria-labelledby={ids.title}>
       <h3 id={ids.title}>Remove all Keydeck data</h3>
       <p className="small">
-        Deletes every key Keydeck keeps in your keychain (service “{info.keychainService}”) and everything in its profile folder: organizations, rotation journals, remembered
-        deploy targets, settings, the activity log, the key-list cache and the logs. Use it before uninstalling Keydeck, or to start over.
+        Deletes every key Keydeck keeps in your keychain (service “{info.keychainService}”) and everything in its
+        profile folder: organizations, rotation journals, remembered deploy targets, settings, the activity log, the
+        key-list cache and the logs. Use it before uninstalling Keydeck, or to start over.
       </p>
       <p className="notice notice-warn">
         <strong>Nothing is revoked.</strong> {STILL_WORK}
@@ -58,9 +59,17 @@ export function RemoveAllData({ onRemoved }: { onRemoved: () => void }) {
             <label htmlFor={ids.input}>
               Type <strong>{PHRASE}</strong> to confirm
             </label>
-            <input id={ids.input} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby={ids.help} />
+            <input
+              id={ids.input}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby={ids.help}
+            />
             <p id={ids.help} className="hint">
-              Refused while a rotation is unfinished (its new key would be left at the provider): finish or cancel it first.
+              Refused while a rotation is unfinished (its new key would be left at the provider): finish or cancel it
+              first.
             </p>
           </div>
           <div className="dialog-actions">
@@ -86,13 +95,27 @@ export function RemoveAllData({ onRemoved }: { onRemoved: () => void }) {
 }
 
 /** The first-run screen's note after a removal: what went, what stays, and that nothing was revoked. */
-export function RemovedNotice({ removed, onDismiss }: { removed: { removedSecrets: number; removedOrganizations: number; keychainService: string; removedFiles: string[]; kept: string[] }; onDismiss: () => void }) {
+export function RemovedNotice({
+  removed,
+  onDismiss,
+}: {
+  removed: {
+    removedSecrets: number;
+    removedOrganizations: number;
+    keychainService: string;
+    removedFiles: string[];
+    kept: string[];
+  };
+  onDismiss: () => void;
+}) {
   return (
     <div className="notice notice-ok" role="status" data-testid="data-removed">
       <strong className="notice-title">Keydeck removed all its data</strong>
       <p>
-        {removed.removedSecrets} key{removed.removedSecrets === 1 ? '' : 's'} deleted from your keychain (service “{removed.keychainService}”), {removed.removedOrganizations} organization
-        {removed.removedOrganizations === 1 ? '' : 's'} forgotten, {removed.removedFiles.length} file{removed.removedFiles.length === 1 ? '' : 's'} deleted from the profile folder.
+        {removed.removedSecrets} key{removed.removedSecrets === 1 ? '' : 's'} deleted from your keychain (service “
+        {removed.keychainService}”), {removed.removedOrganizations} organization
+        {removed.removedOrganizations === 1 ? '' : 's'} forgotten, {removed.removedFiles.length} file
+        {removed.removedFiles.length === 1 ? '' : 's'} deleted from the profile folder.
       </p>
       <ul className="small">
         {removed.kept.map((k) => (

@@ -22,7 +22,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     // Only the setting that changed is sent.
     mutationFn: (change: Partial<Settings>) => unwrap(api.settings.update(change)),
     // The box follows the click at once; a failed save puts back what is stored.
-    onMutate: (change) => queryClient.setQueryData<{ settings: Settings }>(key, (old) => ({ settings: { reminders: false, ...old?.settings, ...change } })),
+    onMutate: (change) =>
+      queryClient.setQueryData<{ settings: Settings }>(key, (old) => ({
+        settings: { reminders: false, ...old?.settings, ...change },
+      })),
     onSuccess: (value) => queryClient.setQueryData(key, value),
     onError: () => queryClient.invalidateQueries({ queryKey: key }),
   });
@@ -34,21 +37,35 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     <Dialog title="Settings" onClose={onClose}>
       {settings.isError && <ErrorNotice error={settings.error} title="Could not read the settings" />}
       <div className="setting">
-        <input id={id} type="checkbox" checked={on} disabled={!settings.data} onChange={(e) => update.mutate({ reminders: e.target.checked })} />
+        <input
+          id={id}
+          type="checkbox"
+          checked={on}
+          disabled={!settings.data}
+          onChange={(e) => update.mutate({ reminders: e.target.checked })}
+        />
         <label htmlFor={id}>
           Remind me when keys become due for rotation or stale
           <span className="muted small setting-help">
-            {info.transport === 'electron' ? 'A desktop notification' : 'A banner at the top of Keydeck'}, at most once a day per key. Due and stale follow each organization’s policy (Usage tab).
+            {info.transport === 'electron' ? 'A desktop notification' : 'A banner at the top of Keydeck'}, at most once
+            a day per key. Due and stale follow each organization’s policy (Usage tab).
           </span>
         </label>
       </div>
       {info.transport === 'electron' && (
         <div className="setting">
-          <input id={trayId} type="checkbox" checked={tray} disabled={!settings.data} onChange={(e) => update.mutate({ tray: e.target.checked })} />
+          <input
+            id={trayId}
+            type="checkbox"
+            checked={tray}
+            disabled={!settings.data}
+            onChange={(e) => update.mutate({ tray: e.target.checked })}
+          />
           <label htmlFor={trayId}>
             Keep Keydeck in the tray when its window is closed
             <span className="muted small setting-help">
-              Reminders keep coming with the window closed; quit from the tray icon’s menu. {platform === 'linux' ? 'Off unless you turn it on: some Linux desktops show no tray.' : ''}
+              Reminders keep coming with the window closed; quit from the tray icon’s menu.{' '}
+              {platform === 'linux' ? 'Off unless you turn it on: some Linux desktops show no tray.' : ''}
             </span>
           </label>
         </div>

@@ -37,15 +37,20 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
         </h1>
         <ul className="recovery-facts">
           <li>
-            From the damaged file: {plural(r.fromFile.organizations, 'organization')}, {plural(r.fromFile.credentials, 'key')}, {plural(r.fromFile.rotations, 'rotation journal')} ({r.fromFile.unfinishedRotations} unfinished).
+            From the damaged file: {plural(r.fromFile.organizations, 'organization')},{' '}
+            {plural(r.fromFile.credentials, 'key')}, {plural(r.fromFile.rotations, 'rotation journal')} (
+            {r.fromFile.unfinishedRotations} unfinished).
           </li>
           {r.fromLastGood.organizations + r.fromLastGood.credentials + r.fromLastGood.rotations > 0 && (
             <li>
-              From the copy taken when Keydeck last started: {plural(r.fromLastGood.organizations, 'organization')}, {plural(r.fromLastGood.credentials, 'key')}, {plural(r.fromLastGood.rotations, 'rotation journal')}.
+              From the copy taken when Keydeck last started: {plural(r.fromLastGood.organizations, 'organization')},{' '}
+              {plural(r.fromLastGood.credentials, 'key')}, {plural(r.fromLastGood.rotations, 'rotation journal')}.
             </li>
           )}
           <li>
-            From your keychain: {plural(r.fromKeychain.organizations, 'organization')} and {plural(r.fromKeychain.credentials, 'key')} the file had lost. Checked with the providers: {r.verified} accepted, {r.refused} refused, {r.unchecked} not reachable now.
+            From your keychain: {plural(r.fromKeychain.organizations, 'organization')} and{' '}
+            {plural(r.fromKeychain.credentials, 'key')} the file had lost. Checked with the providers: {r.verified}{' '}
+            accepted, {r.refused} refused, {r.unchecked} not reachable now.
           </li>
           <li>
             The damaged file is kept as <code>{r.keptCopy}</code>.
@@ -76,32 +81,40 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
         Keydeck’s data file is damaged
       </h1>
       <p className="lead">
-        Keydeck could not read the file where it keeps the names of your organizations, your keys’ public facts and your rotation journals. Your keys themselves are in your OS keychain and are not affected. Nothing has been changed yet.
+        Keydeck could not read the file where it keeps the names of your organizations, your keys’ public facts and your
+        rotation journals. Your keys themselves are in your OS keychain and are not affected. Nothing has been changed
+        yet.
       </p>
-      <p className="small">
-        {status.problem}
-      </p>
+      <p className="small">{status.problem}</p>
       <h2>What can be recovered</h2>
       <ul className="recovery-facts">
         <li>
-          The file still holds {plural(s.organizations, 'organization')}, {plural(s.credentials, 'key record')}, {plural(s.rotations, 'rotation journal')} ({s.unfinishedRotations} unfinished) and {plural(s.activity, 'activity entry', 'activity entries')}.
+          The file still holds {plural(s.organizations, 'organization')}, {plural(s.credentials, 'key record')},{' '}
+          {plural(s.rotations, 'rotation journal')} ({s.unfinishedRotations} unfinished) and{' '}
+          {plural(s.activity, 'activity entry', 'activity entries')}.
         </li>
         {status.lastGood && (
           <li>
-            The copy Keydeck took when it last started ({new Date(status.lastGood.takenAt).toLocaleString()}) holds {plural(status.lastGood.organizations, 'organization')}, {plural(status.lastGood.credentials, 'key record')} and {plural(status.lastGood.rotations, 'rotation journal')}: it fills in what the damaged file lost.
+            The copy Keydeck took when it last started ({new Date(status.lastGood.takenAt).toLocaleString()}) holds{' '}
+            {plural(status.lastGood.organizations, 'organization')}, {plural(status.lastGood.credentials, 'key record')}{' '}
+            and {plural(status.lastGood.rotations, 'rotation journal')}: it fills in what the damaged file lost.
           </li>
         )}
         <li>
           {status.keychainProblem ? (
             <>Your keychain cannot be read now ({status.keychainProblem.message}), so only the file can be used.</>
           ) : (
-            <>Your keychain holds {plural(status.keychainEntries, 'key')} Keydeck filed: whatever the file lost about them is rebuilt from the keychain and checked with each provider.</>
+            <>
+              Your keychain holds {plural(status.keychainEntries, 'key')} Keydeck filed: whatever the file lost about
+              them is rebuilt from the keychain and checked with each provider.
+            </>
           )}
         </li>
         {lostParts.length > 0 && <li>Unreadable in the file: {lostParts.join(', ')}.</li>}
         {status.unreadableRotationIds.length > 0 && (
           <li>
-            Rotation journals that cannot be read back: {status.unreadableRotationIds.join(', ')}. They stay in the kept copy; check those keys at their provider.
+            Rotation journals that cannot be read back: {status.unreadableRotationIds.join(', ')}. They stay in the kept
+            copy; check those keys at their provider.
           </li>
         )}
       </ul>
@@ -113,7 +126,9 @@ export function RecoveryScreen({ status }: { status: Corrupt }) {
           {rebuild.busy ? 'Rebuilding and checking keys…' : 'Rebuild Keydeck’s data'}
         </button>
       </div>
-      {rebuild.isError && <ErrorNotice error={rebuild.error} title="The rebuild did not finish; the damaged file is unchanged" />}
+      {rebuild.isError && (
+        <ErrorNotice error={rebuild.error} title="The rebuild did not finish; the damaged file is unchanged" />
+      )}
     </main>
   );
 }

@@ -10,8 +10,14 @@ const WHAT_TO_DO: Record<string, { title: string; todo: string }> = {
     title: 'No OS keychain on this machine',
     todo: 'Keydeck keeps keys only in the OS keychain and never in a file. Install and start gnome-keyring or KWallet (on a desktop session, log out and in again), then check again.',
   },
-  KEYCHAIN_LOCKED: { title: 'Your keychain is locked', todo: 'Unlock it in your keyring app (or log in to your desktop session), then check again.' },
-  KEYCHAIN_TIMEOUT: { title: 'Your keychain is not answering', todo: 'It may be showing an unlock prompt somewhere: answer it, then check again.' },
+  KEYCHAIN_LOCKED: {
+    title: 'Your keychain is locked',
+    todo: 'Unlock it in your keyring app (or log in to your desktop session), then check again.',
+  },
+  KEYCHAIN_TIMEOUT: {
+    title: 'Your keychain is not answering',
+    todo: 'It may be showing an unlock prompt somewhere: answer it, then check again.',
+  },
   KEYCHAIN_ERROR: { title: 'Your keychain refused Keydeck', todo: 'Check your keyring app, then check again.' },
 };
 
@@ -45,7 +51,9 @@ export function VaultBanner() {
       <section className="vault-banner vault-session" aria-labelledby="vault-title" data-testid="vault-banner">
         <h2 id="vault-title">Session-only mode</h2>
         <p>
-          There is no OS keychain, so Keydeck holds your <strong>test</strong> keys in memory only. They and their organizations are forgotten when you quit Keydeck; nothing is written to disk. Live keys are refused until a keychain is available.
+          There is no OS keychain, so Keydeck holds your <strong>test</strong> keys in memory only. They and their
+          organizations are forgotten when you quit Keydeck; nothing is written to disk. Live keys are refused until a
+          keychain is available.
         </p>
       </section>
     );
@@ -61,7 +69,8 @@ export function VaultBanner() {
       </p>
       {vault.sessionOffered && (
         <p className="small">
-          Just trying Keydeck, or on a machine without a desktop keyring? <strong>Session-only mode</strong> holds test keys in memory until you quit, and refuses live keys.
+          Just trying Keydeck, or on a machine without a desktop keyring? <strong>Session-only mode</strong> holds test
+          keys in memory until you quit, and refuses live keys.
         </p>
       )}
       <div className="banner-actions">

@@ -28,14 +28,38 @@ export function PolicyEditor({ orgId, policy }: { orgId: string; policy?: UsageP
       }}
     >
       <label htmlFor={ids.rotate}>Due for rotation after</label>
-      <input id={ids.rotate} inputMode="numeric" size={4} value={rotate} onChange={(e) => setRotate(e.target.value)} aria-invalid={!valid(rotate)} /> days;
+      <input
+        id={ids.rotate}
+        inputMode="numeric"
+        size={4}
+        value={rotate}
+        onChange={(e) => setRotate(e.target.value)}
+        aria-invalid={!valid(rotate)}
+      />{' '}
+      days;
       <label htmlFor={ids.stale}>stale when unused for</label>
-      <input id={ids.stale} inputMode="numeric" size={4} value={stale} onChange={(e) => setStale(e.target.value)} aria-invalid={!valid(stale)} /> days
-      <button type="submit" className="button-quiet" disabled={!changed || !valid(rotate) || !valid(stale) || save.busy}>
+      <input
+        id={ids.stale}
+        inputMode="numeric"
+        size={4}
+        value={stale}
+        onChange={(e) => setStale(e.target.value)}
+        aria-invalid={!valid(stale)}
+      />{' '}
+      days
+      <button
+        type="submit"
+        className="button-quiet"
+        disabled={!changed || !valid(rotate) || !valid(stale) || save.busy}
+      >
         Save policy
       </button>
       {(!valid(rotate) || !valid(stale)) && <span className="field-error">Whole days from 1 to 3650.</span>}
-      {save.isSuccess && !changed && <span className="muted small" role="status">Saved.</span>}
+      {save.isSuccess && !changed && (
+        <span className="muted small" role="status">
+          Saved.
+        </span>
+      )}
       {save.isError && <ErrorNotice error={save.error} title="The policy was not saved" />}
     </form>
   );

@@ -60,7 +60,8 @@ export function RefreshProgress({ store }: { store: ProgressStore }) {
   if (!progress) return null;
   return (
     <div className="refresh-progress" role="status">
-      <progress max={progress.total} value={progress.done} aria-label="Refresh progress" /> {progress.done} of {progress.total} refreshed
+      <progress max={progress.total} value={progress.done} aria-label="Refresh progress" /> {progress.done} of{' '}
+      {progress.total} refreshed
       {progress.failed > 0 && `, ${progress.failed} could not be reached (their last lists are kept)`}
     </div>
   );

@@ -19,7 +19,13 @@ type Batch = Output<'reminders.take'>;
  * In the preview host, where there are no desktop notifications, reminders appear as a banner.
  * In the app the main process shows them as system notifications, so this renders nothing there.
  */
-export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: string[]) => void; onSettings: () => void }) {
+export function ReminderBanner({
+  onReview,
+  onSettings,
+}: {
+  onReview: (keyRefs: string[]) => void;
+  onSettings: () => void;
+}) {
   const info = useAppInfo();
   const preview = info.transport === 'preview';
   const queryClient = useQueryClient();
@@ -30,7 +36,10 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: s
   useEffect(() => {
     let idle: number | undefined;
     const timer = setTimeout(() => {
-      idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => setSettled(true), { timeout: 2000 }) : undefined;
+      idle =
+        typeof requestIdleCallback === 'function'
+          ? requestIdleCallback(() => setSettled(true), { timeout: 2000 })
+          : undefined;
       if (idle === undefined) setSettled(true);
     }, START_DELAY_MS);
     return () => {
@@ -39,13 +48,17 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: s
     };
   }, []);
   // Each take marks its keys as reminded, so a batch is kept until dismissed, not replaced by the next (empty) one.
-  const take = useCall('reminders.take', {}, {
-    enabled: preview && settled,
-    staleTime: Infinity,
-    refetchInterval: INTERVAL_MS,
-    refetchOnWindowFocus: false,
-    structuralSharing: (previous, next) => ((next as Batch).reminders.length > 0 || !previous ? next : previous),
-  });
+  const take = useCall(
+    'reminders.take',
+    {},
+    {
+      enabled: preview && settled,
+      staleTime: Infinity,
+      refetchInterval: INTERVAL_MS,
+      refetchOnWindowFocus: false,
+      structuralSharing: (previous, next) => ((next as Batch).reminders.length > 0 || !previous ? next : previous),
+    },
+  );
   const batch = take.data && take.data.reminders.length > 0 && take.data !== dismissed ? take.data : undefined;
   const dismiss = () => setDismissed(take.data);
   const turnOff = useAction({
@@ -56,14 +69,17 @@ export function ReminderBanner({ onReview, onSettings }: { onReview: (keyRefs: s
     },
   });
   if (!preview || !batch) return null;
-  const parts = [batch.due > 0 && `${batch.due.toLocaleString()} key${batch.due === 1 ? '' : 's'} due for rotation`, batch.stale > 0 && `${batch.stale.toLocaleString()} stale`].filter(Boolean).join(' and ');
+  const parts = [
+    batch.due > 0 && `${batch.due.toLocaleString()} key${batch.due === 1 ? '' : 's'} due for rotation`,
+    batch.stale > 0 && `${batch.stale.toLocaleString()} stale`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
   return (
     <section className="reminder-banner" aria-labelledby="reminder-title" data-testid="reminder-banner">
       <div>
         <h2 id="reminder-title">Reminder: {parts}</h2>
-        <p className="small">
-          {reminderWhere(batch)}. Keydeck reminds you of each key at most once a day.
-        </p>
+        <p className="small">{reminderWhere(batch)}. Keydeck reminds you of each key at most once a day.</p>
       </div>
       <div className="banner-actions">
         <button

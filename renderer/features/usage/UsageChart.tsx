@@ -67,7 +67,10 @@ export function chartSeries(rows: readonly UsageRow[], now: number): ChartSeries
 /** The words for the counts: the same in the legend, the canvas's label and the caption. */
 export function chartDescription(s: Pick<ChartSeries, 'counts'>): string {
   const c = s.counts;
-  return `${c.due.toLocaleString()} due for rotation, ${c.stale.toLocaleString()} stale, ${c.neverUsed.toLocaleString()} never used, ${c.healthy.toLocaleString()} healthy` + (c.unknown > 0 ? `; last use unknown for ${c.unknown.toLocaleString()} (drawn by age)` : '');
+  return (
+    `${c.due.toLocaleString()} due for rotation, ${c.stale.toLocaleString()} stale, ${c.neverUsed.toLocaleString()} never used, ${c.healthy.toLocaleString()} healthy` +
+    (c.unknown > 0 ? `; last use unknown for ${c.unknown.toLocaleString()} (drawn by age)` : '')
+  );
 }
 
 /** The chart's colours, from the theme's CSS custom properties (styles.css), read at draw time. */
@@ -143,17 +146,38 @@ function thresholds(policy: UsagePolicy | undefined, colors: ChartColors): Plugi
 
 type Colors = ChartColors;
 
-function dataset(label: string, color: string, points: Point[], pointStyle: 'circle' | 'triangle' = 'circle'): ChartDataset<'scatter', Point[]> {
-  return { label, data: points, backgroundColor: color, borderColor: color, pointRadius: points.length > 2000 ? 2 : 3, pointStyle };
+function dataset(
+  label: string,
+  color: string,
+  points: Point[],
+  pointStyle: 'circle' | 'triangle' = 'circle',
+): ChartDataset<'scatter', Point[]> {
+  return {
+    label,
+    data: points,
+    backgroundColor: color,
+    borderColor: color,
+    pointRadius: points.length > 2000 ? 2 : 3,
+    pointStyle,
+  };
 }
 
 const tooltip = (withQuiet: boolean) => ({
-  callbacks: { label: (item: { raw: unknown }) => `${(item.raw as Point).label}: ${(item.raw as Point).x} d old${withQuiet ? `, unused ${(item.raw as Point).y} d` : ''}` },
+  callbacks: {
+    label: (item: { raw: unknown }) =>
+      `${(item.raw as Point).label}: ${(item.raw as Point).x} d old${withQuiet ? `, unused ${(item.raw as Point).y} d` : ''}`,
+  },
 });
 
 /** Age against days since last use (the keys whose provider reports it). */
 /** Both panels: drawn once per change (no animation), sized by their box, data given ready to plot. */
-const STILL = { animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true } as const;
+const STILL = {
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+  parsing: false,
+  normalized: true,
+} as const;
 
 /** One age axis for both panels: up to the oldest key or the rotation threshold, in whole days. */
 const ageAxis = (colors: Colors, xMax: number) => ({
@@ -166,7 +190,13 @@ const ageAxis = (colors: Colors, xMax: number) => ({
   border: { color: colors.grid },
 });
 
-function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: Colors, policy: UsagePolicy | undefined, xMax: number) {
+function drawMain(
+  canvas: HTMLCanvasElement,
+  main: ChartSeries['main'],
+  colors: Colors,
+  policy: UsagePolicy | undefined,
+  xMax: number,
+) {
   return new Chart<'scatter', Point[]>(canvas, {
     type: 'scatter',
     data: {
@@ -183,7 +213,15 @@ function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: 
       color: colors.text,
       scales: {
         x: ageAxis(colors, xMax),
-        y: { type: 'linear', min: 0, grace: '5%', title: { display: true, text: 'Days since last use', color: colors.text }, ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } },
+        y: {
+          type: 'linear',
+          min: 0,
+          grace: '5%',
+          title: { display: true, text: 'Days since last use', color: colors.text },
+          ticks: { color: colors.text },
+          grid: { color: colors.grid },
+          border: { color: colors.grid },
+        },
       },
       plugins: { legend: { display: false }, tooltip: tooltip(true) },
     },
@@ -191,10 +229,18 @@ function drawMain(canvas: HTMLCanvasElement, main: ChartSeries['main'], colors: 
 }
 
 /** Age alone (the keys whose provider does not report last use), with the rotation threshold. */
-function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], colors: Colors, policy: UsagePolicy | undefined, xMax: number) {
+function drawStrip(
+  canvas: HTMLCanvasElement,
+  strip: ChartSeries['strip'],
+  colors: Colors,
+  policy: UsagePolicy | undefined,
+  xMax: number,
+) {
   return new Chart<'scatter', Point[]>(canvas, {
     type: 'scatter',
-    data: { datasets: [dataset('Due for rotation', colors.due, strip.due), dataset('Not due', colors.healthy, strip.fine)] },
+    data: {
+      datasets: [dataset('Due for rotation', colors.due, strip.due), dataset('Not due', colors.healthy, strip.fine)],
+    },
     plugins: [thresholds(policy && { ...policy, staleAfterDays: -1 }, colors)],
     options: {
       ...STILL,
@@ -214,18 +260,29 @@ function drawStrip(canvas: HTMLCanvasElement, strip: ChartSeries['strip'], color
  * the flags' own counts; drawn on canvases with Chart.js (10,000 dots stay cheap), with the same
  * words for screen readers.
  */
-export default function UsageChart({ rows, policy, now }: { rows: readonly UsageRow[]; policy?: UsagePolicy; now: number }) {
+export default function UsageChart({
+  rows,
+  policy,
+  now,
+}: {
+  rows: readonly UsageRow[];
+  policy?: UsagePolicy;
+  now: number;
+}) {
   const mainCanvas = useRef<HTMLCanvasElement>(null);
   const stripCanvas = useRef<HTMLCanvasElement>(null);
   const series = useMemo(() => chartSeries(rows, now), [rows, now]);
   const dark = useDarkScheme();
-  const mainCount = series.main.due.length + series.main.stale.length + series.main.never.length + series.main.fine.length;
+  const mainCount =
+    series.main.due.length + series.main.stale.length + series.main.never.length + series.main.fine.length;
   const stripCount = series.strip.due.length + series.strip.fine.length;
   useEffect(() => {
     const charts: Chart<'scatter', Point[]>[] = [];
     const xMax = Math.ceil(Math.max(10, series.maxAge, policy?.rotateAfterDays ?? 0) * 1.05);
-    if (mainCanvas.current) charts.push(drawMain(mainCanvas.current, series.main, readColors(mainCanvas.current), policy, xMax));
-    if (stripCanvas.current) charts.push(drawStrip(stripCanvas.current, series.strip, readColors(stripCanvas.current), policy, xMax));
+    if (mainCanvas.current)
+      charts.push(drawMain(mainCanvas.current, series.main, readColors(mainCanvas.current), policy, xMax));
+    if (stripCanvas.current)
+      charts.push(drawStrip(stripCanvas.current, series.strip, readColors(stripCanvas.current), policy, xMax));
     return () => charts.forEach((c) => c.destroy());
     // `dark` is not read here: a change of scheme redraws the chart with the other theme's colours.
   }, [series, policy, dark]);
@@ -239,7 +296,12 @@ export default function UsageChart({ rows, policy, now }: { rows: readonly Usage
     ['healthy', 'Healthy', c.healthy],
   ];
   return (
-    <figure className="usage-chart" data-testid="usage-chart" data-plotted={mainCount + stripCount} data-scheme={dark ? 'dark' : 'light'}>
+    <figure
+      className="usage-chart"
+      data-testid="usage-chart"
+      data-plotted={mainCount + stripCount}
+      data-scheme={dark ? 'dark' : 'light'}
+    >
       <ul className="chart-legend" aria-label="Legend" data-testid="chart-legend">
         {legend.map(([key, label, n]) => (
           <li key={key} data-flag={key}>
@@ -249,14 +311,25 @@ export default function UsageChart({ rows, policy, now }: { rows: readonly Usage
       </ul>
       {mainCount > 0 && (
         <div className="usage-chart-canvas">
-          <canvas ref={mainCanvas} role="img" aria-label={`Age against days since last use for ${mainCount.toLocaleString()} keys. ${description}.`} />
+          <canvas
+            ref={mainCanvas}
+            role="img"
+            aria-label={`Age against days since last use for ${mainCount.toLocaleString()} keys. ${description}.`}
+          />
         </div>
       )}
       {stripCount > 0 && (
         <div className="usage-chart-strip">
-          <p className="small muted chart-strip-title">Last use unknown (the provider does not report it): {stripCount.toLocaleString()} key{stripCount === 1 ? '' : 's'} by age</p>
+          <p className="small muted chart-strip-title">
+            Last use unknown (the provider does not report it): {stripCount.toLocaleString()} key
+            {stripCount === 1 ? '' : 's'} by age
+          </p>
           <div className="usage-chart-strip-canvas">
-            <canvas ref={stripCanvas} role="img" aria-label={`Age of ${stripCount.toLocaleString()} keys whose last use is unknown: ${series.strip.due.length.toLocaleString()} due for rotation.`} />
+            <canvas
+              ref={stripCanvas}
+              role="img"
+              aria-label={`Age of ${stripCount.toLocaleString()} keys whose last use is unknown: ${series.strip.due.length.toLocaleString()} due for rotation.`}
+            />
           </div>
         </div>
       )}

@@ -9,7 +9,8 @@ function flagWords(r: UsageRow): { label: string; className: string; title?: str
   if (r.flags.due) out.push({ label: 'due', className: 'flag flag-due' });
   if (r.flags.stale) out.push({ label: 'stale', className: 'flag flag-stale' });
   if (r.flags.neverUsed) out.push({ label: 'never used', className: 'flag' });
-  if (r.flags.clockSkew) out.push({ label: 'clock ahead', className: 'flag', title: 'A date from the provider is in the future' });
+  if (r.flags.clockSkew)
+    out.push({ label: 'clock ahead', className: 'flag', title: 'A date from the provider is in the future' });
   return out;
 }
 
@@ -23,7 +24,17 @@ export function flagRank(r: UsageRow): number {
  * keystroke re-renders only rows whose data or position changed. The benchmark's React floor renders
  * this same component.
  */
-export const UsageRowView = memo(function UsageRowView({ r, index, top, height }: { r: UsageRow; index: number; top: number; height: number }) {
+export const UsageRowView = memo(function UsageRowView({
+  r,
+  index,
+  top,
+  height,
+}: {
+  r: UsageRow;
+  index: number;
+  top: number;
+  height: number;
+}) {
   return (
     <div
       role="row"
@@ -35,13 +46,28 @@ export const UsageRowView = memo(function UsageRowView({ r, index, top, height }
         <span className="key-title">{r.key.name || '(unnamed)'}</span> <code className="masked">{r.key.masked}</code>
       </div>
       <div role="cell" className="usage-cell usage-org">
-        {r.orgName} <span className={`env-text env-text-${r.environment}`}>{r.environment === 'live' ? 'LIVE' : 'test'}</span>
+        {r.orgName}{' '}
+        <span className={`env-text env-text-${r.environment}`}>{r.environment === 'live' ? 'LIVE' : 'test'}</span>
       </div>
-      <div role="cell" className="usage-cell usage-age" title={r.key.createdAt ? `Created ${formatDateTime(r.key.createdAt)}` : 'Creation date unknown'}>
+      <div
+        role="cell"
+        className="usage-cell usage-age"
+        title={r.key.createdAt ? `Created ${formatDateTime(r.key.createdAt)}` : 'Creation date unknown'}
+      >
         {r.flags.ageDays === undefined ? '—' : `${r.flags.ageDays} d`}
       </div>
-      <div role="cell" className="usage-cell usage-lastUsed" title={r.flags.lastUsedUnknown ? 'This provider does not report last use' : formatDateTime(r.key.lastUsedAt)}>
-        {r.flags.lastUsedUnknown ? <span className="muted">unknown</span> : r.key.lastUsedAt ? relativeTime(r.key.lastUsedAt) : 'never'}
+      <div
+        role="cell"
+        className="usage-cell usage-lastUsed"
+        title={r.flags.lastUsedUnknown ? 'This provider does not report last use' : formatDateTime(r.key.lastUsedAt)}
+      >
+        {r.flags.lastUsedUnknown ? (
+          <span className="muted">unknown</span>
+        ) : r.key.lastUsedAt ? (
+          relativeTime(r.key.lastUsedAt)
+        ) : (
+          'never'
+        )}
       </div>
       <div role="cell" className="usage-cell usage-status">
         <span className={`status status-${r.key.status}`}>{r.key.status}</span>

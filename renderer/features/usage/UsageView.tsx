@@ -22,7 +22,13 @@ const CHART_PREF = 'keydeck.usage.chart';
 
 export type Flag = 'all' | 'due' | 'stale' | 'neverUsed' | 'lastUsedUnknown' | 'clockSkew';
 type SortKey = 'name' | 'org' | 'age' | 'lastUsed' | 'status' | 'flags';
-const FLAG_LABELS: Record<Exclude<Flag, 'all'>, string> = { due: 'Due for rotation', stale: 'Stale', neverUsed: 'Never used', lastUsedUnknown: 'Last use unknown', clockSkew: 'Provider clock ahead' };
+const FLAG_LABELS: Record<Exclude<Flag, 'all'>, string> = {
+  due: 'Due for rotation',
+  stale: 'Stale',
+  neverUsed: 'Never used',
+  lastUsedUnknown: 'Last use unknown',
+  clockSkew: 'Provider clock ahead',
+};
 const ROW_HEIGHT = 44;
 
 function compare(a: UsageRow, b: UsageRow, key: SortKey): number {
@@ -85,20 +91,33 @@ export function UsageView({
   // Sorted once per list and sort order, with each row's search text lowered once: a keystroke
   // then only filters an already sorted array (filter keeps the order), so 10,000 rows stay instant.
   const sorted = useMemo(() => {
-    const all = (overview.data?.rows ?? []).map((r) => ({ r, text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase() }));
+    const all = (overview.data?.rows ?? []).map((r) => ({
+      r,
+      text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase(),
+    }));
     return all.sort((a, b) => compare(a.r, b.r, sort.key) * sort.dir);
   }, [overview.data, sort]);
   const rows = useMemo(() => {
     const out: UsageRow[] = [];
     for (const { r, text } of sorted) {
-      if ((flag === 'all' || r.flags[flag]) && (!query || text.includes(query)) && (!only || only.has(`${r.orgId}:${r.environment}:${r.key.id}`))) out.push(r);
+      if (
+        (flag === 'all' || r.flags[flag]) &&
+        (!query || text.includes(query)) &&
+        (!only || only.has(`${r.orgId}:${r.environment}:${r.key.id}`))
+      )
+        out.push(r);
     }
     return out;
   }, [sorted, flag, query, only]);
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns fresh functions each render; we do not use React Compiler, so this is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
 
   // Progress lives in its own store: a list settling re-renders the status line, not this view.
   const [progress] = useState(progressStore);
@@ -124,7 +143,10 @@ export function UsageView({
     }
     // Fresh lists: what is built from them (overview, quotas, reminders) is stale, and so are the
     // provider lists kept for the organizations' pages (they are fetched again when next shown).
-    await Promise.all([staleAfter(queryClient, 'keys.list'), queryClient.invalidateQueries({ queryKey: callKey('keys.list') })]);
+    await Promise.all([
+      staleAfter(queryClient, 'keys.list'),
+      queryClient.invalidateQueries({ queryKey: callKey('keys.list') }),
+    ]);
   };
   useIntent(
     embedded ? undefined : intent,
@@ -142,8 +164,16 @@ export function UsageView({
 
   const s = overview.data?.summary;
   const header = (key: SortKey, label: string) => (
-    <div role="columnheader" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={`usage-cell usage-${key}`}>
-      <button type="button" className="sort-button" onClick={() => setSort((p) => ({ key, dir: p.key === key ? (p.dir === 1 ? -1 : 1) : 1 }))}>
+    <div
+      role="columnheader"
+      aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+      className={`usage-cell usage-${key}`}
+    >
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => setSort((p) => ({ key, dir: p.key === key ? (p.dir === 1 ? -1 : 1) : 1 }))}
+      >
         {label}
         {sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
       </button>
@@ -155,15 +185,20 @@ export function UsageView({
     <Container className="usage-view" aria-labelledby="usage-title">
       <header className="org-header">
         <div>
-          <Heading id="usage-title" tabIndex={embedded ? undefined : -1}>{title}</Heading>
+          <Heading id="usage-title" tabIndex={embedded ? undefined : -1}>
+            {title}
+          </Heading>
           {s && (
             <p className="summary" data-testid="usage-summary">
-              {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization{s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} key{s.keys === 1 ? '' : 's'})
+              {s.due} due, {s.stale} stale, {s.neverUsed} never used across {s.organizations} organization
+              {s.organizations === 1 ? '' : 's'} ({s.keys.toLocaleString()} key{s.keys === 1 ? '' : 's'})
               {s.lastUsedUnknown > 0 && `; last use unknown for ${s.lastUsedUnknown}`}
               {s.unlisted > 0 && `; ${s.unlisted} not listed yet`}
             </p>
           )}
-          {overview.data?.asOf && <p className="muted fetched">From lists as old as {formatDateTime(overview.data.asOf)}</p>}
+          {overview.data?.asOf && (
+            <p className="muted fetched">From lists as old as {formatDateTime(overview.data.asOf)}</p>
+          )}
         </div>
         <div className="header-actions">
           <button type="button" className="button-quiet" aria-pressed={chart} onClick={toggleChart}>
@@ -179,10 +214,16 @@ export function UsageView({
       </header>
       <RefreshProgress store={progress} />
       {overview.isError && <ErrorNotice error={overview.error} title="Could not build the overview" />}
-      {orgId && <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />}
+      {orgId && (
+        <PolicyEditor key={`${policy?.rotateAfterDays}:${policy?.staleAfterDays}`} orgId={orgId} policy={policy} />
+      )}
       {chart && overview.data && overview.data.rows.length > 0 && (
         <Suspense fallback={<p className="muted usage-chart-placeholder">Drawing the chart…</p>}>
-          <UsageChart rows={overview.data.rows} policy={orgId ? (policy ?? DEFAULT_POLICY) : undefined} now={overview.dataUpdatedAt} />
+          <UsageChart
+            rows={overview.data.rows}
+            policy={orgId ? (policy ?? DEFAULT_POLICY) : undefined}
+            now={overview.dataUpdatedAt}
+          />
         </Suspense>
       )}
       {only && (
@@ -195,7 +236,12 @@ export function UsageView({
       )}
       <div className="usage-filters">
         <label htmlFor={ids.text}>Filter</label>
-        <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} placeholder="Key, organization or last 4" />
+        <input
+          id={ids.text}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Key, organization or last 4"
+        />
         <label htmlFor={ids.flag}>Show</label>
         <select id={ids.flag} value={flag} onChange={(e) => setFlag(e.target.value as Flag)}>
           <option value="all">All keys</option>
@@ -220,17 +266,35 @@ export function UsageView({
             {header('flags', 'Flags')}
           </div>
         </div>
-        <div ref={scroller} className="usage-scroll" role="rowgroup" tabIndex={0} aria-label="Keys (scroll with the arrow keys)">
+        <div
+          ref={scroller}
+          className="usage-scroll"
+          role="rowgroup"
+          tabIndex={0}
+          aria-label="Keys (scroll with the arrow keys)"
+        >
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const r = rows[item.index];
               if (!r) return null;
-              return <UsageRowView key={`${r.orgId}:${r.environment}:${r.key.id}`} r={r} index={item.index} top={item.start} height={ROW_HEIGHT} />;
+              return (
+                <UsageRowView
+                  key={`${r.orgId}:${r.environment}:${r.key.id}`}
+                  r={r}
+                  index={item.index}
+                  top={item.start}
+                  height={ROW_HEIGHT}
+                />
+              );
             })}
           </div>
         </div>
       </div>
-      {overview.data && rows.length === 0 && <p className="empty">{overview.data.rows.length === 0 ? 'No lists yet: press Refresh all.' : 'No key matches.'}</p>}
+      {overview.data && rows.length === 0 && (
+        <p className="empty">
+          {overview.data.rows.length === 0 ? 'No lists yet: press Refresh all.' : 'No key matches.'}
+        </p>
+      )}
       {/* After the keys: the summary and the keys come first, however many organizations there are. */}
       <QuotaPanel orgId={orgId} headingLevel={embedded ? 3 : 2} />
     </Container>

@@ -14,7 +14,15 @@ type CachedList = NonNullable<Output<'keys.cached'>['list']>;
 /** The overview as `usage.overview` answers it (the same rows, flags and counts, from shared/overview.ts). */
 export interface Overview {
   rows: UsageRow[];
-  summary: { keys: number; organizations: number; due: number; stale: number; neverUsed: number; lastUsedUnknown: number; unlisted: number };
+  summary: {
+    keys: number;
+    organizations: number;
+    due: number;
+    stale: number;
+    neverUsed: number;
+    lastUsedUnknown: number;
+    unlisted: number;
+  };
   asOf: string | null;
 }
 
@@ -33,7 +41,10 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
   const info = useAppInfo();
   // The organizations the window already has (a change to them marks them stale, and they are fetched again).
   const orgs = useQuery({ queryKey: callKey('orgs.list'), queryFn: () => send('orgs.list', {}), staleTime: Infinity });
-  const targets = useMemo(() => refreshTargets(orgs.data?.organizations ?? [], orgId, environment), [orgs.data, orgId, environment]);
+  const targets = useMemo(
+    () => refreshTargets(orgs.data?.organizations ?? [], orgId, environment),
+    [orgs.data, orgId, environment],
+  );
   const version = useListsVersion(queryClient, paused);
 
   // A list that failed is asked again once while this view is open (then its error is shown).
@@ -57,7 +68,9 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
       while (!stopped && next < wanted.length) {
         const t = wanted[next++]!;
         // A failure stays on that list's entry, and the overview says so (below).
-        await queryClient.fetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: 0 }).catch(() => undefined);
+        await queryClient
+          .fetchQuery({ queryKey: callKey('keys.cached', t), queryFn: () => send('keys.cached', t), staleTime: 0 })
+          .catch(() => undefined);
       }
     };
     for (let i = 0; i < Math.min(GATHER, wanted.length); i++) void worker();
@@ -97,13 +110,17 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
       // Flags depend on the time: a list's rows are reused within the minute they were computed in.
       const stamp = `${minute}:${org.name}:${org.provider}:${policy.rotateAfterDays}:${policy.staleAfterDays}:${reportsLastUsed}`;
       let memo = parts.get(list);
-      if (memo?.stamp !== stamp) parts.set(list, (memo = { stamp, part: overviewPart(org, t.environment, list.keys, reportsLastUsed, now) }));
+      if (memo?.stamp !== stamp)
+        parts.set(list, (memo = { stamp, part: overviewPart(org, t.environment, list.keys, reportsLastUsed, now) }));
       rows.push(memo.part.rows);
       addCounts(counts, memo.part.counts);
     });
     const all = rows.length === 1 ? rows[0]!.slice() : rows.flat();
     const organizations = orgs.data.organizations.filter((o) => !orgId || o.id === orgId).length;
-    return { overview: { rows: all, summary: { keys: all.length, organizations, ...counts, unlisted }, asOf: asOf ?? null }, at: now.getTime() };
+    return {
+      overview: { rows: all, summary: { keys: all.length, organizations, ...counts, unlisted }, asOf: asOf ?? null },
+      at: now.getTime(),
+    };
     // `version` is not read: it changes whenever a list in memory does, which is what recomputes this.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [orgs.data, targets, version, queryClient, info, parts, orgId]);
@@ -112,7 +129,8 @@ export function useOverview(orgId?: string, environment?: Environment, paused = 
   // again; another organization or environment never shows this one's rows.
   const place = `${orgId ?? ''}:${environment ?? ''}`;
   const [shown, setShown] = useState<{ overview: Overview; at: number; place: string }>();
-  if (data && 'overview' in data && (data.overview !== shown?.overview || shown.place !== place)) setShown({ ...data, place });
+  if (data && 'overview' in data && (data.overview !== shown?.overview || shown.place !== place))
+    setShown({ ...data, place });
   const current = shown?.place === place ? shown : undefined;
   // A list that could not be read is said, over the last overview when there is one.
   const error = (data && 'error' in data ? data.error : undefined) ?? orgs.error ?? undefined;
@@ -163,7 +181,13 @@ function useListsVersion(queryClient: QueryClient, paused: boolean): number {
         const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
           if (event.query.queryKey[0] !== 'keys.cached') return;
           if (event.type !== 'updated' && event.type !== 'removed' && event.type !== 'added') return;
-          if (event.type === 'updated' && event.action.type !== 'success' && event.action.type !== 'invalidate' && event.action.type !== 'error') return;
+          if (
+            event.type === 'updated' &&
+            event.action.type !== 'success' &&
+            event.action.type !== 'invalidate' &&
+            event.action.type !== 'error'
+          )
+            return;
           changed();
         });
         return () => {

@@ -36,7 +36,12 @@ function Keys() {
     <div className="app">
       <nav className="sidebar">
         {data.orgs.map((o) => (
-          <button key={o.id} type="button" className={`org-button ${o.id === orgId ? 'selected' : ''}`} onClick={() => setOrgId(o.id)}>
+          <button
+            key={o.id}
+            type="button"
+            className={`org-button ${o.id === orgId ? 'selected' : ''}`}
+            onClick={() => setOrgId(o.id)}
+          >
             <span className="org-name">{o.name}</span>
           </button>
         ))}
@@ -60,7 +65,15 @@ function Keys() {
           </thead>
           <tbody>
             {keys.map((k) => (
-              <KeyRow key={k.id} k={k} source="provider" provider={data.provider} actions={actions} revokeLabel="Revoke" canRevoke={!k.isAdmin && k.status === 'active'} />
+              <KeyRow
+                key={k.id}
+                k={k}
+                source="provider"
+                provider={data.provider}
+                actions={actions}
+                revokeLabel="Revoke"
+                canRevoke={!k.isAdmin && k.status === 'active'}
+              />
             ))}
           </tbody>
         </table>
@@ -72,7 +85,7 @@ function Keys() {
 // Sorted as the Overview opens (oldest first), each row's search text lowered once.
 const sorted = (data.rows ?? [])
   .map((r) => ({ r, text: `${r.key.name}\u0000${r.orgName}\u0000${r.key.masked}`.toLowerCase() }))
-  .sort((a, b) => ((b.r.flags.ageDays ?? -1) - (a.r.flags.ageDays ?? -1)));
+  .sort((a, b) => (b.r.flags.ageDays ?? -1) - (a.r.flags.ageDays ?? -1));
 
 function Filter() {
   const [text, setText] = useState('');
@@ -80,7 +93,12 @@ function Filter() {
   const rows: UsageRow[] = [];
   for (const { r, text: t } of sorted) if (!query || t.includes(query)) rows.push(r);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
   return (
     <main className="usage-view">
       <div className="usage-filters">
@@ -95,7 +113,15 @@ function Filter() {
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const r = rows[item.index];
-              return r ? <UsageRowView key={`${r.orgId}:${r.environment}:${r.key.id}`} r={r} index={item.index} top={item.start} height={ROW_HEIGHT} /> : null;
+              return r ? (
+                <UsageRowView
+                  key={`${r.orgId}:${r.environment}:${r.key.id}`}
+                  r={r}
+                  index={item.index}
+                  top={item.start}
+                  height={ROW_HEIGHT}
+                />
+              ) : null;
             })}
           </div>
         </div>

@@ -8,7 +8,9 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<FaultServer> {
+export async function startFaultServer(
+  handler: (req: IncomingMessage, res: ServerResponse, n: number) => void,
+): Promise<FaultServer> {
   const requests: FaultServer['requests'] = [];
   const server: Server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });

@@ -25,7 +25,8 @@ function onPath(tool: string): boolean {
 /** Undefined when this process runs inside with-keyring.sh's throwaway keyring on Linux, else why not. */
 export function keyringControlSkipReason(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux (no gnome-keyring)';
-  for (const tool of ['gnome-keyring-daemon', 'dbus-send', 'dbus-monitor']) if (!onPath(tool)) return `${tool} is not installed`;
+  for (const tool of ['gnome-keyring-daemon', 'dbus-send', 'dbus-monitor'])
+    if (!onPath(tool)) return `${tool} is not installed`;
   const data = process.env.XDG_DATA_HOME ?? '';
   if (!process.env.DBUS_SESSION_BUS_ADDRESS || !data.startsWith(tmpdir())) {
     return 'not inside scripts/with-keyring.sh (a throwaway D-Bus session and keyring); these tests lock and restart the keyring daemon';
@@ -34,7 +35,9 @@ export function keyringControlSkipReason(): string | undefined {
 }
 
 async function dbus(dest: string, path: string, method: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('dbus-send', ['--session', '--print-reply', `--dest=${dest}`, path, method, ...args], { timeout: 10_000 });
+  const { stdout } = await run('dbus-send', ['--session', '--print-reply', `--dest=${dest}`, path, method, ...args], {
+    timeout: 10_000,
+  });
   return stdout;
 }
 
@@ -49,26 +52,47 @@ export async function waitFor(what: string, condition: () => Promise<boolean> | 
 }
 
 export async function serviceRunning(): Promise<boolean> {
-  const out = await dbus('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets');
+  const out = await dbus(
+    'org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.NameHasOwner',
+    'string:org.freedesktop.secrets',
+  );
   return /boolean true/.test(out);
 }
 
 /** The pid of the process that owns org.freedesktop.secrets on this session bus, if any. */
 export async function daemonPid(): Promise<number | undefined> {
   if (!(await serviceRunning())) return undefined;
-  const out = await dbus('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets');
+  const out = await dbus(
+    'org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.GetConnectionUnixProcessID',
+    'string:org.freedesktop.secrets',
+  );
   const pid = /uint32 (\d+)/.exec(out)?.[1];
   return pid ? Number(pid) : undefined;
 }
 
 export async function loginLocked(): Promise<boolean> {
-  const out = await dbus('org.freedesktop.secrets', LOGIN, 'org.freedesktop.DBus.Properties.Get', 'string:org.freedesktop.Secret.Collection', 'string:Locked');
+  const out = await dbus(
+    'org.freedesktop.secrets',
+    LOGIN,
+    'org.freedesktop.DBus.Properties.Get',
+    'string:org.freedesktop.Secret.Collection',
+    'string:Locked',
+  );
   return /boolean true/.test(out);
 }
 
 /** Locks the login collection, as the screen locker or `secret-tool lock` would. */
 export async function lockLogin(): Promise<void> {
-  await dbus('org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', `array:objpath:${LOGIN}`);
+  await dbus(
+    'org.freedesktop.secrets',
+    '/org/freedesktop/secrets',
+    'org.freedesktop.Secret.Service.Lock',
+    `array:objpath:${LOGIN}`,
+  );
   await waitFor('the login collection to be locked', loginLocked);
 }
 
@@ -95,7 +119,9 @@ export async function killDaemon(): Promise<number> {
  */
 export async function startDaemonUnlocked(): Promise<number> {
   const before = await daemonPid();
-  const child = spawn('gnome-keyring-daemon', ['--replace', '--unlock', '--components=secrets'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const child = spawn('gnome-keyring-daemon', ['--replace', '--unlock', '--components=secrets'], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', resolve);
@@ -116,9 +142,13 @@ export async function startDaemonUnlocked(): Promise<number> {
  * call on a `Prompt` object. `stop()` returns the member lines seen (none: nothing asked to unlock).
  */
 export async function watchForPrompts(): Promise<{ stop(): Promise<string[]> }> {
-  const monitor = spawn('dbus-monitor', ['--session', "type='method_call',member='Unlock'", "type='method_call',interface='org.freedesktop.Secret.Prompt'"], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const monitor = spawn(
+    'dbus-monitor',
+    ['--session', "type='method_call',member='Unlock'", "type='method_call',interface='org.freedesktop.Secret.Prompt'"],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   let out = '';
   monitor.stdout.setEncoding('utf8');
   monitor.stdout.on('data', (chunk: string) => (out += chunk));
@@ -129,7 +159,12 @@ export async function watchForPrompts(): Promise<{ stop(): Promise<string[]> }> 
     async stop() {
       monitor.kill('SIGTERM');
       await ended;
-      return out.split('\n').filter((line) => line.startsWith('method call') && /member=Unlock|interface=org\.freedesktop\.Secret\.Prompt/.test(line));
+      return out
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('method call') && /member=Unlock|interface=org\.freedesktop\.Secret\.Prompt/.test(line),
+        );
     },
   };
 }

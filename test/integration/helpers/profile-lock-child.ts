@@ -26,7 +26,9 @@ try {
   });
 } catch (error) {
   if (!(error instanceof ProfileLockedError)) throw error;
-  process.stdout.write(`${JSON.stringify({ refused: { code: error.code, message: error.message, profileDir: error.profileDir, holder: error.holder } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ refused: { code: error.code, message: error.message, profileDir: error.profileDir, holder: error.holder } })}\n`,
+  );
   process.exit(3);
 }
 // A write of its own, so a holder is a real writer.

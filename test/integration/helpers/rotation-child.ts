@@ -46,7 +46,11 @@ const secretOf = async (credentialId: string) => {
   const cred = ws.meta.read().credentials.find((c) => c.id === credentialId);
   return cred ? secrets.get(`${spec.provider}:${spec.orgId}:${cred.environment}:${cred.id}`) : null;
 };
-const started = (await call('rotation.start', { orgId: spec.orgId, credentialId: spec.credentialId, confirmLive: true })) as RotationView;
+const started = (await call('rotation.start', {
+  orgId: spec.orgId,
+  credentialId: spec.credentialId,
+  confirmLive: true,
+})) as RotationView;
 const done = await playRotation(call, started, sandboxHands(spec.origin, spec.sandboxOrgId), secretOf);
 process.stdout.write(`${JSON.stringify({ status: done.status })}\n`);
 process.exit(0);

@@ -3,12 +3,17 @@ import type { RotationAction, RotationView } from '../../../shared/rotation.js';
 /** What the person does at the provider's dashboard, over the sandbox's test-control endpoints. */
 export function sandboxHands(origin: string, sandboxOrgId: string) {
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`sandbox control ${path}: ${res.status}`);
     return (await res.json()) as { id: string; secret: string };
   };
   return {
-    mint: (name: string, environment: 'live' | 'test') => post('/__sandbox/mint', { orgId: sandboxOrgId, name, environment }),
+    mint: (name: string, environment: 'live' | 'test') =>
+      post('/__sandbox/mint', { orgId: sandboxOrgId, name, environment }),
     revoke: (secret: string) => post('/__sandbox/revoke', { secret }),
   };
 }
@@ -21,7 +26,12 @@ type Call = (channel: 'rotation.act', input: { rotationId: string; action: Rotat
  * hand", confirms use, revokes in the dashboard when asked, resumes after a failure. Returns the
  * finished rotation.
  */
-export async function playRotation(call: Call, rotation: RotationView, hands: ReturnType<typeof sandboxHands>, secretOf: (credentialId: string) => Promise<string | null>): Promise<RotationView> {
+export async function playRotation(
+  call: Call,
+  rotation: RotationView,
+  hands: ReturnType<typeof sandboxHands>,
+  secretOf: (credentialId: string) => Promise<string | null>,
+): Promise<RotationView> {
   let r = rotation;
   let failures = 0;
   for (let i = 0; i < 40; i++) {

@@ -11,7 +11,9 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 let n = 0;
 
 /** A workspace on the real keychain (its own service), its own profile folder and its own sandbox. */
-export async function testWorkspace(options: { clipboardClearMs?: number; sandboxDefaults?: boolean; deadlineMs?: number; clock?: () => Date } = {}) {
+export async function testWorkspace(
+  options: { clipboardClearMs?: number; sandboxDefaults?: boolean; deadlineMs?: number; clock?: () => Date } = {},
+) {
   const sandbox = await startSandbox({ clock: options.clock });
   const profileDir = mkdtempSync(join(tmpdir(), 'keydeck-ws-'));
   const secrets = new KeytarSecretStore(`Keydeck WS ${process.pid} ${++n}`);
@@ -40,14 +42,19 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     return r.value as Output<C>;
   }
   /** A call expected to fail: its input may break the contract on purpose (the door must refuse it). */
-  async function callErr<C extends Channel>(channel: C, input: Input<C> | Record<string, unknown>): Promise<KeydeckError> {
+  async function callErr<C extends Channel>(
+    channel: C,
+    input: Input<C> | Record<string, unknown>,
+  ): Promise<KeydeckError> {
     const r = await ws.call(channel, input);
     if (r.ok) throw new Error(`${channel} unexpectedly succeeded`);
     return r.error;
   }
   /** Every file Keydeck wrote, as text, for secret searches. */
   function files(dir = profileDir): string[] {
-    return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [readFileSync(join(dir, f), 'utf8')]));
+    return readdirSync(dir).flatMap((f) =>
+      statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [readFileSync(join(dir, f), 'utf8')],
+    );
   }
   function account(orgId: string, environment: string, credentialId: string, provider = 'laghav') {
     return `${provider}:${orgId}:${environment}:${credentialId}`;
@@ -59,6 +66,18 @@ export async function testWorkspace(options: { clipboardClearMs?: number; sandbo
     await sandbox.close();
     if (undeclared.length) throw new Error(`The contract does not declare: ${[...new Set(undeclared)].join(', ')}`);
   }
-  return { undeclared, sandbox: sandbox as Sandbox, profileDir, secrets, clipboard, ws, call, callErr, files, account, dispose };
+  return {
+    undeclared,
+    sandbox: sandbox as Sandbox,
+    profileDir,
+    secrets,
+    clipboard,
+    ws,
+    call,
+    callErr,
+    files,
+    account,
+    dispose,
+  };
 }
 export type TestWorkspace = Awaited<ReturnType<typeof testWorkspace>>;
