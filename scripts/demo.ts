@@ -19,7 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createNodeWorkspace } from '../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../electron/node-workspace.js';
 import { adapterFor } from '../electron/core/providers/index.js';
 import { acquireProfileLock, ProfileLockedError, type ProfileLock } from '../electron/core/store/profile-lock.js';
 import { KeytarSecretStore } from '../electron/core/vault/keytar-store.js';

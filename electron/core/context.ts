@@ -5,7 +5,7 @@ import type { HttpClient, HttpResponse } from './http/client.js';
 import { mentionsSecret, scrub, scrubDeep, type Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
-import { recordCall } from './usage/quota.js';
+import { cacheMeter, type CallMeter } from './meter.js';
 import type { CallContext, ProviderAdapter } from './providers/types.js';
 import { KeyCache } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
@@ -61,6 +61,8 @@ export interface CoreDeps {
   clipboardClearMs?: number;
   /** Told when a call answers an error code its contract entry does not declare; the tests fail on it. */
   onUndeclaredError?: (channel: string, code: string) => void;
+  /** What each provider answer is counted against (default: the day's count in the key cache, meter.ts). */
+  meter?: CallMeter;
 }
 
 /** Helpers shared by the core's domain modules. */
@@ -69,11 +71,14 @@ export class CoreContext {
   /** The keychain, or session-only memory when there is none: every secret goes through it. */
   readonly vault: Vault;
   readonly deps: CoreDeps;
+  /** Counts every provider answer (injected: the code that calls providers does not import what meters them). */
+  readonly meter: CallMeter;
 
   constructor(deps: CoreDeps) {
     this.vault = deps.secrets instanceof Vault ? deps.secrets : new Vault(deps.secrets);
     this.deps = { ...deps, secrets: this.vault };
     this.cache = deps.cache ?? new KeyCache();
+    this.meter = deps.meter ?? cacheMeter(this.cache, deps.clock);
   }
 
   /**
@@ -193,7 +198,7 @@ export class CoreContext {
     const http = this.deps.http;
     // `identify`: a call of the last-use watch, also counted as such (shown beside the day's calls).
     const observe = (status: number, headers: Record<string, string>) =>
-      recordCall(this, org.id, environment, status, headers, purpose);
+      this.meter.record(org.id, environment, status, headers, purpose);
     // A provider that echoes the caller's key (in an error, a header) must not hand it on: the
     // adapter builds errors from the answer, so the answer loses the key before the adapter sees it.
     const send: CallContext['http']['send'] = async (req) =>

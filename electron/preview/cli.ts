@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { intFlag, parseCommandLine, portFlag, textFlag } from './cli-args.js';
-import { createNodeWorkspace } from '../core/node-workspace.js';
+import { createNodeWorkspace } from '../node-workspace.js';
 import { ProfileLockedError } from '../core/store/profile-lock.js';
 import { startPreviewHost } from './host.js';
 

@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
 import type { Environment, ProviderId } from '../../shared/domain.js';

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
 import type { MetaDoc } from '../../electron/core/store/schema.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';

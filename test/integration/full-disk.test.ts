@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeydeckError } from '../../shared/errors.js';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/errors.js';
 import type { RotationView } from '../../shared/rotation.js';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';

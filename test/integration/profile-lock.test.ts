@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../electron/core/ports.js';
 import {
   acquireProfileLock,

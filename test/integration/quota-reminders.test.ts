@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRateLimit, utcDay } from '../../electron/core/usage/quota.js';
+import { parseRateLimit, utcDay } from '../../electron/core/meter.js';
 import { localDay, reminderText, reminderWhere } from '../../electron/core/usage/reminders.js';
 import { scheduleReminders } from '../../electron/core/usage/reminder-schedule.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Exclusive, EVERYTHING } from '../../electron/core/exclusive.js';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import type { SecretStore } from '../../electron/core/vault/secret-store.js';
 import { KeydeckFailure } from '../../shared/errors.js';

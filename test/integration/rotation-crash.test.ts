@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from '../support/figures.js';
 import type { RotationView } from '../../shared/rotation.js';
-import { createNodeWorkspace } from '../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';

@@ -10,7 +10,7 @@ import {
   rotatingFileSink,
   type LogFs,
 } from '../../electron/core/log-file.js';
-import { fileLogger } from '../../electron/core/node-workspace.js';
+import { fileLogger } from '../../electron/node-workspace.js';
 
 const KEY = 'lgh_live_S3cr3tS3cr3tS3cr3tS3cr3tAbCd';
 const dirs: string[] = [];

@@ -282,7 +282,7 @@ export class RotationEngine {
         );
       case 'refreshUsage':
         expect(['confirmUse'], 'watching last use');
-        return observeUsage(this, this.c, org, r);
+        return observeUsage((id, change) => this.save(id, change), this.c, org, r);
       case 'setQuietWindow':
         return this.save(
           r.id,

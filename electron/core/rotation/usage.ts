@@ -2,7 +2,6 @@ import type { ProviderInfo } from '../../../shared/domain.js';
 import type { Rotation } from '../../../shared/rotation.js';
 import type { CoreContext } from '../context.js';
 import type { StoredOrganization } from '../store/schema.js';
-import type { RotationEngine } from './engine.js';
 
 /** Keydeck's own calls move a key's last-use date too; uses within this margin of one are Keydeck's. */
 const OWN_CALL_MARGIN_MS = 5_000;
@@ -49,7 +48,8 @@ function later(a: string | undefined, b: string | undefined): string | undefined
  * key's date only from a list made with the other.
  */
 export async function observeUsage(
-  engine: RotationEngine,
+  /** Saves a change to the rotation in the journal (the engine's `save`), and answers the saved rotation. */
+  save: (id: string, change: (r: Rotation) => void) => Promise<Rotation>,
   c: CoreContext,
   org: StoredOrganization,
   r: Rotation,
@@ -72,7 +72,7 @@ export async function observeUsage(
       : undefined;
   const oldKey = keys.find((k) => k.id === r.old.providerKeyId);
   const newKey = keys.find((k) => k.id === r.newKey.providerKeyId);
-  return engine.save(r.id, (x) => {
+  return save(r.id, (x) => {
     if (listWith !== 'old')
       x.usage.oldLastUseAt = later(x.usage.oldLastUseAt, external(oldKey?.lastUsedAt, x.usage.keydeckCalls.old));
     if (listWith !== 'new') {

@@ -7,7 +7,7 @@
  *   node --import tsx profile-lock-child.ts <profileDir> [staleMs]
  */
 import { createInterface } from 'node:readline';
-import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../../electron/core/ports.js';
 import { ProfileLockedError } from '../../../electron/core/store/profile-lock.js';
 import { MemorySecretStore } from '../../../electron/core/vault/memory-store.js';

@@ -3,7 +3,7 @@
  * unfinished rotation) and SIGKILLs itself at the named step boundary, mid-flight, as a power cut
  * or a killed app would. The spec arrives as JSON in KEYDECK_CRASH_SPEC.
  */
-import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../../electron/node-workspace.js';
 import { borrowParentProfileLock } from '../../../electron/core/store/profile-lock.js';
 import { KeytarSecretStore } from '../../../electron/core/vault/keytar-store.js';
 import type { RotationView } from '../../../shared/rotation.js';

@@ -5,7 +5,7 @@
  *
  *   tsx session-child.ts <profileDir> <scenario: session | crash | after>
  */
-import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../../electron/core/ports.js';
 import { startSandbox } from '../../sandbox/server.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, Input, Output } from '../../../shared/contract.js';
 import type { KeydeckError } from '../../../shared/errors.js';
-import { createNodeWorkspace } from '../../../electron/core/node-workspace.js';
+import { createNodeWorkspace } from '../../../electron/node-workspace.js';
 import { MemoryClipboard } from '../../../electron/core/ports.js';
 import { KeytarSecretStore } from '../../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';

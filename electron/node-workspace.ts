@@ -1,18 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpClient, type HttpClientOptions } from './http/client.js';
-import { type Logger } from './log.js';
-import { rotatingFileLogger } from './log-file.js';
-import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './ports.js';
-import { confBackend } from './store/conf-backend.js';
-import { KeyCache } from './store/key-cache.js';
-import { MetaStore } from './store/meta-store.js';
-import { acquireProfileLock, type ProfileLock, type ProfileLockKind } from './store/profile-lock.js';
-import { KeytarSecretStore } from './vault/keytar-store.js';
-import type { SecretStore } from './vault/secret-store.js';
-import type { CoreDeps } from './context.js';
-import type { Boundary } from './rotation/engine.js';
-import { createWorkspace } from './workspace.js';
+import { HttpClient, type HttpClientOptions } from './core/http/client.js';
+import { type Logger } from './core/log.js';
+import { rotatingFileLogger } from './core/log-file.js';
+import { MemoryClipboard, systemClock, type Clipboard, type Clock } from './core/ports.js';
+import { confBackend } from './core/store/conf-backend.js';
+import { KeyCache } from './core/store/key-cache.js';
+import { MetaStore } from './core/store/meta-store.js';
+import { acquireProfileLock, type ProfileLock, type ProfileLockKind } from './core/store/profile-lock.js';
+import { KeytarSecretStore } from './core/vault/keytar-store.js';
+import type { SecretStore } from './core/vault/secret-store.js';
+import type { CoreDeps } from './core/context.js';
+import type { Boundary } from './core/rotation/engine.js';
+import { createWorkspace } from './core/workspace.js';
 
 export interface NodeWorkspaceOptions {
   /** Folder for the metadata file and logs. */
