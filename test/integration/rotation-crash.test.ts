@@ -10,24 +10,10 @@ import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { PROVIDERS } from '../support/providers.js';
+import { FORWARD_BOUNDARIES } from '../../electron/core/rotation/kit.js';
 
-/** Every step boundary the engine announces, in order. Not every path passes every one. */
-const BOUNDARIES = [
-  'plan',
-  'create:intent',
-  'create:response',
-  'create:keychain',
-  'store',
-  'verify',
-  'deploy',
-  'confirmUse',
-  'admin-switch',
-  'revoke:intent',
-  'revoke',
-  'confirmRevoked',
-  'finish:keychain',
-  'done',
-];
+/** Every step boundary the engine announces on the way forward, in order (the engine's own list). */
+const BOUNDARIES: readonly string[] = FORWARD_BOUNDARIES;
 
 let sandbox: Sandbox;
 beforeAll(async () => {
