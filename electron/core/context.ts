@@ -139,7 +139,7 @@ export class CoreContext {
     operation: Op,
   ): ProviderAdapter & Required<Pick<ProviderAdapter, Op>> {
     const adapter = this.adapter(org);
-    if (!adapter[operation] || adapter.info.capabilities[operation] !== 'api') {
+    if (!adapter[operation]) {
       fail('UNSUPPORTED', `${adapter.info.displayName} does not ${operation} keys through its API; use its dashboard.`);
     }
     return adapter as ProviderAdapter & Required<Pick<ProviderAdapter, Op>>;

@@ -99,7 +99,7 @@ export async function verifyAndIdentify(
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
   await adapter.verify(ctx);
-  if (!adapter.list || adapter.info.capabilities.list !== 'api') return {};
+  if (!adapter.list) return {};
   const list = adapter.list.bind(adapter);
   const candidatesOf = (keys: ProviderKey[]) =>
     keys.filter(

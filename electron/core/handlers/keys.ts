@@ -108,7 +108,7 @@ async function learnIds(c: CoreContext, records: KeyRecord[]): Promise<void> {
 async function listFromProvider(c: CoreContext, doc: MetaDoc, org: StoredOrganization, environment: 'live' | 'test') {
   const adapter = c.adapter(org);
   const creds = doc.credentials.filter((x) => x.orgId === org.id && x.environment === environment);
-  if (!adapter.list || adapter.info.capabilities.list !== 'api') {
+  if (!adapter.list) {
     return { keys: creds.map(fromCredential), source: 'keydeck' as const };
   }
   const { ctx, admin } = await c.callWith(doc, org, environment);

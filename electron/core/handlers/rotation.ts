@@ -80,7 +80,7 @@ export function rotationHandlers(
         // recognisable at the provider and can do what the old one did.
         let providerName: string | undefined;
         let scope: string | undefined;
-        if (adapter.list && adapter.info.capabilities.list === 'api' && cred.providerKeyId) {
+        if (adapter.list && cred.providerKeyId) {
           const { ctx } = await c.callWith(doc, org, cred.environment);
           const found = (await adapter.list(ctx)).find((k) => k.id === cred.providerKeyId);
           providerName = found?.name || undefined;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { ProviderInfo } from '../../../shared/domain.js';
 import { detectFormat } from '../../../shared/keys.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, environmentOfPrefix, errorObject, isSuccess, joinUrl, keyPrefixes, MAX_KEYS, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { CallContext, ProviderAdapter, ProviderKey } from './types.js';
+import type { CallContext, AdapterSource, ProviderFacts, ProviderKey } from './types.js';
 
 /**
  * Laghav (docs: "Authentication", api.laghav.ai).
@@ -25,10 +24,9 @@ import type { CallContext, ProviderAdapter, ProviderKey } from './types.js';
  * - the daily test limit answers 429 with a `Retry-After` header.
  * Laghav does not publish last-used, so Keydeck shows it as unknown.
  */
-export const laghavInfo: ProviderInfo = {
+export const laghavInfo: ProviderFacts = {
   id: 'laghav',
   displayName: 'Laghav',
-  capabilities: { verify: 'api', list: 'api', create: 'api', revoke: 'api' },
   environments: ['live', 'test'],
   keyPrefixes: keyPrefixes('laghav'),
   defaultApiBaseUrl: 'https://api.laghav.ai',
@@ -141,7 +139,7 @@ async function list(ctx: CallContext): Promise<ProviderKey[]> {
   return items.slice(0, MAX_KEYS).map(toKey);
 }
 
-export const laghav: ProviderAdapter = {
+export const laghav: AdapterSource = {
   info: laghavInfo,
 
   // The cheapest authenticated call Laghav documents is the key list itself. Only a 2xx with the

@@ -1,8 +1,7 @@
-import type { ProviderInfo } from '../../../shared/domain.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, errorObject, isSuccess, joinUrl, keyPrefixes, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { ProviderAdapter } from './types.js';
+import type { AdapterSource, ProviderFacts } from './types.js';
 
 /**
  * Leadey (docs: "Authentication", backend.leadey.ai).
@@ -16,10 +15,9 @@ import type { ProviderAdapter } from './types.js';
  * Not published, so Keydeck assumes: no test environment (no test prefix is published); the
  * Cockpit's address (`https://app.leadey.ai`, overridable per organization, any *.leadey.ai host).
  */
-export const leadeyInfo: ProviderInfo = {
+export const leadeyInfo: ProviderFacts = {
   id: 'leadey',
   displayName: 'Leadey',
-  capabilities: { verify: 'api', list: 'dashboard', create: 'dashboard', revoke: 'dashboard' },
   environments: ['live'],
   keyPrefixes: keyPrefixes('leadey'),
   defaultApiBaseUrl: 'https://backend.leadey.ai/v1',
@@ -60,7 +58,7 @@ function toFailure(res: HttpResponse) {
   );
 }
 
-export const leadey: ProviderAdapter = {
+export const leadey: AdapterSource = {
   info: leadeyInfo,
 
   async verify(ctx) {

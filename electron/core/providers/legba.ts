@@ -1,9 +1,8 @@
-import type { ProviderInfo } from '../../../shared/domain.js';
 import { fail } from '../../../shared/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, errorObject, isSuccess, joinUrl, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { ProviderAdapter } from './types.js';
+import type { AdapterSource, ProviderFacts } from './types.js';
 
 /**
  * Legba (docs: "Authentication", public preview).
@@ -23,10 +22,9 @@ import type { ProviderAdapter } from './types.js';
  * - a revoked or expired key: the same 401 UNAUTHORIZED as an unknown one (the docs give one body);
  * - the dashboard URL: the user gives it (https), and it is the only dashboard host Keydeck opens.
  */
-export const legbaInfo: ProviderInfo = {
+export const legbaInfo: ProviderFacts = {
   id: 'legba',
   displayName: 'Legba',
-  capabilities: { verify: 'api', list: 'dashboard', create: 'dashboard', revoke: 'dashboard' },
   environments: ['live', 'test'],
   keyPrefixes: [],
   defaultApiBaseUrl: '',
@@ -87,7 +85,7 @@ function isInstanceList(json: unknown): boolean {
   );
 }
 
-export const legba: ProviderAdapter = {
+export const legba: AdapterSource = {
   info: legbaInfo,
 
   async verify(ctx) {

@@ -1,9 +1,8 @@
-import type { ProviderInfo } from '../../../shared/domain.js';
 import { type KeydeckFailure } from '../../../shared/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, errorObject, isSuccess, joinUrl, keyPrefixes, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { ProviderAdapter } from './types.js';
+import type { AdapterSource, ProviderFacts } from './types.js';
 
 /**
  * LogTalk (docs: "Authentication", api.logtalk.io).
@@ -20,10 +19,9 @@ import type { ProviderAdapter } from './types.js';
  * it, and a success is `{"success":true,…}`; listing and revoking are dashboard-only; the
  * dashboard lives on logtalk.io (overridable per organization).
  */
-export const logtalkInfo: ProviderInfo = {
+export const logtalkInfo: ProviderFacts = {
   id: 'logtalk',
   displayName: 'LogTalk',
-  capabilities: { verify: 'api', list: 'dashboard', create: 'dashboard', revoke: 'dashboard' },
   environments: ['live', 'test'],
   keyPrefixes: keyPrefixes('logtalk'),
   defaultApiBaseUrl: 'https://api.logtalk.io/v1',
@@ -85,7 +83,7 @@ function toFailure(res: HttpResponse): KeydeckFailure {
   return failure;
 }
 
-export const logtalk: ProviderAdapter = {
+export const logtalk: AdapterSource = {
   info: logtalkInfo,
 
   async verify(ctx) {

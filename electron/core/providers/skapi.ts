@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { ProviderInfo } from '../../../shared/domain.js';
 import type { HttpResponse } from '../http/client.js';
 import { bearer, environmentOfPrefix, errorObject, isSuccess, joinUrl, keyPrefixes, MAX_KEYS, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { CallContext, ProviderAdapter, ProviderKey } from './types.js';
+import type { CallContext, AdapterSource, ProviderFacts, ProviderKey } from './types.js';
 
 /**
  * The sk-style API (docs: "Authentication", api.example.com; a Stripe-like generic service).
@@ -20,10 +19,9 @@ import type { CallContext, ProviderAdapter, ProviderKey } from './types.js';
  * no last 4, so Keydeck recognises its own key as the one whose `last_used` moved on its own call
  * (only when exactly one did); the dashboard is on example.com.
  */
-export const skapiInfo: ProviderInfo = {
+export const skapiInfo: ProviderFacts = {
   id: 'skapi',
   displayName: 'sk-style API',
-  capabilities: { verify: 'api', list: 'api', create: 'dashboard', revoke: 'api' },
   environments: ['live', 'test'],
   keyPrefixes: keyPrefixes('skapi'),
   defaultApiBaseUrl: 'https://api.example.com/v1',
@@ -98,7 +96,7 @@ async function list(ctx: CallContext): Promise<ProviderKey[]> {
   });
 }
 
-export const skapi: ProviderAdapter = {
+export const skapi: AdapterSource = {
   info: skapiInfo,
 
   async verify(ctx) {

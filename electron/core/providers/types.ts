@@ -25,9 +25,10 @@ export interface CallContext {
 }
 
 /**
- * One provider: its data (ProviderInfo: capabilities, formats, URLs) plus the small code that speaks
- * its API. Operations whose capability is `dashboard` are absent; callers read `info.capabilities`
- * and never branch on a provider's name.
+ * One provider: its data (ProviderInfo: formats, URLs, limits, capabilities) plus the small code that
+ * speaks its API. An operation it has is one it does by API; one it lacks is done in the provider's
+ * dashboard, with Keydeck's guidance. `info.capabilities` says the same for the window, and is derived
+ * from which operations are here (providers/index.ts), so the two can never disagree.
  */
 export interface ProviderAdapter {
   info: ProviderInfo;
@@ -37,3 +38,9 @@ export interface ProviderAdapter {
   create?(ctx: CallContext, request: { name: string; scope?: string }): Promise<{ key: ProviderKey; secret: string }>;
   revoke?(ctx: CallContext, keyId: string): Promise<void>;
 }
+
+/** What a provider's file states about it: everything in ProviderInfo but the capabilities, which follow from its code. */
+export type ProviderFacts = Omit<ProviderInfo, 'capabilities'>;
+
+/** A provider's file: its facts and its operations; the registry adds the capabilities they imply. */
+export type AdapterSource = Omit<ProviderAdapter, 'info'> & { info: ProviderFacts };

@@ -74,7 +74,7 @@ export async function cancel(k: Kit, org: StoredOrganization, r: Rotation): Prom
   const secret = await k.c.deps.secrets.get(k.newAccount(org, r));
   const exists = Boolean(secret) || Boolean(r.newKey.providerKeyId);
   if (exists && secret) {
-    const apiRevoke = adapter.revoke && adapter.info.capabilities.revoke === 'api' && r.newKey.providerKeyId;
+    const apiRevoke = adapter.revoke && r.newKey.providerKeyId;
     // A new key the provider already refuses needs no revoking: check before asking the person.
     const alreadyDead =
       !apiRevoke &&
@@ -131,7 +131,7 @@ export async function cancel(k: Kit, org: StoredOrganization, r: Rotation): Prom
     // The new key exists at the provider but its secret is gone from the keychain: it cannot be
     // checked, but it must still be revoked, by its id, or by the person in the dashboard.
     const id = r.newKey.providerKeyId;
-    if (adapter.revoke && adapter.info.capabilities.revoke === 'api') {
+    if (adapter.revoke) {
       await k.journal.save(
         r.id,
         (x) => {

@@ -28,7 +28,7 @@ export async function confirmOldRejected(k: Kit, org: StoredOrganization, r: Rot
     await k.boundary('confirmRevoked');
     return;
   }
-  const dashboard = !adapter.revoke || adapter.info.capabilities.revoke !== 'api';
+  const dashboard = !adapter.revoke;
   await k.journal.save(
     r.id,
     (x) => {

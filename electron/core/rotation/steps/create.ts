@@ -34,7 +34,7 @@ export async function create(k: Kit, org: StoredOrganization, r: Rotation): Prom
     await revokeLostCreates(k, org, r);
     r = k.journal.get(r.id);
   }
-  if (!adapter.create || adapter.info.capabilities.create !== 'api') {
+  if (!adapter.create) {
     // The dashboard's steps are the provider's own (ProviderInfo.dashboardSteps): the wizard lists them.
     await k.journal.save(r.id, (x) => {
       x.status = 'needs-user';
@@ -117,7 +117,7 @@ export async function adoptStoredNew(k: Kit, org: StoredOrganization, r: Rotatio
   if (secret) {
     const key = checkPasted(secret, { provider: org.provider, environment: r.environment });
     let providerKeyId = r.newKey.providerKeyId;
-    if (!providerKeyId && adapter.list && adapter.info.capabilities.list === 'api') {
+    if (!providerKeyId && adapter.list) {
       const keys = await adapter.list(await k.adminCtx(org, r));
       providerKeyId = keys.find((k) => k.status === 'active' && k.name === r.newKey.name && k.last4 === key.last4)?.id;
     }
@@ -149,7 +149,7 @@ export async function adoptStoredNew(k: Kit, org: StoredOrganization, r: Rotatio
  */
 export async function revokeLostCreates(k: Kit, org: StoredOrganization, r: Rotation): Promise<void> {
   const adapter = k.c.adapter(org);
-  if (adapter.list && adapter.info.capabilities.list === 'api') {
+  if (adapter.list) {
     const ctx = await k.adminCtx(org, r);
     const known = new Set([
       ...k.c.deps.meta.read().credentials.map((c) => c.providerKeyId),
@@ -178,7 +178,7 @@ export async function revokeLostCreates(k: Kit, org: StoredOrganization, r: Rota
 export async function revokePendingOrphans(k: Kit, org: StoredOrganization, r: Rotation): Promise<void> {
   const adapter = k.c.adapter(org);
   const pending = r.orphans.filter((o) => !o.revokedAt);
-  if (!pending.length || !adapter.revoke || adapter.info.capabilities.revoke !== 'api') return;
+  if (!pending.length || !adapter.revoke) return;
   const ctx = await k.adminCtx(org, r);
   for (const orphan of pending) {
     await k.journal.save(r.id, (x) => {

@@ -27,7 +27,7 @@ export async function revokeOld(k: Kit, org: StoredOrganization, r: Rotation): P
     await k.boundary('admin-switch');
     r = k.journal.get(r.id);
   }
-  if (!adapter.revoke || adapter.info.capabilities.revoke !== 'api' || !r.old.providerKeyId) {
+  if (!adapter.revoke || !r.old.providerKeyId) {
     const why = r.old.providerKeyId ? '' : ` Keydeck does not know ${adapter.info.displayName}'s id for the old key.`;
     await k.journal.save(r.id, (x) => {
       x.status = 'needs-user';
