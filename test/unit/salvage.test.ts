@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { salvage } from '../../electron/core/recovery.js';
+import { salvage } from '../../electron/core/recovery/salvage.js';
 import { emptyDoc, MetaDoc } from '../../electron/core/store/schema.js';
 import type { Rotation } from '../../shared/rotation.js';
 import { recordFigure } from '../support/figures.js';

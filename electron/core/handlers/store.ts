@@ -2,7 +2,8 @@ import type { Output } from '../../../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import { endSession } from '../credentials.js';
 import type { HandlersOf } from '../dispatch.js';
-import { recover, storeStatus } from '../recovery.js';
+import { recover } from '../recovery/rebuild.js';
+import { storeStatus } from '../recovery/status.js';
 
 /** The metadata file: whether it can be read, and recovery mode's rebuild from the keychain. */
 export function storeHandlers(c: CoreContext): HandlersOf<'store'> {
