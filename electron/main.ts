@@ -1,3 +1,4 @@
+// Long on purpose: the Electron glue in one place (lifecycle, window, protocol, menus, tray); each part calls pure, tested modules in electron/app/ and the core.
 import {
   app,
   BrowserWindow,

@@ -1,3 +1,4 @@
+// Long on purpose: the contract is one table of every call the window can make, read in one place; its types come from it.
 import { z } from 'zod';
 import {
   Credential,

@@ -1,3 +1,4 @@
+// Long on purpose: reading, writing, restoring and backing up one .env variable share one byte-exact reader and one set of file-safety checks (links, FIFOs, owners, modes); split apart they would drift.
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, realpath, rename, unlink } from 'node:fs/promises';

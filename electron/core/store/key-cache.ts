@@ -1,3 +1,4 @@
+// Long on purpose: the cache's file format, per-burst atomic writes, lazy reads and quota entries share one in-memory index.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';

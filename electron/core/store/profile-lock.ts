@@ -1,3 +1,4 @@
+// Long on purpose: the lock, its holder file and the takeover from a dead holder are one protocol.
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';

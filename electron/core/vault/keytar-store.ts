@@ -1,3 +1,4 @@
+// Long on purpose: the keychain adapter and the helper process it falls back to (whose source it carries) must change together.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';

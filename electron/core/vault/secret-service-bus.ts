@@ -1,3 +1,4 @@
+// Long on purpose: one self-contained D-Bus wire client (framing, marshalling, auth and two read-only calls); one protocol, one file.
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Long on purpose: one organization-environment's page (its tabs, list, dialogs and refusals) in one place.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Environment, KeyRecord, Organization } from '../../../shared/domain.js';

@@ -1,3 +1,4 @@
+// Long on purpose: one wizard over the journal; its parts (Stepper, DeployPanel, the dialogs) are their own components.
 import { useIsMutating } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { Organization, ProviderInfo } from '../../../shared/domain.js';

@@ -1,3 +1,4 @@
+// Long on purpose: the chart's data (chartSeries, pure and tested under Node) and its drawing stay side by side.
 import { Chart, LinearScale, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { UsagePolicy, UsageRow } from '../../../shared/usage.js';

@@ -1,3 +1,4 @@
+// Long on purpose: the overview's table, its sort and filter, and Refresh all, which share the rows.
 import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
