@@ -4,6 +4,14 @@ import type { HandlersOf } from '../dispatch.js';
 
 /** Activity: the log of what was done, and the two things the window does with a key that Keydeck records (reveal, copy). */
 export function activityHandlers(c: CoreContext): HandlersOf<'activity'> {
+  /** A key shown or copied in the window: recorded against an organization that still exists (public facts only). */
+  const recordKeyEvent = async (action: 'key.reveal' | 'key.copy', key: ParsedInput<'activity.reveal'>) => {
+    await c.deps.meta.update((doc) => {
+      c.org(doc, key.orgId);
+      c.record(doc, { action, orgId: key.orgId, environment: key.environment, keyId: key.keyId, last4: key.last4 });
+    });
+    return {};
+  };
   return {
     async 'activity.list'(input: ParsedInput<'activity.list'>): Promise<Output<'activity.list'>> {
       const doc = c.deps.meta.read();
@@ -17,31 +25,11 @@ export function activityHandlers(c: CoreContext): HandlersOf<'activity'> {
     },
 
     async 'activity.reveal'(input: ParsedInput<'activity.reveal'>): Promise<Output<'activity.reveal'>> {
-      await c.deps.meta.update((doc) => {
-        c.org(doc, input.orgId);
-        c.record(doc, {
-          action: 'key.reveal',
-          orgId: input.orgId,
-          environment: input.environment,
-          keyId: input.keyId,
-          last4: input.last4,
-        });
-      });
-      return {};
+      return recordKeyEvent('key.reveal', input);
     },
 
     async 'activity.copied'(input: ParsedInput<'activity.copied'>): Promise<Output<'activity.copied'>> {
-      await c.deps.meta.update((doc) => {
-        c.org(doc, input.orgId);
-        c.record(doc, {
-          action: 'key.copy',
-          orgId: input.orgId,
-          environment: input.environment,
-          keyId: input.keyId,
-          last4: input.last4,
-        });
-      });
-      return {};
+      return recordKeyEvent('key.copy', input);
     },
   };
 }
