@@ -1,34 +1,19 @@
 import type { Credential, Environment, Organization, ProviderId } from '../../shared/domain.js';
 import { fail } from '../../shared/errors.js';
 import { checkApiUrl } from './http/url-policy.js';
-import type { HttpClient, HttpResponse } from './http/client.js';
-import { mentionsSecret, scrub, scrubDeep, type Logger } from './log.js';
+import type { HttpClient } from './http/client.js';
+import type { Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
 import { adapterFor } from './providers/index.js';
+import { adminEnvironments, adminOf, appendActivity, credentialIn, orgIn, present } from './lookups.js';
+import { providerCall } from './provider-calls.js';
 import { cacheMeter, type CallMeter } from './meter.js';
 import type { CallContext, ProviderAdapter } from './providers/types.js';
 import { KeyCache } from './store/key-cache.js';
 import type { MetaStore } from './store/meta-store.js';
-import { ACTIVITY_LIMIT, type ActivityEntry, type MetaDoc, type StoredOrganization } from './store/schema.js';
+import type { ActivityEntry, MetaDoc, StoredOrganization } from './store/schema.js';
 import { accountName, type SecretStore } from './vault/secret-store.js';
 import { Vault } from './vault/vault.js';
-
-/**
- * A provider's answer with the caller's own secret removed from its text, parsed body and headers
- * (the body is walked as parsed too: JSON escapes such as `\u0061` would hide the key from a text search).
- */
-function withoutSecret(res: HttpResponse, secret: string): HttpResponse {
-  const clean = !mentionsSecret(res.text, [secret]);
-  // `json` is parsed from `text`: with no escape in the text, every string in it (names too) is in the text verbatim,
-  // so a text that holds nothing of the key means a `json` that holds nothing of it, and the parse is kept as is.
-  const verbatim = clean && !res.text.includes('\\');
-  return {
-    ...res,
-    text: clean ? res.text : scrub(res.text, [secret], { keyShaped: false }),
-    json: verbatim ? res.json : scrubDeep(res.json, [secret]),
-    headers: scrubDeep(res.headers, [secret]),
-  };
-}
 
 /** Everything the core needs from the outside world. Each transport builds one of these. */
 export interface CoreDeps {
@@ -101,32 +86,17 @@ export class CoreContext {
   }
 
   org(doc: MetaDoc, orgId: string): StoredOrganization {
-    const org = doc.organizations.find((o) => o.id === orgId);
-    if (!org) fail('NOT_FOUND', 'That organization is no longer in Keydeck.');
-    return org;
+    return orgIn(doc, orgId);
   }
 
-  /** The organization as the renderer sees it, with the environments derived from its admin keys. */
+  /** The organization as the renderer sees it (lookups.ts). */
   present(doc: MetaDoc, org: StoredOrganization): Organization {
-    const envs = new Set(
-      doc.credentials.filter((c) => c.orgId === org.id && c.role === 'admin').map((c) => c.environment),
-    );
-    return { ...org, environments: (['live', 'test'] as const).filter((e) => envs.has(e)) };
+    return present(doc, org);
   }
 
-  /**
-   * The environments with an admin key, per organization (what `present` derives for one), for every
-   * organization (or one) in a single pass over the credentials.
-   */
+  /** The environments with an admin key, per organization (lookups.ts). */
   adminEnvironments(doc: MetaDoc, orgId?: string): Map<string, Set<Environment>> {
-    const environments = new Map<string, Set<Environment>>();
-    for (const cred of doc.credentials) {
-      if (cred.role !== 'admin' || (orgId && cred.orgId !== orgId)) continue;
-      let set = environments.get(cred.orgId);
-      if (!set) environments.set(cred.orgId, (set = new Set()));
-      set.add(cred.environment);
-    }
-    return environments;
+    return adminEnvironments(doc, orgId);
   }
 
   adapter(org: StoredOrganization): ProviderAdapter {
@@ -163,9 +133,7 @@ export class CoreContext {
   }
 
   admin(doc: MetaDoc, org: StoredOrganization, environment: Environment): Credential {
-    const cred = doc.credentials.find((c) => c.orgId === org.id && c.environment === environment && c.role === 'admin');
-    if (!cred) fail('NOT_FOUND', `No ${environment} key is connected for ${org.name}. Connect one first.`);
-    return cred;
+    return adminOf(doc, org, environment);
   }
 
   async secretOf(org: StoredOrganization, cred: Credential): Promise<string> {
@@ -190,32 +158,18 @@ export class CoreContext {
     return { ctx: this.callContext(org, secret, environment), admin };
   }
 
-  /**
-   * The call context for any key of an organization and environment. Every answer the provider
-   * gives is metered against that organization-environment's quota for today.
-   */
+  /** The call context for any key of an organization and environment: metered, and the key kept out of answers (provider-calls.ts). */
   callContext(org: StoredOrganization, secret: string, environment: Environment, purpose?: 'identify'): CallContext {
-    const http = this.deps.http;
-    // `identify`: a call of the last-use watch, also counted as such (shown beside the day's calls).
-    const observe = (status: number, headers: Record<string, string>) =>
-      this.meter.record(org.id, environment, status, headers, purpose);
-    // A provider that echoes the caller's key (in an error, a header) must not hand it on: the
-    // adapter builds errors from the answer, so the answer loses the key before the adapter sees it.
-    const send: CallContext['http']['send'] = async (req) =>
-      withoutSecret(await http.send({ ...req, observe }), secret);
-    return { http: { send }, baseUrl: this.baseUrl(org), secret, providerOrgId: org.providerOrgId };
+    return providerCall(this.deps.http, this.meter, org, environment, secret, this.baseUrl(org), purpose);
   }
 
   credential(doc: MetaDoc, org: StoredOrganization, credentialId: string): Credential {
-    const cred = doc.credentials.find((x) => x.id === credentialId && x.orgId === org.id);
-    if (!cred) fail('NOT_FOUND', 'Keydeck no longer holds that key.');
-    return cred;
+    return credentialIn(doc, org, credentialId);
   }
 
   /** Appends to the activity log inside an update. */
   record(doc: MetaDoc, entry: Omit<ActivityEntry, 'at'>): void {
-    doc.activity.push({ at: this.now(), ...entry });
-    if (doc.activity.length > ACTIVITY_LIMIT) doc.activity.splice(0, doc.activity.length - ACTIVITY_LIMIT);
+    appendActivity(doc, { at: this.now(), ...entry });
     this.deps.logger.log('info', entry.action, {
       orgId: entry.orgId,
       environment: entry.environment,
