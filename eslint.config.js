@@ -42,18 +42,29 @@ const sharedLayer = layer([
     group: ['../*', '../**'],
     message: 'shared/ imports nothing of Keydeck outside shared/: every layer imports it, so it imports none of them.',
   },
+  // The renderer bundles shared/: nothing of Node in it.
+  { group: ['node:*'], message: 'shared/ runs in the renderer too: no Node modules.' },
 ]);
 const coreLayer = layer([
   {
+    // With and without an extension, and a folder's index (the bundler resolves all three).
     group: [
-      '**/ipc/*',
-      '**/preview/*',
-      '**/app/*',
-      '**/renderer/*',
+      '**/ipc',
+      '**/ipc/**',
+      '**/preview',
+      '**/preview/**',
+      '**/app',
+      '**/app/**',
+      '**/renderer',
       '**/renderer/**',
-      '**/main.js',
-      '**/preload.js',
-      '**/security.js',
+      '**/main',
+      '**/main.*',
+      '**/preload',
+      '**/preload.*',
+      '**/security',
+      '**/security.*',
+      '**/node-workspace',
+      '**/node-workspace.*',
     ],
     message:
       'electron/core imports only shared/ and itself: a transport calls the core, never the other way (take what you need as an interface in CoreDeps).',

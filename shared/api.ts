@@ -28,12 +28,21 @@ export type KeydeckApi = {
  */
 declare const __KEYDECK_CHANNELS__: readonly Channel[];
 
+function builtInChannels(): readonly Channel[] {
+  if (typeof __KEYDECK_CHANNELS__ === 'undefined') {
+    throw new Error(
+      "buildApi: this bundle was built without the contract's channel names (define __KEYDECK_CHANNELS__, as electron.vite.config.ts does), and none were given.",
+    );
+  }
+  return __KEYDECK_CHANNELS__;
+}
+
 /**
  * Builds the API over a transport, one method per channel. Both the preload and the preview client
  * call this, so the surface is written once, by the contract. Uses only types from the contract, so
  * the preload bundle stays tiny.
  */
-export function buildApi(invoke: Invoke, channels: readonly Channel[] = __KEYDECK_CHANNELS__): KeydeckApi {
+export function buildApi(invoke: Invoke, channels: readonly Channel[] = builtInChannels()): KeydeckApi {
   const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
   for (const channel of channels) {
     const [prefix, method] = channel.split('.') as [string, string];

@@ -148,6 +148,18 @@ describe('the same action twice at once', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
   });
 
+  it('a deploy "by hand" or to the clipboard, not yet confirmed, also asks the person to put the old key back before Cancel revokes the new one', async () => {
+    const { orgId, adminId } = await laghav();
+    let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'manual' }] } });
+    expect(r.step).toBe('deploy');
+    expect(r.cancelPlan.join(' ')).toContain(
+      'You may have put the new key in place yourself: wherever you put it yourself, put the old key back',
+    );
+    r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
+    expect(r.status).toBe('cancelled');
+  });
+
   it('once the person says they deployed the new key themselves, the cancel plan asks them to put the old key back there first', async () => {
     const { orgId, adminId } = await laghav();
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });

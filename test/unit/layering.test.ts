@@ -61,6 +61,31 @@ describe('layering: each layer imports only what it may, and lint says so', () =
       /electron\/core imports only shared/,
     ],
     [
+      'the core imports the Node wiring (a transport)',
+      'electron/core/probe.ts',
+      "import { x } from '../node-workspace.js';",
+      /electron\/core imports only shared/,
+    ],
+    [
+      'the core imports the main process without an extension',
+      'electron/core/handlers/probe.ts',
+      "import { x } from '../../main';",
+      /electron\/core imports only shared/,
+    ],
+    [
+      'the core imports the IPC folder (its index)',
+      'electron/core/rotation/steps/probe.ts',
+      "import { x } from '../../../ipc';",
+      /electron\/core imports only shared/,
+    ],
+    [
+      'the core imports the security module without an extension',
+      'electron/core/probe.ts',
+      "import { x } from '../security';",
+      /electron\/core imports only shared/,
+    ],
+    ['shared imports Node', 'shared/probe.ts', "import { x } from 'node:fs';", /no Node modules/],
+    [
       'the core imports Electron',
       'electron/core/probe.ts',
       "import { x } from 'electron';",

@@ -127,9 +127,11 @@ export class RotationEngine implements Kit {
       const r = this.get(id);
       if (r.status !== 'running') return r;
       try {
+        // The organization first, for every step: one removed meanwhile stops the rotation as failed (NOT_FOUND).
+        const org = this.org(r);
         const step = STEPS[r.step];
         if (step === 'person') await this.journal.save(r.id, (x) => void (x.status = 'needs-user'));
-        else if (step !== 'over') await step(this, this.org(r), r);
+        else if (step !== 'over') await step(this, org, r);
       } catch (error) {
         const e =
           error instanceof KeydeckFailure

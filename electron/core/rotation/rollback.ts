@@ -111,9 +111,12 @@ async function restoreEnvFile(
   keys: { newSecret: string | null; oldSecret: string | null },
 ): Promise<RestoreResult> {
   const target = `${record.variable} in ${record.path}`;
-  const keptIn = record.backup
-    ? ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.`
-    : '';
+  // A `new-key` backup holds the new key (the person had put it there): never a version to go back to.
+  const keptIn = !record.backup
+    ? ''
+    : record.previous === 'new-key'
+      ? ` Its backup, ${record.backup}, holds the new key, which Cancel revokes: delete that file rather than restore from it.`
+      : ` Its earlier version is kept in ${record.backup}; delete that file once you have checked.`;
   try {
     const now = await readEnvVariable(record.path, record.variable);
     if (now.kind !== 'value' || keys.newSecret === null || now.value !== keys.newSecret) {
@@ -191,11 +194,19 @@ export function cancelPlan(r: Rotation, provider: { displayName: string; revokes
         `Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`,
       );
   }
-  if (r.deployedAt) {
-    // Keydeck undoes only what it wrote; what the person put in place themselves is theirs to undo.
+  // Keydeck undoes only what it wrote; what the person put in place themselves (confirmed as deployed, chosen
+  // "I deploy it myself", or pasted from the clipboard) is theirs to undo, and Cancel is about to revoke it.
+  const byHand =
+    r.deployedAt !== undefined ||
+    r.deployTargets.some((t) => t.kind === 'manual') ||
+    r.deployRecords.some((d) => d.kind === 'clipboard');
+  if (byHand) {
     const wrote = r.deployRecords.some((d) => d.kind === 'envFile');
+    const why = r.deployedAt
+      ? 'You confirmed the new key is deployed'
+      : 'You may have put the new key in place yourself';
     plan.push(
-      `You confirmed the new key is deployed: ${wrote ? 'anywhere else' : 'wherever'} you put it yourself, put the old key back before you cancel. Those places stop working once the new key is revoked.`,
+      `${why}: ${wrote ? 'anywhere else' : 'wherever'} you put it yourself, put the old key back before you cancel. Those places stop working once the new key is revoked.`,
     );
   }
   const created = r.newKey.storedAt || r.newKey.providerKeyId || r.intent?.action === 'create';
