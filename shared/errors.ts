@@ -107,21 +107,6 @@ export type KeydeckError = z.infer<typeof KeydeckError>;
 /** Results are values: every call answers ok or a typed error, never a throw across the boundary. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: KeydeckError };
 
-/** Builds the zod schema of a result whose value is `value`. */
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: KeydeckError }),
-  ]);
-}
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = <T = never>(
-  code: ErrorCode,
-  message: string,
-  extra: Omit<KeydeckError, 'code' | 'message'> = {},
-): Result<T> => ({ ok: false, error: { code, message, ...extra } });
-
 /**
  * A typed error the core throws internally and converts to a result at the boundary.
  * Keeping a class lets deep helpers (HTTP, keychain) abort a flow without threading results everywhere.
