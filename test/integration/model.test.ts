@@ -311,7 +311,11 @@ async function followCancelPlan(real: Real, rotationId: string, target: string):
   const view = await real.ws.call('rotation.get', { rotationId });
   // Where the window offers no Cancel (past the point of no return) there is no plan to follow.
   if (!view.ok || !(view.value as RotationView).canCancel) return;
-  if (!(view.value as RotationView).cancelPlan.some((line) => /you put it yourself, put the old key back/.test(line)))
+  if (
+    !(view.value as RotationView).cancelPlan.some((line) =>
+      /you put it yourself, put the old key back|anywhere yourself, put the old key back/.test(line),
+    )
+  )
     return;
   await deployByHand(real, doc(real).rotations.find((x) => x.id === rotationId)?.old.providerKeyId, target);
 }
@@ -468,6 +472,20 @@ describe('model-based: random user actions, double clicks, cancels and kills kee
       new RevokeHeld(true),
       new Advance(false, 3),
       new Act('cancel', false),
+    ]);
+    // Seed 1562200311: the new key put in the .env by hand, its "deployed" lost in a kill, then cancelled: the plan
+    // (the new key could be seen) asks the person to put the old key back where they put the new one.
+    await runSequence([
+      new Advance(true, 3),
+      new RevokeHeld(true),
+      new CreateKey(false, true, false),
+      new StartRotation(true, true, false, 0),
+      new Advance(true, 2),
+      new RevokeHeld(false),
+      new StartRotation(false, false, true, 1),
+      new Advance(false, 3),
+      new Act('confirmUse', false, 3),
+      new Act('deployed', false, 0),
     ]);
   }, 120_000);
 

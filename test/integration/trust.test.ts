@@ -148,13 +148,13 @@ describe('the same action twice at once', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.bak'))).toHaveLength(0);
   });
 
-  it('a deploy "by hand" or to the clipboard, not yet confirmed, also asks the person to put the old key back before Cancel revokes the new one', async () => {
+  it('once the new key can be seen (a deploy by hand, not yet confirmed), the cancel plan asks the person to put the old key back wherever they put the new one', async () => {
     const { orgId, adminId } = await laghav();
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deploy', targets: [{ kind: 'manual' }] } });
     expect(r.step).toBe('deploy');
     expect(r.cancelPlan.join(' ')).toContain(
-      'You may have put the new key in place yourself: wherever you put it yourself, put the old key back',
+      'If you put the new key anywhere yourself, put the old key back there before you cancel',
     );
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'cancel' } });
     expect(r.status).toBe('cancelled');
@@ -164,7 +164,7 @@ describe('the same action twice at once', () => {
     const { orgId, adminId } = await laghav();
     let r = await t.call('rotation.start', { orgId, credentialId: adminId, confirmLive: true });
     r = await t.call('rotation.get', { rotationId: r.id });
-    expect(r.cancelPlan.join(' ')).not.toContain('put it yourself');
+    expect(r.cancelPlan.join(' ')).not.toContain('You confirmed the new key is deployed');
     r = await t.call('rotation.act', { rotationId: r.id, action: { kind: 'deployed' } });
     expect(r.step).toBe('confirmUse');
     expect(r.cancelPlan.join(' ')).toContain('wherever you put it yourself, put the old key back before you cancel');

@@ -194,19 +194,14 @@ export function cancelPlan(r: Rotation, provider: { displayName: string; revokes
         `Remove ${record.variable}, which Keydeck added, from ${record.path}, where it still holds the new key.`,
       );
   }
-  // Keydeck undoes only what it wrote; what the person put in place themselves (confirmed as deployed, chosen
-  // "I deploy it myself", or pasted from the clipboard) is theirs to undo, and Cancel is about to revoke it.
-  const byHand =
-    r.deployedAt !== undefined ||
-    r.deployTargets.some((t) => t.kind === 'manual') ||
-    r.deployRecords.some((d) => d.kind === 'clipboard');
-  if (byHand) {
+  // Keydeck undoes only what it wrote; what the person put in place themselves is theirs to undo, and Cancel is
+  // about to revoke it. Once the new key can be seen (it is verified and offered for deploying), they may have.
+  if (r.deployedAt !== undefined || r.newKey.verifiedAt !== undefined) {
     const wrote = r.deployRecords.some((d) => d.kind === 'envFile');
-    const why = r.deployedAt
-      ? 'You confirmed the new key is deployed'
-      : 'You may have put the new key in place yourself';
     plan.push(
-      `${why}: ${wrote ? 'anywhere else' : 'wherever'} you put it yourself, put the old key back before you cancel. Those places stop working once the new key is revoked.`,
+      r.deployedAt
+        ? `You confirmed the new key is deployed: ${wrote ? 'anywhere else' : 'wherever'} you put it yourself, put the old key back before you cancel. Those places stop working once the new key is revoked.`
+        : `If you put the new key anywhere yourself${wrote ? ' (besides what is listed above)' : ''}, put the old key back there before you cancel. Those places stop working once the new key is revoked.`,
     );
   }
   const created = r.newKey.storedAt || r.newKey.providerKeyId || r.intent?.action === 'create';
