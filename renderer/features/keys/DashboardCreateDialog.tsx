@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
 import { KeyInput, useKeyInspection } from '../orgs/KeyInput.js';
-import { DashboardLink } from './DashboardLink.js';
+import { DashboardLink } from '../../components/DashboardLink.js';
 
 /**
  * Create a key where the provider allows it only in its dashboard: Keydeck says what to do there,

@@ -3,7 +3,7 @@ import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAction } from '../../lib/use-action.js';
-import { DashboardLink } from './DashboardLink.js';
+import { DashboardLink } from '../../components/DashboardLink.js';
 
 /**
  * Revoke where the provider allows it only in its dashboard: the user revokes it there, then

@@ -1,7 +1,7 @@
-import type { Organization } from '../../../shared/domain.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { api, unwrap } from '../../lib/api.js';
-import { useAction } from '../../lib/use-action.js';
+import type { Organization } from '../../shared/domain.js';
+import { ErrorNotice } from './ErrorNotice.js';
+import { api, unwrap } from '../lib/api.js';
+import { useAction } from '../lib/use-action.js';
 
 /**
  * Opens the organization's dashboard in the system browser (main checks the URL against the
