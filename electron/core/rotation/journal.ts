@@ -41,4 +41,29 @@ export class Journal {
       return structuredClone(r);
     });
   }
+
+  /**
+   * Ends a rotation inside a save: its last step and status (`done` or `cancelled`), when it finished,
+   * and the activity line naming the key that stays current.
+   */
+  end(
+    x: Rotation,
+    doc: MetaDoc,
+    outcome: 'done' | 'cancelled',
+    key: { keyId?: string; last4?: string },
+    detail: string,
+  ): void {
+    x.step = outcome;
+    x.status = outcome;
+    x.finishedAt = this.c.now();
+    delete x.waitingFor;
+    this.c.record(doc, {
+      action: outcome === 'done' ? 'rotation.done' : 'rotation.cancel',
+      orgId: x.orgId,
+      environment: x.environment,
+      keyId: key.keyId,
+      last4: key.last4,
+      detail: `${x.id}: ${detail}`,
+    });
+  }
 }

@@ -156,18 +156,13 @@ export async function cancel(k: Kit, org: StoredOrganization, r: Rotation): Prom
     (x, doc) => {
       doc.credentials = doc.credentials.filter((c) => c.id !== x.newKey.credentialId);
       delete x.intent;
-      x.step = 'cancelled';
-      x.status = 'cancelled';
-      x.finishedAt = k.c.now();
-      delete x.waitingFor;
-      k.c.record(doc, {
-        action: 'rotation.cancel',
-        orgId: x.orgId,
-        environment: x.environment,
-        keyId: x.old.providerKeyId,
-        last4: x.old.last4,
-        detail: `${x.id}: cancelled; the old key stays current`,
-      });
+      k.journal.end(
+        x,
+        doc,
+        'cancelled',
+        { keyId: x.old.providerKeyId, last4: x.old.last4 },
+        'cancelled; the old key stays current',
+      );
     },
     exists
       ? 'cancelled: the new key is revoked and forgotten; the old key stays current'

@@ -26,18 +26,13 @@ export async function finish(k: Kit, org: StoredOrganization, r: Rotation): Prom
       const prefs = doc.deployPrefs[x.old.credentialId];
       if (prefs) doc.deployPrefs[x.newKey.credentialId] = prefs;
       delete doc.deployPrefs[x.old.credentialId];
-      x.step = 'done';
-      x.status = 'done';
-      x.finishedAt = k.c.now();
-      delete x.waitingFor;
-      k.c.record(doc, {
-        action: 'rotation.done',
-        orgId: x.orgId,
-        environment: x.environment,
-        keyId: x.newKey.providerKeyId,
-        last4: x.newKey.last4,
-        detail: `${x.id}: replaced …${x.old.last4}`,
-      });
+      k.journal.end(
+        x,
+        doc,
+        'done',
+        { keyId: x.newKey.providerKeyId, last4: x.newKey.last4 },
+        `replaced …${x.old.last4}`,
+      );
     },
     'done: the new key is current and the old one is gone',
   );
