@@ -209,7 +209,7 @@ async function connect(org: SeededOrg, environments: ('live' | 'test')[]): Promi
   const info = adapterFor(org.provider).info;
   // Providers that publish no key prefix, or need their own org id, are told so, as the UI asks the user.
   const extra = {
-    ...(info.keyPrefixes.length === 0 ? { provider: org.provider } : {}),
+    ...(info.keyFormats.every((f) => f.prefix === '') ? { provider: org.provider } : {}),
     ...(info.providerOrgField ? { providerOrgId: org.orgId } : {}),
   };
   const envs = environments.filter((e) => org.admin[e]);

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Providers Keydeck knows. Adapters in electron/core/providers/ implement each one. */
-export const ProviderId = z.enum(['legba', 'laghav', 'leadey', 'logtalk', 'skapi']);
+/** The providers Keydeck ships (their manifests are in electron/core/providers/manifests/). */
+export const BuiltinProviderId = z.enum(['legba', 'laghav', 'leadey', 'logtalk', 'skapi']);
+export type BuiltinProviderId = z.infer<typeof BuiltinProviderId>;
+
+/** A provider: a built-in one, or one a person added from a manifest (Settings → Providers). */
+export const ProviderId = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a provider id');
 export type ProviderId = z.infer<typeof ProviderId>;
 
 /** `live` keys touch real data and money; `test` keys do not. Live is always shown as live. */
@@ -143,8 +147,18 @@ export const ProviderInfo = z.object({
   displayName: z.string(),
   capabilities: Capabilities,
   environments: z.array(Environment),
-  /** Key prefixes per environment; empty when the provider publishes none (then the user says which). */
-  keyPrefixes: z.array(z.object({ environment: Environment, prefix: z.string() })),
+  /** Key formats per environment; prefix '' where the provider publishes none (then the person says whose key it is). */
+  keyFormats: z.array(
+    z.object({
+      environment: Environment,
+      prefix: z.string().max(40),
+      charset: z.string().max(40),
+      hint: z.string().max(200),
+      length: z.object({ min: z.number().int(), max: z.number().int() }),
+    }),
+  ),
+  /** Added by the person from a manifest (Settings → Providers), not shipped with Keydeck. */
+  custom: z.boolean().optional(),
   /** Empty when the provider has no fixed host (Legba): the user must give one. */
   defaultApiBaseUrl: z.string(),
   dashboardUrl: z.string(),

@@ -1,97 +1,74 @@
 import type { Environment, ProviderId } from './domain.js';
 
 /**
- * Key formats, as the providers' docs publish them. Detection is by prefix; the body check only
- * refuses what can never be a key, except where a provider publishes its alphabet and length
- * (LogTalk: 32 lowercase alphanumerics).
+ * How one provider's keys look in one environment, as its docs (or its manifest) publish them:
+ * the prefix, then `length` characters from the `charset` character class. Prefix '' is a provider
+ * that publishes none (Legba): Keydeck cannot detect such a key and the person says whose it is.
+ * Plain data, so the window checks a paste with the same rules as the core.
  */
-export interface KeyFormat {
-  provider: ProviderId;
+export interface KeyFormatInfo {
   environment: Environment;
   prefix: string;
-  /** What may follow the prefix. */
-  body: RegExp;
-  /** How the body should look, in words, for error messages. */
-  bodyHint: string;
+  /** The body's alphabet as the inside of a regular-expression character class, e.g. `a-z0-9` (from a closed list). */
+  charset: string;
+  /** The alphabet in words, for error messages. */
+  hint: string;
   /** How long the body may be (checked before its characters, so a short key is told it is short). */
-  bodyLength: { min: number; max: number };
+  length: { min: number; max: number };
 }
 
-const GENERIC_BODY = /^[A-Za-z0-9_-]{8,300}$/;
-const GENERIC_HINT = 'letters, digits, _ and -';
+export interface KeyFormat extends KeyFormatInfo {
+  provider: ProviderId;
+}
+
+const GENERIC = { charset: 'A-Za-z0-9_-', hint: 'letters, digits, _ and -' };
 /** No provider but LogTalk publishes a length: Keydeck's own bounds (at least 8, at most 300). */
 const GENERIC_LENGTH = { min: 8, max: 300 };
 /** LogTalk publishes 32 lowercase alphanumerics after the prefix. */
-const LOGTALK_LENGTH = { min: 32, max: 32 };
+const LOGTALK = { charset: 'a-z0-9', hint: '32 lowercase letters and digits', length: { min: 32, max: 32 } };
+/** What a prefixless key must at least look like: one opaque token. */
+const PREFIXLESS = {
+  prefix: '',
+  charset: 'A-Za-z0-9_.~+/=-',
+  hint: '16 to 512 letters, digits or URL-safe symbols',
+  length: { min: 16, max: 512 },
+};
 
+/** The built-in providers' formats; a provider added from a manifest brings its own (ProviderInfo.keyFormats). */
 export const KEY_FORMATS: readonly KeyFormat[] = [
   // Laghav: `lgh_live_xxx` (production, per-plan monthly quota, billable), `lgh_test_xxx` (100 calls/day, free).
-  {
-    provider: 'laghav',
-    environment: 'live',
-    prefix: 'lgh_live_',
-    body: GENERIC_BODY,
-    bodyHint: GENERIC_HINT,
-    bodyLength: GENERIC_LENGTH,
-  },
-  {
-    provider: 'laghav',
-    environment: 'test',
-    prefix: 'lgh_test_',
-    body: GENERIC_BODY,
-    bodyHint: GENERIC_HINT,
-    bodyLength: GENERIC_LENGTH,
-  },
+  { provider: 'laghav', environment: 'live', prefix: 'lgh_live_', ...GENERIC, length: GENERIC_LENGTH },
+  { provider: 'laghav', environment: 'test', prefix: 'lgh_test_', ...GENERIC, length: GENERIC_LENGTH },
   // Leadey: `leadey_sk_live_…`; no test prefix is published.
-  {
-    provider: 'leadey',
-    environment: 'live',
-    prefix: 'leadey_sk_live_',
-    body: GENERIC_BODY,
-    bodyHint: GENERIC_HINT,
-    bodyLength: GENERIC_LENGTH,
-  },
+  { provider: 'leadey', environment: 'live', prefix: 'leadey_sk_live_', ...GENERIC, length: GENERIC_LENGTH },
   // LogTalk: `lt_live_` / `lt_test_` followed by 32 lowercase alphanumerics.
-  {
-    provider: 'logtalk',
-    environment: 'live',
-    prefix: 'lt_live_',
-    body: /^[a-z0-9]{32}$/,
-    bodyHint: '32 lowercase letters and digits',
-    bodyLength: LOGTALK_LENGTH,
-  },
-  {
-    provider: 'logtalk',
-    environment: 'test',
-    prefix: 'lt_test_',
-    body: /^[a-z0-9]{32}$/,
-    bodyHint: '32 lowercase letters and digits',
-    bodyLength: LOGTALK_LENGTH,
-  },
+  { provider: 'logtalk', environment: 'live', prefix: 'lt_live_', ...LOGTALK },
+  { provider: 'logtalk', environment: 'test', prefix: 'lt_test_', ...LOGTALK },
   // The sk-style API: `sk_live_…` (real data, billed), `sk_test_…` (no charges).
-  {
-    provider: 'skapi',
-    environment: 'live',
-    prefix: 'sk_live_',
-    body: GENERIC_BODY,
-    bodyHint: GENERIC_HINT,
-    bodyLength: GENERIC_LENGTH,
-  },
-  {
-    provider: 'skapi',
-    environment: 'test',
-    prefix: 'sk_test_',
-    body: GENERIC_BODY,
-    bodyHint: GENERIC_HINT,
-    bodyLength: GENERIC_LENGTH,
-  },
+  { provider: 'skapi', environment: 'live', prefix: 'sk_live_', ...GENERIC, length: GENERIC_LENGTH },
+  { provider: 'skapi', environment: 'test', prefix: 'sk_test_', ...GENERIC, length: GENERIC_LENGTH },
+  // Legba publishes no key format.
+  { provider: 'legba', environment: 'live', ...PREFIXLESS },
+  { provider: 'legba', environment: 'test', ...PREFIXLESS },
 ];
 
-/** Providers that publish no key format (Legba): Keydeck cannot detect them and asks the user. */
-export const PREFIXLESS_PROVIDERS: readonly ProviderId[] = ['legba'];
-/** What a prefixless key must at least look like: one opaque token. */
-const PREFIXLESS_BODY = /^[A-Za-z0-9_.~+/=-]{16,512}$/;
-const PREFIXLESS_LENGTH = { min: 16, max: 512 };
+/** Every provider's formats, from what the window or the core knows of the providers. */
+export function formatsOf(providers: readonly { id: ProviderId; keyFormats: readonly KeyFormatInfo[] }[]): KeyFormat[] {
+  return providers.flatMap((p) => p.keyFormats.map((f) => ({ ...f, provider: p.id })));
+}
+
+/** Providers that publish no key format (Legba): Keydeck cannot detect their keys and asks the person. */
+export function prefixlessProviders(formats: readonly KeyFormat[] = KEY_FORMATS): ProviderId[] {
+  return [...new Set(formats.filter((f) => f.prefix === '').map((f) => f.provider))];
+}
+
+const BODIES = new Map<string, RegExp>();
+/** The body check of a format; the class comes from a closed list (manifest/schema.ts CHARSETS) or the list above. */
+function bodyPattern(charset: string): RegExp {
+  let re = BODIES.get(charset);
+  if (!re) BODIES.set(charset, (re = new RegExp(`^[${charset}]+$`)));
+  return re;
+}
 
 /** Longest key Keydeck accepts. Real keys are well under 300 characters; this refuses pasted files. */
 export const MAX_KEY_LENGTH = 512;
@@ -105,7 +82,7 @@ export type KeyProblem =
   | { kind: 'inner-whitespace'; index: number }
   | { kind: 'invisible-character'; index: number; codePoint: string }
   | { kind: 'not-ascii'; index: number }
-  | { kind: 'unknown-prefix' }
+  | { kind: 'unknown-prefix'; known?: string[]; prefixless?: string[] }
   | { kind: 'wrong-provider'; detected: ProviderId; expected: ProviderId }
   | { kind: 'bad-body'; prefix: string; hint: string }
   | { kind: 'wrong-length'; prefix: string; length: number; expected: { min: number; max: number } };
@@ -139,8 +116,11 @@ export function normalizeKey(input: string): NormalizedKey {
 }
 
 /** The format a key matches, or undefined. Longest prefix wins (`leadey_sk_live_` before `sk_live_`). */
-export function detectFormat(key: string): KeyFormat | undefined {
-  return [...KEY_FORMATS].sort((a, b) => b.prefix.length - a.prefix.length).find((f) => key.startsWith(f.prefix));
+export function detectFormat(key: string, formats: readonly KeyFormat[] = KEY_FORMATS): KeyFormat | undefined {
+  return [...formats]
+    .filter((f) => f.prefix !== '')
+    .sort((a, b) => b.prefix.length - a.prefix.length)
+    .find((f) => key.startsWith(f.prefix));
 }
 
 export type KeyInspection =
@@ -171,6 +151,7 @@ export function inspectKey(
   input: string,
   hint: KeyHint = {},
   names: Partial<Record<ProviderId, string>> = {},
+  formats: readonly KeyFormat[] = KEY_FORMATS,
 ): KeyInspection {
   const bad = (problem: KeyProblem): KeyInspection => ({
     ok: false,
@@ -179,14 +160,15 @@ export function inspectKey(
   });
   const n = normalizeKey(input);
   if (!n.ok) return bad(n.problem);
-  const format = detectFormat(n.key);
+  const format = detectFormat(n.key, formats);
   if (format) {
     if (hint.provider && hint.provider !== format.provider)
       return bad({ kind: 'wrong-provider', detected: format.provider, expected: hint.provider });
     const body = n.key.slice(format.prefix.length);
-    if (body.length < format.bodyLength.min || body.length > format.bodyLength.max)
-      return bad({ kind: 'wrong-length', prefix: format.prefix, length: body.length, expected: format.bodyLength });
-    if (!format.body.test(body)) return bad({ kind: 'bad-body', prefix: format.prefix, hint: format.bodyHint });
+    if (body.length < format.length.min || body.length > format.length.max)
+      return bad({ kind: 'wrong-length', prefix: format.prefix, length: body.length, expected: format.length });
+    if (!bodyPattern(format.charset).test(body))
+      return bad({ kind: 'bad-body', prefix: format.prefix, hint: format.hint });
     return {
       ok: true,
       key: n.key,
@@ -198,23 +180,28 @@ export function inspectKey(
       detected: true,
     };
   }
-  if (hint.provider && PREFIXLESS_PROVIDERS.includes(hint.provider)) {
-    if (n.key.length < PREFIXLESS_LENGTH.min)
-      return bad({ kind: 'wrong-length', prefix: '', length: n.key.length, expected: PREFIXLESS_LENGTH });
-    if (!PREFIXLESS_BODY.test(n.key))
-      return bad({ kind: 'bad-body', prefix: '', hint: '16 to 512 letters, digits or URL-safe symbols' });
+  const unprefixed = hint.provider ? formats.filter((f) => f.provider === hint.provider && f.prefix === '') : [];
+  const chosen = unprefixed.find((f) => f.environment === (hint.environment ?? 'live')) ?? unprefixed[0];
+  if (chosen) {
+    if (n.key.length < chosen.length.min || n.key.length > chosen.length.max)
+      return bad({ kind: 'wrong-length', prefix: '', length: n.key.length, expected: chosen.length });
+    if (!bodyPattern(chosen.charset).test(n.key)) return bad({ kind: 'bad-body', prefix: '', hint: chosen.hint });
     return {
       ok: true,
       key: n.key,
-      provider: hint.provider,
-      environment: hint.environment ?? 'live',
+      provider: chosen.provider,
+      environment: hint.environment ?? chosen.environment,
       prefix: '',
       last4: lastFour(n.key),
       masked: maskKey(n.key, ''),
       detected: false,
     };
   }
-  return bad({ kind: 'unknown-prefix' });
+  return bad({
+    kind: 'unknown-prefix',
+    known: [...new Set(formats.filter((f) => f.prefix !== '').map((f) => f.prefix))],
+    prefixless: prefixlessProviders(formats).map((id) => names[id] ?? id),
+  });
 }
 
 /** Plain words for each problem. Positions are 1-based, as a person counts. */
@@ -232,7 +219,13 @@ export function describeKeyProblem(p: KeyProblem, names: Partial<Record<Provider
     case 'not-ascii':
       return `The key has a character at position ${p.index + 1} that no API key uses (a look-alike letter or symbol). Copy it again from the provider.`;
     case 'unknown-prefix':
-      return `Keydeck does not recognise this key's prefix (known: ${[...new Set(KEY_FORMATS.map((f) => f.prefix))].join(', ')}). Legba publishes no prefix: if this is a Legba key, choose Legba.`;
+      return `Keydeck does not recognise this key's prefix${p.known?.length ? ` (known: ${p.known.join(', ')})` : ''}.${
+        p.prefixless?.length
+          ? p.prefixless.length === 1
+            ? ` ${p.prefixless[0]} publishes no prefix: if this is a ${p.prefixless[0]} key, choose ${p.prefixless[0]}.`
+            : ` ${p.prefixless.join(', ')} publish no prefix: if this is such a key, choose its provider.`
+          : ''
+      }`;
     case 'wrong-provider':
       return `This looks like a ${name(p.detected)} key, not a ${name(p.expected)} key.`;
     case 'wrong-length': {

@@ -4,7 +4,7 @@ import { checkApiUrl } from './http/url-policy.js';
 import type { HttpClient } from './http/client.js';
 import type { Logger } from './log.js';
 import type { Clipboard, Clock } from './ports.js';
-import { adapterFor } from './providers/index.js';
+import { ProviderRegistry } from './providers/index.js';
 import { adminEnvironments, adminOf, appendActivity, credentialIn, orgIn, present } from './lookups.js';
 import { providerCall } from './provider-calls.js';
 import { cacheMeter, type CallMeter } from './meter.js';
@@ -58,12 +58,23 @@ export class CoreContext {
   readonly deps: CoreDeps;
   /** Counts every provider answer (injected: the code that calls providers does not import what meters them). */
   readonly meter: CallMeter;
+  /** The built-in providers and those the person added (stored in the profile), by id. */
+  readonly providers: ProviderRegistry;
 
   constructor(deps: CoreDeps) {
     this.vault = deps.secrets instanceof Vault ? deps.secrets : new Vault(deps.secrets);
     this.deps = { ...deps, secrets: this.vault };
     this.cache = deps.cache ?? new KeyCache();
     this.meter = deps.meter ?? cacheMeter(this.cache, deps.clock);
+    // With an unreadable store (recovery mode) only the built-in providers are known.
+    const none: [] = [];
+    this.providers = new ProviderRegistry(() => {
+      try {
+        return this.deps.meta.read().providers;
+      } catch {
+        return none;
+      }
+    });
   }
 
   /**
@@ -100,7 +111,7 @@ export class CoreContext {
   }
 
   adapter(org: StoredOrganization): ProviderAdapter {
-    return adapterFor(org.provider);
+    return this.providers.adapter(org.provider);
   }
 
   /** The adapter, when the provider does `operation` through its API; UNSUPPORTED (with why) otherwise. */

@@ -3,24 +3,20 @@ import { fail, KeydeckFailure } from '../../shared/errors.js';
 import { inspectKey, type KeyInspection } from '../../shared/keys.js';
 import type { CoreContext } from './context.js';
 import { newId } from './ports.js';
-import { adapterFor, providerInfos } from './providers/index.js';
+import { BUILTIN_PROVIDERS, type ProviderRegistry } from './providers/index.js';
 import type { MetaDoc, StoredOrganization } from './store/schema.js';
 import { verifyAndIdentify } from './verify.js';
 
 export type Inspected = Extract<KeyInspection, { ok: true }>;
 
-/** Each provider's display name, by id. */
-export const NAMES = Object.fromEntries(providerInfos().map((p) => [p.id, p.displayName])) as Record<
-  ProviderId,
-  string
->;
-
 /** Normalises and checks a pasted key against the provider and environment the user expects. */
 export function checkPasted(
+  c: CoreContext,
   key: string,
   expected: { provider?: ProviderId; environment?: Environment } = {},
 ): Inspected {
-  const inspected = inspectKey(key, expected, NAMES);
+  const names = c.providers.names();
+  const inspected = inspectKey(key, expected, names, c.providers.formats());
   if (!inspected.ok) {
     const kind = inspected.problem.kind;
     fail(
@@ -34,8 +30,8 @@ export function checkPasted(
       `This is a ${inspected.environment} key (${inspected.prefix}…), but you are connecting the ${expected.environment} environment. Paste a ${expected.environment} key.`,
     );
   }
-  if (!adapterFor(inspected.provider).info.environments.includes(inspected.environment)) {
-    fail('KEY_ENVIRONMENT_MISMATCH', `${NAMES[inspected.provider]} has no ${inspected.environment} environment.`);
+  if (!c.providers.adapter(inspected.provider).info.environments.includes(inspected.environment)) {
+    fail('KEY_ENVIRONMENT_MISMATCH', `${names[inspected.provider]} has no ${inspected.environment} environment.`);
   }
   return inspected;
 }
@@ -48,9 +44,11 @@ export function checkPasted(
 export function checkFromProvider(
   secret: string,
   expected: { provider: ProviderId; environment: Environment },
+  providers: ProviderRegistry = BUILTIN_PROVIDERS,
 ): Inspected {
-  const inspected = inspectKey(secret, expected, NAMES);
-  const name = NAMES[expected.provider];
+  const names = providers.names();
+  const inspected = inspectKey(secret, expected, names, providers.formats());
+  const name = names[expected.provider];
   if (!inspected.ok)
     fail('PROVIDER_BAD_RESPONSE', `${name} answered with a new key Keydeck refuses: ${inspected.message}`);
   if (inspected.key !== secret)
@@ -77,14 +75,14 @@ export async function checkCreated(
   secret: string,
   expected: { provider: ProviderId; environment: Environment },
 ): Promise<Inspected> {
-  const key = checkFromProvider(secret, expected);
+  const key = checkFromProvider(secret, expected, c.providers);
   try {
     await refuseDuplicate(c, key);
   } catch (error) {
     if (error instanceof KeydeckFailure && error.error.code === 'CONFLICT') {
       fail(
         'PROVIDER_BAD_RESPONSE',
-        `${NAMES[expected.provider]} answered the create with a key Keydeck already holds (${key.masked}); Keydeck refuses it.`,
+        `${c.providers.names()[expected.provider]} answered the create with a key Keydeck already holds (${key.masked}); Keydeck refuses it.`,
       );
     }
     throw error;

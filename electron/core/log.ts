@@ -2,7 +2,7 @@ import { detectFormat, KEY_FORMATS } from '../../shared/keys.js';
 
 /** Anything that looks like a full key of a known format: a prefix followed by 8+ key characters. */
 const KEY_PATTERN = new RegExp(
-  `(${[...new Set(KEY_FORMATS.map((f) => f.prefix))].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})([A-Za-z0-9_-]{8,})`,
+  `(${[...new Set(KEY_FORMATS.filter((f) => f.prefix !== '').map((f) => f.prefix))].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})([A-Za-z0-9_-]{8,})`,
   'g',
 );
 /** Bearer tokens in headers or pasted curl lines, whatever their format. */

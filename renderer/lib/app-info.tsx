@@ -1,12 +1,17 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { Output } from '../../shared/contract.js';
 import type { ProviderId, ProviderInfo } from '../../shared/domain.js';
+import { formatsOf, prefixlessProviders, type KeyFormat } from '../../shared/keys.js';
 
 type AppInfo = Output<'app.info'>;
 
 interface AppInfoValue extends AppInfo {
   names: Record<string, string>;
   provider(id: ProviderId): ProviderInfo;
+  /** Every provider's key formats, the added ones too: a paste is checked as the core will check it. */
+  formats: KeyFormat[];
+  /** Providers that publish no key prefix: the person chooses one of these for a key Keydeck cannot detect. */
+  prefixless: ProviderId[];
 }
 
 const Context = createContext<AppInfoValue | undefined>(undefined);
@@ -18,6 +23,8 @@ export function AppInfoProvider({ info, children }: { info: AppInfo; children: R
     () => ({
       ...info,
       names: Object.fromEntries(info.providers.map((p) => [p.id, p.displayName])),
+      formats: formatsOf(info.providers),
+      prefixless: prefixlessProviders(formatsOf(info.providers)),
       provider: (id) => {
         const found = info.providers.find((p) => p.id === id);
         if (!found) throw new Error(`unknown provider ${id}`);

@@ -15,7 +15,7 @@ import { Session } from 'node:inspector/promises';
 import { createNodeWorkspace } from '../../electron/node-workspace.js';
 import { KeytarSecretStore } from '../../electron/core/vault/keytar-store.js';
 import { startPreviewHost, type PreviewHost } from '../../electron/preview/host.js';
-import type { Environment, ProviderId } from '../../shared/domain.js';
+import type { Environment, BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import type { Result } from '../../shared/errors.js';
 import { REFRESH_CONCURRENCY, refreshAll, refreshTargets, type RefreshTarget } from '../../shared/refresh.js';
 import { serveLines } from './pipe.js';

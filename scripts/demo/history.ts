@@ -6,7 +6,7 @@
  * clock is set back, and last use is recorded by the sandbox at a past time (its `touch`), exactly
  * as a provider would report them. Keydeck's core is not faked in any way.
  */
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import type { ProviderSandbox } from '../../test/sandbox/base.js';
 import type { Sandbox } from '../../test/sandbox/server.js';
 

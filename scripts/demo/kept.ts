@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import type { SandboxState } from '../../test/sandbox/server.js';
 import { MARKER } from './runs.js';
 

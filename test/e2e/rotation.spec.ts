@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import { createInDashboard, openDashboard, revokeInDashboard, toApiKeys } from './dashboard-helpers.js';
 import { expect, expectNoAxeViolations, test, type Keydeck } from './fixtures.js';
 import { providersWhere } from '../support/providers.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../electron/core/http/client.js';
 import { adapterFor } from '../../electron/core/providers/index.js';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import { failure } from './helpers/fail.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { PROVIDERS } from '../support/providers.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from '../support/figures.js';
 import type { ErrorCode } from '../../shared/errors.js';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import { HttpClient } from '../../electron/core/http/client.js';
 import { adapterFor } from '../../electron/core/providers/index.js';
 import type { Fault } from '../sandbox/faults.js';

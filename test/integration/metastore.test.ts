@@ -22,18 +22,19 @@ describe('MetaStore over conf', () => {
   it('starts empty at the current schema version and writes a 0600 file', async () => {
     const { store, backend } = fresh();
     expect(store.read()).toEqual({
-      schemaVersion: 3,
+      schemaVersion: 4,
       organizations: [],
       credentials: [],
       activity: [],
       rotations: [],
       deployPrefs: {},
       settings: { reminders: true },
+      providers: [],
     });
     await store.update((d) => void d.organizations.push(org(1)));
     expect(statSync(backend.path).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({
-      schemaVersion: 3,
+      schemaVersion: 4,
       organizations: [{ name: 'Org 1' }],
     });
   });
@@ -96,16 +97,17 @@ describe('migrations', () => {
     writeFileSync(backend.path, JSON.stringify(v1));
     expect(store.read()).toEqual({
       ...v1,
-      schemaVersion: 3,
+      schemaVersion: 4,
       rotations: [],
       deployPrefs: {},
       settings: { reminders: true },
+      providers: [],
     });
     await store.update(() => undefined);
-    expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(3);
+    expect(JSON.parse(readFileSync(backend.path, 'utf8')).schemaVersion).toBe(4);
   });
 
-  it('brings a version 2 document to version 3 with reminders on, rotations and deploy targets kept', async () => {
+  it('brings a version 2 document to version 4 with reminders on, rotations and deploy targets kept', async () => {
     const { store, backend } = fresh();
     const v2 = {
       schemaVersion: 2,
@@ -116,6 +118,21 @@ describe('migrations', () => {
       deployPrefs: { c1: [{ kind: 'clipboard' }] },
     };
     writeFileSync(backend.path, JSON.stringify(v2));
-    expect(store.read()).toEqual({ ...v2, schemaVersion: 3, settings: { reminders: true } });
+    expect(store.read()).toEqual({ ...v2, schemaVersion: 4, settings: { reminders: true }, providers: [] });
+  });
+
+  it('brings a version 3 document to version 4 with no added providers, everything else kept', async () => {
+    const { store, backend } = fresh();
+    const v3 = {
+      schemaVersion: 3,
+      organizations: [org(1)],
+      credentials: [],
+      activity: [],
+      rotations: [],
+      deployPrefs: {},
+      settings: { reminders: false },
+    };
+    writeFileSync(backend.path, JSON.stringify(v3));
+    expect(store.read()).toEqual({ ...v3, schemaVersion: 4, providers: [] });
   });
 });

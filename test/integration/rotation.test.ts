@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import { playRotation, sandboxHands } from './helpers/rotation-driver.js';
 import { testWorkspace, type TestWorkspace } from './helpers/workspace.js';
 import { PROVIDERS } from '../support/providers.js';

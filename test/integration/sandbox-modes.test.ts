@@ -4,7 +4,7 @@
  * keys used by someone else, and the provider's truth read without Keydeck.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import {
   HOSTILE_KEY_VARIANTS,
   type EchoStatus,

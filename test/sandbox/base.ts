@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import { HashedKeyStore, type KeyStoreState, type StoredKey } from './keystore.js';
 import { bearer, json } from './http-util.js';
 import {

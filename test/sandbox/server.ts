@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderId } from '../../shared/domain.js';
+import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
 import type { ProviderSandbox, ProviderState } from './base.js';
 import { Dashboard } from './dashboard.js';
 import { FaultInjector, type Fault } from './faults.js';

@@ -1,12 +1,12 @@
-import { providerInfos } from '../../electron/core/providers/index.js';
-import type { ProviderId, ProviderInfo } from '../../shared/domain.js';
+import { ADAPTERS, providerInfos } from '../../electron/core/providers/index.js';
+import type { BuiltinProviderId, ProviderInfo } from '../../shared/domain.js';
 
-/** Every provider Keydeck has, from its registry (never a list typed by hand, which a new provider would miss). */
-export const PROVIDERS: readonly ProviderId[] = providerInfos().map((p) => p.id);
+/** Every built-in provider, from its registry (never a list typed by hand, which a new provider would miss). */
+export const PROVIDERS = Object.keys(ADAPTERS) as BuiltinProviderId[];
 
 /** The providers whose published capabilities match: e.g. `providersWhere((p) => p.capabilities.create === 'dashboard')`. */
-export function providersWhere(test: (info: ProviderInfo) => boolean): ProviderId[] {
+export function providersWhere(test: (info: ProviderInfo) => boolean): BuiltinProviderId[] {
   return providerInfos()
     .filter(test)
-    .map((p) => p.id);
+    .map((p) => p.id as BuiltinProviderId);
 }

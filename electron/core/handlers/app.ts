@@ -2,7 +2,6 @@ import type { Output } from '../../../shared/contract.js';
 import type { ProviderId } from '../../../shared/domain.js';
 import type { CoreContext } from '../context.js';
 import type { HandlersOf } from '../dispatch.js';
-import { providerInfos } from '../providers/index.js';
 
 /** The app: which transport is serving, the keychain service in use, and the providers Keydeck supports. */
 export function appHandlers(c: CoreContext): HandlersOf<'app'> {
@@ -14,7 +13,7 @@ export function appHandlers(c: CoreContext): HandlersOf<'app'> {
         transport: deps.transport,
         keychainService: deps.secrets.service,
         demo: deps.demo,
-        providers: providerInfos(),
+        providers: c.providers.infos(),
         sandboxProviders: Object.keys(deps.baseUrlOverrides ?? {}) as ProviderId[],
       };
     },

@@ -190,7 +190,7 @@ export function keysHandlers(c: CoreContext): HandlersOf<'keys'> {
 
     async 'keys.adopt'(input: ParsedInput<'keys.adopt'>): Promise<Output<'keys.adopt'>> {
       const org = c.org(c.deps.meta.read(), input.orgId);
-      const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
+      const key = checkPasted(c, input.key, { provider: org.provider, environment: input.environment });
       c.assertCanStore(org, key.environment);
       await refuseDuplicate(c, key);
       const cred = await verifiedCredential(c, org, key, input.name, 'held');

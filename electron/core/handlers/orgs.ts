@@ -1,18 +1,10 @@
 import type { Output, ParsedInput } from '../../../shared/contract.js';
 import { fail, KeydeckFailure } from '../../../shared/errors.js';
 import type { CoreContext } from '../context.js';
-import {
-  checkPasted,
-  NAMES,
-  refuseDuplicate,
-  storeCredential,
-  verifiedCredential,
-  type Inspected,
-} from '../credentials.js';
+import { checkPasted, refuseDuplicate, storeCredential, verifiedCredential, type Inspected } from '../credentials.js';
 import type { HandlersOf } from '../dispatch.js';
 import { checkApiUrl, checkDashboardUrl } from '../http/url-policy.js';
 import { newId } from '../ports.js';
-import { adapterFor } from '../providers/index.js';
 import type { StoredOrganization } from '../store/schema.js';
 
 /** Connects an organization's admin key (a new organization, or another environment of one): verified, then stored. */
@@ -21,7 +13,7 @@ async function connectAdmin(c: CoreContext, org: StoredOrganization, key: Inspec
     c,
     org,
     key,
-    `${NAMES[org.provider]} ${key.environment} admin key`,
+    `${c.providers.names()[org.provider]} ${key.environment} admin key`,
     'admin',
   );
   const { providerKeyId } = credential;
@@ -66,8 +58,8 @@ export function orgsHandlers(c: CoreContext): HandlersOf<'orgs'> {
     },
 
     async 'orgs.connect'(input: ParsedInput<'orgs.connect'>): Promise<Output<'orgs.connect'>> {
-      const key = checkPasted(input.key, { provider: input.provider, environment: input.environment });
-      const info = adapterFor(key.provider).info;
+      const key = checkPasted(c, input.key, { provider: input.provider, environment: input.environment });
+      const info = c.providers.adapter(key.provider).info;
       if (input.apiBaseUrl) {
         const checked = checkApiUrl(input.apiBaseUrl);
         if (!checked.ok) fail('INSECURE_URL', `The API URL is refused: ${checked.reason}.`);
@@ -106,7 +98,7 @@ export function orgsHandlers(c: CoreContext): HandlersOf<'orgs'> {
       input: ParsedInput<'orgs.connectEnvironment'>,
     ): Promise<Output<'orgs.connectEnvironment'>> {
       const org = c.org(c.deps.meta.read(), input.orgId);
-      const key = checkPasted(input.key, { provider: org.provider, environment: input.environment });
+      const key = checkPasted(c, input.key, { provider: org.provider, environment: input.environment });
       c.assertCanStore(org, key.environment);
       await refuseDuplicate(c, key);
       return connectAdmin(c, org, key, false);

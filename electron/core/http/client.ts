@@ -12,7 +12,7 @@ import { KeydeckFailure, fail } from '../../../shared/errors.js';
 import { checkApiUrl } from './url-policy.js';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** Serialised as JSON. */

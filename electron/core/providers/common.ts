@@ -1,5 +1,3 @@
-import type { Environment, ProviderId } from '../../../shared/domain.js';
-import { KEY_FORMATS, detectFormat } from '../../../shared/keys.js';
 import type { HttpResponse } from '../http/client.js';
 
 /** The `Authorization: Bearer` header every provider documents. */
@@ -14,23 +12,6 @@ export function joinUrl(base: string, path: string): string {
 
 export function isSuccess(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300;
-}
-
-/** The published prefixes of a provider, per environment (empty when it publishes none). */
-export function keyPrefixes(provider: ProviderId): { environment: Environment; prefix: string }[] {
-  return KEY_FORMATS.filter((f) => f.provider === provider).map((f) => ({
-    environment: f.environment,
-    prefix: f.prefix,
-  }));
-}
-
-/** The environment a provider-reported prefix belongs to, if it is one of ours. */
-export function environmentOfPrefix(
-  prefix: string | null | undefined,
-): { prefix: string; environment: Environment } | undefined {
-  if (!prefix) return undefined;
-  const format = detectFormat(`${prefix}xxxxxxxx`);
-  return format && format.prefix === prefix ? { prefix: format.prefix, environment: format.environment } : undefined;
 }
 
 /** An object's field as a bounded string, or undefined. */

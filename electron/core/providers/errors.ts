@@ -11,7 +11,8 @@ export function providerFailure(
   providerName: string,
   res: HttpResponse,
   detail: Omit<ProviderDetail, 'status' | 'contentType'>,
-  codeMap: Record<string, ErrorCode>,
+  /** The provider's codes as Keydeck's, or a function of the code and status (a manifest's error rules). */
+  codeMap: Record<string, ErrorCode> | ((code: string | undefined, status: number) => ErrorCode | undefined),
 ): KeydeckFailure {
   // Provider text is untrusted: anything key-shaped in it is masked before it can reach an error, a
   // journal, a log or the renderer (the caller's own key was already removed from the answer).
@@ -27,7 +28,8 @@ export function providerFailure(
     contentType: res.contentType || undefined,
     ...stripUndefined(detail),
   };
-  const mapped = detail.code ? codeMap[detail.code] : undefined;
+  const mapped =
+    typeof codeMap === 'function' ? codeMap(detail.code, res.status) : detail.code ? codeMap[detail.code] : undefined;
   const said = detail.message ? ` ${providerName} said: “${detail.message}”` : '';
   if (mapped) return new KeydeckFailure({ code: mapped, message: messageFor(mapped, providerName) + said, provider });
   if (res.status === 401)

@@ -1,8 +1,12 @@
-import type { ProviderId, ProviderInfo } from '../../../shared/domain.js';
+import type { BuiltinProviderId, ProviderId, ProviderInfo } from '../../../shared/domain.js';
+import { fail } from '../../../shared/errors.js';
+import { formatsOf, type KeyFormat } from '../../../shared/keys.js';
 import { laghav } from './laghav.js';
 import { leadey } from './leadey.js';
 import { legba } from './legba.js';
 import { logtalk } from './logtalk.js';
+import { adapterFromManifest } from './manifest/engine.js';
+import type { ProviderManifest } from './manifest/schema.js';
 import { skapi } from './skapi.js';
 import type { AdapterSource, ProviderAdapter } from './types.js';
 
@@ -18,8 +22,8 @@ export function withCapabilities(source: AdapterSource): ProviderAdapter {
   };
 }
 
-/** Every adapter Keydeck ships, by provider id. The only place that lists providers by name. */
-export const ADAPTERS: Record<ProviderId, ProviderAdapter> = {
+/** Every provider Keydeck ships, by id: each one its manifest (providers/manifests/) and its hooks. */
+export const ADAPTERS: Record<BuiltinProviderId, ProviderAdapter> = {
   legba: withCapabilities(legba),
   laghav: withCapabilities(laghav),
   leadey: withCapabilities(leadey),
@@ -27,11 +31,75 @@ export const ADAPTERS: Record<ProviderId, ProviderAdapter> = {
   skapi: withCapabilities(skapi),
 };
 
+function isBuiltin(id: ProviderId): id is BuiltinProviderId {
+  return Object.hasOwn(ADAPTERS, id);
+}
+
+/** A built-in provider's adapter (the registry below adds the ones a person added). */
 export function adapterFor(id: ProviderId): ProviderAdapter {
+  if (!isBuiltin(id)) fail('NOT_FOUND', `Keydeck has no built-in provider “${id}”.`);
   return ADAPTERS[id];
 }
 
-/** The capability matrix as the UI reads it. */
+/** The built-in providers as the window reads them. */
 export function providerInfos(): ProviderInfo[] {
   return Object.values(ADAPTERS).map((a) => a.info);
 }
+
+/** A provider added from a manifest: what the manifest engine makes of it, marked as the person's own. */
+export function userAdapter(manifest: ProviderManifest): ProviderAdapter {
+  const adapter = withCapabilities(adapterFromManifest(manifest));
+  return { ...adapter, info: { ...adapter.info, custom: true } };
+}
+
+/**
+ * The providers of one profile: the built-in ones and those the person added (stored in the
+ * profile's metadata, read through `manifests`). Rebuilt only when the stored list changes.
+ */
+export class ProviderRegistry {
+  private built:
+    { from: readonly { manifest: ProviderManifest }[]; adapters: Map<string, ProviderAdapter> } | undefined;
+
+  constructor(private readonly manifests: () => readonly { manifest: ProviderManifest }[]) {}
+
+  private all(): Map<string, ProviderAdapter> {
+    const from = this.manifests();
+    if (this.built?.from !== from) {
+      const adapters = new Map<string, ProviderAdapter>(Object.entries(ADAPTERS));
+      // A stored manifest never replaces a built-in provider (adding one refuses it; this holds for an edited file too).
+      for (const { manifest } of from) if (!adapters.has(manifest.id)) adapters.set(manifest.id, userAdapter(manifest));
+      this.built = { from, adapters };
+    }
+    return this.built.adapters;
+  }
+
+  adapter(id: ProviderId): ProviderAdapter {
+    const found = this.all().get(id);
+    if (!found)
+      fail(
+        'NOT_FOUND',
+        `Keydeck has no provider “${id}”: it was added from a manifest that is no longer there. Add it again in Settings → Providers.`,
+      );
+    return found;
+  }
+
+  has(id: ProviderId): boolean {
+    return this.all().has(id);
+  }
+
+  infos(): ProviderInfo[] {
+    return [...this.all().values()].map((a) => a.info);
+  }
+
+  /** Every provider's key formats, so a pasted key is checked against the added providers too. */
+  formats(): KeyFormat[] {
+    return formatsOf(this.infos().map((i) => ({ id: i.id, keyFormats: i.keyFormats })));
+  }
+
+  names(): Record<ProviderId, string> {
+    return Object.fromEntries(this.infos().map((p) => [p.id, p.displayName]));
+  }
+}
+
+/** The built-in providers alone (where no profile is at hand). */
+export const BUILTIN_PROVIDERS = new ProviderRegistry(() => []);

@@ -1,58 +1,12 @@
 import { type KeydeckFailure } from '../../../shared/errors.js';
 import type { HttpResponse } from '../http/client.js';
-import { bearer, errorObject, isSuccess, joinUrl, keyPrefixes, text } from './common.js';
+import { bearer, errorObject, isSuccess, joinUrl, text } from './common.js';
 import { badResponse, providerFailure } from './errors.js';
-import type { AdapterSource, ProviderFacts } from './types.js';
+import { builtinAdapter } from './manifest/builtin.js';
+import manifest from './manifests/logtalk.json' with { type: 'json' };
+import type { AdapterSource } from './types.js';
 
-/**
- * LogTalk (docs: "Authentication", api.logtalk.io).
- *
- * Published: `lt_live_` / `lt_test_` + 32 lowercase alphanumerics; Bearer auth;
- * `GET https://api.logtalk.io/v1/conversions` as the example call; 401 with
- * `{"success":false,"error":{"code","message","documentation_url"},"request_id","timestamp"}` and
- * codes MISSING_API_KEY, INVALID_API_KEY, EXPIRED_API_KEY; 403 API_ACCESS_DENIED with
- * `details.current_tier` and `details.upgrade_url` when the subscription is below Growth; keys
- * created in the dashboard (Settings → API Keys → Create API Key, a name and an organization),
- * shown once.
- *
- * Not published, so Keydeck assumes: no cheaper verify call exists, so `GET /v1/conversions` is
- * it, and a success is `{"success":true,…}`; listing and revoking are dashboard-only; the
- * dashboard lives on logtalk.io (overridable per organization).
- */
-export const logtalkInfo: ProviderFacts = {
-  id: 'logtalk',
-  displayName: 'LogTalk',
-  environments: ['live', 'test'],
-  keyPrefixes: keyPrefixes('logtalk'),
-  defaultApiBaseUrl: 'https://api.logtalk.io/v1',
-  dashboardUrl: 'https://logtalk.io/dashboard',
-  dashboardHosts: ['logtalk.io', '*.logtalk.io'],
-  envVar: 'LOGTALK_API_KEY',
-  reportsLastUsed: false,
-  dashboardSteps: {
-    create: [
-      'Log in to your LogTalk dashboard.',
-      'Navigate to Settings → API Keys.',
-      'Click Create API Key.',
-      // The page's example name ("Production CI/CD") is left out: Keydeck suggests the name to give.
-      'Give your key a descriptive name.',
-      'Select the organization the key should belong to.',
-      'Copy the full key immediately (it is shown only once) and paste it here.',
-    ],
-    revoke: [
-      'Log in to your LogTalk dashboard.',
-      'Navigate to Settings → API Keys.',
-      'Find the key and revoke it.',
-      'Come back and let Keydeck check that the key is now refused.',
-    ],
-  },
-  notes: [
-    'API access needs the Growth tier or higher; on Starter every call answers 403 API_ACCESS_DENIED.',
-    'LogTalk keys can expire (EXPIRED_API_KEY).',
-  ],
-};
-
-const NAME = logtalkInfo.displayName;
+const NAME = manifest.displayName;
 const CODE_MAP = {
   MISSING_API_KEY: 'UNAUTHORIZED',
   INVALID_API_KEY: 'KEY_INVALID',
@@ -60,6 +14,11 @@ const CODE_MAP = {
   API_ACCESS_DENIED: 'PROVIDER_FORBIDDEN',
 } as const;
 
+/**
+ * Hook `logtalk.tierMessage`: a 403 API_ACCESS_DENIED names the organization's tier and where to
+ * upgrade (documented `details.current_tier` and `details.upgrade_url`): a message built from two
+ * fields, which a manifest's error rules cannot write.
+ */
 function toFailure(res: HttpResponse): KeydeckFailure {
   const inner = errorObject(res.json);
   const body = (res.json ?? {}) as Record<string, unknown>;
@@ -83,17 +42,22 @@ function toFailure(res: HttpResponse): KeydeckFailure {
   return failure;
 }
 
-export const logtalk: AdapterSource = {
-  info: logtalkInfo,
-
+/**
+ * LogTalk: its manifest (manifests/logtalk.json), and one hook.
+ *
+ * Hook `logtalk.verify`: the documented envelope says `"success": true`; an answer without
+ * `success` must at least carry `data` ({} does not verify, `success:false` never does). "true when
+ * present, else another field" is a rule a manifest's `success` cannot say. It also carries the
+ * tier message above.
+ */
+export const logtalk: AdapterSource = builtinAdapter(manifest, {
   async verify(ctx) {
     const res = await ctx.http.send({
       method: 'GET',
-      url: joinUrl(ctx.baseUrl, '/conversions'),
+      url: joinUrl(ctx.baseUrl, manifest.calls.verify.path),
       headers: bearer(ctx.secret),
     });
     if (!isSuccess(res)) throw toFailure(res);
-    // The documented envelope says `success`; a body without it must at least carry `data`. `{}` does not verify.
     const body = res.json as { success?: unknown; data?: unknown } | undefined;
     const ok =
       typeof body === 'object' &&
@@ -101,4 +65,4 @@ export const logtalk: AdapterSource = {
       (body.success === true || (body.success === undefined && body.data !== undefined && body.data !== null));
     if (!ok) throw badResponse(NAME, res, '{"success": true, …}');
   },
-};
+});

@@ -6,7 +6,7 @@ import { inspectKey } from '../../../shared/keys.js';
 import { type Rotation, isFinished } from '../../../shared/rotation.js';
 import type { RecoveryReport } from '../../../shared/storage.js';
 import type { CoreContext } from '../context.js';
-import { adapterFor } from '../providers/index.js';
+import { ProviderRegistry } from '../providers/index.js';
 import { isRejection, verifyAndIdentify } from '../verify.js';
 import { salvage } from './salvage.js';
 import { keychainEntries, lastGood, readDamaged } from './sources.js';
@@ -97,12 +97,22 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
     s.unreadableRotationIds = s.unreadableRotationIds.filter((id) => !doc.rotations.some((r) => r.id === id));
   }
 
+  // The providers the person added come back too (from the damaged file, else the last good copy), so their keys can.
+  for (const p of older?.s.doc.providers ?? [])
+    if (!doc.providers.some((q) => q.manifest.id === p.manifest.id)) doc.providers.push(p);
+  const providers = new ProviderRegistry(() => doc.providers);
   const recoveredOrgs = new Set<string>();
   let recoveredCreds = 0;
   const undecided: { cred: Credential; secret: string }[] = [];
   for (const e of keychain.entries) {
     if (doc.credentials.some((x) => x.id === e.credentialId)) continue;
-    const info = adapterFor(e.provider).info;
+    if (!providers.has(e.provider)) {
+      notes.push(
+        `A ${e.environment} secret filed for a provider Keydeck no longer knows (${e.provider}, added from a manifest that was lost) was left in the keychain untouched. Add that provider again, then choose Rebuild.`,
+      );
+      continue;
+    }
+    const info = providers.adapter(e.provider).info;
     let org = doc.organizations.find((o) => o.id === e.orgId);
     if (!org) {
       org = {
@@ -121,7 +131,12 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
       doc.credentials.push(fromFile);
       continue;
     }
-    const inspected = inspectKey(e.secret, { provider: e.provider, environment: e.environment });
+    const inspected = inspectKey(
+      e.secret,
+      { provider: e.provider, environment: e.environment },
+      providers.names(),
+      providers.formats(),
+    );
     if (!inspected.ok || inspected.environment !== e.environment) {
       notes.push(
         `A ${e.environment} secret filed for ${org.name} is not a ${info.displayName} ${e.environment} key; it was left in the keychain untouched.`,
@@ -192,7 +207,7 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
           unreachable.add(org.id);
           const why = error instanceof KeydeckFailure ? error.error.message : 'an unexpected error';
           notes.push(
-            `${org.name}: its keys could not be checked with ${adapterFor(org.provider).info.displayName} now (${why}). Use Check on each key later.`,
+            `${org.name}: its keys could not be checked with ${providers.adapter(org.provider).info.displayName} now (${why}). Use Check on each key later.`,
           );
         }
       }
@@ -225,7 +240,7 @@ export async function recover(c: CoreContext): Promise<RecoveryReport> {
   for (const id of recoveredOrgs) {
     const org = doc.organizations.find((o) => o.id === id);
     if (!org) continue;
-    const info = adapterFor(org.provider).info;
+    const info = providers.adapter(org.provider).info;
     const n = doc.credentials.filter((x) => x.orgId === id).length;
     notes.push(
       `${org.name}: rebuilt from ${n} key(s) in the keychain. Its name and policy were in the lost part of the file: rename it and check its policy.${

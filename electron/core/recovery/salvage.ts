@@ -9,7 +9,14 @@ import { DeployTarget, Rotation, isFinished } from '../../../shared/rotation.js'
 import type { SalvageCounts } from '../../../shared/storage.js';
 import { DEFAULT_SETTINGS, Settings } from '../../../shared/usage.js';
 import { migrations } from '../store/meta-store.js';
-import { ActivityEntry, SCHEMA_VERSION, StoredOrganization, emptyDoc, type MetaDoc } from '../store/schema.js';
+import {
+  ActivityEntry,
+  SCHEMA_VERSION,
+  StoredOrganization,
+  StoredProvider,
+  emptyDoc,
+  type MetaDoc,
+} from '../store/schema.js';
 
 /** What a damaged metadata file still holds, record by record. */
 export interface Salvage {
@@ -120,6 +127,7 @@ export function salvage(text: string): Salvage {
   const unique = creds.kept.filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i);
   const rotations = pick(raw.rotations, Rotation, whole);
   const activity = pick(raw.activity, ActivityEntry, whole);
+  const providers = pick(raw.providers, StoredProvider, whole);
   const deployPrefs: MetaDoc['deployPrefs'] = {};
   if (isRecord(raw.deployPrefs)) {
     for (const [credId, targets] of Object.entries(raw.deployPrefs)) {
@@ -139,6 +147,7 @@ export function salvage(text: string): Salvage {
     rotations: rotations.kept,
     deployPrefs,
     settings: settings.success ? settings.data : { ...DEFAULT_SETTINGS },
+    providers: providers.kept,
   };
   return {
     doc,

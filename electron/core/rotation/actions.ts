@@ -45,7 +45,7 @@ export async function applyAction(k: Kit, r: Rotation, action: RotationAction): 
       );
     case 'pasteNew': {
       expect(['create'], 'pasting the new key');
-      const key = checkPasted(action.key, { provider: org.provider, environment: r.environment });
+      const key = checkPasted(k.c, action.key, { provider: org.provider, environment: r.environment });
       const earlier = await k.c.deps.secrets.get(k.newAccount(org, r));
       if (earlier && earlier !== key.key) {
         // A paste that reached the keychain before Keydeck stopped: keep that one, never overwrite it.

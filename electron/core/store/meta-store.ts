@@ -64,6 +64,8 @@ export const migrations: Record<number, (doc: Record<string, unknown>) => Record
   1: (doc) => ({ ...doc, schemaVersion: 2, rotations: [], deployPrefs: {} }),
   // 2 → 3: settings (reminders on, as for a new profile).
   2: (doc) => ({ ...doc, schemaVersion: 3, settings: { reminders: true } }),
+  // 3 → 4: providers added from manifests (none yet).
+  3: (doc) => ({ ...doc, schemaVersion: 4, providers: [] }),
 };
 
 /**

@@ -3,9 +3,10 @@ import { Credential, Environment, LocalId, Organization, ProviderKeyId, Timestam
 import { ActivityAction } from '../../../shared/contract.js';
 import { DeployTarget, Rotation } from '../../../shared/rotation.js';
 import { DEFAULT_SETTINGS, Settings } from '../../../shared/usage.js';
+import { ProviderManifest } from '../providers/manifest/schema.js';
 
 /** The current metadata schema version. Bump it and add a migration in meta-store.ts for every change. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** An organization as stored: its environments are derived from its credentials, never stored twice. */
 export const StoredOrganization = Organization.omit({ environments: true });
@@ -23,6 +24,10 @@ export const ActivityEntry = z.object({
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
+/** A provider the person added: its manifest as checked when added (defaults filled in), and when. */
+export const StoredProvider = z.object({ manifest: ProviderManifest, addedAt: Timestamp });
+export type StoredProvider = z.infer<typeof StoredProvider>;
+
 /**
  * The whole metadata document. Names, ids, prefixes, last 4, dates: never a secret. The order of
  * the fields is the order in the file, most precious first: a file cut off by a crash or a full
@@ -39,6 +44,11 @@ export const MetaDoc = z.object({
   deployPrefs: z.record(z.string(), z.array(DeployTarget)),
   /** The person's preferences. */
   settings: Settings,
+  /**
+   * Providers the person added from a manifest (Settings → Providers), checked again on every read:
+   * untrusted input, and never a secret (the store refuses to write one).
+   */
+  providers: z.array(StoredProvider),
   activity: z.array(ActivityEntry),
 });
 export type MetaDoc = z.infer<typeof MetaDoc>;
@@ -51,6 +61,7 @@ export function emptyDoc(): MetaDoc {
     credentials: [],
     deployPrefs: {},
     settings: { ...DEFAULT_SETTINGS },
+    providers: [],
     activity: [],
   };
 }

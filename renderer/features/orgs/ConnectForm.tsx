@@ -1,6 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderId } from '../../../shared/domain.js';
-import { PREFIXLESS_PROVIDERS } from '../../../shared/keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
@@ -35,7 +34,7 @@ export function ConnectForm({
   const ids = { name: useId(), provider: useId(), orgId: useId(), url: useId(), dash: useId(), env: useId() };
 
   const expectedProvider = existing?.provider ?? (chosenProvider || undefined);
-  const prefixless = expectedProvider !== undefined && PREFIXLESS_PROVIDERS.includes(expectedProvider);
+  const prefixless = expectedProvider !== undefined && info.prefixless.includes(expectedProvider);
   const expectedEnv = environment ?? (prefixless ? chosenEnv : undefined);
   const inspection = useKeyInspection(key, { provider: expectedProvider, environment: expectedEnv });
   const detected = inspection?.ok ? info.provider(inspection.provider) : undefined;
@@ -94,7 +93,7 @@ export function ConnectForm({
             onChange={(e) => setChosenProvider(e.target.value as ProviderId | '')}
           >
             <option value="">Choose…</option>
-            {PREFIXLESS_PROVIDERS.map((p) => (
+            {info.prefixless.map((p) => (
               <option key={p} value={p}>
                 {info.names[p]} (publishes no key prefix)
               </option>

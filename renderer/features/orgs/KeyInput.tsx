@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { Environment, ProviderId } from '../../../shared/domain.js';
-import { inspectKey, PREFIXLESS_PROVIDERS, type KeyInspection } from '../../../shared/keys.js';
+import { inspectKey, type KeyInspection } from '../../../shared/keys.js';
 import { useAppInfo } from '../../lib/app-info.js';
 
 export interface KeyExpectation {
@@ -10,10 +10,10 @@ export interface KeyExpectation {
 
 /** Inspects a pasted key against what the slot expects; shared by the field and its form. */
 export function useKeyInspection(value: string, expected: KeyExpectation = {}): KeyInspection | undefined {
-  const { names } = useAppInfo();
+  const { names, formats } = useAppInfo();
   return useMemo(() => {
     if (!value) return undefined;
-    const inspected = inspectKey(value, expected, names);
+    const inspected = inspectKey(value, expected, names, formats);
     if (inspected.ok && expected.environment && inspected.environment !== expected.environment) {
       return {
         ok: false,
@@ -22,7 +22,7 @@ export function useKeyInspection(value: string, expected: KeyExpectation = {}): 
       };
     }
     return inspected;
-  }, [value, expected.provider, expected.environment, names]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [value, expected.provider, expected.environment, names, formats]); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 /**
@@ -43,13 +43,13 @@ export function KeyInput({
   /** The provider this field is for, when known: a prefixless one (Legba) is not promised detection. */
   provider?: ProviderId;
 }) {
-  const { names } = useAppInfo();
+  const { names, prefixless } = useAppInfo();
   const id = useId();
   const hintId = useId();
   const [shown, setShown] = useState(false);
   let hint = !provider
-    ? `Paste the key. Keydeck detects the provider and environment from its prefix; ${PREFIXLESS_PROVIDERS.map((p) => names[p] ?? p).join(', ')} publishes none, so for such a key choose the provider yourself.`
-    : PREFIXLESS_PROVIDERS.includes(provider)
+    ? `Paste the key. Keydeck detects the provider and environment from its prefix; ${prefixless.map((p) => names[p] ?? p).join(', ')} ${prefixless.length === 1 ? 'publishes' : 'publish'} none, so for such a key choose the provider yourself.`
+    : prefixless.includes(provider)
       ? `Paste the key. ${names[provider] ?? provider} publishes no key format, so Keydeck cannot detect anything from the key: it takes it as a ${names[provider] ?? provider} key for the environment shown here.`
       : `Paste the key. Keydeck checks its prefix (${names[provider] ?? provider} keys say their environment in it).`;
   let tone: 'ok' | 'error' | 'neutral' = 'neutral';

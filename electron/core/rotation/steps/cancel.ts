@@ -63,7 +63,7 @@ export async function cancel(k: Kit, org: StoredOrganization, r: Rotation): Prom
     }
   }
   const stored = await k.c.deps.secrets.get(k.newAccount(org, r));
-  if (stored && !isUsableKey(stored, org, r)) {
+  if (stored && !isUsableKey(k.c, stored, org, r)) {
     await adoptStoredNew(k, org, r);
     r = k.journal.get(r.id);
   }

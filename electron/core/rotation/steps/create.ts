@@ -3,6 +3,7 @@ import { KeydeckFailure } from '../../../../shared/errors.js';
 import { inspectKey, maskFromParts } from '../../../../shared/keys.js';
 import type { Rotation } from '../../../../shared/rotation.js';
 import { checkCreated, checkPasted } from '../../credentials.js';
+import type { CoreContext } from '../../context.js';
 import type { StoredOrganization } from '../../store/schema.js';
 import type { Kit } from '../kit.js';
 
@@ -97,7 +98,7 @@ export async function create(k: Kit, org: StoredOrganization, r: Rotation): Prom
 export async function adoptStoredNew(k: Kit, org: StoredOrganization, r: Rotation): Promise<boolean> {
   const adapter = k.c.adapter(org);
   const secret = await k.c.deps.secrets.get(k.newAccount(org, r));
-  if (secret && !isUsableKey(secret, org, r)) {
+  if (secret && !isUsableKey(k.c, secret, org, r)) {
     // Not a key Keydeck can use (an older version stored a provider's hostile answer): forget it,
     // and revoke the key behind it as an orphan when its id is known.
     await k.c.deps.secrets.delete(k.newAccount(org, r));
@@ -115,7 +116,7 @@ export async function adoptStoredNew(k: Kit, org: StoredOrganization, r: Rotatio
     return false;
   }
   if (secret) {
-    const key = checkPasted(secret, { provider: org.provider, environment: r.environment });
+    const key = checkPasted(k.c, secret, { provider: org.provider, environment: r.environment });
     let providerKeyId = r.newKey.providerKeyId;
     if (!providerKeyId && adapter.list) {
       const keys = await adapter.list(await k.adminCtx(org, r));
@@ -200,7 +201,12 @@ export async function revokePendingOrphans(k: Kit, org: StoredOrganization, r: R
 }
 
 /** Whether a stored secret is a key Keydeck may use: the same checks as a pasted key, exactly as stored. */
-export function isUsableKey(secret: string, org: StoredOrganization, r: Rotation): boolean {
-  const inspected = inspectKey(secret, { provider: org.provider, environment: r.environment });
+export function isUsableKey(c: CoreContext, secret: string, org: StoredOrganization, r: Rotation): boolean {
+  const inspected = inspectKey(
+    secret,
+    { provider: org.provider, environment: r.environment },
+    c.providers.names(),
+    c.providers.formats(),
+  );
   return inspected.ok && inspected.key === secret && inspected.environment === r.environment;
 }

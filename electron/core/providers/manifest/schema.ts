@@ -1,0 +1,493 @@
+// Long on purpose: the manifest format is one schema, read top to bottom as its documentation (and exported as JSON Schema).
+import { z } from 'zod';
+import { checkApiUrl, hostMatches, isLoopbackHost } from '../../http/url-policy.js';
+
+/**
+ * A provider manifest: everything Keydeck needs to speak one provider's key API, as data. The five
+ * built-in providers are manifests (providers/manifests/); a person adds more in Settings → Providers.
+ * A manifest is untrusted input: every string is bounded, every object is strict (an unknown or
+ * misspelt field is an error that names it), paths and headers come from closed alphabets, no
+ * pattern is a regular expression (no ReDoS), and no field can run code.
+ */
+
+/** Largest manifest Keydeck reads (a real one is 2 to 8 KB). */
+export const MAX_MANIFEST_BYTES = 64 * 1024;
+/** Most providers a person may add. */
+export const MAX_USER_PROVIDERS = 50;
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // No control characters (a newline in a header, a bidi override in a name).
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/u, 'control characters are not allowed');
+const line = (max: number) => text(max).min(1);
+
+const SEGMENT = '(?:[A-Za-z_$][A-Za-z0-9_$-]{0,63}|\\d{1,4})';
+const PATH = `${SEGMENT}(?:\\.${SEGMENT}){0,15}`;
+/**
+ * Where a value is in a JSON answer: dot-separated property names or array indexes, "" for the
+ * whole answer. Alternatives separated by `|` are tried in order, the first present one wins
+ * (`data.key|key`), for a provider whose docs leave the shape open.
+ */
+export const FieldPath = z
+  .string()
+  .max(200)
+  .regex(
+    new RegExp(`^(?:${PATH})?(?:\\|(?:${PATH})?){0,5}$`),
+    'a dot-separated path of property names, e.g. "data.items" ("" for the whole answer; "a|b" tries a, then b)',
+  )
+  .refine((p) => !p.split(/[.|]/).some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype'), {
+    message: '__proto__, constructor and prototype are not fields',
+  });
+
+/** Named alphabets a key body may use. A closed list, not a regular expression a manifest could write. */
+export const CHARSETS = {
+  alphanumeric: 'A-Za-z0-9',
+  'lowercase-alphanumeric': 'a-z0-9',
+  'uppercase-alphanumeric': 'A-Z0-9',
+  hex: '0-9a-f',
+  digits: '0-9',
+  /** Letters, digits, `_` and `-` (what most prefixed keys use). */
+  base64url: 'A-Za-z0-9_-',
+  /** Letters, digits, `+`, `/` and `=`. */
+  base64: 'A-Za-z0-9+/=',
+  /** Any opaque token: letters, digits and `_ . ~ + / = -`. */
+  token: 'A-Za-z0-9_.~+/=-',
+  /** Hex digits of either case and `-` (a UUID). */
+  uuid: '0-9a-fA-F-',
+} as const;
+/** Each alphabet in words, for the messages a person reads. */
+export const CHARSET_WORDS: Record<keyof typeof CHARSETS, string> = {
+  alphanumeric: 'letters and digits',
+  'lowercase-alphanumeric': 'lowercase letters and digits',
+  'uppercase-alphanumeric': 'uppercase letters and digits',
+  hex: 'lowercase hex digits',
+  digits: 'digits',
+  base64url: 'letters, digits, _ and -',
+  base64: 'letters, digits, +, / and =',
+  token: 'letters, digits or URL-safe symbols',
+  uuid: 'hex digits and -',
+};
+export const Charset = z.enum(Object.keys(CHARSETS) as [keyof typeof CHARSETS, ...(keyof typeof CHARSETS)[]]);
+
+const Length = z
+  .object({ min: z.number().int().min(1).max(512), max: z.number().int().min(1).max(512) })
+  .strict()
+  .refine((l) => l.min <= l.max, { message: 'min must not be more than max' });
+
+const Environment = z.enum(['live', 'test']);
+
+/** One published key format: the prefix, then a body of `length` characters from `charset`. */
+export const KeyFormatManifest = z
+  .object({
+    environment: Environment,
+    /** The published prefix, e.g. `acme_live_`. Letters, digits, `_` and `-`, 3 to 40 characters. */
+    prefix: z
+      .string()
+      .min(3)
+      .max(40)
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    charset: Charset.default('base64url'),
+    /** Characters after the prefix (default 8 to 300, Keydeck's own bounds, when the provider publishes none). */
+    length: Length.default({ min: 8, max: 300 }),
+  })
+  .strict();
+
+/** For a provider that publishes no prefix: the person chooses the provider and environment. */
+export const UnprefixedKeys = z
+  .object({
+    none: z.literal('published'),
+    charset: Charset.default('token'),
+    length: Length.default({ min: 16, max: 512 }),
+  })
+  .strict();
+
+const HeaderName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and - only')
+  .refine((h) => !FORBIDDEN_HEADERS.has(h.toLowerCase()), { message: 'Keydeck sets this header itself' });
+/** Headers a manifest may not set: they change how the request is framed or routed, or carry other secrets. */
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'cookie',
+  'proxy-authorization',
+  'accept-encoding',
+]);
+
+export const AuthManifest = z
+  .object({
+    /** The header the key goes in. Default `Authorization`. */
+    header: HeaderName.default('Authorization'),
+    /** Written before the key, with one space: `Bearer` by default; "" sends the key alone (e.g. `X-Api-Key: <key>`). */
+    scheme: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits and . _ - only')
+      .default('Bearer'),
+  })
+  .strict();
+
+/** The names a path, query or body may use: `{key_id}`, `{name}`, `{scope}` and the manifest's own question. */
+const PLACEHOLDER = /\{([A-Za-z0-9_]*)\}/g;
+const ParamName = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and _');
+
+/** An API path below the base URL: `/keys/{key_id}`. No `..`, no `//`, no `#`, no percent-escapes. */
+export const ApiPath = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^\/[A-Za-z0-9\-._~/{}=&?,:@]*$/, 'starts with / and uses letters, digits and - . _ ~ / { } = & ? , : @ only')
+  .refine((p) => !p.split(/[/?]/).some((s) => s === '..' || s === '.'), { message: 'no . or .. segments' })
+  .refine((p) => !p.includes('//'), { message: 'no empty segments (//)' })
+  .refine((p) => p.replace(PLACEHOLDER, '').indexOf('{') < 0 && p.replace(PLACEHOLDER, '').indexOf('}') < 0, {
+    message: 'braces only around a placeholder name, e.g. {key_id}',
+  });
+
+const Method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * What counts as a success: one of these statuses, and an answer of this shape. An empty answer (a
+ * 204) with a listed status passes: `required` and `equals` are checked on an answer with a body.
+ */
+export const SuccessManifest = z
+  .object({
+    status: z.array(z.number().int().min(200).max(299)).min(1).max(10).default([200]),
+    /** Fields that must be present in the answer (not null). */
+    required: z.array(FieldPath).max(20).default([]),
+    /** A field that must be a list (e.g. `data|items|""`). */
+    array: FieldPath.optional(),
+    /** Fields that must hold exactly this value, e.g. `{"success": true}`. */
+    equals: z
+      .record(FieldPath, z.union([z.string().max(200), z.number(), z.boolean()]))
+      .refine((r) => Object.keys(r).length <= 10, { message: 'at most 10 fields' })
+      .default({}),
+  })
+  .strict();
+
+/** Where each fact about a key is in a listed (or created) key object. */
+export const KeyFieldsManifest = z
+  .object({
+    id: FieldPath,
+    name: FieldPath.optional(),
+    /** A masked label such as `acme_live_••••a1b2`: its last four characters are taken as the key's last 4. */
+    masked: FieldPath.optional(),
+    last4: FieldPath.optional(),
+    prefix: FieldPath.optional(),
+    createdAt: FieldPath.optional(),
+    lastUsedAt: FieldPath.optional(),
+    status: FieldPath.optional(),
+    /** A time that, when present, means the key was revoked (whatever `status` says). */
+    revokedAt: FieldPath.optional(),
+    environment: FieldPath.optional(),
+    scope: FieldPath.optional(),
+  })
+  .strict();
+
+const Values = z.array(z.union([z.string().max(100), z.boolean()])).max(20);
+/** The provider's words for a key's status and environment (default: `active`, `revoked`, `expired`, `live`, `test`). */
+export const ValueWordsManifest = z
+  .object({
+    active: Values.optional(),
+    revoked: Values.optional(),
+    expired: Values.optional(),
+    live: Values.optional(),
+    test: Values.optional(),
+  })
+  .strict();
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+const BodyValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.string().max(500),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(BodyValue).max(20),
+    z
+      .record(z.string().max(64), BodyValue)
+      .refine((r) => Object.keys(r).length <= 20 && !('__proto__' in r && Object.hasOwn(r, '__proto__')), {
+        message: 'at most 20 fields, and no __proto__',
+      }),
+  ]),
+);
+
+const CallBase = {
+  method: Method,
+  path: ApiPath,
+  success: SuccessManifest.default({ status: [200], required: [], equals: {} }),
+};
+
+export const VerifyCall = z
+  .object({
+    ...CallBase,
+    method: Method.default('GET'),
+  })
+  .strict();
+
+export const ListCall = z
+  .object({
+    ...CallBase,
+    method: Method.default('GET'),
+    /** Where the array of keys is ("" when the answer is the array). */
+    items: FieldPath,
+    fields: KeyFieldsManifest,
+    values: ValueWordsManifest.default({}),
+  })
+  .strict();
+
+export const CreateCall = z
+  .object({
+    ...CallBase,
+    method: Method.default('POST'),
+    /**
+     * The JSON body; strings may hold `{name}` (the name the person gives) and `{scope}`. A field whose
+     * whole value is a placeholder with nothing to fill in (no scope given) is left out.
+     */
+    body: z.record(z.string().max(64), BodyValue).optional(),
+    /** Where the new key's secret is in the answer. Shown once, then kept in the keychain. */
+    secret: FieldPath,
+    /** Where the new key's object is ("" for the whole answer); `fields` are read inside it. */
+    key: FieldPath.default(''),
+    fields: KeyFieldsManifest,
+    values: ValueWordsManifest.default({}),
+    /** Asks for a scope when creating (e.g. an app id), with this label. */
+    scopeLabel: line(80).optional(),
+  })
+  .strict();
+
+export const RevokeCall = z
+  .object({
+    ...CallBase,
+    method: Method.default('DELETE'),
+    /** Must hold `{key_id}`. */
+    path: ApiPath.refine((p) => p.includes('{key_id}'), { message: 'must hold {key_id}' }),
+    body: z.record(z.string().max(64), BodyValue).optional(),
+    success: SuccessManifest.default({ status: [200, 204], required: [], equals: {} }),
+  })
+  .strict();
+
+/** What an error answer means to Keydeck. */
+export const Meaning = z.enum(['invalid', 'revoked', 'expired', 'missing', 'forbidden', 'rate-limited', 'not-found']);
+
+export const ErrorRule = z
+  .object({
+    /** The HTTP status this rule is for (any, when absent). */
+    status: z.number().int().min(400).max(599).optional(),
+    /** The provider's own error code (any, when absent). */
+    code: z.string().min(1).max(200).optional(),
+    means: Meaning,
+  })
+  .strict()
+  .refine((r) => r.status !== undefined || r.code !== undefined, { message: 'a rule needs a status, a code or both' });
+
+export const ErrorsManifest = z
+  .object({
+    /** Where the provider's error code, message and documentation link are in an error answer. */
+    code: FieldPath.optional(),
+    message: FieldPath.optional(),
+    documentationUrl: FieldPath.optional(),
+    /** Where the request id is: a field of the answer, or a response header. */
+    requestId: FieldPath.optional(),
+    requestIdHeader: HeaderName.optional(),
+    /**
+     * Rules, first match wins; then Keydeck's defaults: 401 = invalid, 403 = forbidden, 404 = not
+     * found, 429 = rate limited (with Retry-After).
+     */
+    rules: z.array(ErrorRule).max(50).default([]),
+  })
+  .strict();
+
+/** The one question Keydeck asks the person for a path parameter (Legba's `{org_uuid}`). */
+export const PathParameter = z
+  .object({
+    name: ParamName,
+    label: line(80),
+    help: text(300).default(''),
+    charset: Charset.default('token'),
+    length: Length.default({ min: 1, max: 200 }),
+    example: text(200).default(''),
+  })
+  .strict();
+
+export const DashboardManifest = z
+  .object({
+    /** Where the person manages keys by hand (https); "" when it has no fixed address. */
+    url: z.string().max(2000),
+    /** Hosts Keydeck may open for this provider: the dashboard's own host, or subdomains of the manifest's hosts. */
+    hosts: z.array(z.string().min(1).max(253)).max(10).default([]),
+    /** Steps for what the API cannot do, in the provider's words. */
+    steps: z
+      .object({ create: z.array(line(300)).max(12).optional(), revoke: z.array(line(300)).max(12).optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const ProviderManifest = z
+  .object({
+    /** The JSON Schema this file follows (ignored by Keydeck, read by editors). */
+    $schema: z.string().max(500).optional(),
+    manifestVersion: z.literal(1),
+    /** Lowercase letters, digits and -, 2 to 31 characters; unique among Keydeck's providers. */
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, 'lowercase letters, digits and -, starting with a letter, 2 to 31 characters'),
+    displayName: line(60),
+    environments: z.array(Environment).min(1).max(2),
+    /** Published key formats, or `{ "none": "published" }`. */
+    keys: z.union([z.array(KeyFormatManifest).min(1).max(8), UnprefixedKeys]),
+    auth: AuthManifest.default({ header: 'Authorization', scheme: 'Bearer' }),
+    baseUrl: z
+      .object({
+        /**
+         * https only (plain http only to this computer). "" when the provider has no fixed host: Keydeck
+         * then asks for one when connecting. Each organization may set its own (Connect → Advanced).
+         */
+        default: z.string().max(2000),
+      })
+      .strict(),
+    pathParameters: z.array(PathParameter).max(1).default([]),
+    calls: z
+      .object({
+        verify: VerifyCall,
+        list: ListCall.optional(),
+        create: CreateCall.optional(),
+        revoke: RevokeCall.optional(),
+      })
+      .strict(),
+    errors: ErrorsManifest.default({ rules: [] }),
+    limits: z
+      .object({
+        dailyCalls: z
+          .object({
+            live: z.number().int().positive().max(1e12).optional(),
+            test: z.number().int().positive().max(1e12).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    dashboard: DashboardManifest,
+    /** The variable a `.env` holds the key in. */
+    envVar: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'uppercase letters, digits and _, not starting with a digit'),
+    notes: z.array(line(500)).max(20).default([]),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (m.baseUrl.default) {
+      const checked = checkApiUrl(m.baseUrl.default);
+      if (!checked.ok) issue(['baseUrl', 'default'], checked.reason);
+      else if (checked.url.search || checked.url.hash)
+        issue(['baseUrl', 'default'], 'no query or fragment in a base URL');
+    }
+    if (Array.isArray(m.keys)) {
+      m.keys.forEach((k, i) => {
+        if (!m.environments.includes(k.environment))
+          issue(['keys', i, 'environment'], `${k.environment} is not in environments`);
+      });
+      const prefixes = m.keys.map((k) => k.prefix);
+      prefixes.forEach((p, i) => {
+        if (prefixes.some((q, j) => j !== i && (q.startsWith(p) || p.startsWith(q))))
+          issue(['keys', i, 'prefix'], `${p} overlaps another prefix of this manifest`);
+      });
+    }
+    // Placeholders: only the names Keydeck fills in.
+    const params = new Set(m.pathParameters.map((p) => p.name));
+    const allowed: Record<string, Set<string>> = {
+      verify: params,
+      list: params,
+      create: new Set([...params, 'name', 'scope']),
+      revoke: new Set([...params, 'key_id']),
+    };
+    for (const [name, call] of Object.entries(m.calls)) {
+      if (!call) continue;
+      for (const [, p] of call.path.matchAll(PLACEHOLDER)) {
+        if (p === 'name' || p === 'scope' || !allowed[name]?.has(p ?? ''))
+          issue(['calls', name, 'path'], `{${p}} is not a value Keydeck has here`);
+      }
+      if ('body' in call && call.body) {
+        for (const [, p] of JSON.stringify(call.body).matchAll(PLACEHOLDER)) {
+          if (!allowed[name]?.has(p ?? '')) issue(['calls', name, 'body'], `{${p}} is not a value Keydeck has here`);
+        }
+      }
+    }
+    if (m.calls.create?.scopeLabel === undefined && m.calls.create?.body) {
+      if (JSON.stringify(m.calls.create.body).includes('{scope}'))
+        issue(['calls', 'create', 'scopeLabel'], 'the body uses {scope}: say what to ask for (scopeLabel)');
+    }
+    // The dashboard: https on a host this manifest names, and an allowlist no wider than its own hosts.
+    const own = ownHosts(m);
+    if (m.dashboard.url === '') {
+      if (m.dashboard.hosts.length > 0) issue(['dashboard', 'hosts'], 'a dashboard with no URL allows no hosts');
+    } else
+      try {
+        const url = new URL(m.dashboard.url);
+        if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))))
+          issue(['dashboard', 'url'], 'https only');
+        if (url.username || url.password) issue(['dashboard', 'url'], 'no credentials in a URL');
+      } catch {
+        issue(['dashboard', 'url'], 'not a URL');
+      }
+    m.dashboard.hosts.forEach((h, i) => {
+      const problem = hostProblem(h, own);
+      if (problem) issue(['dashboard', 'hosts', i], problem);
+    });
+  });
+export type ProviderManifest = z.infer<typeof ProviderManifest>;
+export type ProviderManifestInput = z.input<typeof ProviderManifest>;
+
+/** The hosts a manifest itself names: its dashboard's and its API's. */
+function ownHosts(m: { dashboard: { url: string }; baseUrl: { default: string } }): string[] {
+  const hosts: string[] = [];
+  for (const u of [m.dashboard.url, m.baseUrl.default]) {
+    try {
+      if (u) hosts.push(new URL(u).hostname.toLowerCase());
+    } catch {
+      // Reported by the URL checks.
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Why a dashboard host may not be allowed: it must be one of the manifest's own hosts (its dashboard's
+ * and its API's) or below one of them, so a manifest can never allow a host it does not itself name.
+ */
+function hostProblem(pattern: string, own: string[]): string | undefined {
+  const p = pattern.toLowerCase();
+  if (!/^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*$/.test(p))
+    return `${pattern} is not a host name (a * is allowed only as "*." at the start)`;
+  const bare = p.replace(/^\*\./, '');
+  const ok = own.some((host) => host === bare || hostMatches(bare, `*.${host}`));
+  return ok
+    ? undefined
+    : `${pattern} is not one of this manifest's own hosts (its dashboard URL and API URL) or below one`;
+}
+
+/** The JSON Schema editors validate a manifest with (docs/provider-manifest.schema.json). */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ProviderManifest, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://keydeck.invalid/provider-manifest.schema.json',
+    title: 'Keydeck provider manifest',
+  };
+}
