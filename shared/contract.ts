@@ -47,6 +47,11 @@ const RotationId = z.string().regex(/^rot_[A-Za-z0-9]{8,40}$/);
  */
 export const PastedKey = z.string().max(256 * 1024);
 
+/** A provider manifest as pasted or picked: roomy, so a large file gets the core's clear "at most 64 KB". */
+export const ManifestText = z.string().max(1024 * 1024);
+/** One thing wrong with a manifest, at the field it is about. */
+export const ManifestProblem = z.object({ path: z.string(), message: z.string() });
+
 /** An https (or loopback http) base URL a user may set per organization. The core re-checks it. */
 export const BaseUrl = z.string().trim().url().max(2000);
 
@@ -348,6 +353,78 @@ export const contract = {
       keyRefs: z.array(z.string()),
     }),
     errors: errors(),
+  },
+  /** Every provider: the built-in ones and those the person added from a manifest, with how many organizations use each. */
+  'providers.list': {
+    input: z.object({}).strict(),
+    output: z.object({
+      providers: z.array(
+        z.object({
+          info: ProviderInfo,
+          builtIn: z.boolean(),
+          addedAt: z.string().optional(),
+          organizations: z.number().int().nonnegative(),
+        }),
+      ),
+    }),
+    errors: errors(),
+  },
+  /** Checks a manifest a person pasted or picked: every problem at its field, or what Keydeck makes of it. */
+  'providers.check': {
+    input: z.object({ text: ManifestText }).strict(),
+    output: z.object({ problems: z.array(ManifestProblem), info: ProviderInfo.optional() }),
+    errors: errors(),
+  },
+  /**
+   * Tries a manifest against the provider with a key, before it is added: its verify call, then its
+   * list call if it has one (nothing that creates or revokes). What Keydeck called, what it got, which
+   * rule decided. The key is used for these calls only: never stored, logged or sent back.
+   */
+  'providers.test': {
+    input: z
+      .object({
+        text: ManifestText,
+        key: PastedKey,
+        /** For a provider that publishes no prefix: the key's environment. */
+        environment: Environment.optional(),
+        apiBaseUrl: BaseUrl.optional(),
+        providerOrgId: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: z.object({
+      ok: z.boolean(),
+      /** What the test proved, or why it failed, in words. */
+      summary: z.string(),
+      code: z.string().optional(),
+      calls: z.array(
+        z.object({
+          call: z.enum(['verify', 'list']),
+          method: z.string(),
+          url: z.string(),
+          /** The header the key went in, masked (`Authorization: Bearer ••••a1b2`). */
+          auth: z.string(),
+          status: z.number().int().optional(),
+          contentType: z.string().optional(),
+          /** The start of the answer, with the key masked. */
+          body: z.string().optional(),
+          rules: z.array(z.string()),
+          outcome: z.string(),
+        }),
+      ),
+    }),
+    errors: errors(PASTED, 'INSECURE_URL'),
+  },
+  /** Adds a provider from a manifest (or replaces one the person added, `replace`), stored in the profile. */
+  'providers.add': {
+    input: z.object({ text: ManifestText, replace: z.boolean().optional() }).strict(),
+    output: z.object({ provider: ProviderInfo }),
+    errors: errors(MUTATION),
+  },
+  /** Removes a provider the person added. Refused while an organization uses it. */
+  'providers.remove': {
+    input: z.object({ id: ProviderId }).strict(),
+    output: z.object({}),
+    errors: errors('NOT_FOUND', MUTATION),
   },
   'settings.get': {
     input: z.object({}).strict(),

@@ -13,6 +13,7 @@ import { keysHandlers } from './handlers/keys.js';
 import { orgsHandlers } from './handlers/orgs.js';
 import { remindersHandlers } from './handlers/reminders.js';
 import { rotationHandlers } from './handlers/rotation.js';
+import { providersHandlers } from './handlers/providers.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { storeHandlers } from './handlers/store.js';
 import { usageHandlers } from './handlers/usage.js';
@@ -71,6 +72,7 @@ export function createWorkspace(
     ...usageHandlers(c, usageRows),
     ...remindersHandlers(c, usageRows),
     ...settingsHandlers(c),
+    ...providersHandlers(c),
     ...activityHandlers(c),
     ...dashboardHandlers(c),
     ...deployHandlers(c),

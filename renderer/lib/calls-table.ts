@@ -20,6 +20,7 @@ export const READS = [
   'activity.list',
   'vault.status',
   'store.status',
+  'providers.list',
 ] as const satisfies readonly Channel[];
 export type ReadChannel = (typeof READS)[number];
 export type ChangeChannel = Exclude<Channel, ReadChannel>;
@@ -49,6 +50,11 @@ export const STALE_AFTER: Record<Channel, readonly ReadChannel[]> = {
   'activity.list': [],
   'vault.status': [],
   'store.status': [],
+  'providers.list': [],
+  'providers.check': [],
+  'providers.test': [],
+  'providers.add': ['app.info', 'providers.list'],
+  'providers.remove': ['app.info', 'providers.list'],
   'orgs.connect': ['orgs.list', 'vault.status', ...KEYS],
   'orgs.connectEnvironment': ['orgs.list', ...KEYS],
   'orgs.remove': ['orgs.list', ...ROTATIONS],

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BuiltinProviderId as ProviderId } from '../../shared/domain.js';
+import type { ProviderId } from '../../shared/domain.js';
 import { HashedKeyStore, type KeyStoreState, type StoredKey } from './keystore.js';
 import { bearer, json } from './http-util.js';
 import {
@@ -189,6 +189,11 @@ export abstract class ProviderSandbox {
     }
   }
 
+  /** The key a request carries: `Authorization: Bearer <key>` (the manifest sandbox reads its own header). */
+  protected token(req: IncomingMessage): string | undefined {
+    return bearer(req);
+  }
+
   /** Checks the bearer key; on success records the use (last used, today's count). */
   authenticate(req: IncomingMessage): AuthResult {
     this.requests += 1;
@@ -197,7 +202,7 @@ export abstract class ProviderSandbox {
       const other = this.keys.byId.get(id);
       if (other?.status === 'active') this.recordUse(other);
     }
-    const token = bearer(req);
+    const token = this.token(req);
     if (!token) return { problem: 'missing' };
     const key = this.keys.lookup(token);
     if (!key) return { problem: 'invalid' };

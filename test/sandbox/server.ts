@@ -11,6 +11,7 @@ import { LegbaSandbox } from './legba.js';
 import { LogTalkSandbox } from './logtalk.js';
 import { parseModeRequest, type ModeRequest } from './modes.js';
 import { SkApiSandbox } from './skapi.js';
+import { ManifestSandbox } from './manifest.js';
 
 export interface SandboxOptions {
   clock?: () => Date;
@@ -205,4 +206,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all(started.map((s) => s.close()));
     },
   };
+}
+
+/** One provider served from nothing but its manifest (manifest.ts), on its own loopback server. */
+export interface ManifestProviderServer extends ProviderServer {
+  sandbox: ManifestSandbox;
+  close(): Promise<void>;
+}
+
+/** Starts a provider from a manifest, as a person would add it to Keydeck: the sixth provider of the tests. */
+export async function startManifestSandbox(
+  manifest: unknown,
+  options: { port?: number; clock?: () => Date } = {},
+): Promise<ManifestProviderServer> {
+  const sandbox = new ManifestSandbox(manifest, options.clock);
+  const { entry, close } = await serve(sandbox, options.port ?? 0);
+  return { ...entry, sandbox, close };
 }

@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { KeyFormat } from '../../../../shared/keys.js';
+import { keyFormatsOf } from './engine.js';
+import { MAX_MANIFEST_BYTES, ProviderManifest } from './schema.js';
+
+/** One thing wrong with a manifest, at the field it is about (`calls.list.fields.id`; "" for the whole file). */
+export interface ManifestProblem {
+  path: string;
+  message: string;
+}
+
+export type ManifestReading = { ok: true; manifest: ProviderManifest } | { ok: false; problems: ManifestProblem[] };
+
+/** `calls.list.fields.id`, `keys[0].prefix`: a zod issue path as a person finds it in the file. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('')
+    .slice(0, 300);
+}
+
+function problemsOf(error: z.ZodError): ManifestProblem[] {
+  const seen = new Set<string>();
+  const out: ManifestProblem[] = [];
+  for (const issue of error.issues) {
+    // A union's issues are its branches' issues: the deepest ones say what to fix.
+    const nested =
+      issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)
+        ? (issue.errors as z.core.$ZodIssue[][]).flat().map((i) => ({ ...i, path: [...issue.path, ...i.path] }))
+        : [issue];
+    for (const i of nested) {
+      const message =
+        i.code === 'unrecognized_keys'
+          ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k.slice(0, 60)}"`).join(', ')} (a misspelling?)`
+          : i.message;
+      const p = { path: pathOf(i.path), message: message.slice(0, 300) };
+      const key = `${p.path}\u0000${p.message}`;
+      if (!seen.has(key)) (out.push(p), seen.add(key));
+      if (out.length >= 50) return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads a manifest a person pasted or picked: untrusted text. Too large, not JSON, or not the
+ * schema: every problem at its field. Then what only the other providers can tell: an id or a key
+ * prefix that is already someone else's (a prefix that overlaps another provider's would send that
+ * provider's keys to this one's host, so it is refused, whichever is longer).
+ */
+export function readManifest(
+  text: string,
+  others: { ids: readonly string[]; builtinIds: readonly string[]; formats: readonly KeyFormat[] },
+): ManifestReading {
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > MAX_MANIFEST_BYTES)
+    return {
+      ok: false,
+      problems: [
+        { path: '', message: `the file is ${bytes.toLocaleString('en-US')} bytes; a manifest is at most 64 KB` },
+      ],
+    };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : 'not JSON';
+    return { ok: false, problems: [{ path: '', message: `not valid JSON: ${why}` }] };
+  }
+  const parsed = ProviderManifest.safeParse(json);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const m = parsed.data;
+  const problems: ManifestProblem[] = [];
+  if (others.builtinIds.includes(m.id))
+    problems.push({ path: 'id', message: `"${m.id}" is a provider Keydeck ships; choose another id` });
+  else if (others.ids.includes(m.id))
+    problems.push({ path: 'id', message: `a provider with the id "${m.id}" is already added` });
+  keyFormatsOf(m).forEach((f, i) => {
+    if (f.prefix === '') return;
+    const clash = others.formats.find(
+      (o) => o.prefix !== '' && (o.prefix.startsWith(f.prefix) || f.prefix.startsWith(o.prefix)),
+    );
+    if (clash)
+      problems.push({
+        path: `keys[${i}].prefix`,
+        message: `${f.prefix} overlaps ${clash.prefix}, a prefix of ${clash.provider}: Keydeck could not tell whose a key is`,
+      });
+  });
+  return problems.length ? { ok: false, problems } : { ok: true, manifest: m };
+}
