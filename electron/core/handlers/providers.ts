@@ -111,12 +111,12 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
         const before = calls.length;
         try {
           const outcome = await op();
-          for (const call of calls.slice(before)) ((call.call = name), (call.outcome = outcome));
+          for (const call of calls.slice(before)) Object.assign(call, { call: name, outcome });
           return true;
         } catch (error) {
           if (!(error instanceof KeydeckFailure)) throw error;
           const outcome = `${error.error.code}: ${error.error.message}`;
-          for (const call of calls.slice(before)) ((call.call = name), (call.outcome = outcome));
+          for (const call of calls.slice(before)) Object.assign(call, { call: name, outcome });
           if (calls.length === before) calls.push({ call: name, method: '', url: '', auth, rules: [], outcome });
           return error;
         }

@@ -35,7 +35,10 @@ function problemsOf(error: z.ZodError): ManifestProblem[] {
           : i.message;
       const p = { path: pathOf(i.path), message: message.slice(0, 300) };
       const key = `${p.path}\u0000${p.message}`;
-      if (!seen.has(key)) (out.push(p), seen.add(key));
+      if (!seen.has(key)) {
+        out.push(p);
+        seen.add(key);
+      }
       if (out.length >= 50) return out;
     }
   }
