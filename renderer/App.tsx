@@ -10,6 +10,7 @@ import { UnfinishedRotations } from './features/rotation/UnfinishedRotations.js'
 import { ActivityView } from './features/activity/ActivityView.js';
 import { CommandPalette } from './features/palette/CommandPalette.js';
 import { ReminderBanner } from './features/usage/ReminderBanner.js';
+import { ProvidersDialog } from './features/settings/ProvidersDialog.js';
 import { SettingsDialog } from './features/settings/SettingsDialog.js';
 import { RemovedNotice } from './features/settings/RemoveAllData.js';
 import { RecoveryScreen } from './features/storage/RecoveryScreen.js';
@@ -37,6 +38,7 @@ export function App() {
   const [wizard, setWizard] = useState<{ rotationId: string; orgId: string }>();
   const [palette, setPalette] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [providersOpen, setProvidersOpen] = useState(false);
   /** A reminder's "Review" opens the overview on exactly the keys it counted; a new value remounts it with that filter. */
   const [overviewKeys, setOverviewKeys] = useState<{ refs: string[]; n: number }>();
   /** What the palette asked a screen to do (New key, Rotate, Refresh, Refresh all, Export), until it is done. */
@@ -191,7 +193,12 @@ export function App() {
               Back to my organizations
             </button>
           )}
-          <p className="fine-print">Supported: {info.data.providers.map((p) => p.displayName).join(', ')}.</p>
+          <p className="fine-print">
+            Supported: {info.data.providers.map((p) => p.displayName).join(', ')}.{' '}
+            <button type="button" className="button-link" onClick={() => setProvidersOpen(true)}>
+              Add a provider from its manifest…
+            </button>
+          </p>
         </main>
       ) : (
         <div className="layout">
@@ -211,7 +218,15 @@ export function App() {
               ask={ask}
             />
           )}
-          {settings && <SettingsDialog onClose={() => setSettings(false)} />}
+          {settings && (
+            <SettingsDialog
+              onClose={() => setSettings(false)}
+              onProviders={() => {
+                setSettings(false);
+                setProvidersOpen(true);
+              }}
+            />
+          )}
           <Sidebar
             organizations={organizations}
             selectedId={selected?.id}
@@ -266,6 +281,7 @@ export function App() {
           </div>
         </div>
       )}
+      {providersOpen && <ProvidersDialog onClose={() => setProvidersOpen(false)} />}
     </AppInfoProvider>
   );
 }

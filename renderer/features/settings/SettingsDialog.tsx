@@ -13,7 +13,7 @@ import { callKey, useCall } from '../../lib/calls.js';
 const platform = /Linux/i.test(navigator.userAgent) ? 'linux' : 'other';
 
 /** The person's preferences: reminders of due and stale keys, and (in the app) the tray icon. */
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
+export function SettingsDialog({ onClose, onProviders }: { onClose: () => void; onProviders: () => void }) {
   const info = useAppInfo();
   const queryClient = useQueryClient();
   const settings = useCall('settings.get', {});
@@ -71,6 +71,12 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {update.isError && <ErrorNotice error={update.error} title="The setting was not saved" />}
+      <div className="setting">
+        <button type="button" onClick={onProviders}>
+          Providers…
+        </button>
+        <span className="muted small setting-help">The providers Keydeck knows; add any other from its manifest.</span>
+      </div>
       <RemoveAllData onRemoved={onClose} />
       <div className="dialog-actions">
         {/* Focus starts here, not on "Remove all Keydeck data…", the dialog's first button. */}

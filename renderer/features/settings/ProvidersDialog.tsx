@@ -1,0 +1,349 @@
+import { useEffect, useId, useState } from 'react';
+import type { Output } from '../../../shared/contract.js';
+import type { Environment, ProviderInfo } from '../../../shared/domain.js';
+import { Dialog } from '../../components/Dialog.js';
+import { asKeydeckError, ErrorNotice } from '../../components/ErrorNotice.js';
+import { send, useCall } from '../../lib/calls.js';
+import { useAction } from '../../lib/use-action.js';
+
+/** Largest file the picker reads (the core refuses anything over 64 KB, with its size). */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+function capabilityWords(info: ProviderInfo): string {
+  const { list, create, revoke } = info.capabilities;
+  const byApi = (['list', 'create', 'revoke'] as const).filter((op) => info.capabilities[op] === 'api');
+  const byHand = [list, create, revoke].length - byApi.length;
+  if (byApi.length === 3) return 'List, create and revoke by API';
+  if (byApi.length === 0) return 'Verify by API; keys managed in its dashboard';
+  return `${byApi.join(', ')} by API; ${byHand === 1 ? 'one operation' : 'the rest'} in its dashboard`.replace(
+    /^./,
+    (c) => c.toUpperCase(),
+  );
+}
+
+/**
+ * Settings → Providers: the providers Keydeck knows, and any other a person adds from its manifest
+ * (a JSON file describing its key API; README "Add your own provider"): picked or pasted, checked
+ * with every problem at its field, tried against the provider with a key, then added.
+ */
+export function ProvidersDialog({ onClose }: { onClose: () => void }) {
+  const list = useCall('providers.list', {});
+  const [adding, setAdding] = useState(false);
+  const remove = useAction({
+    mutationFn: (id: string) => send('providers.remove', { id }),
+    changes: 'providers.remove',
+  });
+  return (
+    <Dialog title="Providers" onClose={onClose}>
+      <p className="muted">
+        Keydeck ships five providers. Add any other from its manifest: a JSON file that says how its key API works (see
+        “Add your own provider” in Keydeck’s README). A manifest holds no key and runs no code.
+      </p>
+      {list.isError && <ErrorNotice error={list.error} title="Could not read the providers" />}
+      {list.data && (
+        <table className="key-table providers-table" aria-label="Providers">
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">What Keydeck does by API</th>
+              <th scope="col">Organizations</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.providers.map((p) => (
+              <tr key={p.info.id}>
+                <th scope="row">
+                  {p.info.displayName}{' '}
+                  <span className="muted small">
+                    {p.builtIn ? 'built in' : `added ${p.addedAt?.slice(0, 10) ?? ''}`}
+                  </span>
+                </th>
+                <td>{capabilityWords(p.info)}</td>
+                <td>{p.organizations}</td>
+                <td>
+                  {!p.builtIn && (
+                    <button
+                      type="button"
+                      className="button-quiet"
+                      disabled={remove.busy || p.organizations > 0}
+                      title={p.organizations > 0 ? 'Remove its organizations first' : undefined}
+                      onClick={() => remove.run(p.info.id)}
+                      aria-label={`Remove ${p.info.displayName}`}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {remove.isError && <ErrorNotice error={remove.error} title="The provider was not removed" />}
+      {adding ? (
+        <AddProvider onAdded={() => setAdding(false)} onCancel={() => setAdding(false)} />
+      ) : (
+        <button type="button" onClick={() => setAdding(true)}>
+          Add a provider…
+        </button>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button-primary" onClick={onClose} data-autofocus>
+          Done
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+type Checked = Output<'providers.check'>;
+type Tested = Output<'providers.test'>;
+
+/** Pick or paste a manifest; see it checked as you go; try it with a key; add it. */
+function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => void; onCancel: () => void }) {
+  const ids = { text: useId(), file: useId(), key: useId(), url: useId(), org: useId(), problems: useId() };
+  const [text, setText] = useState('');
+  const [fileProblem, setFileProblem] = useState<string>();
+  const [checked, setChecked] = useState<{ text: string; result: Checked }>();
+  const [checkError, setCheckError] = useState<unknown>();
+  const [key, setKey] = useState('');
+  const [environment, setEnvironment] = useState<Environment>('live');
+  const [apiBaseUrl, setApiBaseUrl] = useState('');
+  const [providerOrgId, setProviderOrgId] = useState('');
+  const [tested, setTested] = useState<Tested>();
+
+  // Checked as the person types or picks, a moment after the last change; an answer for older text is dropped.
+  useEffect(() => {
+    if (!text.trim()) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      send('providers.check', { text })
+        .then((result) => current && (setChecked({ text, result }), setCheckError(undefined)))
+        .catch((error: unknown) => current && setCheckError(error));
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [text]);
+
+  const result = checked?.text === text ? checked.result : undefined;
+  const info = result?.info;
+  const prefixless = info ? info.keyFormats.every((f) => f.prefix === '') : false;
+  const needsHost = info ? !info.defaultApiBaseUrl : false;
+
+  const test = useAction({
+    mutationFn: () =>
+      send('providers.test', {
+        text,
+        key,
+        ...(prefixless ? { environment } : {}),
+        ...(apiBaseUrl.trim() ? { apiBaseUrl: apiBaseUrl.trim() } : {}),
+        ...(info?.providerOrgField && providerOrgId.trim() ? { providerOrgId: providerOrgId.trim() } : {}),
+      }),
+    onSuccess: (value) => setTested(value),
+    onMutate: () => setTested(undefined),
+  });
+  const add = useAction({
+    mutationFn: (replace: boolean) => send('providers.add', { text, replace }),
+    changes: 'providers.add',
+    onSuccess: (value) => onAdded(value.provider),
+  });
+  const exists = add.isError && asKeydeckError(add.error).code === 'CONFLICT';
+
+  const pick = async (file: File | undefined) => {
+    setFileProblem(undefined);
+    if (!file) return;
+    if (file.size > MAX_FILE_BYTES)
+      return setFileProblem(`${file.name} is ${Math.round(file.size / 1024)} KB; a manifest is at most 64 KB.`);
+    setText(await file.text());
+  };
+
+  return (
+    <section className="add-provider" aria-label="Add a provider">
+      <h3>Add a provider</h3>
+      <div className="field">
+        <label htmlFor={ids.file}>Manifest file (.json)</label>
+        <input
+          id={ids.file}
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void pick(e.target.files?.[0])}
+        />
+        {fileProblem && <p className="hint hint-error">{fileProblem}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.text}>Or paste the manifest</label>
+        <textarea
+          id={ids.text}
+          className="manifest-text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={10}
+          spellCheck={false}
+          aria-describedby={ids.problems}
+          aria-invalid={result ? result.problems.length > 0 : undefined}
+          placeholder='{ "manifestVersion": 1, "id": "acme", … }'
+        />
+      </div>
+      <div id={ids.problems} role="status">
+        {checkError !== undefined && <ErrorNotice error={checkError} title="Could not check the manifest" />}
+        {result && result.problems.length > 0 && (
+          <div className="notice notice-error">
+            <p>
+              The manifest has {result.problems.length} problem{result.problems.length > 1 ? 's' : ''}:
+            </p>
+            <ul aria-label="Problems in the manifest">
+              {result.problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.path || '(the file)'}</code>: {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {info && (
+          <p className="hint hint-ok">
+            Valid: <strong>{info.displayName}</strong> ({info.id}). {capabilityWords(info)}. Keys:{' '}
+            {prefixless ? 'no published prefix' : [...new Set(info.keyFormats.map((f) => `${f.prefix}…`))].join(', ')}.{' '}
+            {info.defaultApiBaseUrl
+              ? `API: ${info.defaultApiBaseUrl}.`
+              : 'No fixed API host: each organization gives one.'}
+          </p>
+        )}
+      </div>
+
+      {info && (
+        <fieldset className="field test-provider">
+          <legend>Test with a key (optional)</legend>
+          <p className="muted small">
+            Keydeck makes the manifest’s verify call, then its list call, and shows what it called, what it got and
+            which rule decided. The key is used for these calls only: it is not stored.
+          </p>
+          <label htmlFor={ids.key}>API key</label>
+          <input
+            id={ids.key}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+          />
+          {prefixless && (
+            <div className="env-choice" role="radiogroup" aria-label="Environment of this key">
+              {(['live', 'test'] as const).map((env) => (
+                <label key={env} className="field-inline">
+                  <input
+                    type="radio"
+                    name={`${ids.key}-env`}
+                    checked={environment === env}
+                    onChange={() => setEnvironment(env)}
+                  />
+                  {env === 'live' ? 'Live' : 'Test'}
+                </label>
+              ))}
+            </div>
+          )}
+          <label htmlFor={ids.url}>
+            {needsHost ? 'API host (https)' : 'API base URL (leave empty for the manifest’s)'}
+          </label>
+          <input
+            id={ids.url}
+            value={apiBaseUrl}
+            onChange={(e) => setApiBaseUrl(e.target.value)}
+            placeholder={info.defaultApiBaseUrl || 'https://…'}
+            inputMode="url"
+          />
+          {info.providerOrgField && (
+            <>
+              <label htmlFor={ids.org}>{info.providerOrgField.label}</label>
+              <input
+                id={ids.org}
+                value={providerOrgId}
+                onChange={(e) => setProviderOrgId(e.target.value)}
+                placeholder={info.providerOrgField.example}
+              />
+            </>
+          )}
+          <button
+            type="button"
+
+            disabled={!key.trim() || test.busy || (needsHost && !apiBaseUrl.trim())}
+            onClick={() => test.run()}
+          >
+            {test.busy ? 'Testing…' : 'Test with this key'}
+          </button>
+          {test.isError && <ErrorNotice error={test.error} title="Not tested" />}
+          {tested && <TestReport tested={tested} />}
+        </fieldset>
+      )}
+
+      {add.isError && !exists && <ErrorNotice error={add.error} title="The provider was not added" />}
+      {exists && (
+        <div className="notice">
+          <p>{asKeydeckError(add.error).message}</p>
+          <button type="button" disabled={add.busy} onClick={() => add.run(true)}>
+            Replace the added provider with this manifest
+          </button>
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button-quiet" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="button-primary" disabled={!info || add.busy} onClick={() => add.run(false)}>
+          {add.busy ? 'Adding…' : 'Add provider'}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** What the test called, what it got, which rule decided: one block per call. */
+function TestReport({ tested }: { tested: Tested }) {
+  return (
+    <div className={`notice ${tested.ok ? 'notice-ok' : 'notice-error'}`} aria-label="Test result">
+      <p role="status">
+        <strong>{tested.ok ? 'Works.' : 'Failed.'}</strong> {tested.summary}
+      </p>
+      <ol className="test-calls">
+        {tested.calls.map((c, i) => (
+          <li key={i}>
+            <p>
+              <strong>{c.call}</strong>: <code>{c.method ? `${c.method} ${c.url}` : '(not sent)'}</code>
+              {c.method && (
+                <>
+                  {' '}
+                  with <code>{c.auth}</code>
+                </>
+              )}
+            </p>
+            {c.status !== undefined && (
+              <p>
+                Got HTTP {c.status}
+                {c.contentType ? ` (${c.contentType.split(';')[0]})` : ''}.
+              </p>
+            )}
+            {c.rules.length > 0 && (
+              <ul aria-label={`Rules for ${c.call}`}>
+                {c.rules.map((r, j) => (
+                  <li key={j}>{r}</li>
+                ))}
+              </ul>
+            )}
+            <p>→ {c.outcome}</p>
+            {c.body && (
+              <details>
+                <summary>The answer (key masked)</summary>
+                <pre className="test-body">{c.body}</pre>
+              </details>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
