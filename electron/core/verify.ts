@@ -7,10 +7,21 @@ import type { StoredOrganization } from './store/schema.js';
 /** Keydeck codes that mean "the provider refused this key" (a 401), as opposed to "could not tell". */
 export const REJECTED_CODES = new Set(['KEY_INVALID', 'KEY_REVOKED', 'KEY_EXPIRED', 'UNAUTHORIZED']);
 
-/** True when a failure is the provider refusing the key itself (401), not a network or server problem. */
+/**
+ * True when a failure is the provider refusing the key itself, not a network or server problem: a
+ * 4xx (not 429) that Keydeck's codes call an invalid, revoked, expired or missing key. By default
+ * only a 401 becomes one of these; a manifest's error rules may name another status (a provider that
+ * answers a revoked key with 403 and `key_revoked`). A timeout, a 5xx or a 429 is "could not tell".
+ */
 export function isRejection(error: unknown): error is KeydeckFailure {
+  const status = error instanceof KeydeckFailure ? error.error.provider?.status : undefined;
   return (
-    error instanceof KeydeckFailure && REJECTED_CODES.has(error.error.code) && error.error.provider?.status === 401
+    error instanceof KeydeckFailure &&
+    REJECTED_CODES.has(error.error.code) &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429
   );
 }
 

@@ -79,6 +79,11 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     expect(created.secret).toMatch(/^tg_live_[A-Za-z0-9]{32,48}$/);
     expect(tollgate.sandbox.accepts(created.secret)).toBe(true);
     const madeId = created.key.id;
+    // Three keys, two to a page: the list follows the manifest's cursor to the second page.
+    const before = tollgate.sandbox.calls.filter((c) => c.path === '/v2/keys' && c.method === 'GET').length;
+    const three = await t.call('keys.list', { orgId, environment: 'live' });
+    expect(three.keys.map((k) => k.name).sort()).toEqual(['Billing worker', 'CI deploy', 'Keydeck admin (live)']);
+    expect(tollgate.sandbox.calls.filter((c) => c.path === '/v2/keys' && c.method === 'GET').length - before).toBe(2);
     await t.call('keys.revoke', { orgId, environment: 'live', keyId: madeId });
     expect(tollgate.sandbox.accepts(created.secret)).toBe(false);
 

@@ -34,6 +34,9 @@ function alphabet(charClass: string): string {
   return out.replace(/[=+/.~]/g, '') || 'abcdefghijklmnopqrstuvwxyz0123456789';
 }
 
+/** Keys per page, when the manifest says the list is paged. */
+const PAGE_SIZE = 2;
+
 interface Route {
   call: 'verify' | 'list' | 'create' | 'revoke';
   method: string;
@@ -200,12 +203,29 @@ export class ManifestSandbox extends ProviderSandbox {
         const keys = this.keysOf(caller.orgId, caller.environment).filter(
           (k) => k.status === 'active' || spec.fields.status !== undefined,
         );
-        const items = keys.map((k) => this.wire(k, 'list'));
+        // Pages of PAGE_SIZE keys in the manifest's own pagination style, so a test reads more than one page.
+        const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
+        const p = spec.pagination;
+        let from = 0;
+        if (p?.style === 'cursor' || p?.style === 'page')
+          from =
+            p.style === 'cursor'
+              ? Number(query.get(p.param) ?? 0)
+              : (Number(query.get(p.param) ?? p.start) - p.start) * PAGE_SIZE;
+        else if (p?.style === 'after-last-id') from = keys.findIndex((k) => k.id === query.get(p.param)) + 1;
+        else if (p?.style === 'next-url') from = Number(query.get('__from') ?? 0);
+        const page = p ? keys.slice(from, from + PAGE_SIZE) : keys;
+        const more = p !== undefined && from + PAGE_SIZE < keys.length;
+        const items = page.map((k) => this.wire(k, 'list'));
         const { status, body } = this.success('list', {});
-        answer(
-          status,
-          first(spec.items) === '' ? items : put(body as Record<string, unknown>, first(spec.items), items),
-        );
+        const answerBody = (
+          first(spec.items) === '' ? items : put(body as Record<string, unknown>, first(spec.items), items)
+        ) as Record<string, unknown>;
+        if (p?.style === 'cursor') put(answerBody, first(p.next), more ? String(from + PAGE_SIZE) : null);
+        if ((p?.style === 'after-last-id' || p?.style === 'page') && p.hasMore) put(answerBody, first(p.hasMore), more);
+        if (p?.style === 'next-url')
+          put(answerBody, first(p.next), more ? `${this.apiPath}${path}?__from=${from + PAGE_SIZE}` : null);
+        answer(status, answerBody);
         return true;
       }
       case 'create': {

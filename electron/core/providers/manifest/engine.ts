@@ -6,13 +6,57 @@ import type { HttpResponse } from '../../http/client.js';
 import { isSuccess, joinUrl, MAX_KEYS } from '../common.js';
 import { badResponse, providerFailure } from '../errors.js';
 import type { AdapterSource, CallContext, ProviderFacts, ProviderKey } from '../types.js';
-import { CHARSET_WORDS, CHARSETS, type ProviderManifest } from './schema.js';
+import { CHARSET_WORDS, CHARSETS, type Pagination, type ProviderManifest } from './schema.js';
 
 type Calls = ProviderManifest['calls'];
 type CallName = keyof Calls;
 type AnyCall = NonNullable<Calls[CallName]>;
 type Fields = NonNullable<Calls['list']>['fields'];
 type Words = NonNullable<Calls['list']>['values'];
+
+/** The most pages one list reads (with MAX_KEYS, a bound on what a provider can make Keydeck fetch). */
+export const MAX_PAGES = 50;
+
+/** The next page of a list, or undefined when the answer says there is none. */
+function nextPage(
+  p: Pagination,
+  json: unknown,
+  items: unknown[],
+  baseUrl: string,
+  number: number,
+  idPath: string,
+): { param?: [string, string]; url?: string } | undefined {
+  const more = (path: string | undefined) => path === undefined || valueAt(json, path) === true;
+  switch (p.style) {
+    case 'cursor': {
+      const next = valueAt(json, p.next);
+      const cursor = typeof next === 'number' ? String(next) : next;
+      return typeof cursor === 'string' && cursor !== '' && cursor.length <= 1000
+        ? { param: [p.param, cursor] }
+        : undefined;
+    }
+    case 'after-last-id': {
+      const id = valueAt(items.at(-1), idPath);
+      const last = typeof id === 'number' ? String(id) : id;
+      return more(p.hasMore) && typeof last === 'string' && last.length <= 200 ? { param: [p.param, last] } : undefined;
+    }
+    case 'page':
+      return p.hasMore === undefined || more(p.hasMore) ? { param: [p.param, String(number)] } : undefined;
+    case 'next-url': {
+      const next = valueAt(json, p.next);
+      if (typeof next !== 'string' || next === '' || next.length > 2000) return undefined;
+      // The next page is on the API's own origin, never elsewhere (the key goes with it).
+      let url: URL;
+      try {
+        url = new URL(next, baseUrl);
+      } catch {
+        return undefined;
+      }
+      if (url.origin !== new URL(baseUrl).origin || url.username || url.password) return undefined;
+      return { url: url.href };
+    }
+  }
+}
 
 /** What the manifest engine tells a watcher (the "Test with a key" view): which rule decided each answer. */
 export type RuleNote = (note: { call: CallName; rule: string }) => void;
@@ -199,16 +243,33 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
     );
   }
 
-  async function send(name: CallName, call: AnyCall, ctx: CallContext, extra: Record<string, string> = {}) {
+  /** The header value the key goes in: `<scheme> <key>`, the key alone, or HTTP Basic with the key as user or password. */
+  function credential(secret: string): string {
+    if (m.auth.basic === 'username') return `Basic ${btoa(`${secret}:`)}`;
+    if (m.auth.basic === 'password') return `Basic ${btoa(`:${secret}`)}`;
+    return m.auth.scheme ? `${m.auth.scheme} ${secret}` : secret;
+  }
+
+  /** `page`: a query parameter to add (a cursor, a page number), or the next page's own URL (already checked). */
+  async function send(
+    name: CallName,
+    call: AnyCall,
+    ctx: CallContext,
+    extra: Record<string, string> = {},
+    page?: { param?: [string, string]; url?: string },
+  ) {
     const vals = values(ctx, extra);
     const headers: Record<string, string> = {
-      [m.auth.header.toLowerCase()]: m.auth.scheme ? `${m.auth.scheme} ${ctx.secret}` : ctx.secret,
+      [m.auth.header.toLowerCase()]: credential(ctx.secret),
       accept: 'application/json',
     };
     const body = 'body' in call && call.body ? fillBody(call.body, vals) : undefined;
+    let url = page?.url ?? joinUrl(ctx.baseUrl, fill(call.path, vals, encodeURIComponent));
+    if (page?.param)
+      url += `${url.includes('?') ? '&' : '?'}${encodeURIComponent(page.param[0])}=${encodeURIComponent(page.param[1])}`;
     const res = await ctx.http.send({
       method: call.method,
-      url: joinUrl(ctx.baseUrl, fill(call.path, vals, encodeURIComponent)),
+      url,
       headers,
       ...(body !== undefined ? { json: body } : {}),
     });
@@ -313,23 +374,38 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
   const listCall = m.calls.list;
   if (listCall) {
     source.list = async (ctx) => {
-      const res = await send('list', listCall, ctx);
-      const items = valueAt(res.json, listCall.items);
-      if (!Array.isArray(items)) {
-        note?.({ call: 'list', rule: `calls.list.items: "${listCall.items}" is not an array` });
-        throw badResponse(NAME, res, `a list of keys at "${listCall.items || '(the whole answer)'}"`);
-      }
+      const pagination = listCall.pagination;
       const keys: ProviderKey[] = [];
-      for (const raw of items.slice(0, MAX_KEYS)) {
-        const key = toKey(raw, listCall.fields, listCall.values);
-        if (!key) {
-          note?.({
-            call: 'list',
-            rule: `calls.list.fields.id: a key's "${listCall.fields.id}" is not an id Keydeck can use`,
-          });
-          throw badResponse(NAME, res, `keys whose "${listCall.fields.id}" is an id (letters, digits, _ . : -)`);
+      let page: { param?: [string, string]; url?: string } | undefined;
+      let number = pagination?.style === 'page' ? pagination.start : 0;
+      if (pagination?.style === 'page') page = { param: [pagination.param, String(number)] };
+      for (let pages = 1; ; pages++) {
+        const res = await send('list', listCall, ctx, {}, page);
+        const items = valueAt(res.json, listCall.items);
+        if (!Array.isArray(items)) {
+          note?.({ call: 'list', rule: `calls.list.items: "${listCall.items}" is not an array` });
+          throw badResponse(NAME, res, `a list of keys at "${listCall.items || '(the whole answer)'}"`);
         }
-        keys.push(key);
+        for (const raw of items.slice(0, MAX_KEYS - keys.length)) {
+          const key = toKey(raw, listCall.fields, listCall.values);
+          if (!key) {
+            note?.({
+              call: 'list',
+              rule: `calls.list.fields.id: a key's "${listCall.fields.id}" is not an id Keydeck can use`,
+            });
+            throw badResponse(NAME, res, `keys whose "${listCall.fields.id}" is an id (letters, digits, _ . : -)`);
+          }
+          // A provider that answers the same page again (a cursor that does not move) is not read twice.
+          if (keys.some((k) => k.id === key.id)) {
+            page = undefined;
+            break;
+          }
+          keys.push(key);
+        }
+        if (!pagination || keys.length >= MAX_KEYS || pages >= MAX_PAGES || items.length === 0) break;
+        page = nextPage(pagination, res.json, items, ctx.baseUrl, ++number, listCall.fields.id);
+        if (!page) break;
+        note?.({ call: 'list', rule: `calls.list.pagination (${pagination.style}): page ${pages + 1}` });
       }
       return keys;
     };

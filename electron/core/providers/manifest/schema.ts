@@ -137,8 +137,17 @@ export const AuthManifest = z
       .max(32)
       .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits and . _ - only')
       .default('Bearer'),
+    /**
+     * HTTP Basic instead: the key is the user name (`"username"`, e.g. `key:`) or the password
+     * (`"password"`, e.g. `:key`), base64-encoded after `Basic `. `header` must then be `Authorization`.
+     */
+    basic: z.enum(['username', 'password']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((a) => !a.basic || a.header.toLowerCase() === 'authorization', {
+    message: 'Basic authentication goes in the Authorization header',
+    path: ['header'],
+  });
 
 /** The names a path, query or body may use: `{key_id}`, `{name}`, `{scope}` and the manifest's own question. */
 const PLACEHOLDER = /\{([A-Za-z0-9_]*)\}/g;
@@ -241,6 +250,36 @@ export const VerifyCall = z
   })
   .strict();
 
+const QueryParam = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_.[\]-]+$/, 'letters, digits and _ . [ ] - only');
+
+/**
+ * How a list continues past its first page (at most 50 pages, 5,000 keys):
+ * - `cursor`: the answer names the next cursor (`next`); Keydeck sends it as `param`.
+ * - `after-last-id`: the next page starts after the last key's id, sent as `param` (Stripe's `starting_after`),
+ *   while `hasMore` is true.
+ * - `page`: page numbers from `start` (default 1) in `param`, until a page is empty or `hasMore` is false.
+ * - `next-url`: the answer holds the next page's URL (`next`), on the same host as the API.
+ */
+export const Pagination = z.discriminatedUnion('style', [
+  z.object({ style: z.literal('cursor'), param: QueryParam, next: FieldPath }).strict(),
+  z.object({ style: z.literal('after-last-id'), param: QueryParam, hasMore: FieldPath }).strict(),
+  z
+    .object({
+      style: z.literal('page'),
+      param: QueryParam,
+      start: z.number().int().min(0).max(1).default(1),
+      hasMore: FieldPath.optional(),
+    })
+    .strict(),
+  z.object({ style: z.literal('next-url'), next: FieldPath }).strict(),
+]);
+
+export type Pagination = z.infer<typeof Pagination>;
+
 export const ListCall = z
   .object({
     ...CallBase,
@@ -249,6 +288,7 @@ export const ListCall = z
     items: FieldPath,
     fields: KeyFieldsManifest,
     values: ValueWordsManifest.default({}),
+    pagination: Pagination.optional(),
   })
   .strict();
 
