@@ -172,6 +172,13 @@ export function factsOf(m: ProviderManifest): ProviderFacts {
 export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): AdapterSource {
   const NAME = m.displayName;
   const formats = keyFormatsOf(m).filter((f) => f.prefix !== '');
+  // Anything in an error answer shaped like one of this provider's keys (the caller's own key is already
+  // gone, provider-calls.ts) is masked before it can reach a message, a journal or a log.
+  const ownKeys = formats.length
+    ? new RegExp(`(${formats.map((f) => f.prefix).join('|')})[A-Za-z0-9_.~+/=-]{6,}`, 'g')
+    : undefined;
+  const maskOwnKeys = (text: string) =>
+    ownKeys ? text.replace(ownKeys, (_, prefix: string) => `${prefix}••••`) : text;
 
   function values(ctx: CallContext, extra: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = { ...extra };
@@ -213,7 +220,7 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
     const e = m.errors;
     const str = (path: string | undefined, max = 500) => {
       const v = path === undefined ? undefined : valueAt(res.json, path);
-      return typeof v === 'string' ? v.slice(0, max) : typeof v === 'number' ? String(v) : undefined;
+      return typeof v === 'string' ? maskOwnKeys(v.slice(0, max)) : typeof v === 'number' ? String(v) : undefined;
     };
     const header = e.requestIdHeader ? res.headers[e.requestIdHeader.toLowerCase()] : undefined;
     const requestId = str(e.requestId, 200) ?? header?.slice(0, 200) ?? res.headers['x-request-id']?.slice(0, 200);
@@ -376,6 +383,8 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
     source.list = async (ctx) => {
       const pagination = listCall.pagination;
       const keys: ProviderKey[] = [];
+      const seen = new Set<string>();
+      let repeated = false;
       let page: { param?: [string, string]; url?: string } | undefined;
       let number = pagination?.style === 'page' ? pagination.start : 0;
       if (pagination?.style === 'page') page = { param: [pagination.param, String(number)] };
@@ -396,13 +405,14 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
             throw badResponse(NAME, res, `keys whose "${listCall.fields.id}" is an id (letters, digits, _ . : -)`);
           }
           // A provider that answers the same page again (a cursor that does not move) is not read twice.
-          if (keys.some((k) => k.id === key.id)) {
-            page = undefined;
+          if (seen.has(key.id)) {
+            repeated = true;
             break;
           }
+          seen.add(key.id);
           keys.push(key);
         }
-        if (!pagination || keys.length >= MAX_KEYS || pages >= MAX_PAGES || items.length === 0) break;
+        if (!pagination || repeated || keys.length >= MAX_KEYS || pages >= MAX_PAGES || items.length === 0) break;
         page = nextPage(pagination, res.json, items, ctx.baseUrl, ++number, listCall.fields.id);
         if (!page) break;
         note?.({ call: 'list', rule: `calls.list.pagination (${pagination.style}): page ${pages + 1}` });
