@@ -14,9 +14,13 @@ const BASE = JSON.parse(readFileSync(new URL('../fixtures/tollgate.manifest.json
 >;
 const OTHERS = { ids: [], builtinIds: Object.keys(ADAPTERS), formats: BUILTIN_PROVIDERS.formats() };
 
+/** A manifest as the hostile edits below see it: any field, any type (they write what a schema would refuse). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the point is to write what the types forbid
+type Editable = Record<string, any>;
+
 /** A copy of the manifest with one change made by `edit`. */
-function variant(edit: (m: Record<string, any>) => void): string {
-  const m = structuredClone(BASE) as Record<string, any>;
+function variant(edit: (m: Editable) => void): string {
+  const m = structuredClone(BASE) as Editable;
   edit(m);
   return JSON.stringify(m);
 }
@@ -31,7 +35,7 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
     expect(problemsOf(JSON.stringify(BASE))).toEqual([]);
   });
 
-  const hostile: [string, string, (m: Record<string, any>) => void][] = [
+  const hostile: [string, string, (m: Editable) => void][] = [
     ['plain http to a remote host', 'baseUrl.default', (m) => (m.baseUrl.default = 'http://api.tollgate.example/v2')],
     ['credentials in the base URL', 'baseUrl.default', (m) => (m.baseUrl.default = 'https://u:p@api.tollgate.example')],
     ['a file: base URL', 'baseUrl.default', (m) => (m.baseUrl.default = 'file:///etc/passwd')],
@@ -140,7 +144,7 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 }
 
 /** An adapter for a manifest over a scripted provider; every request it sent is kept. */
-function scripted(edit: (m: Record<string, any>) => void, replies: ((req: HttpRequest) => HttpResponse)[]) {
+function scripted(edit: (m: Editable) => void, replies: ((req: HttpRequest) => HttpResponse)[]) {
   const m = ProviderManifest.parse(JSON.parse(variant(edit)));
   const sent: HttpRequest[] = [];
   let i = 0;
