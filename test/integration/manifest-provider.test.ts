@@ -66,6 +66,8 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     expect(t.ws.meta.read().providers).toHaveLength(1);
     const clash = await t.callErr('providers.add', { text: text.replace('"Tollgate"', '"Tollgate 2"') });
     expect(clash.code).toBe('CONFLICT');
+    // Checking the added provider's own file again is a replacement, not a clash with itself.
+    expect((await t.call('providers.check', { text })).problems).toEqual([]);
 
     const connected = await t.call('orgs.connect', { key: seeded.admin.live, name: 'Toll Co' });
     expect(connected.organization.provider).toBe('tollgate');
@@ -128,5 +130,11 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     expect(refused.code).toBe('VALIDATION_FAILED');
     expect(refused.message).toContain('keys[0].prefix');
     expect(t.ws.meta.read().providers).toEqual([]);
+    // A second "Laghav" would pass for the real one in every list.
+    const lookalike = JSON.parse(text) as Record<string, unknown>;
+    lookalike.displayName = 'laghav ';
+    expect((await t.call('providers.check', { text: JSON.stringify(lookalike) })).problems).toEqual([
+      { path: 'displayName', message: expect.stringContaining('already a provider’s name') },
+    ]);
   });
 });

@@ -20,7 +20,21 @@ type Call = Output<'providers.test'>['calls'][number];
 function read(c: CoreContext, doc: MetaDoc, text: string, replacing?: string): ManifestReading {
   const others = doc.providers.map((p) => p.manifest.id).filter((id) => id !== replacing);
   const formats = c.providers.formats().filter((f) => f.provider !== replacing);
-  return readManifest(text, { ids: others, builtinIds: Object.keys(ADAPTERS), formats });
+  const names = c.providers
+    .infos()
+    .filter((i) => i.id !== replacing)
+    .map((i) => i.displayName);
+  return readManifest(text, { ids: others, builtinIds: Object.keys(ADAPTERS), formats, names });
+}
+
+/** The `id` a manifest's text names, if it is JSON with a string id (before it is checked). */
+function idOf(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(problems: { path: string; message: string }[]): never {
@@ -49,12 +63,9 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
 
     async 'providers.check'(input: ParsedInput<'providers.check'>): Promise<Output<'providers.check'>> {
       const doc = c.deps.meta.read();
-      // Checking the file of a provider already added (to replace it) must not call its own id a clash.
-      const probe = read(c, doc, input.text);
-      const reading =
-        !probe.ok && probe.problems.every((p) => p.message.includes('is already added'))
-          ? read(c, doc, input.text, (JSON.parse(input.text) as { id: string }).id)
-          : probe;
+      // The file of a provider already added (to replace it) is checked against the others, not against itself.
+      const id = idOf(input.text);
+      const reading = read(c, doc, input.text, doc.providers.some((p) => p.manifest.id === id) ? id : undefined);
       if (!reading.ok) return { problems: reading.problems };
       return { problems: [], info: userAdapter(reading.manifest).info };
     },
@@ -155,15 +166,9 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
 
     async 'providers.add'(input: ParsedInput<'providers.add'>): Promise<Output<'providers.add'>> {
       const manifest = await c.deps.meta.update((doc): ProviderManifest => {
-        const id = (() => {
-          try {
-            return (JSON.parse(input.text) as { id?: unknown }).id;
-          } catch {
-            return undefined;
-          }
-        })();
+        const id = idOf(input.text);
         const existing = doc.providers.find((p) => p.manifest.id === id);
-        const reading = read(c, doc, input.text, input.replace || existing ? (id as string) : undefined);
+        const reading = read(c, doc, input.text, existing ? id : undefined);
         if (!reading.ok) refuse(reading.problems);
         if (existing) {
           // The same file again (a double click, a second window): already done.

@@ -53,7 +53,13 @@ function problemsOf(error: z.ZodError): ManifestProblem[] {
  */
 export function readManifest(
   text: string,
-  others: { ids: readonly string[]; builtinIds: readonly string[]; formats: readonly KeyFormat[] },
+  others: {
+    ids: readonly string[];
+    builtinIds: readonly string[];
+    formats: readonly KeyFormat[];
+    /** The other providers' display names: a second "Laghav" would pass for the real one in every list. */
+    names?: readonly string[];
+  },
 ): ManifestReading {
   const bytes = new TextEncoder().encode(text).length;
   if (bytes > MAX_MANIFEST_BYTES)
@@ -78,6 +84,8 @@ export function readManifest(
     problems.push({ path: 'id', message: `"${m.id}" is a provider Keydeck ships; choose another id` });
   else if (others.ids.includes(m.id))
     problems.push({ path: 'id', message: `a provider with the id "${m.id}" is already added` });
+  const same = (others.names ?? []).find((n) => n.trim().toLowerCase() === m.displayName.trim().toLowerCase());
+  if (same) problems.push({ path: 'displayName', message: `“${same}” is already a provider’s name; choose another` });
   keyFormatsOf(m).forEach((f, i) => {
     if (f.prefix === '') return;
     const clash = others.formats.find(
