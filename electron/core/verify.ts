@@ -109,7 +109,10 @@ export async function verifyAndIdentify(
     );
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
-  await adapter.verify(ctx);
+  const verified = await adapter.verify(ctx);
+  // The provider's own word for which key made the call (a manifest's `verify.keyId`), when it is not a key
+  // Keydeck already holds under another credential.
+  if (verified?.keyId && !known.has(verified.keyId)) return { providerKeyId: verified.keyId };
   if (!adapter.list) return {};
   const list = adapter.list.bind(adapter);
   const candidatesOf = (keys: ProviderKey[]) =>

@@ -181,6 +181,13 @@ describe('the manifest engine against hostile and odd answers', () => {
     expect(sent[0]?.headers).toEqual({ 'x-tollgate-key': ctx.secret, accept: 'application/json' });
   });
 
+  it('verify answers the calling key’s own id where the manifest says the answer names it, and only a usable id', async () => {
+    const named = scripted(() => undefined, [() => answer(200, { key_id: 'key_42' })]);
+    expect(await named.adapter.verify(named.ctx)).toEqual({ keyId: 'key_42' });
+    const hostile = scripted(() => undefined, [() => answer(200, { key_id: '../all' })]);
+    expect(await hostile.adapter.verify(hostile.ctx)).toEqual({});
+  });
+
   it('HTTP Basic: the key as the user name', async () => {
     const { adapter, ctx, sent } = scripted(
       (m) => (m.auth = { header: 'Authorization', basic: 'username' }),

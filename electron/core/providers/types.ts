@@ -32,8 +32,11 @@ export interface CallContext {
  */
 export interface ProviderAdapter {
   info: ProviderInfo;
-  /** Proves the key works with a cheap authenticated call. Throws a KeydeckFailure when it does not. */
-  verify(ctx: CallContext): Promise<void>;
+  /**
+   * Proves the key works with a cheap authenticated call. Throws a KeydeckFailure when it does not.
+   * Answers the calling key's own id where the provider's answer names it (a manifest's `verify.keyId`).
+   */
+  verify(ctx: CallContext): Promise<void | { keyId?: string }>;
   list?(ctx: CallContext): Promise<ProviderKey[]>;
   create?(ctx: CallContext, request: { name: string; scope?: string }): Promise<{ key: ProviderKey; secret: string }>;
   revoke?(ctx: CallContext, keyId: string): Promise<void>;

@@ -374,7 +374,11 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
   const source: AdapterSource = {
     info: factsOf(m),
     async verify(ctx) {
-      await send('verify', m.calls.verify, ctx);
+      const res = await send('verify', m.calls.verify, ctx);
+      if (m.calls.verify.keyId === undefined) return;
+      const value = valueAt(res.json, m.calls.verify.keyId);
+      const keyId = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+      return typeof keyId === 'string' && /^[A-Za-z0-9_.:-]{1,200}$/.test(keyId) ? { keyId } : {};
     },
   };
 

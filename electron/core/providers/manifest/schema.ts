@@ -247,6 +247,11 @@ export const VerifyCall = z
   .object({
     ...CallBase,
     method: Method.default('GET'),
+    /**
+     * Where the answer names the calling key's own id (`/whoami` → `{"key_id": …}`): the provider's word
+     * for which listed key is the one Keydeck holds, when the list has no last 4 to match by.
+     */
+    keyId: FieldPath.optional(),
   })
   .strict();
 
