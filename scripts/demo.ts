@@ -16,7 +16,7 @@
  * command line, 3 the demo folder is in use by another Keydeck process). `--help` lists every flag.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createNodeWorkspace } from '../electron/node-workspace.js';
@@ -25,7 +25,13 @@ import { acquireProfileLock, ProfileLockedError, type ProfileLock } from '../ele
 import { KeytarSecretStore } from '../electron/core/vault/keytar-store.js';
 import { keychainFailure } from '../electron/core/vault/secret-store.js';
 import { startPreviewHost, type PreviewHost } from '../electron/preview/host.js';
-import { startSandbox, type Sandbox, type SandboxState } from '../test/sandbox/server.js';
+import {
+  startManifestSandbox,
+  startSandbox,
+  type ManifestProviderServer,
+  type Sandbox,
+  type SandboxState,
+} from '../test/sandbox/server.js';
 import { parseCommandLine, portFlag, textFlag } from '../electron/preview/cli-args.js';
 import { DemoClock, mintAdmins, seedHistory, type SeededOrg } from './demo/history.js';
 import {
@@ -95,6 +101,8 @@ let kept = flags.keep ?? false;
 let runDir: string | undefined;
 let lock: ProfileLock | undefined;
 let sandbox: Sandbox | undefined;
+/** A sixth provider Keydeck does not ship, served from its manifest, for the person to add (plain demos only). */
+let tollgate: ManifestProviderServer | undefined;
 let workspace: ReturnType<typeof createNodeWorkspace> | undefined;
 let workspaceDisposed = false;
 let host: PreviewHost | undefined;
@@ -123,6 +131,7 @@ async function shutdown(code: number, reason?: string): Promise<never> {
       if (kept) persistSandbox();
       await sandbox.close().catch(() => undefined);
     }
+    await tollgate?.close().catch(() => undefined);
     lock?.release();
     if (runDir && kept) rmSync(join(runDir, MARKER), { force: true });
     if (runDir && !kept && profileDir) {
@@ -421,6 +430,28 @@ async function main(): Promise<void> {
     if (org.admin.live && mode !== 'session') say(`    ${org.name.padEnd(18)} live ${org.admin.live}${extra}`);
     if (org.admin.test)
       say(`    ${(org.admin.live && mode !== 'session' ? '' : org.name).padEnd(18)} test ${org.admin.test}${extra}`);
+  }
+
+  // A provider Keydeck does not ship: its manifest (the tests' sixth provider), served by the sandbox and
+  // written beside the profile, pointing at it, for the person to add in Settings → Providers. Not in a
+  // kept demo: its sandbox is not kept, so an organization connected to it would point at nothing next time.
+  if (!kept) {
+    const manifest = JSON.parse(readFileSync(join(root, 'test/fixtures/tollgate.manifest.json'), 'utf8')) as {
+      dashboard: Record<string, unknown>;
+    };
+    tollgate = await startManifestSandbox(manifest, { clock: clock.now });
+    const toll = tollgate.sandbox.seedOrg('Toll Co', [{ name: 'Billing worker', environment: 'live' }]);
+    const manifestPath = join(dir, 'tollgate.manifest.json');
+    const served = {
+      ...manifest,
+      baseUrl: { default: tollgate.apiBaseUrl },
+      dashboard: { ...manifest.dashboard, url: tollgate.dashboardUrl, hosts: [] },
+    };
+    writeFileSync(manifestPath, `${JSON.stringify(served, null, 2)}\n`, { mode: 0o600 });
+    say('  Add a provider Keydeck does not ship (Settings → Providers → Add a provider…), from its manifest:');
+    say(`    ${manifestPath}`);
+    if (mode !== 'session') say(`    then connect ${'Toll Co'.padEnd(11)} live ${toll.admin.live}`);
+    else say(`    then connect ${'Toll Co'.padEnd(11)} test ${toll.admin.test}`);
   }
 
   // 8. Open Keydeck.
