@@ -1,10 +1,40 @@
-import { detectFormat, KEY_FORMATS } from '../../shared/keys.js';
+import { KEY_FORMATS } from '../../shared/keys.js';
 
+/**
+ * The public key prefixes Keydeck knows: the built-in providers' and, as the registry meets them, those
+ * of providers added from a manifest (learnKeyPrefixes). Only ever grows: knowing one more prefix only
+ * masks more.
+ */
+const knownPrefixes = new Set(KEY_FORMATS.filter((f) => f.prefix !== '').map((f) => f.prefix));
+/** Prefixes at least this long count as "key-shaped" (shorter ones, `ak_`, would catch ordinary ids and names). */
+const SHAPE_PREFIX_MIN = 6;
+
+function keyPattern(): RegExp {
+  const prefixes = [...knownPrefixes]
+    .filter((p) => p.length >= SHAPE_PREFIX_MIN)
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(${prefixes.join('|')})([A-Za-z0-9_-]{8,})`, 'g');
+}
 /** Anything that looks like a full key of a known format: a prefix followed by 8+ key characters. */
-const KEY_PATTERN = new RegExp(
-  `(${[...new Set(KEY_FORMATS.filter((f) => f.prefix !== '').map((f) => f.prefix))].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})([A-Za-z0-9_-]{8,})`,
-  'g',
-);
+let KEY_PATTERN = keyPattern();
+
+/** Teaches the redaction the prefixes of providers added from manifests (called by the provider registry). */
+export function learnKeyPrefixes(prefixes: readonly string[]): void {
+  const before = knownPrefixes.size;
+  for (const p of prefixes) if (/^[A-Za-z0-9_-]{3,40}$/.test(p)) knownPrefixes.add(p);
+  if (knownPrefixes.size !== before) KEY_PATTERN = keyPattern();
+}
+
+/**
+ * The length of a secret's public prefix (the longest known one it starts with): the part another key of
+ * the same format shares, so never what identifies this key in provider text.
+ */
+function publicPrefixLength(secret: string): number {
+  let longest = 0;
+  for (const p of knownPrefixes) if (p.length > longest && secret.startsWith(p)) longest = p.length;
+  return longest;
+}
 /** Bearer tokens in headers or pasted curl lines, whatever their format. */
 const BEARER_PATTERN = /(Bearer\s+)([^\s"',;]{4,})/gi;
 
@@ -43,7 +73,7 @@ export function scrub(text: string, secrets: readonly string[] = [], { keyShaped
     // ASCII-only lower case keeps every index where it was.
     const haystack = asciiLower(out);
     // Fragments start after the public prefix: another key of the same format shares the prefix only.
-    const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
+    const start = Math.min(publicPrefixLength(secret), secret.length - SECRET_FRAGMENT);
     for (let i = start; i + SECRET_FRAGMENT <= secret.length; i++) {
       const fragment = asciiLower(secret.slice(i, i + SECRET_FRAGMENT));
       for (let at = haystack.indexOf(fragment); at !== -1; at = haystack.indexOf(fragment, at + 1)) {
@@ -126,7 +156,7 @@ export function mentionsSecret(text: string, secrets: readonly string[]): boolea
   for (const secret of secretForms(secrets)) {
     if (secret.length < SECRET_FRAGMENT) continue;
     const lower = asciiLower(secret);
-    const start = Math.min(detectFormat(secret)?.prefix.length ?? 0, secret.length - SECRET_FRAGMENT);
+    const start = Math.min(publicPrefixLength(secret), secret.length - SECRET_FRAGMENT);
     for (let j = start; j + BLOCK <= lower.length; j += BLOCK) {
       const block = lower.slice(j, j + BLOCK);
       for (let at = haystack.indexOf(block); at !== -1; at = haystack.indexOf(block, at + 1)) {

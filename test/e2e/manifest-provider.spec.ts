@@ -50,7 +50,7 @@ test('a provider added from its manifest: check, test, add, connect, list, creat
 
   // Test with a wrong key, then the right one: what Keydeck called, what it got, which rule decided.
   const keyField = dialog.getByLabel('API key', { exact: true });
-  await keyField.fill(`tg_live_${'Q'.repeat(40)}`);
+  await keyField.fill(`tollgate_live_${'Q'.repeat(40)}`);
   await dialog.getByRole('button', { name: 'Test with this key' }).click();
   const report = dialog.getByLabel('Test result');
   await expect(report).toContainText('Failed.');
@@ -75,14 +75,14 @@ test('a provider added from its manifest: check, test, add, connect, list, creat
   await expect(page.getByRole('heading', { name: 'Toll Co', level: 1 })).toBeVisible();
   const adminRow = page.getByRole('row', { name: /Keydeck admin \(live\)/ });
   await expect(adminRow.getByText('Keydeck’s admin key')).toBeVisible();
-  await expect(adminRow.getByText(`tg_live_••••${seeded.admin.live.slice(-4)}`)).toBeVisible();
+  await expect(adminRow.getByText(`tollgate_live_••••${seeded.admin.live.slice(-4)}`)).toBeVisible();
   await expect(page.getByRole('row', { name: /Billing worker/ })).toBeVisible();
 
   // Create a key by API: shown once, held by the provider.
   await page.getByRole('button', { name: 'New key' }).click();
   await page.getByLabel('Name').fill('CI deploy');
   await page.getByRole('button', { name: 'Create key' }).click();
-  await expect(page.getByTestId('new-secret')).toContainText('tg_live_');
+  await expect(page.getByTestId('new-secret')).toContainText('tollgate_live_');
   await page.getByRole('button', { name: 'I have saved it' }).click();
   await expect(page.getByRole('row', { name: /CI deploy/ })).toBeVisible();
   expect(tollgate.sandbox.truth().some((k) => k.name === 'CI deploy' && k.status === 'active')).toBe(true);

@@ -51,7 +51,7 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     expect(tested.calls[0]?.auth).toBe(`X-Tollgate-Key: ••••${seeded.admin.live.slice(-4)}`);
     expect(tested.calls[0]?.rules.join(' ')).toContain('calls.verify.success');
     expect(JSON.stringify(tested)).not.toContain(seeded.admin.live);
-    const badKey = await t.call('providers.test', { text, key: `tg_live_${'x'.repeat(40)}` });
+    const badKey = await t.call('providers.test', { text, key: `tollgate_live_${'x'.repeat(40)}` });
     expect(badKey).toMatchObject({ ok: false, code: 'KEY_INVALID' });
     expect(badKey.calls[0]?.rules.join(' ')).toContain(
       'errors.rules[1] (HTTP 401, code "token_unknown") means invalid',
@@ -75,10 +75,10 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     const listed = await t.call('keys.list', { orgId, environment: 'live' });
     expect(listed.source).toBe('provider');
     expect(listed.keys.map((k) => k.name).sort()).toEqual(['Billing worker', 'Keydeck admin (live)']);
-    expect(listed.keys.find((k) => k.isAdmin)?.masked).toBe(`tg_live_••••${seeded.admin.live.slice(-4)}`);
+    expect(listed.keys.find((k) => k.isAdmin)?.masked).toBe(`tollgate_live_••••${seeded.admin.live.slice(-4)}`);
 
     const created = await t.call('keys.create', { orgId, environment: 'live', name: 'CI deploy', keep: false });
-    expect(created.secret).toMatch(/^tg_live_[A-Za-z0-9]{32,48}$/);
+    expect(created.secret).toMatch(/^tollgate_live_[A-Za-z0-9]{32,48}$/);
     expect(tollgate.sandbox.accepts(created.secret)).toBe(true);
     const madeId = created.key.id;
     // Three keys, two to a page: the list follows the manifest's cursor to the second page.

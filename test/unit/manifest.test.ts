@@ -65,7 +65,7 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
     ['a prefix with regex characters', 'keys[0].prefix', (m) => (m.keys[0].prefix = 'tg.*')],
     ['a prefix of a built-in provider', 'keys[0].prefix', (m) => (m.keys[0].prefix = 'sk_live_x')],
     ['a prefix shorter than a built-in one it overlaps', 'keys[0].prefix', (m) => (m.keys[0].prefix = 'lgh')],
-    ['prefixes that overlap each other', 'keys[1].prefix', (m) => (m.keys[1].prefix = 'tg_live_x')],
+    ['prefixes that overlap each other', 'keys[1].prefix', (m) => (m.keys[1].prefix = 'tollgate_live_x')],
     ['a built-in id', 'id', (m) => (m.id = 'skapi')],
     ['an id with a slash', 'id', (m) => (m.id = '../laghav')],
     ['a bidi override in the name', 'displayName', (m) => (m.displayName = 'Toll\u202egate')],
@@ -150,7 +150,7 @@ function scripted(edit: (m: Editable) => void, replies: ((req: HttpRequest) => H
   let i = 0;
   const ctx = {
     baseUrl: 'https://api.tollgate.example/v2',
-    secret: `tg_live_${'A'.repeat(32)}`,
+    secret: `tollgate_live_${'A'.repeat(32)}`,
     http: {
       send: async (req: HttpRequest) => {
         sent.push(req);
@@ -209,7 +209,7 @@ describe('the manifest engine against hostile and odd answers', () => {
   });
 
   it('maps errors by the manifest’s rules, then Keydeck’s defaults, with no key in the message', async () => {
-    const secret = `tg_live_${'A'.repeat(32)}`;
+    const secret = `tollgate_live_${'A'.repeat(32)}`;
     const cases: [HttpResponse, string][] = [
       [answer(401, { error: { type: 'token_disabled', detail: `key ${secret} disabled` } }), 'KEY_REVOKED'],
       [answer(401, { error: { type: 'token_unknown' } }), 'KEY_INVALID'],
@@ -222,7 +222,7 @@ describe('the manifest engine against hostile and odd answers', () => {
       const { adapter, ctx } = scripted(() => undefined, [() => reply]);
       const f = await failure(adapter.verify(ctx));
       expect(f.error.code).toBe(code);
-      expect(JSON.stringify(f.error)).not.toContain(secret.slice(8));
+      expect(JSON.stringify(f.error)).not.toContain(secret.slice(14));
     }
   });
 
@@ -268,13 +268,16 @@ describe('the manifest engine against hostile and odd answers', () => {
   });
 
   it('takes the new key’s prefix, environment and last 4 from its secret, not from the answer', async () => {
-    const secret = `tg_test_${'b'.repeat(36)}`;
+    const secret = `tollgate_test_${'b'.repeat(36)}`;
     const { adapter, ctx, sent } = scripted(
       () => undefined,
       [() => answer(201, { data: { key: { key_id: 'k9', label: 'x', state: 'enabled' }, token: secret } })],
     );
     const made = await adapter.create!(ctx, { name: 'CI "deploy"' });
-    expect(made).toMatchObject({ secret, key: { id: 'k9', prefix: 'tg_test_', environment: 'test', last4: 'bbbb' } });
+    expect(made).toMatchObject({
+      secret,
+      key: { id: 'k9', prefix: 'tollgate_test_', environment: 'test', last4: 'bbbb' },
+    });
     expect(sent[0]?.json).toEqual({ label: 'CI "deploy"', kind: 'server' });
   });
 });

@@ -4,7 +4,7 @@ import { formatsOf, inspectKey, lastFour } from '../../../shared/keys.js';
 import type { CoreContext } from '../context.js';
 import type { HandlersOf } from '../dispatch.js';
 import { checkApiUrl } from '../http/url-policy.js';
-import { scrub } from '../log.js';
+import { learnKeyPrefixes, scrub } from '../log.js';
 import { withoutSecret } from '../provider-calls.js';
 import { ADAPTERS, userAdapter } from '../providers/index.js';
 import { adapterFromManifest, type RuleNote } from '../providers/manifest/engine.js';
@@ -75,6 +75,9 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
       if (!parsed.ok) refuse(parsed.problems);
       const m = parsed.manifest;
       const info = withCapabilities(adapterFromManifest(m)).info;
+      // The test key's public prefix is not the key: without this, a long prefix (12+ characters) alone would
+      // count as the key wherever a provider answer repeats it.
+      learnKeyPrefixes(info.keyFormats.map((f) => f.prefix));
       const inspected = inspectKey(
         input.key,
         { provider: m.id, environment: input.environment },

@@ -1,6 +1,7 @@
 import type { BuiltinProviderId, ProviderId, ProviderInfo } from '../../../shared/domain.js';
 import { fail } from '../../../shared/errors.js';
 import { formatsOf, type KeyFormat } from '../../../shared/keys.js';
+import { learnKeyPrefixes } from '../log.js';
 import { laghav } from './laghav.js';
 import { leadey } from './leadey.js';
 import { legba } from './legba.js';
@@ -68,6 +69,8 @@ export class ProviderRegistry {
       const adapters = new Map<string, ProviderAdapter>(Object.entries(ADAPTERS));
       // A stored manifest never replaces a built-in provider (adding one refuses it; this holds for an edited file too).
       for (const { manifest } of from) if (!adapters.has(manifest.id)) adapters.set(manifest.id, userAdapter(manifest));
+      // Redaction learns the added providers' key shapes, and skips their public prefix when it looks for a key.
+      learnKeyPrefixes([...adapters.values()].flatMap((a) => a.info.keyFormats.map((f) => f.prefix)));
       this.built = { from, adapters };
     }
     return this.built.adapters;
