@@ -34,6 +34,18 @@ function alphabet(charClass: string): string {
   return out.replace(/[=+/.~]/g, '') || 'abcdefghijklmnopqrstuvwxyz0123456789';
 }
 
+/** A form body (`application/x-www-form-urlencoded`, bounded to 64 KB) as an object of strings. */
+async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) return {};
+    chunks.push(chunk as Buffer);
+  }
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
+
 /** Keys per page, when the manifest says the list is paged. */
 const PAGE_SIZE = 2;
 
@@ -231,7 +243,10 @@ export class ManifestSandbox extends ProviderSandbox {
       }
       case 'create': {
         const spec = this.manifest.calls.create!;
-        const sent = ((await readJson(req)) ?? {}) as Record<string, unknown>;
+        const sent = (spec.bodyEncoding === 'form' ? await readForm(req) : ((await readJson(req)) ?? {})) as Record<
+          string,
+          unknown
+        >;
         // The name is wherever the manifest's body template puts `{name}` (and the scope `{scope}`).
         const find = (template: unknown, body: unknown, what: string): string | undefined => {
           if (template === `{${what}}`) return typeof body === 'string' ? body : undefined;

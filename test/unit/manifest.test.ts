@@ -96,6 +96,27 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
       (m) => (m.calls.list.pagination = { style: 'cursor', param: 'a=b&c', next: 'n' }),
     ],
     ['the wrong manifest version', 'manifestVersion', (m) => (m.manifestVersion = 2)],
+    ['a header Keydeck sends itself (Accept)', 'auth.header', (m) => (m.auth.header = 'Accept')],
+    ['a fixed header that carries a key', 'headers.Authorization', (m) => (m.headers = { Authorization: 'Bearer x' })],
+    ['a fixed header over the auth header', 'headers.X-Tollgate-Key', (m) => (m.headers = { 'X-Tollgate-Key': 'x' })],
+    ['CRLF in a fixed header value', 'headers.Api-Version', (m) => (m.headers = { 'Api-Version': '1\r\nHost: evil' })],
+    ['a key in PATH', 'envVar', (m) => (m.envVar = 'PATH')],
+    ['a key in LD_PRELOAD', 'envVar', (m) => (m.envVar = 'LD_PRELOAD')],
+    [
+      'a 5xx that "proves" a key dead',
+      'errors.rules[0].means',
+      (m) => (m.errors.rules = [{ status: 503, means: 'revoked' }]),
+    ],
+    [
+      'a 429 that "proves" a key dead',
+      'errors.rules[0].means',
+      (m) => (m.errors.rules = [{ status: 429, means: 'invalid' }]),
+    ],
+    [
+      'a nested form body',
+      'calls.create.body.meta',
+      (m) => ((m.calls.create.bodyEncoding = 'form'), (m.calls.create.body = { meta: { a: 1 } })),
+    ],
   ];
   it.each(hostile)('refuses %s (at %s)', (_what, path, edit) => {
     const problems = problemsOf(variant(edit));
@@ -107,6 +128,11 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
     const text = JSON.stringify(BASE).replace('"manifestVersion"', '"__proto__":{"polluted":true},"manifestVersion"');
     expect(problemsOf(text)).toEqual([{ path: '', message: expect.stringContaining('"__proto__"') }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a file nested thousands of levels deep with a clear problem (no stack overflow)', () => {
+    const deep = variant((m) => (m.calls.create.body = { x: JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) }));
+    expect(problemsOf(deep)).toEqual([{ path: '', message: expect.stringContaining('nested deeper than') }]);
   });
 
   it('refuses what is not JSON, and a file over 64 KB, before reading it', () => {
@@ -246,8 +272,9 @@ describe('the manifest engine against hostile and odd answers', () => {
       'https://api.tollgate.example/v2/keys?include=disabled',
       'https://api.tollgate.example/v2/keys?include=disabled&cursor=c2',
     ]);
+    // A cursor that does not move would be read forever: refused, not taken as the whole list.
     const stuck = scripted(() => undefined, [page(['a'], 'same')]);
-    expect((await stuck.adapter.list!(stuck.ctx)).map((k) => k.id)).toEqual(['a']);
+    expect((await failure(stuck.adapter.list!(stuck.ctx))).error.message).toContain('repeats one already read');
     expect(stuck.sent).toHaveLength(2);
     let n = 0;
     const endless = scripted(() => undefined, [() => page([`k${n++}`], `c${n}`)()]);
@@ -255,16 +282,43 @@ describe('the manifest engine against hostile and odd answers', () => {
     expect(endless.sent).toHaveLength(50);
   });
 
-  it('a next-page URL on another host is never followed (the key would go with it)', async () => {
-    const { adapter, ctx, sent } = scripted(
+  it('a next-page URL on another host, or outside the API path, is never followed (the key would go with it)', async () => {
+    for (const next of [
+      'https://evil.example/v2/keys?page=2',
+      '/v2/../admin/keys',
+      'https://api.tollgate.example/admin',
+    ]) {
+      const { adapter, ctx, sent } = scripted(
+        (m) => (m.calls.list.pagination = { style: 'next-url', next: 'links.next' }),
+        [() => answer(200, { data: { keys: [{ key_id: 'a' }] }, links: { next } })],
+      );
+      expect((await failure(adapter.list!(ctx))).error.code).toBe('PROVIDER_BAD_RESPONSE');
+      expect(sent).toHaveLength(1);
+    }
+    const same = scripted(
       (m) => (m.calls.list.pagination = { style: 'next-url', next: 'links.next' }),
       [
-        () =>
-          answer(200, { data: { keys: [{ key_id: 'a' }] }, links: { next: 'https://evil.example/v2/keys?page=2' } }),
+        () => answer(200, { data: { keys: [{ key_id: 'a' }] }, links: { next: '/v2/keys?page=2' } }),
+        () => answer(200, { data: { keys: [{ key_id: 'b' }] }, links: {} }),
       ],
     );
-    expect((await adapter.list!(ctx)).map((k) => k.id)).toEqual(['a']);
-    expect(sent).toHaveLength(1);
+    expect((await same.adapter.list!(same.ctx)).map((k) => k.id)).toEqual(['a', 'b']);
+    expect(same.sent[1]?.url).toBe('https://api.tollgate.example/v2/keys?page=2');
+  });
+
+  it('sends fixed headers with every call, and a form body where the manifest says so', async () => {
+    const { adapter, ctx, sent } = scripted(
+      (m) => {
+        m.headers = { 'Tollgate-Version': '2026-01-01' };
+        m.calls.create.bodyEncoding = 'form';
+        m.calls.create.body = { label: '{name}', ttl: 30, shared: false };
+      },
+      [() => answer(201, { data: { key: { key_id: 'k1' }, token: `tollgate_live_${'c'.repeat(32)}` } })],
+    );
+    await adapter.create!(ctx, { name: 'a&b=c' });
+    expect(sent[0]?.headers).toMatchObject({ 'tollgate-version': '2026-01-01', 'x-tollgate-key': ctx.secret });
+    expect(sent[0]?.form).toEqual({ label: 'a&b=c', ttl: '30', shared: 'false' });
+    expect(sent[0]?.json).toBeUndefined();
   });
 
   it('takes the new key’s prefix, environment and last 4 from its secret, not from the answer', async () => {

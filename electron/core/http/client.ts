@@ -17,6 +17,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Serialised as JSON. */
   json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead (a provider whose API takes forms, Stripe-style). */
+  form?: Record<string, string>;
   /** Overrides the client's total deadline for this call (covers every retry and the body). */
   deadlineMs?: number;
   /**
@@ -172,6 +174,9 @@ export class HttpClient implements HttpSender {
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const { Agent, request } = await loadUndici();
     // Certificate checks stay on: there is no option to turn them off anywhere in Keydeck.

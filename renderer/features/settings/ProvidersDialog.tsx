@@ -9,6 +9,14 @@ import { useAction } from '../../lib/use-action.js';
 /** Largest file the picker reads (the core refuses anything over 64 KB, with its size). */
 const MAX_FILE_BYTES = 1024 * 1024;
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function capabilityWords(info: ProviderInfo): string {
   const { list, create, revoke } = info.capabilities;
   const byApi = (['list', 'create', 'revoke'] as const).filter((op) => info.capabilities[op] === 'api');
@@ -210,8 +218,9 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
             Valid: <strong>{info.displayName}</strong> ({info.id}). {capabilityWords(info)}. Keys:{' '}
             {prefixless ? 'no published prefix' : [...new Set(info.keyFormats.map((f) => `${f.prefix}…`))].join(', ')}.{' '}
             {info.defaultApiBaseUrl
-              ? `API: ${info.defaultApiBaseUrl}.`
-              : 'No fixed API host: each organization gives one.'}
+              ? `Keys are sent to ${info.defaultApiBaseUrl}.`
+              : 'No fixed API host: each organization gives one.'}{' '}
+            {info.dashboardUrl ? `Dashboard links open ${hostOf(info.dashboardUrl)}.` : ''}
           </p>
         )}
       </div>

@@ -25,7 +25,7 @@ function nextPage(
   baseUrl: string,
   number: number,
   idPath: string,
-): { param?: [string, string]; url?: string } | undefined {
+): { param?: [string, string]; url?: string; refused?: string } | undefined {
   const more = (path: string | undefined) => path === undefined || valueAt(json, path) === true;
   switch (p.style) {
     case 'cursor': {
@@ -52,7 +52,10 @@ function nextPage(
       } catch {
         return undefined;
       }
-      if (url.origin !== new URL(baseUrl).origin || url.username || url.password) return undefined;
+      const base = new URL(baseUrl);
+      const under = `${base.pathname.replace(/\/+$/, '')}/`;
+      if (url.origin !== base.origin || url.username || url.password || !url.pathname.startsWith(under))
+        return { refused: `a next page outside ${base.origin}${under}` };
       return { url: url.href };
     }
   }
@@ -267,10 +270,22 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
   ) {
     const vals = values(ctx, extra);
     const headers: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k.toLowerCase(), v])),
       [m.auth.header.toLowerCase()]: credential(ctx.secret),
       accept: 'application/json',
     };
-    const body = 'body' in call && call.body ? fillBody(call.body, vals) : undefined;
+    const filled = 'body' in call && call.body ? fillBody(call.body, vals) : undefined;
+    const form = 'bodyEncoding' in call && call.bodyEncoding === 'form';
+    const body =
+      filled === undefined
+        ? {}
+        : form
+          ? {
+              form: Object.fromEntries(
+                Object.entries(filled as Record<string, unknown>).map(([k, v]) => [k, v === null ? '' : String(v)]),
+              ),
+            }
+          : { json: filled };
     let url = page?.url ?? joinUrl(ctx.baseUrl, fill(call.path, vals, encodeURIComponent));
     if (page?.param)
       url += `${url.includes('?') ? '&' : '?'}${encodeURIComponent(page.param[0])}=${encodeURIComponent(page.param[1])}`;
@@ -278,7 +293,7 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
       method: call.method,
       url,
       headers,
-      ...(body !== undefined ? { json: body } : {}),
+      ...body,
     });
     if (!isSuccess(res) || !call.success.status.includes(res.status)) {
       if (isSuccess(res)) {
@@ -388,7 +403,6 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
       const pagination = listCall.pagination;
       const keys: ProviderKey[] = [];
       const seen = new Set<string>();
-      let repeated = false;
       let page: { param?: [string, string]; url?: string } | undefined;
       let number = pagination?.style === 'page' ? pagination.start : 0;
       if (pagination?.style === 'page') page = { param: [pagination.param, String(number)] };
@@ -408,17 +422,26 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
             });
             throw badResponse(NAME, res, `keys whose "${listCall.fields.id}" is an id (letters, digits, _ . : -)`);
           }
-          // A provider that answers the same page again (a cursor that does not move) is not read twice.
+          // A provider that answers the same page again (a cursor that does not move, a page parameter it
+          // ignores) would be read forever: the list is refused, as its end cannot be known.
           if (seen.has(key.id)) {
-            repeated = true;
-            break;
+            note?.({ call: 'list', rule: `calls.list.pagination: page ${pages} repeats key ${key.id}` });
+            throw badResponse(NAME, res, `a next page with new keys (page ${pages} repeats one already read)`);
           }
           seen.add(key.id);
           keys.push(key);
         }
-        if (!pagination || repeated || keys.length >= MAX_KEYS || pages >= MAX_PAGES || items.length === 0) break;
-        page = nextPage(pagination, res.json, items, ctx.baseUrl, ++number, listCall.fields.id);
-        if (!page) break;
+        if (!pagination || keys.length >= MAX_KEYS || pages >= MAX_PAGES || items.length === 0) break;
+        const next = nextPage(pagination, res.json, items, ctx.baseUrl, ++number, listCall.fields.id);
+        if (next?.refused) {
+          note?.({
+            call: 'list',
+            rule: `calls.list.pagination: ${next.refused} is never followed (the key goes with it)`,
+          });
+          throw badResponse(NAME, res, `a next page on the API's own host and path, not ${next.refused}`);
+        }
+        if (!next) break;
+        page = next;
         note?.({ call: 'list', rule: `calls.list.pagination (${pagination.style}): page ${pages + 1}` });
       }
       return keys;

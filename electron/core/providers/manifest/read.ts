@@ -3,6 +3,23 @@ import type { KeyFormat } from '../../../../shared/keys.js';
 import { keyFormatsOf } from './engine.js';
 import { MAX_MANIFEST_BYTES, ProviderManifest } from './schema.js';
 
+/** Deepest nesting a manifest may have (the deepest real one is 5), checked before the schema walks it. */
+const MAX_DEPTH = 12;
+
+/** How deeply a parsed JSON value nests, without recursion (a hostile file may nest thousands of levels). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
 /** One thing wrong with a manifest, at the field it is about (`calls.list.fields.id`; "" for the whole file). */
 export interface ManifestProblem {
   path: string;
@@ -76,6 +93,11 @@ export function readManifest(
     const why = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : 'not JSON';
     return { ok: false, problems: [{ path: '', message: `not valid JSON: ${why}` }] };
   }
+  if (depthOf(json) > MAX_DEPTH)
+    return {
+      ok: false,
+      problems: [{ path: '', message: `nested deeper than ${MAX_DEPTH} levels; a manifest is not` }],
+    };
   const parsed = ProviderManifest.safeParse(json);
   if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
   const m = parsed.data;

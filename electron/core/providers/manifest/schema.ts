@@ -112,6 +112,15 @@ const HeaderName = z
   .refine((h) => !FORBIDDEN_HEADERS.has(h.toLowerCase()), { message: 'Keydeck sets this header itself' });
 /** Headers a manifest may not set: they change how the request is framed or routed, or carry other secrets. */
 const FORBIDDEN_HEADERS = new Set([
+  'accept',
+  'user-agent',
+  'origin',
+  'referer',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
   'host',
   'content-length',
   'content-type',
@@ -148,6 +157,10 @@ export const AuthManifest = z
     message: 'Basic authentication goes in the Authorization header',
     path: ['header'],
   });
+
+/** Variables a system, a loader or a shell reads: a `.env` must never hand a key to one of these. */
+const RESERVED_ENV =
+  /^(PATH|HOME|SHELL|USER|LOGNAME|IFS|ENV|BASH_ENV|PS[1-4]|PROMPT_COMMAND|CDPATH|TMPDIR|LANG|LC_.*|TZ|LD_.*|DYLD_.*|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|GIT_.*|SSH_.*|GNUPGHOME|XDG_.*|DISPLAY|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)$/;
 
 /** The names a path, query or body may use: `{key_id}`, `{name}`, `{scope}` and the manifest's own question. */
 const PLACEHOLDER = /\{([A-Za-z0-9_]*)\}/g;
@@ -237,6 +250,8 @@ const BodyValue: z.ZodType<Json> = z.lazy(() =>
   ]),
 );
 
+const BodyEncoding = z.enum(['json', 'form']).default('json');
+
 const CallBase = {
   method: Method,
   path: ApiPath,
@@ -306,6 +321,8 @@ export const CreateCall = z
      * whole value is a placeholder with nothing to fill in (no scope given) is left out.
      */
     body: z.record(z.string().max(64), BodyValue).optional(),
+    /** How the body is sent: JSON (default) or a form (`application/x-www-form-urlencoded`, flat values only). */
+    bodyEncoding: BodyEncoding,
     /** Where the new key's secret is in the answer. Shown once, then kept in the keychain. */
     secret: FieldPath,
     /** Where the new key's object is ("" for the whole answer); `fields` are read inside it. */
@@ -324,6 +341,8 @@ export const RevokeCall = z
     /** Must hold `{key_id}`. */
     path: ApiPath.refine((p) => p.includes('{key_id}'), { message: 'must hold {key_id}' }),
     body: z.record(z.string().max(64), BodyValue).optional(),
+    bodyEncoding: BodyEncoding,
+    /** Default when absent: 200 or 204. (A `success` given without `status` means 200.) */
     success: SuccessManifest.default({ status: [200, 204], required: [], equals: {} }),
   })
   .strict();
@@ -340,7 +359,12 @@ export const ErrorRule = z
     means: Meaning,
   })
   .strict()
-  .refine((r) => r.status !== undefined || r.code !== undefined, { message: 'a rule needs a status, a code or both' });
+  .refine((r) => r.status !== undefined || r.code !== undefined, { message: 'a rule needs a status, a code or both' })
+  // A 5xx or a 429 is the provider unable to answer, never a verdict on the key (it must not prove a key dead).
+  .refine((r) => r.means === 'rate-limited' || r.status === undefined || (r.status < 500 && r.status !== 429), {
+    message: 'only "rate-limited" may be said of a 5xx or a 429: they say nothing about the key',
+    path: ['means'],
+  });
 
 export const ErrorsManifest = z
   .object({
@@ -399,6 +423,14 @@ export const ProviderManifest = z
     /** Published key formats, or `{ "none": "published" }`. */
     keys: z.union([z.array(KeyFormatManifest).min(1).max(8), UnprefixedKeys]),
     auth: AuthManifest.default({ header: 'Authorization', scheme: 'Bearer' }),
+    /** Fixed headers sent with every call (an API version: `{"Acme-Version": "2024-06-01"}`). Never a secret. */
+    headers: z
+      .record(
+        HeaderName.refine((h) => h.toLowerCase() !== 'authorization', { message: 'the key goes in auth' }),
+        text(200),
+      )
+      .refine((r) => Object.keys(r).length <= 10, { message: 'at most 10 headers' })
+      .default({}),
     baseUrl: z
       .object({
         /**
@@ -432,7 +464,12 @@ export const ProviderManifest = z
       .default({}),
     dashboard: DashboardManifest,
     /** The variable a `.env` holds the key in. */
-    envVar: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'uppercase letters, digits and _, not starting with a digit'),
+    envVar: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'uppercase letters, digits and _, not starting with a digit')
+      .refine((v) => !RESERVED_ENV.test(v), {
+        message: 'a variable the system or a shell reads (PATH, LD_PRELOAD, NODE_OPTIONS, …): a key must not go there',
+      }),
     notes: z.array(line(500)).max(20).default([]),
   })
   .strict()
@@ -454,6 +491,14 @@ export const ProviderManifest = z
         if (prefixes.some((q, j) => j !== i && (q.startsWith(p) || p.startsWith(q))))
           issue(['keys', i, 'prefix'], `${p} overlaps another prefix of this manifest`);
       });
+    }
+    for (const h of Object.keys(m.headers))
+      if (h.toLowerCase() === m.auth.header.toLowerCase()) issue(['headers', h], 'the key goes in this header');
+    for (const name of ['create', 'revoke'] as const) {
+      const call = m.calls[name];
+      if (call?.bodyEncoding === 'form' && call.body)
+        for (const [k, v] of Object.entries(call.body))
+          if (typeof v === 'object' && v !== null) issue(['calls', name, 'body', k], 'a form holds flat values only');
     }
     // Placeholders: only the names Keydeck fills in.
     const params = new Set(m.pathParameters.map((p) => p.name));
@@ -528,10 +573,61 @@ function hostProblem(pattern: string, own: string[]): string | undefined {
     : `${pattern} is not one of this manifest's own hosts (its dashboard URL and API URL) or below one`;
 }
 
+/** What an editor shows for each field (README "Add your own provider" says the same at more length). */
+const DESCRIPTIONS: Record<string, string> = {
+  $schema: 'The JSON Schema this file follows (read by editors, ignored by Keydeck).',
+  manifestVersion: 'Always 1.',
+  id: 'Lowercase letters, digits and -, 2 to 31 characters; not a built-in provider id.',
+  displayName: 'The name Keydeck shows; not another provider’s.',
+  environments: 'The environments the provider has: live, test.',
+  keys: 'Published key formats (prefix, then `length` characters of `charset` after it), or {"none": "published"}.',
+  auth: 'Where the key goes: default "Authorization: Bearer <key>"; "scheme": "" sends the key alone; "basic" sends HTTP Basic.',
+  'auth.header': 'The header the key goes in (never one Keydeck sets itself).',
+  'auth.scheme': 'Written before the key with one space ("Bearer", "Token"); "" for none.',
+  'auth.basic': 'HTTP Basic with the key as the user name or the password.',
+  headers: 'Fixed headers sent with every call (an API version). Never a secret.',
+  baseUrl: 'The API base URL: https (plain http only to loopback); "" when each organization gives its own.',
+  pathParameters: 'At most one value Keydeck asks for when connecting, used in paths as {name}.',
+  calls:
+    'The provider’s key API: verify is required; list, create and revoke are optional (else done in the dashboard).',
+  'calls.verify': 'The cheapest authenticated call: proves a key works.',
+  'calls.verify.keyId': 'Where the answer names the calling key’s own id.',
+  'calls.list': 'Lists the organization’s keys.',
+  'calls.list.items': 'Where the array of keys is ("" for the whole answer).',
+  'calls.list.fields': 'Where each fact about a key is, inside one item.',
+  'calls.list.values': 'The provider’s words for status and environment values.',
+  'calls.list.pagination': 'How the list continues: cursor, after-last-id, page or next-url (same host and path).',
+  'calls.create': 'Creates a key; its secret is shown once, then kept in the keychain.',
+  'calls.create.body': 'The request body; strings may hold {name} and {scope}.',
+  'calls.create.bodyEncoding': 'json (default) or form (application/x-www-form-urlencoded, flat values).',
+  'calls.create.secret': 'Where the new key’s secret is in the answer.',
+  'calls.create.key': 'Where the new key’s object is ("" for the whole answer).',
+  'calls.revoke': 'Revokes a key by id; the path must hold {key_id}. Default success: 200 or 204.',
+  errors: 'Where the error code, message, request id and documentation link are, and what answers mean.',
+  'errors.rules':
+    'First match wins: {status?, code?, means}. means: invalid, revoked, expired, missing, forbidden, rate-limited, not-found.',
+  limits: 'Documented limits, e.g. {"dailyCalls": {"test": 100}}.',
+  dashboard:
+    'The provider’s dashboard: its URL, the extra hosts Keydeck may open (its own or below), steps for what the API cannot do.',
+  envVar: 'The variable a .env holds the key in (not one a system or shell reads).',
+  notes: 'Facts from the provider’s docs a person should know.',
+};
+
 /** The JSON Schema editors validate a manifest with (docs/provider-manifest.schema.json). */
 export function manifestJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ProviderManifest, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  type Node = { properties?: Record<string, Node>; anyOf?: Node[]; description?: string };
+  for (const [path, description] of Object.entries(DESCRIPTIONS)) {
+    let node: Node | undefined = schema as Node;
+    for (const part of path.split('.')) {
+      const holder: Node | undefined = node?.properties ? node : node?.anyOf?.find((n) => n.properties);
+      node = holder?.properties?.[part];
+    }
+    if (!node) throw new Error(`manifest schema: no field ${path} to describe`);
+    node.description = description;
+  }
   return {
-    ...z.toJSONSchema(ProviderManifest, { io: 'input', unrepresentable: 'any' }),
+    ...schema,
     $id: 'https://keydeck.invalid/provider-manifest.schema.json',
     title: 'Keydeck provider manifest',
   };
