@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Input } from '../../../shared/contract.js';
+import { detectFormat } from '../../../shared/keys.js';
 import { api } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
 import { copySecret } from '../../lib/copy.js';
@@ -20,7 +21,9 @@ export function SecretOnce({
   about?: Input<'activity.reveal'>;
 }) {
   const [revealed, setRevealed] = useState(false);
-  const { transport } = useAppInfo();
+  const { transport, formats } = useAppInfo();
+  // The public prefix the provider publishes (an added provider's too), never a guess at where it ends.
+  const prefix = detectFormat(secret, formats)?.prefix ?? '';
   const copy = useAction({ mutationFn: () => copySecret(transport, secret, about) });
   const toggle = () => {
     // Revealing is logged (which key, never the key); hiding is not.
@@ -34,7 +37,7 @@ export function SecretOnce({
       </p>
       <div className="secret-row">
         <code className="secret" data-testid="new-secret" aria-label="New key" data-secret-reveal="">
-          {revealed ? secret : `${secret.slice(0, secret.indexOf('_', 4) + 1)}${'•'.repeat(16)}${secret.slice(-4)}`}
+          {revealed ? secret : `${prefix}${'•'.repeat(16)}${secret.slice(-4)}`}
         </code>
         <button type="button" className="button-quiet" onClick={toggle} aria-pressed={revealed}>
           {revealed ? 'Hide' : 'Reveal'}

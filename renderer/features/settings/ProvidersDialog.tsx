@@ -18,15 +18,15 @@ function hostOf(url: string): string {
 }
 
 function capabilityWords(info: ProviderInfo): string {
-  const { list, create, revoke } = info.capabilities;
-  const byApi = (['list', 'create', 'revoke'] as const).filter((op) => info.capabilities[op] === 'api');
-  const byHand = [list, create, revoke].length - byApi.length;
-  if (byApi.length === 3) return 'List, create and revoke by API';
+  const ops = ['list', 'create', 'revoke'] as const;
+  const byApi = ops.filter((op) => info.capabilities[op] === 'api');
+  const byHand = ops.filter((op) => info.capabilities[op] !== 'api');
+  const words = (list: readonly string[]) =>
+    list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+  const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  if (byHand.length === 0) return 'List, create and revoke by API';
   if (byApi.length === 0) return 'Verify by API; keys managed in its dashboard';
-  return `${byApi.join(', ')} by API; ${byHand === 1 ? 'one operation' : 'the rest'} in its dashboard`.replace(
-    /^./,
-    (c) => c.toUpperCase(),
-  );
+  return sentence(`${words(byApi)} by API; ${words(byHand)} in its dashboard`);
 }
 
 /**
