@@ -5,7 +5,7 @@ import { adapterFromManifest, valueAt } from '../../electron/core/providers/mani
 import { readManifest } from '../../electron/core/providers/manifest/read.js';
 import { ProviderManifest } from '../../electron/core/providers/manifest/schema.js';
 import type { HttpRequest, HttpResponse } from '../../electron/core/http/client.js';
-import { KeydeckFailure } from '../../shared/errors.js';
+import { failure } from '../integration/helpers/fail.js';
 
 /** The Tollgate manifest (the sixth provider of the tests), as a person would write it. */
 const BASE = JSON.parse(readFileSync(new URL('../fixtures/tollgate.manifest.json', import.meta.url), 'utf8')) as Record<
@@ -187,16 +187,6 @@ function scripted(edit: (m: Editable) => void, replies: ((req: HttpRequest) => H
     },
   };
   return { adapter: adapterFromManifest(m), ctx, sent };
-}
-
-async function failure(p: Promise<unknown>): Promise<KeydeckFailure> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof KeydeckFailure) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('the manifest engine against hostile and odd answers', () => {

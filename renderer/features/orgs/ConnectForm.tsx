@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Environment, Organization, ProviderId } from '../../../shared/domain.js';
+import { EnvironmentChoice } from '../../components/EnvironmentChoice.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { api, unwrap } from '../../lib/api.js';
 import { useAppInfo } from '../../lib/app-info.js';
@@ -31,7 +32,7 @@ export function ConnectForm({
   const [providerOrgId, setProviderOrgId] = useState('');
   const [apiBaseUrl, setApiBaseUrl] = useState('');
   const [dashboardUrl, setDashboardUrl] = useState('');
-  const ids = { name: useId(), provider: useId(), orgId: useId(), url: useId(), dash: useId(), env: useId() };
+  const ids = { name: useId(), provider: useId(), orgId: useId(), url: useId(), dash: useId() };
 
   const expectedProvider = existing?.provider ?? (chosenProvider || undefined);
   const prefixless = expectedProvider !== undefined && info.prefixless.includes(expectedProvider);
@@ -99,22 +100,7 @@ export function ConnectForm({
               </option>
             ))}
           </select>
-          {prefixless && (
-            <div className="env-choice" role="radiogroup" aria-label="Environment of this key">
-              {(['live', 'test'] as const).map((env) => (
-                <label key={env} className="field-inline">
-                  <input
-                    type="radio"
-                    name={ids.env}
-                    value={env}
-                    checked={chosenEnv === env}
-                    onChange={() => setChosenEnv(env)}
-                  />
-                  {env === 'live' ? 'Live' : 'Test'}
-                </label>
-              ))}
-            </div>
-          )}
+          {prefixless && <EnvironmentChoice value={chosenEnv} onChange={setChosenEnv} />}
         </fieldset>
       )}
       {needsOrgId && (

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import type { Environment, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
+import { EnvironmentChoice } from '../../components/EnvironmentChoice.js';
 import { asKeydeckError, ErrorNotice } from '../../components/ErrorNotice.js';
 import { send, useCall } from '../../lib/calls.js';
 import { useAction } from '../../lib/use-action.js';
@@ -241,21 +242,7 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
             value={key}
             onChange={(e) => setKey(e.target.value)}
           />
-          {prefixless && (
-            <div className="env-choice" role="radiogroup" aria-label="Environment of this key">
-              {(['live', 'test'] as const).map((env) => (
-                <label key={env} className="field-inline">
-                  <input
-                    type="radio"
-                    name={`${ids.key}-env`}
-                    checked={environment === env}
-                    onChange={() => setEnvironment(env)}
-                  />
-                  {env === 'live' ? 'Live' : 'Test'}
-                </label>
-              ))}
-            </div>
-          )}
+          {prefixless && <EnvironmentChoice value={environment} onChange={setEnvironment} />}
           <label htmlFor={ids.url}>
             {needsHost ? 'API host (https)' : 'API base URL (leave empty for the manifest’s)'}
           </label>
