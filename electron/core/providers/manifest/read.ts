@@ -96,7 +96,7 @@ export function readManifest(
   if (depthOf(json) > MAX_DEPTH)
     return {
       ok: false,
-      problems: [{ path: '', message: `nested deeper than ${MAX_DEPTH} levels; a manifest is not` }],
+      problems: [{ path: '', message: `nested more than ${MAX_DEPTH} levels deep; no manifest needs that` }],
     };
   const parsed = ProviderManifest.safeParse(json);
   if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
