@@ -372,7 +372,12 @@ export const contract = {
   /** Checks a manifest a person pasted or picked: every problem at its field, or what Keydeck makes of it. */
   'providers.check': {
     input: z.object({ text: ManifestText }).strict(),
-    output: z.object({ problems: z.array(ManifestProblem), info: ProviderInfo.optional() }),
+    output: z.object({
+      problems: z.array(ManifestProblem),
+      info: ProviderInfo.optional(),
+      /** When the file replaces a provider already added: who uses it, and where their keys would now go. */
+      replaces: z.object({ organizations: z.array(z.string()), changes: z.array(z.string()) }).optional(),
+    }),
     errors: errors(),
   },
   /**
@@ -387,7 +392,8 @@ export const contract = {
         key: PastedKey,
         /** For a provider that publishes no prefix: the key's environment. */
         environment: Environment.optional(),
-        apiBaseUrl: BaseUrl.optional(),
+        /** Checked by the core (a clear "not a URL" rather than a schema error). */
+        apiBaseUrl: z.string().trim().max(2000).optional(),
         providerOrgId: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),

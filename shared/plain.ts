@@ -58,6 +58,7 @@ export const ACTIVITY_ACTIONS = [
   'rotation.done',
   'rotation.cancel',
   'org.recover',
+  'provider.replace',
 ] as const;
 export type ActivityActionName = (typeof ACTIVITY_ACTIONS)[number];
 
@@ -75,6 +76,7 @@ export const ACTION_WORDS: Record<ActivityActionName, string> = {
   'rotation.done': 'Finished a rotation',
   'rotation.cancel': 'Cancelled a rotation',
   'org.recover': 'Recovered an organization',
+  'provider.replace': 'Replaced its provider’s manifest',
 };
 
 /**

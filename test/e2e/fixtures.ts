@@ -27,6 +27,8 @@ export interface Keydeck {
   seed(name?: string): { live: string; test: string };
   /** What the page showed and received, for the secret-hygiene check after the test. */
   recording: Recording;
+  /** More canaries for the secret-hygiene check: the secrets another sandbox issued (a provider added from a manifest). */
+  moreCanaries: (() => readonly string[])[];
   /** One call to the same core the page talks to (to set up many organizations without the form). */
   call<T = unknown>(channel: Channel, input: unknown): Promise<T>;
 }
@@ -57,7 +59,9 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
     const host = await startPreviewHost({ core: workspace, rendererDir: resolve('out/renderer') });
     const accounts: string[] = [];
     const recording = newRecording();
+    const moreCanaries: (() => readonly string[])[] = [];
     await use({
+      moreCanaries,
       recording,
       host,
       sandbox,
@@ -85,7 +89,7 @@ export const test = base.extend<{ keydeck: Keydeck; sandboxDefaults: boolean }>(
     await host.close();
     await sandbox.close();
     // Secret hygiene: every secret the sandbox issued in this test is a canary.
-    const canaries = allIssued(sandbox);
+    const canaries = [...allIssued(sandbox), ...moreCanaries.flatMap((issued) => issued())];
     const result = check(recording, canaries, profileDir, deployTargets);
     recordFigure('canary', testInfo.titlePath.join(' › '), {
       tests: 1,

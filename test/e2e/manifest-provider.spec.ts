@@ -24,6 +24,8 @@ test('a provider added from its manifest: check, test, add, connect, list, creat
   page,
   keydeck,
 }) => {
+  // Every key Tollgate issues is a canary for the hygiene check after the test (window, answers, files).
+  keydeck.moreCanaries.push(() => tollgate.sandbox.issued);
   const seeded = tollgate.sandbox.seedOrg('Toll Co', [{ name: 'Billing worker', environment: 'live' }]);
   const text = JSON.stringify({ ...FIXTURE, baseUrl: { default: tollgate.apiBaseUrl } }, null, 2);
   await page.goto(keydeck.host.url);
@@ -106,6 +108,24 @@ test('a provider added from its manifest: check, test, add, connect, list, creat
   const current = await keydeck.secrets.get(`tollgate:${admin?.orgId}:live:${admin?.id}`);
   expect(tollgate.sandbox.accepts(current ?? '')).toBe(true);
   await wizard.getByRole('button', { name: 'Close', exact: true }).click();
+
+  // An "updated" manifest that would send Toll Co's keys elsewhere says so before anything is replaced.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Providers…' }).click();
+  const again = page.getByRole('dialog', { name: 'Providers' });
+  await expect(again.getByRole('row', { name: /Tollgate/ })).toContainText('In use');
+  await again.getByRole('button', { name: 'Add a provider…' }).click();
+  await expect(again.getByLabel('Manifest file (.json)')).toBeFocused();
+  const moved = JSON.stringify({ ...JSON.parse(text), baseUrl: { default: 'https://api.tollgate-eu.example/v2' } });
+  await again.getByLabel('Or paste the manifest').fill(moved);
+  await expect(again.getByRole('note', { name: 'What replacing changes' })).toContainText(
+    'Toll Co: keys are sent to https://api.tollgate-eu.example/v2',
+  );
+  await expect(again.getByRole('button', { name: 'Replace Tollgate' })).toBeEnabled();
+  await again.getByRole('button', { name: 'Cancel' }).click();
+  await expect(again.getByRole('button', { name: 'Add a provider…' })).toBeFocused();
+  await again.getByRole('button', { name: 'Done' }).click();
+  expect(keydeck.meta().providers[0]?.manifest.baseUrl.default).toBe(tollgate.apiBaseUrl);
 
   // Nothing Tollgate issued is in Keydeck's profile folder.
   for (const { text: file } of readAllFiles(keydeck.profileDir))

@@ -108,6 +108,31 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     const current = await t.secrets.get(t.account(orgId, 'live', admin?.id ?? '', 'tollgate'));
     expect(tollgate.sandbox.accepts(current ?? '')).toBe(true);
 
+    // Replacing the manifest: where Toll Co's keys would now go is named before, and logged after; a
+    // replacement that would hide its live key is refused.
+    const moved = JSON.stringify({ ...JSON.parse(text), baseUrl: { default: 'https://api.tollgate-eu.example/v2' } });
+    const preview = await t.call('providers.check', { text: moved });
+    expect(preview.replaces).toEqual({
+      organizations: ['Toll Co'],
+      changes: [`Toll Co: keys are sent to https://api.tollgate-eu.example/v2 (was ${tollgate.apiBaseUrl})`],
+    });
+    const testOnly = JSON.parse(text) as { environments: string[]; keys: { environment: string }[] };
+    testOnly.environments = ['test'];
+    testOnly.keys = testOnly.keys.filter((k) => k.environment === 'test');
+    expect((await t.call('providers.check', { text: JSON.stringify(testOnly) })).problems).toEqual([
+      { path: 'environments', message: expect.stringContaining('Toll Co holds a live key') },
+    ]);
+    expect((await t.callErr('providers.add', { text: JSON.stringify(testOnly), replace: true })).code).toBe(
+      'VALIDATION_FAILED',
+    );
+    await t.call('providers.add', { text: moved, replace: true });
+    expect(t.ws.meta.read().activity.at(-1)).toMatchObject({
+      action: 'provider.replace',
+      orgId,
+      detail: expect.stringContaining('https://api.tollgate-eu.example/v2'),
+    });
+    await t.call('providers.add', { text, replace: true });
+
     // Removing the provider is refused while an organization uses it; the stored manifest holds no secret.
     expect((await t.callErr('providers.remove', { id: 'tollgate' })).code).toBe('CONFLICT');
     for (const file of t.files())

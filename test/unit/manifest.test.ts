@@ -130,9 +130,27 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a manifest that holds a key, wherever it is; reads one saved with a byte-order mark', () => {
+    const withKey = variant((m) => (m.headers = { 'X-Example': `tollgate_live_${'k'.repeat(32)}` }));
+    expect(problemsOf(withKey)).toEqual([
+      { path: 'headers.X-Example', message: expect.stringContaining('shaped like an API key') },
+    ]);
+    const builtin = variant((m) => (m.notes = [`try sk_live_${'a'.repeat(24)}`]));
+    expect(problemsOf(builtin).map((p) => p.path)).toEqual(['notes[0]']);
+    expect(problemsOf(`\uFEFF${JSON.stringify(BASE)}`)).toEqual([]);
+  });
+
+  it('says a missing field is missing', () => {
+    expect(problemsOf(variant((m) => delete m.envVar))).toEqual([
+      { path: 'envVar', message: 'missing: this field is required' },
+    ]);
+  });
+
   it('refuses a file nested thousands of levels deep with a clear problem (no stack overflow)', () => {
     const deep = variant((m) => (m.calls.create.body = { x: JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) }));
-    expect(problemsOf(deep)).toEqual([{ path: '', message: expect.stringContaining('nested more than 12 levels deep') }]);
+    expect(problemsOf(deep)).toEqual([
+      { path: '', message: expect.stringContaining('nested more than 12 levels deep') },
+    ]);
   });
 
   it('refuses what is not JSON, and a file over 64 KB, before reading it', () => {

@@ -9,7 +9,9 @@ import { withoutSecret } from '../provider-calls.js';
 import { ADAPTERS, userAdapter } from '../providers/index.js';
 import { adapterFromManifest, type RuleNote } from '../providers/manifest/engine.js';
 import { readManifest, type ManifestReading } from '../providers/manifest/read.js';
+import { replacementOf } from '../providers/manifest/replace.js';
 import { MAX_USER_PROVIDERS, type ProviderManifest } from '../providers/manifest/schema.js';
+import { appendActivity } from '../lookups.js';
 import { withCapabilities } from '../providers/index.js';
 import type { MetaDoc } from '../store/schema.js';
 import { KeydeckFailure } from '../../../shared/errors.js';
@@ -65,8 +67,18 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
       const doc = c.deps.meta.read();
       // The file of a provider already added (to replace it) is checked against the others, not against itself.
       const id = idOf(input.text);
-      const reading = read(c, doc, input.text, doc.providers.some((p) => p.manifest.id === id) ? id : undefined);
+      const existing = doc.providers.find((p) => p.manifest.id === id);
+      const reading = read(c, doc, input.text, existing ? id : undefined);
       if (!reading.ok) return { problems: reading.problems };
+      if (existing) {
+        const replacing = replacementOf(doc, existing.manifest, reading.manifest);
+        if (replacing.problems.length) return { problems: replacing.problems };
+        return {
+          problems: [],
+          info: userAdapter(reading.manifest).info,
+          replaces: { organizations: replacing.organizations, changes: replacing.changes },
+        };
+      }
       return { problems: [], info: userAdapter(reading.manifest).info };
     },
 
@@ -90,7 +102,11 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
       const baseUrl = input.apiBaseUrl ?? m.baseUrl.default;
       if (!baseUrl) fail('VALIDATION_FAILED', `${m.displayName} has no fixed API host: give the one to test against.`);
       const checked = checkApiUrl(baseUrl);
-      if (!checked.ok) fail('INSECURE_URL', `The API URL is refused: ${checked.reason}.`);
+      if (!checked.ok)
+        fail(
+          checked.reason === 'not a URL' ? 'VALIDATION_FAILED' : 'INSECURE_URL',
+          `The API URL is refused: ${checked.reason}.`,
+        );
 
       const calls: Call[] = [];
       let current: Call | undefined;
@@ -181,6 +197,16 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
               'CONFLICT',
               `A provider with the id “${reading.manifest.id}” is already added. Replace it, or change the id.`,
             );
+          const replacing = replacementOf(doc, existing.manifest, reading.manifest);
+          if (replacing.problems.length) refuse(replacing.problems);
+          // Each organization that uses it says, in its activity, where its keys go from now on.
+          for (const org of doc.organizations.filter((o) => o.provider === reading.manifest.id))
+            appendActivity(doc, {
+              at: c.now(),
+              action: 'provider.replace',
+              orgId: org.id,
+              detail: (replacing.changes.join('; ') || 'no change to where keys or dashboard links go').slice(0, 500),
+            });
           existing.manifest = reading.manifest;
           existing.addedAt = c.now();
           return reading.manifest;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Output } from '../../../shared/contract.js';
 import type { Environment, ProviderInfo } from '../../../shared/domain.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -7,8 +7,8 @@ import { asKeydeckError, ErrorNotice } from '../../components/ErrorNotice.js';
 import { send, useCall } from '../../lib/calls.js';
 import { useAction } from '../../lib/use-action.js';
 
-/** Largest file the picker reads (the core refuses anything over 64 KB, with its size). */
-const MAX_FILE_BYTES = 1024 * 1024;
+/** Largest manifest (the core says the same, and refuses more): bigger text is not sent to be checked. */
+const MAX_MANIFEST_BYTES = 64 * 1024;
 
 function hostOf(url: string): string {
   try {
@@ -38,6 +38,12 @@ function capabilityWords(info: ProviderInfo): string {
 export function ProvidersDialog({ onClose }: { onClose: () => void }) {
   const list = useCall('providers.list', {});
   const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  // Back from the form (added or cancelled), focus returns to the button that opened it.
+  const closeForm = () => {
+    setAdding(false);
+    setTimeout(() => addButton.current?.focus(), 0);
+  };
   const remove = useAction({
     mutationFn: (id: string) => send('providers.remove', { id }),
     changes: 'providers.remove',
@@ -73,12 +79,14 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
                 <td>{capabilityWords(p.info)}</td>
                 <td>{p.organizations}</td>
                 <td>
-                  {!p.builtIn && (
+                  {!p.builtIn && p.organizations > 0 && (
+                    <span className="muted small">In use: remove its organizations first</span>
+                  )}
+                  {!p.builtIn && p.organizations === 0 && (
                     <button
                       type="button"
                       className="button-quiet"
-                      disabled={remove.busy || p.organizations > 0}
-                      title={p.organizations > 0 ? 'Remove its organizations first' : undefined}
+                      disabled={remove.busy}
                       onClick={() => remove.run(p.info.id)}
                       aria-label={`Remove ${p.info.displayName}`}
                     >
@@ -93,14 +101,14 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
       )}
       {remove.isError && <ErrorNotice error={remove.error} title="The provider was not removed" />}
       {adding ? (
-        <AddProvider onAdded={() => setAdding(false)} onCancel={() => setAdding(false)} />
+        <AddProvider onAdded={closeForm} onCancel={closeForm} />
       ) : (
-        <button type="button" onClick={() => setAdding(true)}>
+        <button type="button" ref={addButton} onClick={() => setAdding(true)}>
           Add a provider…
         </button>
       )}
       <div className="dialog-actions">
-        <button type="button" className="button-primary" onClick={onClose} data-autofocus>
+        <button type="button" className={adding ? 'button-quiet' : 'button-primary'} onClick={onClose} data-autofocus>
           Done
         </button>
       </div>
@@ -123,10 +131,13 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
   const [apiBaseUrl, setApiBaseUrl] = useState('');
   const [providerOrgId, setProviderOrgId] = useState('');
   const [tested, setTested] = useState<Tested>();
+  const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => fileInput.current?.focus(), []);
+  const tooLarge = new TextEncoder().encode(text).length > MAX_MANIFEST_BYTES;
 
   // Checked as the person types or picks, a moment after the last change; an answer for older text is dropped.
   useEffect(() => {
-    if (!text.trim()) return;
+    if (!text.trim() || tooLarge) return;
     let current = true;
     const timer = setTimeout(() => {
       send('providers.check', { text })
@@ -137,9 +148,9 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
       current = false;
       clearTimeout(timer);
     };
-  }, [text]);
+  }, [text, tooLarge]);
 
-  const result = checked?.text === text ? checked.result : undefined;
+  const result = checked?.text === text && !tooLarge ? checked.result : undefined;
   const info = result?.info;
   const prefixless = info ? info.keyFormats.every((f) => f.prefix === '') : false;
   const needsHost = info ? !info.defaultApiBaseUrl : false;
@@ -166,8 +177,13 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
   const pick = async (file: File | undefined) => {
     setFileProblem(undefined);
     if (!file) return;
-    if (file.size > MAX_FILE_BYTES)
-      return setFileProblem(`${file.name} is ${Math.round(file.size / 1024)} KB; a manifest is at most 64 KB.`);
+    if (file.size > MAX_MANIFEST_BYTES) {
+      // Nothing from before stays addable under a file that was refused.
+      setText('');
+      return setFileProblem(
+        `${file.name} is ${Math.round(file.size / 1024).toLocaleString('en-US')} KB; a manifest is at most 64 KB.`,
+      );
+    }
     setText(await file.text());
   };
 
@@ -178,6 +194,7 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
         <label htmlFor={ids.file}>Manifest file (.json)</label>
         <input
           id={ids.file}
+          ref={fileInput}
           type="file"
           accept=".json,application/json"
           onChange={(e) => void pick(e.target.files?.[0])}
@@ -190,7 +207,10 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
           id={ids.text}
           className="manifest-text"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setFileProblem(undefined);
+            setText(e.target.value);
+          }}
           rows={10}
           spellCheck={false}
           aria-describedby={ids.problems}
@@ -199,7 +219,15 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
         />
       </div>
       <div id={ids.problems} role="status">
-        {checkError !== undefined && <ErrorNotice error={checkError} title="Could not check the manifest" />}
+        {tooLarge && (
+          <p className="hint hint-error">
+            This is {Math.round(new TextEncoder().encode(text).length / 1024).toLocaleString('en-US')} KB; a manifest is
+            at most 64 KB.
+          </p>
+        )}
+        {checkError !== undefined && !tooLarge && (
+          <ErrorNotice error={checkError} title="Could not check the manifest" />
+        )}
         {result && result.problems.length > 0 && (
           <div className="notice notice-error">
             <p>
@@ -216,8 +244,10 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
         )}
         {info && (
           <p className="hint hint-ok">
-            Valid: <strong>{info.displayName}</strong> ({info.id}). {capabilityWords(info)}. Keys:{' '}
-            {prefixless ? 'no published prefix' : [...new Set(info.keyFormats.map((f) => `${f.prefix}…`))].join(', ')}.{' '}
+            Valid: <strong>{info.displayName}</strong> ({info.id}). {capabilityWords(info)}.{' '}
+            {prefixless
+              ? 'It publishes no key prefix.'
+              : `Its keys start with ${[...new Set(info.keyFormats.map((f) => f.prefix))].join(' or ')}.`}{' '}
             {info.defaultApiBaseUrl
               ? `Keys are sent to ${info.defaultApiBaseUrl}.`
               : 'No fixed API host: each organization gives one.'}{' '}
@@ -225,6 +255,27 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
           </p>
         )}
       </div>
+      {info && result?.replaces && (
+        <div className="notice notice-warn" role="note" aria-label="What replacing changes">
+          <p>
+            This replaces the added {info.displayName}
+            {result.replaces.organizations.length
+              ? `, used by ${result.replaces.organizations.join(', ')}`
+              : ', which no organization uses yet'}
+            .{' '}
+            {result.replaces.changes.length
+              ? 'From then on:'
+              : 'Where its keys and dashboard links go does not change.'}
+          </p>
+          {result.replaces.changes.length > 0 && (
+            <ul>
+              {result.replaces.changes.map((change, i) => (
+                <li key={i}>{change}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
 
       {info && (
         <fieldset className="field test-provider">
@@ -237,6 +288,7 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
           <input
             id={ids.key}
             type="password"
+            data-secret-input=""
             autoComplete="off"
             spellCheck={false}
             value={key}
@@ -290,8 +342,13 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
         <button type="button" className="button-quiet" onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className="button-primary" disabled={!info || add.busy} onClick={() => add.run(false)}>
-          {add.busy ? 'Adding…' : 'Add provider'}
+        <button
+          type="button"
+          className="button-primary"
+          disabled={!info || add.busy}
+          onClick={() => add.run(!!result?.replaces)}
+        >
+          {add.busy ? 'Adding…' : result?.replaces ? `Replace ${info?.displayName ?? 'provider'}` : 'Add provider'}
         </button>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { KeyFormat } from '../../../../shared/keys.js';
+import { containsSecret } from '../../log.js';
 import { keyFormatsOf } from './engine.js';
 import { MAX_MANIFEST_BYTES, ProviderManifest } from './schema.js';
 
@@ -18,6 +19,18 @@ function depthOf(value: unknown): number {
     for (const child of Object.values(v)) stack.push([child, d + 1]);
   }
   return deepest;
+}
+
+/** Every string in a parsed JSON value, with its path as `pathOf` writes it (keys of objects too). */
+function stringsOf(value: unknown, path: (string | number)[] = []): [string, string][] {
+  if (typeof value === 'string') return [[pathOf(path), value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, [...path, i]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => [
+      [pathOf([...path, k]), k] as [string, string],
+      ...stringsOf(v, [...path, k]),
+    ]);
+  return [];
 }
 
 /** One thing wrong with a manifest, at the field it is about (`calls.list.fields.id`; "" for the whole file). */
@@ -46,8 +59,10 @@ function problemsOf(error: z.ZodError): ManifestProblem[] {
         ? (issue.errors as z.core.$ZodIssue[][]).flat().map((i) => ({ ...i, path: [...issue.path, ...i.path] }))
         : [issue];
     for (const i of nested) {
-      const message =
-        i.code === 'unrecognized_keys'
+      const missing = i.code === 'invalid_type' && / received undefined$/.test(i.message);
+      const message = missing
+        ? 'missing: this field is required'
+        : i.code === 'unrecognized_keys'
           ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k.slice(0, 60)}"`).join(', ')} (a misspelling?)`
           : i.message;
       const p = { path: pathOf(i.path), message: message.slice(0, 300) };
@@ -88,7 +103,8 @@ export function readManifest(
     };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark, as some editors save one, is not part of the JSON.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : 'not JSON';
     return { ok: false, problems: [{ path: '', message: `not valid JSON: ${why}` }] };
@@ -102,6 +118,14 @@ export function readManifest(
   if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
   const m = parsed.data;
   const problems: ManifestProblem[] = [];
+  // A manifest never holds a key: anything shaped like one (its own formats' or a known provider's) is refused.
+  const own = keyFormatsOf(m).filter((f) => f.prefix !== '');
+  for (const [path, value] of stringsOf(json)) {
+    if (path.startsWith('keys')) continue;
+    const shaped = containsSecret(value) || own.some((f) => new RegExp(`${f.prefix}[A-Za-z0-9_-]{8,}`).test(value));
+    if (shaped)
+      problems.push({ path, message: 'holds something shaped like an API key: a manifest never holds a key' });
+  }
   if (others.builtinIds.includes(m.id))
     problems.push({ path: 'id', message: `"${m.id}" is a provider Keydeck ships; choose another id` });
   else if (others.ids.includes(m.id))
