@@ -122,6 +122,13 @@ test('a provider added from its manifest: check, test, add, connect, list, creat
     'Toll Co: keys are sent to https://api.tollgate-eu.example/v2',
   );
   await expect(again.getByRole('button', { name: 'Replace Tollgate' })).toBeEnabled();
+  // Escape closes the dialog; the manifest being added is still there when it opens again (the test key is not).
+  await page.keyboard.press('Escape');
+  await expect(again).toBeHidden();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Providers…' }).click();
+  await again.getByRole('button', { name: 'Add a provider…' }).click();
+  await expect(again.getByLabel('Or paste the manifest')).toHaveValue(moved);
   await again.getByRole('button', { name: 'Cancel' }).click();
   await expect(again.getByRole('button', { name: 'Add a provider…' })).toBeFocused();
   await again.getByRole('button', { name: 'Done' }).click();

@@ -7,6 +7,12 @@ import { asKeydeckError, ErrorNotice } from '../../components/ErrorNotice.js';
 import { send, useCall } from '../../lib/calls.js';
 import { useAction } from '../../lib/use-action.js';
 
+/**
+ * The manifest being added, kept while the window lives: Escape or a click away closes the dialog, and
+ * opening it again brings the text back (never the test key, which is not kept anywhere).
+ */
+let draft = '';
+
 /** Largest manifest (the core says the same, and refuses more): bigger text is not sent to be checked. */
 const MAX_MANIFEST_BYTES = 64 * 1024;
 
@@ -122,7 +128,12 @@ type Tested = Output<'providers.test'>;
 /** Pick or paste a manifest; see it checked as you go; try it with a key; add it. */
 function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => void; onCancel: () => void }) {
   const ids = { text: useId(), file: useId(), key: useId(), url: useId(), org: useId(), problems: useId() };
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(draft);
+  const setText = (value: string) => {
+    draft = value;
+    setTextState(value);
+  };
+  const problemsBox = useRef<HTMLDivElement>(null);
   const [fileProblem, setFileProblem] = useState<string>();
   const [checked, setChecked] = useState<{ text: string; result: Checked }>();
   const [checkError, setCheckError] = useState<unknown>();
@@ -170,7 +181,10 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
   const add = useAction({
     mutationFn: (replace: boolean) => send('providers.add', { text, replace }),
     changes: 'providers.add',
-    onSuccess: (value) => onAdded(value.provider),
+    onSuccess: (value) => {
+      draft = '';
+      onAdded(value.provider);
+    },
   });
   const exists = add.isError && asKeydeckError(add.error).code === 'CONFLICT';
 
@@ -185,6 +199,8 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
       );
     }
     setText(await file.text());
+    // The verdict is below the text box: bring it into view for a picked file.
+    setTimeout(() => problemsBox.current?.scrollIntoView({ block: 'nearest' }), 400);
   };
 
   return (
@@ -218,7 +234,7 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
           placeholder='{ "manifestVersion": 1, "id": "acme", … }'
         />
       </div>
-      <div id={ids.problems} role="status">
+      <div id={ids.problems} role="status" ref={problemsBox}>
         {tooLarge && (
           <p className="hint hint-error">
             This is {Math.round(new TextEncoder().encode(text).length / 1024).toLocaleString('en-US')} KB; a manifest is
@@ -339,7 +355,14 @@ function AddProvider({ onAdded, onCancel }: { onAdded: (info: ProviderInfo) => v
         </div>
       )}
       <div className="dialog-actions">
-        <button type="button" className="button-quiet" onClick={onCancel}>
+        <button
+          type="button"
+          className="button-quiet"
+          onClick={() => {
+            draft = '';
+            onCancel();
+          }}
+        >
           Cancel
         </button>
         <button
