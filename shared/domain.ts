@@ -20,7 +20,9 @@ export const ProviderKeyId = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'not a key id');
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'not a key id')
+  // Escaping leaves `.` and `..` as they are: `/keys/..` would name the collection, not a key.
+  .refine((id) => id !== '.' && id !== '..', 'not a key id');
 
 /** Text a person typed or a provider sent: bounded, so a hostile value cannot bloat the UI or store. */
 export const Label = z.string().trim().min(1).max(200);

@@ -9,14 +9,19 @@ const knownPrefixes = new Set(KEY_FORMATS.filter((f) => f.prefix !== '').map((f)
 /** Prefixes at least this long count as "key-shaped" (shorter ones, `ak_`, would catch ordinary ids and names). */
 const SHAPE_PREFIX_MIN = 6;
 
-function keyPattern(): RegExp {
-  const prefixes = [...knownPrefixes]
+function keyPattern(from: Iterable<string> = knownPrefixes): RegExp {
+  const prefixes = [...from]
     .filter((p) => p.length >= SHAPE_PREFIX_MIN)
     .sort((a, b) => b.length - a.length)
     .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`(${prefixes.join('|')})([A-Za-z0-9_-]{8,})`, 'g');
 }
-/** Anything that looks like a full key of a known format: a prefix followed by 8+ key characters. */
+/**
+ * A full key of a built-in format: what the metadata and key-cache guards refuse to write. Fixed: a
+ * manifest's prefix (`pathPa`, `DATABASE_`) must never make Keydeck refuse its own writes.
+ */
+const BUILTIN_KEY_PATTERN = keyPattern(new Set(knownPrefixes));
+/** Anything that looks like a full key of a known format, added providers' too: what redaction masks. */
 let KEY_PATTERN = keyPattern();
 
 /** Teaches the redaction the prefixes of providers added from manifests (called by the provider registry). */
@@ -38,10 +43,10 @@ function publicPrefixLength(secret: string): number {
 /** Bearer tokens in headers or pasted curl lines, whatever their format. */
 const BEARER_PATTERN = /(Bearer\s+)([^\s"',;]{4,})/gi;
 
-/** True if `text` holds something shaped like a full key. Used to refuse writes and to test logs. */
+/** True if `text` holds something shaped like a full built-in key. Used to refuse writes and to test logs. */
 export function containsSecret(text: string): boolean {
-  KEY_PATTERN.lastIndex = 0;
-  return KEY_PATTERN.test(text);
+  BUILTIN_KEY_PATTERN.lastIndex = 0;
+  return BUILTIN_KEY_PATTERN.test(text);
 }
 
 /** Replaces every key-shaped substring with its mask (prefix, ••••, last 4) and every bearer token with ••••. */

@@ -110,10 +110,9 @@ export async function verifyAndIdentify(
   const adapter = c.adapter(org);
   const ctx = c.callContext(org, key.key, key.environment);
   const verified = await adapter.verify(ctx);
-  // The provider's own word for which key made the call (a manifest's `verify.keyId`), when it is not a key
-  // Keydeck already holds under another credential.
-  if (verified?.keyId && !known.has(verified.keyId)) return { providerKeyId: verified.keyId };
-  if (!adapter.list) return {};
+  const named = verified?.keyId && !known.has(verified.keyId) ? verified.keyId : undefined;
+  // The provider's own word for which key made the call (a manifest's `verify.keyId`), with no list to hold it against.
+  if (!adapter.list) return named ? { providerKeyId: named } : {};
   const list = adapter.list.bind(adapter);
   const candidatesOf = (keys: ProviderKey[]) =>
     keys.filter(
@@ -125,6 +124,12 @@ export async function verifyAndIdentify(
     );
   const keys = await list(ctx).catch(() => []);
   const candidates = candidatesOf(keys);
+  if (named) {
+    // The provider's word holds only if its list agrees: that key is there, active, of this environment and
+    // prefix, and with this key's last 4 where the list says. Otherwise the word is ignored, never trusted alone.
+    const listed = candidates.find((k) => k.id === named);
+    if (listed && (listed.last4 === undefined || listed.last4 === key.last4)) return { providerKeyId: named };
+  }
   if (candidates.some((k) => k.last4 !== undefined) || keys.some((k) => k.last4 !== undefined)) {
     const byLast4 = candidates.filter((k) => k.last4 === key.last4);
     return byLast4.length === 1 ? { providerKeyId: byLast4[0]?.id } : {};

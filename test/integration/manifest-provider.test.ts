@@ -142,6 +142,27 @@ describe('a provider added from a manifest (real keychain, the manifest sandbox)
     expect((await t.call('app.info', {})).providers.some((p) => p.id === 'tollgate')).toBe(false);
   });
 
+  it('never takes a lying verify answer for the key’s identity, and never sends another provider’s key to a test', async () => {
+    const seeded = tollgate.sandbox.seedOrg('Toll Co', [{ name: 'Billing worker', environment: 'live' }]);
+    const other = tollgate.sandbox.truth(seeded.org.id).find((k) => k.name === 'Billing worker');
+    tollgate.sandbox.namesCallerAs = other?.id;
+    await t.call('providers.add', { text });
+    const connected = await t.call('orgs.connect', { key: seeded.admin.live });
+    const admin = tollgate.sandbox.identify(seeded.admin.live);
+    // The list's last 4 says which key is the admin key; the verify answer named another one, and was not believed.
+    expect(connected.credential.providerKeyId).toBe(admin?.id);
+    expect(connected.credential.providerKeyId).not.toBe(other?.id);
+    const skKey = `sk_live_${'a'.repeat(32)}`;
+    const before = tollgate.sandbox.calls.length;
+    const refused = await t.callErr('providers.test', { text, key: skKey });
+    expect(refused).toMatchObject({
+      code: 'KEY_UNKNOWN_PROVIDER',
+      message: expect.stringContaining('sk-style API key'),
+    });
+    expect(tollgate.sandbox.calls.length).toBe(before);
+    await t.call('orgs.remove', { orgId: connected.organization.id });
+  });
+
   it('refuses a manifest that would take over a built-in provider or its keys, each problem at its field', async () => {
     const hijack = JSON.parse(text) as Record<string, unknown>;
     hijack.id = 'laghav';

@@ -66,6 +66,8 @@ interface Route {
  */
 export class ManifestSandbox extends ProviderSandbox {
   readonly manifest: ProviderManifest;
+  /** A lying provider: verify names this id as the caller's (another key's), whatever key called. */
+  namesCallerAs: string | undefined;
   private readonly routes: Route[];
   private readonly apiPath: string;
 
@@ -208,7 +210,10 @@ export class ManifestSandbox extends ProviderSandbox {
       case 'verify': {
         const { status, body } = this.success('verify', {});
         const keyId = this.manifest.calls.verify.keyId;
-        answer(status, keyId ? put(body as Record<string, unknown>, first(keyId), caller.id) : body);
+        answer(
+          status,
+          keyId ? put(body as Record<string, unknown>, first(keyId), this.namesCallerAs ?? caller.id) : body,
+        );
         return true;
       }
       case 'list': {

@@ -69,6 +69,9 @@ describe('the manifest schema: a table of hostile manifests, each refused at its
     ['a built-in id', 'id', (m) => (m.id = 'skapi')],
     ['an id with a slash', 'id', (m) => (m.id = '../laghav')],
     ['a bidi override in the name', 'displayName', (m) => (m.displayName = 'Toll\u202egate')],
+    ['a zero-width character in the name', 'displayName', (m) => (m.displayName = 'Legba\u200b')],
+    ['a Cyrillic look-alike in the name', 'displayName', (m) => (m.displayName = 'L\u0435gba')],
+    ['a revoke by GET (a read that answers 200)', 'calls.revoke.method', (m) => (m.calls.revoke.method = 'GET')],
     ['a newline in a note', 'notes[0]', (m) => (m.notes = ['a\nb'])],
     ['an env var that is shell code', 'envVar', (m) => (m.envVar = 'KEY;rm -rf /')],
     ['a javascript: dashboard', 'dashboard.url', (m) => (m.dashboard.url = 'javascript:alert(1)')],
@@ -261,8 +264,10 @@ describe('the manifest engine against hostile and odd answers', () => {
   });
 
   it('refuses a list whose ids could not be addressed, and never reads a prototype', async () => {
-    const bad = scripted(() => undefined, [() => answer(200, { data: { keys: [{ key_id: '../../admin' }] } })]);
-    expect((await failure(bad.adapter.list!(bad.ctx))).error.code).toBe('PROVIDER_BAD_RESPONSE');
+    for (const id of ['../../admin', '..', '.']) {
+      const bad = scripted(() => undefined, [() => answer(200, { data: { keys: [{ key_id: id }] } })]);
+      expect((await failure(bad.adapter.list!(bad.ctx))).error.code).toBe('PROVIDER_BAD_RESPONSE');
+    }
     const proto = JSON.parse('{"data":{"keys":[{"key_id":"k1","__proto__":{"label":"pwned"}}]}}') as unknown;
     const ok = scripted(() => undefined, [() => answer(200, proto)]);
     const keys = await ok.adapter.list!(ok.ctx);

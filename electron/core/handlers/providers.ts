@@ -1,6 +1,6 @@
 import type { Output, ParsedInput } from '../../../shared/contract.js';
 import { fail } from '../../../shared/errors.js';
-import { formatsOf, inspectKey, lastFour } from '../../../shared/keys.js';
+import { detectFormat, formatsOf, inspectKey, lastFour, normalizeKey } from '../../../shared/keys.js';
 import type { CoreContext } from '../context.js';
 import type { HandlersOf } from '../dispatch.js';
 import { checkApiUrl } from '../http/url-policy.js';
@@ -27,6 +27,12 @@ function read(c: CoreContext, doc: MetaDoc, text: string, replacing?: string): M
     .filter((i) => i.id !== replacing)
     .map((i) => i.displayName);
   return readManifest(text, { ids: others, builtinIds: Object.keys(ADAPTERS), formats, names });
+}
+
+/** The key as pasted, trimmed (what detection reads; `inspectKey` refuses what is not a key). */
+function normalizeKeyText(key: string): string {
+  const n = normalizeKey(key);
+  return n.ok ? n.key : '';
 }
 
 /** The `id` a manifest's text names, if it is JSON with a string id (before it is checked). */
@@ -70,6 +76,18 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
       const existing = doc.providers.find((p) => p.manifest.id === id);
       const reading = read(c, doc, input.text, existing ? id : undefined);
       if (!reading.ok) return { problems: reading.problems };
+      const orphans = doc.organizations.filter((o) => o.provider === id);
+      if (!existing && orphans.length)
+        return {
+          problems: [],
+          info: userAdapter(reading.manifest).info,
+          replaces: {
+            organizations: orphans.map((o) => o.name),
+            changes: [
+              `${orphans.map((o) => o.name).join(', ')}: keys are sent to ${reading.manifest.baseUrl.default || '(the host each organization gives)'} (their manifest was lost)`,
+            ],
+          },
+        };
       if (existing) {
         const replacing = replacementOf(doc, existing.manifest, reading.manifest);
         if (replacing.problems.length) return { problems: replacing.problems };
@@ -83,10 +101,22 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
     },
 
     async 'providers.test'(input: ParsedInput<'providers.test'>): Promise<Output<'providers.test'>> {
-      const parsed = readManifest(input.text, { ids: [], builtinIds: [], formats: [] });
+      // Checked as an add would check it (its own id excepted): a manifest that claims another provider's
+      // prefix is refused before any key is sent.
+      const doc = c.deps.meta.read();
+      const id = idOf(input.text);
+      const parsed = read(c, doc, input.text, id);
       if (!parsed.ok) refuse(parsed.problems);
       const m = parsed.manifest;
       const info = withCapabilities(adapterFromManifest(m)).info;
+      // A key that is another provider's (by its prefix) is never sent to this manifest's host.
+      const others = c.providers.formats().filter((f) => f.provider !== m.id);
+      const theirs = detectFormat(normalizeKeyText(input.key), others);
+      if (theirs)
+        fail(
+          'KEY_UNKNOWN_PROVIDER',
+          `This looks like a ${c.providers.names()[theirs.provider] ?? theirs.provider} key (${theirs.prefix}…), not a ${m.displayName} key: Keydeck does not send it to ${m.displayName}'s host.`,
+        );
       // The test key's public prefix is not the key: without this, a long prefix (12+ characters) alone would
       // count as the key wherever a provider answer repeats it.
       learnKeyPrefixes(info.keyFormats.map((f) => f.prefix));
@@ -211,6 +241,13 @@ export function providersHandlers(c: CoreContext): HandlersOf<'providers'> {
           existing.addedAt = c.now();
           return reading.manifest;
         }
+        // Organizations that still use this id (its manifest was lost): adding it sends their keys to its host,
+        // so it is a replacement the person confirms.
+        if (!input.replace && doc.organizations.some((o) => o.provider === reading.manifest.id))
+          fail(
+            'CONFLICT',
+            `Organizations use a provider with the id “${reading.manifest.id}” whose manifest is gone: confirm that this one replaces it.`,
+          );
         if (doc.providers.length >= MAX_USER_PROVIDERS)
           fail('CONFLICT', `Keydeck holds at most ${MAX_USER_PROVIDERS} added providers; remove one first.`);
         doc.providers.push({ manifest: reading.manifest, addedAt: c.now() });

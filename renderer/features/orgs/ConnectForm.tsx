@@ -96,7 +96,7 @@ export function ConnectForm({
             <option value="">Choose…</option>
             {info.prefixless.map((p) => (
               <option key={p} value={p}>
-                {info.names[p]} (publishes no key prefix)
+                {info.names[p]} ({info.provider(p).custom ? 'added from a manifest; ' : ''}publishes no key prefix)
               </option>
             ))}
           </select>

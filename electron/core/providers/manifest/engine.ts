@@ -14,6 +14,14 @@ type AnyCall = NonNullable<Calls[CallName]>;
 type Fields = NonNullable<Calls['list']>['fields'];
 type Words = NonNullable<Calls['list']>['values'];
 
+/**
+ * An id Keydeck may put in a path: letters, digits and `_ . : -`, never `.` or `..` alone (escaping leaves
+ * those as they are, and `/keys/..` is the collection itself).
+ */
+export function isUsableId(id: unknown): id is string {
+  return typeof id === 'string' && /^[A-Za-z0-9_.:-]{1,200}$/.test(id) && id !== '.' && id !== '..';
+}
+
 /** The most pages one list reads (with MAX_KEYS, a bound on what a provider can make Keydeck fetch). */
 export const MAX_PAGES = 50;
 
@@ -354,7 +362,7 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
     const get = (path: string | undefined) => (path === undefined ? undefined : valueAt(raw, path));
     const idValue = get(fields.id);
     const id = typeof idValue === 'number' && Number.isSafeInteger(idValue) ? String(idValue) : idValue;
-    if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,200}$/.test(id)) return undefined;
+    if (!isUsableId(id)) return undefined;
     const str = (path: string | undefined, max: number) => {
       const v = get(path);
       return typeof v === 'string' ? v.slice(0, max) : undefined;
@@ -375,14 +383,15 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
           : (word(statusValue, words, ['active', 'revoked', 'expired'] as const) ?? 'unknown');
     return {
       id,
-      name: (str(fields.name, 200) ?? '').slice(0, 200),
+      // A name or scope is provider text: anything in it shaped like one of this provider's keys is masked.
+      name: maskOwnKeys((str(fields.name, 200) ?? '').slice(0, 200)),
       prefix: format?.prefix,
       last4,
       environment: envWord ?? format?.environment,
       status,
       createdAt: time(get(fields.createdAt)),
       lastUsedAt: time(get(fields.lastUsedAt)),
-      scope: str(fields.scope, 200),
+      scope: ((v) => (v === undefined ? undefined : maskOwnKeys(v)))(str(fields.scope, 200)),
     };
   }
 
@@ -393,7 +402,7 @@ export function adapterFromManifest(m: ProviderManifest, note?: RuleNote): Adapt
       if (m.calls.verify.keyId === undefined) return;
       const value = valueAt(res.json, m.calls.verify.keyId);
       const keyId = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-      return typeof keyId === 'string' && /^[A-Za-z0-9_.:-]{1,200}$/.test(keyId) ? { keyId } : {};
+      return isUsableId(keyId) ? { keyId } : {};
     },
   };
 

@@ -130,7 +130,8 @@ export function readManifest(
     problems.push({ path: 'id', message: `"${m.id}" is a provider Keydeck ships; choose another id` });
   else if (others.ids.includes(m.id))
     problems.push({ path: 'id', message: `a provider with the id "${m.id}" is already added` });
-  const same = (others.names ?? []).find((n) => n.trim().toLowerCase() === m.displayName.trim().toLowerCase());
+  const plain = (n: string) => n.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+  const same = (others.names ?? []).find((n) => plain(n) === plain(m.displayName));
   if (same) problems.push({ path: 'displayName', message: `“${same}” is already a provider’s name; choose another` });
   keyFormatsOf(m).forEach((f, i) => {
     if (f.prefix === '') return;

@@ -43,6 +43,21 @@ export function replacementOf(doc: MetaDoc, before: ProviderManifest, after: Pro
     changes.push(`the key goes in ${authWords(after)} (was ${authWords(before)})`);
   if (JSON.stringify(before.headers) !== JSON.stringify(after.headers))
     changes.push(`fixed headers: ${Object.keys(after.headers).join(', ') || 'none'}`);
+  // What a call does with a key (revoke above all) and what an answer means (which error proves a key dead).
+  const changedCalls = (['verify', 'list', 'create', 'revoke'] as const).filter(
+    (c) => JSON.stringify(before.calls[c]) !== JSON.stringify(after.calls[c]),
+  );
+  if (changedCalls.length)
+    changes.push(
+      `its ${changedCalls.join(', ')} call${changedCalls.length > 1 ? 's' : ''} change${changedCalls.length > 1 ? '' : 's'}: ${changedCalls
+        .map((c) => {
+          const call = after.calls[c];
+          return call ? `${c} is ${call.method} ${call.path}` : `${c} is done in the dashboard`;
+        })
+        .join('; ')}`,
+    );
+  if (JSON.stringify(before.errors) !== JSON.stringify(after.errors))
+    changes.push('what its error answers mean changes (which answers prove a key revoked or invalid)');
   const hosts = (m: ProviderManifest) => [host(m.dashboard.url), ...m.dashboard.hosts].join(', ');
   if (hosts(before) !== hosts(after)) changes.push(`dashboard links open ${hosts(after)} (was ${hosts(before)})`);
 

@@ -337,7 +337,8 @@ export const CreateCall = z
 export const RevokeCall = z
   .object({
     ...CallBase,
-    method: Method.default('DELETE'),
+    /** Never GET: a read that answers 200 must not count as a key revoked. */
+    method: z.enum(['DELETE', 'POST', 'PUT', 'PATCH']).default('DELETE'),
     /** Must hold `{key_id}`. */
     path: ApiPath.refine((p) => p.includes('{key_id}'), { message: 'must hold {key_id}' }),
     body: z.record(z.string().max(64), BodyValue).optional(),
@@ -418,7 +419,15 @@ export const ProviderManifest = z
     id: z
       .string()
       .regex(/^[a-z][a-z0-9-]{1,30}$/, 'lowercase letters, digits and -, starting with a letter, 2 to 31 characters'),
-    displayName: line(60),
+    /**
+     * Letters a-z, digits, spaces and `. , & ( ) ' + / _ -`: no look-alike letters from other scripts and no
+     * invisible characters, so an added "Legba" cannot pass for the built-in one.
+     */
+    displayName: z
+      .string()
+      .min(1)
+      .max(60)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 .,&()'+/_-]*$/, "letters a-z, digits, spaces and . , & ( ) ' + / _ - only"),
     environments: z.array(Environment).min(1).max(2),
     /** Published key formats, or `{ "none": "published" }`. */
     keys: z.union([z.array(KeyFormatManifest).min(1).max(8), UnprefixedKeys]),
