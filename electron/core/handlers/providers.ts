@@ -1,20 +1,18 @@
 import type { Output, ParsedInput } from '../../../shared/contract.js';
-import { fail } from '../../../shared/errors.js';
+import { fail, KeydeckFailure } from '../../../shared/errors.js';
 import { detectFormat, formatsOf, inspectKey, lastFour, normalizeKey } from '../../../shared/keys.js';
 import type { CoreContext } from '../context.js';
 import type { HandlersOf } from '../dispatch.js';
 import { checkApiUrl } from '../http/url-policy.js';
 import { learnKeyPrefixes, scrub } from '../log.js';
 import { withoutSecret } from '../provider-calls.js';
-import { ADAPTERS, userAdapter } from '../providers/index.js';
+import { ADAPTERS, userAdapter, withCapabilities } from '../providers/index.js';
 import { adapterFromManifest, type RuleNote } from '../providers/manifest/engine.js';
 import { readManifest, type ManifestReading } from '../providers/manifest/read.js';
 import { replacementOf } from '../providers/manifest/replace.js';
 import { MAX_USER_PROVIDERS, type ProviderManifest } from '../providers/manifest/schema.js';
 import { appendActivity } from '../lookups.js';
-import { withCapabilities } from '../providers/index.js';
 import type { MetaDoc } from '../store/schema.js';
-import { KeydeckFailure } from '../../../shared/errors.js';
 
 type Call = Output<'providers.test'>['calls'][number];
 
@@ -38,7 +36,7 @@ function normalizeKeyText(key: string): string {
 /** The `id` a manifest's text names, if it is JSON with a string id (before it is checked). */
 function idOf(text: string): string | undefined {
   try {
-    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    const id = (JSON.parse(text.replace(/^\uFEFF/, '')) as { id?: unknown } | null)?.id;
     return typeof id === 'string' ? id : undefined;
   } catch {
     return undefined;
